@@ -1,0 +1,506 @@
+"""Cost to serve: what each way of supporting a market costs per year.
+
+A *support design* is a coverage level (business hours, extended, 24/7), one language or all the
+market's support languages, and a delivery model:
+
+* ``remote_hub``: agents in the market's regional hub (its wage, its time zone; a language the
+  hub does not speak natively costs the language premium);
+* ``local_office``: agents hired in the market (its wage) plus the office's fixed cost, seats and
+  the set-up cost amortised over its years;
+* ``distributor``: a local partner answers first line for a per-account fee plus a fixed partner
+  management cost; escalations (``escalation_share``) come back to the hub's second line;
+* ``follow_the_sun``: 24/7 where each hour outside the market's business hours is staffed by
+  the cheapest hub for which it is daytime on a weekday (no night premium, weekends excepted).
+
+Staffing is Erlang C per hour of the week and per language queue (each language is its own queue,
+so small languages show their real cost), with at least ``min_agents_on_duty`` in every covered
+hour. An agent on duty for one hour of the week costs ``52 / (1 - shrinkage)`` paid hours a year.
+
+Every result is split into a fixed part (the cost with no accounts: minimum staffing, office,
+partner management) and a per-account part (the rest, divided by the accounts), so that
+``annual_total = annual_fixed + per_account x accounts`` at the market's accounts. The CLI's
+option rows are differences against the baseline (business hours, one language, remote hub), so
+an option that saves money shows a negative extra cost.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from pricing.coverage import (
+    HOURS_PER_WEEK,
+    WEEKS_PER_YEAR,
+    Coverage,
+    Site,
+    covered_mask,
+    follow_the_sun,
+    in_zone,
+    premium_mask,
+    served_weights,
+    shift_hours,
+)
+from pricing.errors import InputError
+from pricing.models import CostParameters, Market
+from pricing.staffing import FloatArray, offered_load, required_agents, service_level
+
+COMPONENTS: tuple[str, ...] = (
+    "agent_wages_usd",
+    "night_weekend_premium_usd",
+    "language_premium_usd",
+    "seat_costs_usd",
+    "office_fixed_usd",
+    "setup_amortisation_usd",
+    "distributor_fees_usd",
+    "escalation_usd",
+)
+
+
+class DeliveryModel(StrEnum):
+    REMOTE_HUB = "remote_hub"
+    LOCAL_OFFICE = "local_office"
+    DISTRIBUTOR = "distributor"
+    FOLLOW_THE_SUN = "follow_the_sun"
+
+
+@dataclass(frozen=True)
+class SupportDesign:
+    """How a market is supported: coverage, languages and delivery model."""
+
+    coverage: Coverage = Coverage.BUSINESS_HOURS
+    multilingual: bool = False
+    delivery: DeliveryModel = DeliveryModel.REMOTE_HUB
+
+    def __post_init__(self) -> None:
+        if self.delivery is DeliveryModel.FOLLOW_THE_SUN and self.coverage is not Coverage.ALWAYS:
+            raise InputError(
+                "follow_the_sun is a way to deliver 24x7 coverage; use coverage '24x7'",
+                field="coverage", value=str(self.coverage),
+            )
+
+    @property
+    def label(self) -> str:
+        languages = "all languages" if self.multilingual else "one language"
+        coverage = self.coverage.value.replace("_", " ")
+        return f"{self.delivery.value.replace('_', ' ')}, {coverage}, {languages}"
+
+
+BASELINE = SupportDesign()
+OPTIONS: dict[str, SupportDesign] = {
+    "baseline": BASELINE,
+    "coverage_24x7": SupportDesign(coverage=Coverage.ALWAYS),
+    "local_office": SupportDesign(delivery=DeliveryModel.LOCAL_OFFICE),
+    "multilingual": SupportDesign(multilingual=True),
+    "distributor": SupportDesign(delivery=DeliveryModel.DISTRIBUTOR),
+}
+
+
+@dataclass(frozen=True)
+class CostBreakdown:
+    """Annual cost of one support design in one market, with the staffing behind it."""
+
+    market: str
+    design: SupportDesign
+    accounts: int
+    answer_within_seconds: float
+    components: Mapping[str, float]
+    fixed_components: Mapping[str, float]
+    fte: float
+    peak_agents_on_duty: int
+    agent_hours_per_week: float
+    occupancy: float
+    lowest_service_level: float
+    staffing: pd.DataFrame = field(repr=False, compare=False)
+
+    @property
+    def annual_total_usd(self) -> float:
+        return sum(self.components.values())
+
+    @property
+    def annual_fixed_usd(self) -> float:
+        return sum(self.fixed_components.values())
+
+    @property
+    def per_account_usd(self) -> float:
+        """Variable cost per account: (total - fixed) / accounts."""
+        if self.accounts == 0:
+            return 0.0
+        return (self.annual_total_usd - self.annual_fixed_usd) / self.accounts
+
+
+def site_of(market: Market) -> Site:
+    """Agents hired in a market. English is assumed to be hireable in every site."""
+    return Site(
+        code=market.code,
+        agent_cost_usd=market.agent_cost_usd,
+        seat_cost_usd=market.seat_cost_usd,
+        utc_offset_hours=market.utc_offset_hours,
+        languages=frozenset(market.support_languages) | {"en"},
+    )
+
+
+def _hub(market: Market, markets: Mapping[str, Market]) -> Market:
+    try:
+        return markets[market.remote_hub]
+    except KeyError:
+        raise InputError(
+            f"market {market.code}: remote_hub {market.remote_hub!r} is not a market of the file",
+            field="remote_hub", value=market.remote_hub,
+        ) from None
+
+
+def _queues(market: Market, multilingual: bool) -> tuple[tuple[str, float], ...]:
+    if multilingual:
+        return tuple(zip(market.support_languages, market.language_shares, strict=True))
+    return ((market.primary_language, 1.0),)
+
+
+@dataclass
+class _Staffed:
+    """Per-account-count arrays of one design's costs plus the agents behind the last count."""
+
+    components: dict[str, FloatArray]
+    fte: FloatArray
+    agents: np.ndarray  # (k, 168) agents on duty, all queues
+    loads: np.ndarray  # (k, 168) offered Erlangs, all queues
+    service_levels: list[np.ndarray]  # per queue, (k, 168), NaN where uncovered
+
+
+def _evaluate(
+    market: Market,
+    design: SupportDesign,
+    markets: Mapping[str, Market],
+    params: CostParameters,
+    accounts: FloatArray,
+    answer_within_seconds: float,
+) -> _Staffed:
+    """Costs of a design for each entry of ``accounts`` (vectorised)."""
+    k = accounts.shape[0]
+    zero = np.zeros(k)
+    parts = {name: zero.copy() for name in COMPONENTS}
+    hub = _hub(market, markets)
+    hub_site = site_of(hub)
+    paid_per_duty_hour = WEEKS_PER_YEAR / (1.0 - params.shrinkage)
+
+    if design.delivery is DeliveryModel.DISTRIBUTOR:
+        parts["distributor_fees_usd"] = (
+            accounts * market.distributor_fee_per_account_usd + market.distributor_fixed_usd
+        )
+        handled_hours = (
+            accounts * market.contacts_per_account_month * 12.0 * params.escalation_share
+            * market.aht_seconds / 3600.0
+        )
+        paid_hours = handled_hours / (params.max_occupancy * (1.0 - params.shrinkage))
+        native = market.primary_language in hub_site.languages
+        rate = hub.agent_cost_usd / params.paid_hours_per_fte
+        parts["escalation_usd"] = paid_hours * rate * (1.0 + (0.0 if native else params.language_premium))
+        empty = np.zeros((k, HOURS_PER_WEEK))
+        return _Staffed(parts, paid_hours / params.paid_hours_per_fte, empty, empty, [])
+
+    home = site_of(market) if design.delivery is DeliveryModel.LOCAL_OFFICE else hub_site
+    hubs = tuple(site_of(markets[code]) for code in sorted({m.remote_hub for m in markets.values()}))
+    covered = covered_mask(design.coverage, params)
+    weights = served_weights(market.off_hours_contact_share, design.coverage, params)
+    weekly_per_account = market.contacts_per_account_month * 12.0 / WEEKS_PER_YEAR
+    premium_by_site: dict[str, np.ndarray] = {}
+    agents_by_site: dict[str, np.ndarray] = {}
+    sites: dict[str, Site] = {}
+    all_agents = np.zeros((k, HOURS_PER_WEEK))
+    all_loads = np.zeros((k, HOURS_PER_WEEK))
+    levels: list[np.ndarray] = []
+    fte = zero.copy()
+
+    for language, share in _queues(market, design.multilingual):
+        if design.delivery is DeliveryModel.FOLLOW_THE_SUN:
+            plan = follow_the_sun(home, hubs, language, params, market.utc_offset_hours)
+        else:
+            plan = (home,) * HOURS_PER_WEEK
+        # Hours share a handful of arrival rates: solve each distinct rate once per count.
+        distinct, inverse = np.unique(weights[covered], return_inverse=True)
+        contacts = accounts[:, None] * (weekly_per_account * share) * distinct[None, :]
+        solved = required_agents(
+            contacts, market.aht_seconds, answer_within_seconds, params.service_level,
+            params.max_occupancy, params.min_agents_on_duty,
+        )
+        distinct_loads = offered_load(contacts, market.aht_seconds)
+        agents = np.zeros((k, HOURS_PER_WEEK))
+        agents[:, covered] = solved[:, inverse]
+        loads = np.zeros((k, HOURS_PER_WEEK))
+        loads[:, covered] = distinct_loads[:, inverse]
+        level = np.full((k, HOURS_PER_WEEK), np.nan)
+        level[:, covered] = service_level(
+            solved, distinct_loads, market.aht_seconds, answer_within_seconds
+        )[:, inverse]
+        levels.append(level)
+        all_agents += agents
+        all_loads += loads
+
+        base_rate = np.array([site.agent_cost_usd for site in plan]) / params.paid_hours_per_fte
+        night = np.zeros(HOURS_PER_WEEK, dtype=bool)
+        for site in set(plan):
+            sites[site.code] = site
+            if site.code not in premium_by_site:
+                shift = shift_hours(market.utc_offset_hours, site.utc_offset_hours)
+                premium_by_site[site.code] = in_zone(premium_mask(params), shift)
+            at_site = np.array([s.code == site.code for s in plan])
+            night |= at_site & premium_by_site[site.code]
+            agents_by_site.setdefault(site.code, np.zeros((k, HOURS_PER_WEEK)))
+            agents_by_site[site.code] += agents * at_site[None, :]
+        foreign = np.array([language not in site.languages for site in plan])
+        paid_cost = agents * paid_per_duty_hour * base_rate[None, :]
+        parts["agent_wages_usd"] += paid_cost.sum(axis=1)
+        parts["night_weekend_premium_usd"] += (paid_cost * night).sum(axis=1) * params.night_weekend_premium
+        parts["language_premium_usd"] += (paid_cost * foreign).sum(axis=1) * params.language_premium
+        fte += agents.sum(axis=1) * paid_per_duty_hour / params.paid_hours_per_fte
+
+    for code, agents in agents_by_site.items():
+        # Everyone rostered at the busiest hour needs a desk (shrinkage: some are on a break).
+        seats = np.ceil(agents.max(axis=1) / (1.0 - params.shrinkage) - 1e-9)
+        parts["seat_costs_usd"] += seats * sites[code].seat_cost_usd
+    if design.delivery is DeliveryModel.LOCAL_OFFICE:
+        parts["office_fixed_usd"] += market.office_fixed_usd
+        parts["setup_amortisation_usd"] += market.office_setup_usd / market.setup_amortisation_years
+    return _Staffed(parts, fte, all_agents, all_loads, levels)
+
+
+def _answer_target(market: Market, answer_within_seconds: float | None) -> float:
+    if answer_within_seconds is None:
+        return market.answer_target_seconds
+    if not (math.isfinite(answer_within_seconds) and answer_within_seconds >= 0):
+        raise InputError(
+            f"answer_within_seconds must be a number >= 0, got {answer_within_seconds!r}",
+            field="answer_within_seconds", value=answer_within_seconds,
+        )
+    return float(answer_within_seconds)
+
+
+def cost_to_serve(
+    market: Market,
+    design: SupportDesign,
+    markets: Mapping[str, Market],
+    params: CostParameters | None = None,
+    *,
+    answer_within_seconds: float | None = None,
+) -> CostBreakdown:
+    """Annual cost of supporting ``market`` with ``design`` at the market's accounts.
+
+    ``answer_within_seconds`` is the response-time promise (a tier's SLA); by default the
+    market's own expectation. A faster promise needs more agents.
+    """
+    params = params or CostParameters()
+    target = _answer_target(market, answer_within_seconds)
+    counts = np.array([0.0, float(market.accounts)])
+    staffed = _evaluate(market, design, markets, params, counts, target)
+    agents = staffed.agents[1]
+    load = staffed.loads[1].sum()
+    on_duty_hours = agents.sum()
+    levels = [level[1][~np.isnan(level[1])] for level in staffed.service_levels]
+    rows = []
+    for hour in range(HOURS_PER_WEEK):
+        if agents[hour] > 0:
+            rows.append({"day": hour // 24, "hour": hour % 24, "agents": int(agents[hour]),
+                         "offered_load_erlangs": float(staffed.loads[1][hour])})
+    return CostBreakdown(
+        market=market.code,
+        design=design,
+        accounts=market.accounts,
+        answer_within_seconds=target,
+        components={name: float(values[1]) for name, values in staffed.components.items()},
+        fixed_components={name: float(values[0]) for name, values in staffed.components.items()},
+        fte=float(staffed.fte[1]),
+        peak_agents_on_duty=int(agents.max()),
+        agent_hours_per_week=float(on_duty_hours),
+        occupancy=float(load / on_duty_hours) if on_duty_hours else 0.0,
+        lowest_service_level=float(min((lv.min() for lv in levels if lv.size), default=1.0)),
+        staffing=pd.DataFrame(rows, columns=["day", "hour", "agents", "offered_load_erlangs"]),
+    )
+
+
+def cost_curve(
+    market: Market,
+    design: SupportDesign,
+    markets: Mapping[str, Market],
+    accounts: ArrayLike,
+    params: CostParameters | None = None,
+    *,
+    answer_within_seconds: float | None = None,
+    revenue_per_account_usd: float = 0.0,
+) -> FloatArray:
+    """Annual total cost of a design at each account count (for break-even charts).
+
+    A distributor's share of support revenue is added when ``revenue_per_account_usd`` is given.
+    """
+    params = params or CostParameters()
+    counts = np.asarray(accounts, dtype=float).reshape(-1)
+    if (counts < 0).any() or not np.isfinite(counts).all():
+        raise InputError("accounts must be finite and >= 0", field="accounts")
+    staffed = _evaluate(
+        market, design, markets, params, counts, _answer_target(market, answer_within_seconds)
+    )
+    total = sum(staffed.components.values())
+    if design.delivery is DeliveryModel.DISTRIBUTOR:
+        total = total + counts * revenue_per_account_usd * market.distributor_revenue_share
+    return np.asarray(total, dtype=float)
+
+
+def break_even_accounts(
+    market: Market,
+    markets: Mapping[str, Market],
+    versus: DeliveryModel,
+    params: CostParameters | None = None,
+    *,
+    coverage: Coverage = Coverage.BUSINESS_HOURS,
+    revenue_per_account_usd: float = 0.0,
+    max_accounts: int | None = None,
+) -> int | None:
+    """Fewest accounts from which a local office costs no more than ``versus``.
+
+    Staffing is a step function, so the curves are compared at every whole account count up
+    to ``max_accounts`` (default: 20 x the market's accounts, at least 20,000) and the answer is
+    the first count from which the local office stays cheaper to the end of that range. None
+    when it never does.
+    """
+    if versus is DeliveryModel.LOCAL_OFFICE:
+        raise InputError("compare the local office with another delivery model", field="versus")
+    limit = max_accounts or max(20 * market.accounts, 20_000)
+    counts = np.arange(0, limit + 1, dtype=float)
+    office = cost_curve(market, SupportDesign(coverage=coverage, delivery=DeliveryModel.LOCAL_OFFICE),
+                        markets, counts, params)
+    other_design = SupportDesign(
+        coverage=Coverage.ALWAYS if versus is DeliveryModel.FOLLOW_THE_SUN else coverage,
+        delivery=versus,
+    )
+    other = cost_curve(market, other_design, markets, counts, params,
+                       revenue_per_account_usd=revenue_per_account_usd)
+    cheaper = office <= other
+    if not cheaper[-1]:
+        return None
+    # The first count of the final run of True values.
+    losing = np.flatnonzero(~cheaper)
+    return int(losing[-1] + 1) if losing.size else 0
+
+
+def _row(market: Market, option: str, cost: CostBreakdown, base: CostBreakdown | None) -> dict:
+    """One CLI row: the option's cost, or its extra over the baseline."""
+    sign = 0.0 if base is None else 1.0
+
+    def delta(mine: float, theirs: float) -> float:
+        return mine - sign * theirs + 0.0  # +0.0 turns -0.0 into 0.0 in the JSON
+
+    total = delta(cost.annual_total_usd, base.annual_total_usd if base else 0.0)
+    fixed = delta(cost.annual_fixed_usd, base.annual_fixed_usd if base else 0.0)
+    row = {
+        "market": market.code,
+        "option": option,
+        "annual_fixed_usd": round(fixed, 2),
+        "per_account_usd": round((total - fixed) / market.accounts, 2) if market.accounts else 0.0,
+        "annual_total_usd": round(total, 2),
+        "accounts": market.accounts,
+    }
+    for name in COMPONENTS:
+        row[name] = round(delta(cost.components[name], base.components[name] if base else 0.0), 2)
+    row["fte"] = round(delta(cost.fte, base.fte if base else 0.0), 3)
+    row["peak_agents_on_duty"] = cost.peak_agents_on_duty
+    row["occupancy"] = round(cost.occupancy, 4)
+    row["lowest_service_level"] = round(cost.lowest_service_level, 4)
+    row["answer_within_seconds"] = cost.answer_within_seconds
+    row["distributor_revenue_share"] = (
+        market.distributor_revenue_share if option == "distributor" else 0.0
+    )
+    return row
+
+
+def option_costs(
+    markets: Iterable[Market],
+    params: CostParameters | None = None,
+    *,
+    only: Iterable[str] | None = None,
+    answer_within_seconds: float | None = None,
+) -> pd.DataFrame:
+    """One row per market and option: the baseline's cost and each option's extra cost."""
+    catalog = {m.code: m for m in markets}
+    wanted = list(only) if only is not None else list(catalog)
+    unknown = [code for code in wanted if code not in catalog]
+    if unknown:
+        raise InputError(f"unknown market {unknown[0]!r}; known: {', '.join(sorted(catalog))}",
+                         field="market", value=unknown[0])
+    rows = []
+    for code in wanted:
+        market = catalog[code]
+        base = cost_to_serve(market, BASELINE, catalog, params,
+                             answer_within_seconds=answer_within_seconds)
+        rows.append(_row(market, "baseline", base, None))
+        for option, design in OPTIONS.items():
+            if option == "baseline":
+                continue
+            cost = cost_to_serve(market, design, catalog, params,
+                                 answer_within_seconds=answer_within_seconds)
+            rows.append(_row(market, option, cost, base))
+    return pd.DataFrame(rows)
+
+
+DELIVERY_COMPARISON: dict[str, SupportDesign] = {
+    "remote hub, business hours": BASELINE,
+    "remote hub, 24x7 night shifts": SupportDesign(coverage=Coverage.ALWAYS),
+    "follow-the-sun, 24x7": SupportDesign(
+        coverage=Coverage.ALWAYS, delivery=DeliveryModel.FOLLOW_THE_SUN
+    ),
+    "local office, business hours": SupportDesign(delivery=DeliveryModel.LOCAL_OFFICE),
+    "local office, 24x7": SupportDesign(
+        coverage=Coverage.ALWAYS, delivery=DeliveryModel.LOCAL_OFFICE
+    ),
+    "distributor, business hours": SupportDesign(delivery=DeliveryModel.DISTRIBUTOR),
+}
+
+
+def delivery_comparison(
+    market: Market, markets: Mapping[str, Market], params: CostParameters | None = None
+) -> pd.DataFrame:
+    """Annual cost of each delivery model for one market, with its staffing."""
+    rows = []
+    for label, design in DELIVERY_COMPARISON.items():
+        cost = cost_to_serve(market, design, markets, params)
+        rows.append({
+            "delivery_model": label,
+            "annual_total_usd": cost.annual_total_usd,
+            "annual_fixed_usd": cost.annual_fixed_usd,
+            "per_account_usd": cost.per_account_usd,
+            "fte": cost.fte,
+            "peak_agents_on_duty": cost.peak_agents_on_duty,
+            "occupancy": cost.occupancy,
+            "lowest_service_level": cost.lowest_service_level,
+            **cost.components,
+        })
+    return pd.DataFrame(rows)
+
+
+def portfolio_summary(
+    markets: Iterable[Market], params: CostParameters | None = None
+) -> pd.DataFrame:
+    """Per market: baseline cost to serve and the extra cost of 24/7 (for maps and headlines)."""
+    catalog = {m.code: m for m in markets}
+    rows = []
+    for market in catalog.values():
+        base = cost_to_serve(market, BASELINE, catalog, params)
+        always = cost_to_serve(market, OPTIONS["coverage_24x7"], catalog, params)
+        rows.append({
+            "code": market.code,
+            "name": market.name,
+            "region": market.region,
+            "currency": market.currency,
+            "remote_hub": market.remote_hub,
+            "accounts": market.accounts,
+            "baseline_annual_usd": base.annual_total_usd,
+            "baseline_per_account_usd": (
+                base.annual_total_usd / market.accounts if market.accounts else float("nan")
+            ),
+            "extra_24x7_annual_usd": always.annual_total_usd - base.annual_total_usd,
+            "fte": base.fte,
+        })
+    return pd.DataFrame(rows)

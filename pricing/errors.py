@@ -1,0 +1,43 @@
+"""The exceptions of the pricing core.
+
+Every error a user can cause carries enough to fix it: which field, which row, which value.
+Pages show them with ``st.error``; the CLI prints ``str(error)`` on one line and exits 2.
+"""
+
+from __future__ import annotations
+
+
+class PricingError(Exception):
+    """Base class for every error the pricing core raises on purpose."""
+
+
+class InputError(PricingError, ValueError):
+    """Bad input: a value, a row or a whole file that cannot be used.
+
+    ``field``, ``row`` and ``value`` are kept as attributes so a UI can point at the cell.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        row: int | None = None,
+        value: object = None,
+    ) -> None:
+        super().__init__(message)
+        self.field = field
+        self.row = row
+        self.value = value
+
+
+class DataFileError(InputError):
+    """A data file (CSV or XLSX) that is missing, empty, too large or not a table.
+
+    ``problems`` holds one line per bad cell when a file has several (all are reported at once,
+    so a user fixes a file in one pass instead of one error per upload).
+    """
+
+    def __init__(self, message: str, problems: tuple[str, ...] = (), **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.problems = problems

@@ -1,0 +1,1 @@
+"""Streamlit-side helpers: cached wrappers around the pricing core and shared widgets."""

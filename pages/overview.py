@@ -8,6 +8,7 @@ from pricing.catalog import source_of
 from pricing.charts import MAP_METRICS, cost_map
 from pricing.errors import PricingError
 from ui import data
+from ui.widgets import plotly_chart
 
 st.title("Cost to serve by market")
 st.caption(
@@ -28,10 +29,16 @@ extra_24x7 = summary["extra_24x7_annual_usd"].sum()
 left, middle, right, last = st.columns(4)
 left.metric("Markets", f"{len(summary)}")
 middle.metric("Accounts", f"{accounts:,}")
-right.metric("Baseline cost to serve", f"USD {baseline / 1e6:,.2f} m / yr",
-             help="Sum over markets of the baseline support cost per year.")
-last.metric("Extra for 24/7 everywhere", f"USD {extra_24x7 / 1e6:,.2f} m / yr",
-            help="Night and weekend shifts at each market's hub, on top of the baseline.")
+right.metric(
+    "Baseline cost to serve (USD m/yr)",
+    f"{baseline / 1e6:,.2f}",
+    help="Sum over markets of the baseline support cost per year.",
+)
+last.metric(
+    "Extra for 24/7 everywhere (USD m/yr)",
+    f"{extra_24x7 / 1e6:,.2f}",
+    help="Night and weekend shifts at each market's hub, on top of the baseline.",
+)
 
 metric = st.segmented_control(
     "Colour the map by",
@@ -39,13 +46,27 @@ metric = st.segmented_control(
     format_func=lambda key: MAP_METRICS[key][0],
     key="map_metric",
 )
-st.plotly_chart(cost_map(summary, metric or "baseline_per_account_usd"), width="stretch")
+plotly_chart(cost_map(summary, metric or "baseline_per_account_usd"))
 
 st.subheader("Per market")
-table = summary[[
-    "name", "code", "region", "currency", "remote_hub", "accounts",
-    "baseline_per_account_usd", "baseline_annual_usd", "extra_24x7_annual_usd", "fte",
-]].sort_values("baseline_per_account_usd", ascending=False)
+table = (
+    summary[
+        [
+            "name",
+            "code",
+            "region",
+            "currency",
+            "remote_hub",
+            "accounts",
+            "baseline_per_account_usd",
+            "baseline_annual_usd",
+            "extra_24x7_annual_usd",
+            "fte",
+        ]
+    ]
+    .sort_values("baseline_per_account_usd", ascending=False)
+    .round({"baseline_per_account_usd": 0, "baseline_annual_usd": 0, "extra_24x7_annual_usd": 0})
+)
 st.dataframe(
     table,
     hide_index=True,
@@ -58,34 +79,52 @@ st.dataframe(
         "remote_hub": st.column_config.TextColumn("Hub", help="Country of the regional hub"),
         "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
         "baseline_per_account_usd": st.column_config.NumberColumn(
-            "Baseline per account (USD/yr)", format="localized"),
+            "Baseline per account (USD/yr)", format="localized"
+        ),
         "baseline_annual_usd": st.column_config.NumberColumn(
-            "Baseline (USD/yr)", format="localized"),
+            "Baseline (USD/yr)", format="localized"
+        ),
         "extra_24x7_annual_usd": st.column_config.NumberColumn(
-            "Extra for 24/7 (USD/yr)", format="localized"),
+            "Extra for 24/7 (USD/yr)", format="localized"
+        ),
         "fte": st.column_config.NumberColumn("Agents (FTE)", format="%.1f"),
     },
 )
 
 with st.expander("Where a market's figures come from"):
     code = st.selectbox(
-        "Market", options=list(summary["code"]),
+        "Market",
+        options=list(summary["code"]),
         format_func=lambda c: f"{summary.set_index('code').loc[c, 'name']} ({c})",
     )
     market = next(m for m in data.markets() if m.code == code)
     fields = [
-        "price_level", "agent_cost_usd", "office_fixed_usd", "seat_cost_usd", "office_setup_usd",
-        "distributor_fee_per_account_usd", "expected_discount", "max_discount",
-        "answer_target_seconds", "share_expecting_24x7", "senior_signoff_expected",
-        "upselling_acceptable", "accounts", "contacts_per_account_month", "aht_seconds",
-        "support_languages", "timezone",
+        "price_level",
+        "agent_cost_usd",
+        "office_fixed_usd",
+        "seat_cost_usd",
+        "office_setup_usd",
+        "distributor_fee_per_account_usd",
+        "expected_discount",
+        "max_discount",
+        "answer_target_seconds",
+        "share_expecting_24x7",
+        "senior_signoff_expected",
+        "upselling_acceptable",
+        "accounts",
+        "contacts_per_account_month",
+        "aht_seconds",
+        "support_languages",
+        "timezone",
     ]
     rows = []
     for field in fields:
         value = getattr(market, field)
-        rows.append({
-            "Figure": field,
-            "Value": ";".join(value) if isinstance(value, tuple) else str(value),
-            "Source": source_of(sources, code, field),
-        })
+        rows.append(
+            {
+                "Figure": field,
+                "Value": ";".join(value) if isinstance(value, tuple) else str(value),
+                "Source": source_of(sources, code, field),
+            }
+        )
     st.dataframe(rows, hide_index=True, width="stretch")

@@ -56,9 +56,7 @@ def _read_bytes(source: Source, max_bytes: int) -> tuple[bytes, str]:
         data = source.read(max_bytes + 1)
         label = getattr(source, "name", "uploaded file")
     if len(data) > max_bytes:
-        raise DataFileError(
-            f"{label}: over the {max_bytes:,}-byte limit", value=len(data)
-        )
+        raise DataFileError(f"{label}: over the {max_bytes:,}-byte limit", value=len(data))
     if not data.strip():
         raise DataFileError(f"{label}: the file is empty")
     return data, str(label)
@@ -89,7 +87,10 @@ def read_table(source: Source, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[pd.D
             delimiter = ","
         try:
             frame = pd.read_csv(
-                io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                io.StringIO(text),
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
                 skipinitialspace=True,
             )
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -117,22 +118,28 @@ def markets_from_frame(frame: pd.DataFrame, label: str = "markets") -> tuple[Mar
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise DataFileError(
-            f"{label}: missing column(s) {', '.join(missing)}", field=missing[0],
+            f"{label}: missing column(s) {', '.join(missing)}",
+            field=missing[0],
             problems=tuple(f"missing column '{c}'" for c in missing),
         )
     unknown = [c for c in columns if c not in MARKET_COLUMNS]
     if unknown:
         raise DataFileError(
-            f"{label}: unknown column(s) {', '.join(unknown)}; expected {', '.join(MARKET_COLUMNS)}",
+            f"{label}: unknown column(s) {', '.join(unknown)}; "
+            f"expected {', '.join(MARKET_COLUMNS)}",
             field=unknown[0],
         )
     problems: list[tuple[int, str, object, str]] = []
     markets: list[Market] = []
     rows_of: dict[str, int] = {}
+    invalid_codes: set[str] = set()  # rows with problems of their own: no knock-on hub errors
     for position, record in enumerate(frame.to_dict(orient="records")):
         row = position + 2  # spreadsheet numbering: the header is row 1
-        cells = {k: v for k, v in ((str(k).strip(), _cell(v)) for k, v in record.items())
-                 if v is not None}
+        cells = {
+            k: v
+            for k, v in ((str(k).strip(), _cell(v)) for k, v in record.items())
+            if v is not None
+        }
         try:
             market = Market(**cells)
         except ValidationError as exc:
@@ -141,6 +148,7 @@ def markets_from_frame(frame: pd.DataFrame, label: str = "markets") -> tuple[Mar
                 value = cells.get(column, err.get("input"))
                 message = err["msg"].removeprefix("Value error, ")
                 problems.append((row, column, value, message))
+            invalid_codes.add(str(cells.get("code", "")).strip())
             continue
         if market.code in rows_of:
             problems.append(
@@ -150,10 +158,15 @@ def markets_from_frame(frame: pd.DataFrame, label: str = "markets") -> tuple[Mar
         rows_of[market.code] = row
         markets.append(market)
     for market in markets:
-        if market.remote_hub not in rows_of:
+        if market.remote_hub not in rows_of and market.remote_hub not in invalid_codes:
             problems.append(
-                (rows_of[market.code], "remote_hub", market.remote_hub,
-                 "the hub must itself be a market of this file (its wages and time zone are used)")
+                (
+                    rows_of[market.code],
+                    "remote_hub",
+                    market.remote_hub,
+                    "the hub must itself be a market of this file "
+                    "(its wages and time zone are used)",
+                )
             )
     if problems:
         lines = tuple(
@@ -165,8 +178,11 @@ def markets_from_frame(frame: pd.DataFrame, label: str = "markets") -> tuple[Mar
         suffix = f"; and {more} more" if more > 0 else ""
         first_row, first_column, first_value, _ = problems[0]
         raise DataFileError(
-            f"{label}: {len(lines)} problem(s): {shown}{suffix}", problems=lines,
-            field=first_column, row=first_row, value=first_value,
+            f"{label}: {len(lines)} problem(s): {shown}{suffix}",
+            problems=lines,
+            field=first_column,
+            row=first_row,
+            value=first_value,
         )
     return tuple(markets)
 

@@ -26,8 +26,7 @@ def cost_map(summary: pd.DataFrame, metric: str = "baseline_per_account_usd") ->
     title, unit = MAP_METRICS[metric]
     frame = summary.assign(iso3=summary["code"].map(alpha3))
     hover = (
-        "<b>%{customdata[0]}</b> (%{customdata[1]})<br>"
-        + title + ": %{z:,.0f} USD<br>"
+        "<b>%{customdata[0]}</b> (%{customdata[1]})<br>" + title + ": %{z:,.0f} USD<br>"
         "Accounts: %{customdata[2]:,}<br>"
         "Served from hub: %{customdata[3]}<extra></extra>"
     )
@@ -48,8 +47,14 @@ def cost_map(summary: pd.DataFrame, metric: str = "baseline_per_account_usd") ->
         title={"text": f"{title} ({unit})", "x": 0.0},
         margin={"l": 0, "r": 0, "t": 40, "b": 0},
         height=460,
-        geo={"showframe": False, "showcoastlines": False, "projection_type": "natural earth",
-             "showland": True, "landcolor": "#eeeeee", "showcountries": True,
-             "countrycolor": "#ffffff"},
+        geo={
+            "showframe": False,
+            "showcoastlines": False,
+            "projection_type": "natural earth",
+            "showland": True,
+            "landcolor": "#eeeeee",
+            "showcountries": True,
+            "countrycolor": "#ffffff",
+        },
     )
     return figure

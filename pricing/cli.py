@@ -89,32 +89,59 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     staffing = commands.add_parser(
-        "staffing", help="Erlang C agents for one queue",
+        "staffing",
+        help="Erlang C agents for one queue",
         description="Least agents on duty meeting a service level (Erlang C).",
     )
-    staffing.add_argument("--contacts-per-hour", type=_number, required=True,
-                          help="arrivals per hour")
-    staffing.add_argument("--aht-seconds", type=_number, required=True,
-                          help="average handle time, seconds")
-    staffing.add_argument("--answer-within-seconds", type=_number, required=True,
-                          help="answer-time target of the service level, seconds")
-    staffing.add_argument("--service-level", type=_number, required=True,
-                          help="share answered within the target, e.g. 0.8")
-    staffing.add_argument("--max-occupancy", type=_number, default=1.0,
-                          help="cap on agent occupancy A/N, default 1.0 (no cap)")
-    staffing.add_argument("--shrinkage", type=_number, default=0.0,
-                          help="share of paid time not on the queue, default 0")
+    staffing.add_argument(
+        "--contacts-per-hour", type=_number, required=True, help="arrivals per hour"
+    )
+    staffing.add_argument(
+        "--aht-seconds", type=_number, required=True, help="average handle time, seconds"
+    )
+    staffing.add_argument(
+        "--answer-within-seconds",
+        type=_number,
+        required=True,
+        help="answer-time target of the service level, seconds",
+    )
+    staffing.add_argument(
+        "--service-level",
+        type=_number,
+        required=True,
+        help="share answered within the target, e.g. 0.8",
+    )
+    staffing.add_argument(
+        "--max-occupancy",
+        type=_number,
+        default=1.0,
+        help="cap on agent occupancy A/N, default 1.0 (no cap)",
+    )
+    staffing.add_argument(
+        "--shrinkage",
+        type=_number,
+        default=0.0,
+        help="share of paid time not on the queue, default 0",
+    )
     staffing.add_argument("--json", action="store_true", help="print JSON")
     staffing.set_defaults(run=_staffing, table=_staffing_table)
 
     costs = commands.add_parser(
-        "costs", help="cost to serve per market and option",
+        "costs",
+        help="cost to serve per market and option",
         description="Baseline cost to serve and the extra cost of each option, per market.",
     )
-    costs.add_argument("--markets", default=str(DEFAULT_MARKETS),
-                       help="market file (CSV or XLSX), default: the shipped data/markets.csv")
-    costs.add_argument("--market", action="append", metavar="CODE",
-                       help="only this market (ISO code); may be repeated")
+    costs.add_argument(
+        "--markets",
+        default=str(DEFAULT_MARKETS),
+        help="market file (CSV or XLSX), default: the shipped data/markets.csv",
+    )
+    costs.add_argument(
+        "--market",
+        action="append",
+        metavar="CODE",
+        help="only this market (ISO code); may be repeated",
+    )
     costs.add_argument("--json", action="store_true", help="print JSON")
     costs.set_defaults(run=_costs, table=_costs_table)
     return parser

@@ -39,12 +39,13 @@ from pricing.coverage import (
     WEEKS_PER_YEAR,
     Coverage,
     Site,
+    business_mask,
     covered_mask,
     follow_the_sun,
     in_zone,
     premium_mask,
-    served_weights,
     shift_hours,
+    workload_weights,
 )
 from pricing.errors import InputError
 from pricing.models import CostParameters, Market
@@ -81,7 +82,8 @@ class SupportDesign:
         if self.delivery is DeliveryModel.FOLLOW_THE_SUN and self.coverage is not Coverage.ALWAYS:
             raise InputError(
                 "follow_the_sun is a way to deliver 24x7 coverage; use coverage '24x7'",
-                field="coverage", value=str(self.coverage),
+                field="coverage",
+                value=str(self.coverage),
             )
 
     @property
@@ -151,7 +153,8 @@ def _hub(market: Market, markets: Mapping[str, Market]) -> Market:
     except KeyError:
         raise InputError(
             f"market {market.code}: remote_hub {market.remote_hub!r} is not a market of the file",
-            field="remote_hub", value=market.remote_hub,
+            field="remote_hub",
+            value=market.remote_hub,
         ) from None
 
 
@@ -193,20 +196,29 @@ def _evaluate(
             accounts * market.distributor_fee_per_account_usd + market.distributor_fixed_usd
         )
         handled_hours = (
-            accounts * market.contacts_per_account_month * 12.0 * params.escalation_share
-            * market.aht_seconds / 3600.0
+            accounts
+            * market.contacts_per_account_month
+            * 12.0
+            * params.escalation_share
+            * market.aht_seconds
+            / 3600.0
         )
         paid_hours = handled_hours / (params.max_occupancy * (1.0 - params.shrinkage))
         native = market.primary_language in hub_site.languages
         rate = hub.agent_cost_usd / params.paid_hours_per_fte
-        parts["escalation_usd"] = paid_hours * rate * (1.0 + (0.0 if native else params.language_premium))
+        parts["escalation_usd"] = (
+            paid_hours * rate * (1.0 + (0.0 if native else params.language_premium))
+        )
         empty = np.zeros((k, HOURS_PER_WEEK))
         return _Staffed(parts, paid_hours / params.paid_hours_per_fte, empty, empty, [])
 
     home = site_of(market) if design.delivery is DeliveryModel.LOCAL_OFFICE else hub_site
-    hubs = tuple(site_of(markets[code]) for code in sorted({m.remote_hub for m in markets.values()}))
+    hubs = tuple(
+        site_of(markets[code]) for code in sorted({m.remote_hub for m in markets.values()})
+    )
     covered = covered_mask(design.coverage, params)
-    weights = served_weights(market.off_hours_contact_share, design.coverage, params)
+    business = business_mask(params)
+    live, deferred = workload_weights(market.off_hours_contact_share, design.coverage, params)
     weekly_per_account = market.contacts_per_account_month * 12.0 / WEEKS_PER_YEAR
     premium_by_site: dict[str, np.ndarray] = {}
     agents_by_site: dict[str, np.ndarray] = {}
@@ -221,22 +233,35 @@ def _evaluate(
             plan = follow_the_sun(home, hubs, language, params, market.utc_offset_hours)
         else:
             plan = (home,) * HOURS_PER_WEEK
+        scale = accounts * (weekly_per_account * share)  # this queue's contacts per week
         # Hours share a handful of arrival rates: solve each distinct rate once per count.
-        distinct, inverse = np.unique(weights[covered], return_inverse=True)
-        contacts = accounts[:, None] * (weekly_per_account * share) * distinct[None, :]
-        solved = required_agents(
-            contacts, market.aht_seconds, answer_within_seconds, params.service_level,
-            params.max_occupancy, params.min_agents_on_duty,
+        rates, inverse = np.unique(live[covered], return_inverse=True)
+        live_contacts = scale[:, None] * rates[None, :]
+        answering = required_agents(
+            live_contacts,
+            market.aht_seconds,
+            answer_within_seconds,
+            params.service_level,
+            params.max_occupancy,
+            params.min_agents_on_duty,
         )
-        distinct_loads = offered_load(contacts, market.aht_seconds)
         agents = np.zeros((k, HOURS_PER_WEEK))
-        agents[:, covered] = solved[:, inverse]
-        loads = np.zeros((k, HOURS_PER_WEEK))
-        loads[:, covered] = distinct_loads[:, inverse]
+        agents[:, covered] = answering[:, inverse.reshape(-1)]
+        live_loads = offered_load(scale[:, None] * live[None, :], market.aht_seconds)
+        # The backlog is worked in the business hours' spare capacity (up to the occupancy
+        # cap) first; only what does not fit needs extra agent-hours, spread evenly.
+        spare = (agents - live_loads / params.max_occupancy)[:, business].sum(axis=1)
+        backlog_hours = scale * deferred.sum() * market.aht_seconds / 3600.0
+        extra = np.maximum(backlog_hours / params.max_occupancy - spare, 0.0)
+        agents[:, business] += (extra / business.sum())[:, None]
+        loads = live_loads + offered_load(scale[:, None] * deferred[None, :], market.aht_seconds)
         level = np.full((k, HOURS_PER_WEEK), np.nan)
         level[:, covered] = service_level(
-            solved, distinct_loads, market.aht_seconds, answer_within_seconds
-        )[:, inverse]
+            answering,
+            offered_load(live_contacts, market.aht_seconds),
+            market.aht_seconds,
+            answer_within_seconds,
+        )[:, inverse.reshape(-1)]
         levels.append(level)
         all_agents += agents
         all_loads += loads
@@ -255,14 +280,16 @@ def _evaluate(
         foreign = np.array([language not in site.languages for site in plan])
         paid_cost = agents * paid_per_duty_hour * base_rate[None, :]
         parts["agent_wages_usd"] += paid_cost.sum(axis=1)
-        parts["night_weekend_premium_usd"] += (paid_cost * night).sum(axis=1) * params.night_weekend_premium
+        parts["night_weekend_premium_usd"] += (paid_cost * night).sum(
+            axis=1
+        ) * params.night_weekend_premium
         parts["language_premium_usd"] += (paid_cost * foreign).sum(axis=1) * params.language_premium
         fte += agents.sum(axis=1) * paid_per_duty_hour / params.paid_hours_per_fte
 
     for code, agents in agents_by_site.items():
-        # Everyone rostered at the busiest hour needs a desk (shrinkage: some are on a break).
-        seats = np.ceil(agents.max(axis=1) / (1.0 - params.shrinkage) - 1e-9)
-        parts["seat_costs_usd"] += seats * sites[code].seat_cost_usd
+        # Licences, equipment and desk space are paid per agent FTE.
+        site_fte = agents.sum(axis=1) * paid_per_duty_hour / params.paid_hours_per_fte
+        parts["seat_costs_usd"] += site_fte * sites[code].seat_cost_usd
     if design.delivery is DeliveryModel.LOCAL_OFFICE:
         parts["office_fixed_usd"] += market.office_fixed_usd
         parts["setup_amortisation_usd"] += market.office_setup_usd / market.setup_amortisation_years
@@ -275,7 +302,8 @@ def _answer_target(market: Market, answer_within_seconds: float | None) -> float
     if not (math.isfinite(answer_within_seconds) and answer_within_seconds >= 0):
         raise InputError(
             f"answer_within_seconds must be a number >= 0, got {answer_within_seconds!r}",
-            field="answer_within_seconds", value=answer_within_seconds,
+            field="answer_within_seconds",
+            value=answer_within_seconds,
         )
     return float(answer_within_seconds)
 
@@ -304,8 +332,14 @@ def cost_to_serve(
     rows = []
     for hour in range(HOURS_PER_WEEK):
         if agents[hour] > 0:
-            rows.append({"day": hour // 24, "hour": hour % 24, "agents": int(agents[hour]),
-                         "offered_load_erlangs": float(staffed.loads[1][hour])})
+            rows.append(
+                {
+                    "day": hour // 24,
+                    "hour": hour % 24,
+                    "agents": float(agents[hour]),
+                    "offered_load_erlangs": float(staffed.loads[1][hour]),
+                }
+            )
     return CostBreakdown(
         market=market.code,
         design=design,
@@ -314,7 +348,7 @@ def cost_to_serve(
         components={name: float(values[1]) for name, values in staffed.components.items()},
         fixed_components={name: float(values[0]) for name, values in staffed.components.items()},
         fte=float(staffed.fte[1]),
-        peak_agents_on_duty=int(agents.max()),
+        peak_agents_on_duty=math.ceil(agents.max() - 1e-9),
         agent_hours_per_week=float(on_duty_hours),
         occupancy=float(load / on_duty_hours) if on_duty_hours else 0.0,
         lowest_service_level=float(min((lv.min() for lv in levels if lv.size), default=1.0)),
@@ -370,14 +404,25 @@ def break_even_accounts(
         raise InputError("compare the local office with another delivery model", field="versus")
     limit = max_accounts or max(20 * market.accounts, 20_000)
     counts = np.arange(0, limit + 1, dtype=float)
-    office = cost_curve(market, SupportDesign(coverage=coverage, delivery=DeliveryModel.LOCAL_OFFICE),
-                        markets, counts, params)
+    office = cost_curve(
+        market,
+        SupportDesign(coverage=coverage, delivery=DeliveryModel.LOCAL_OFFICE),
+        markets,
+        counts,
+        params,
+    )
     other_design = SupportDesign(
         coverage=Coverage.ALWAYS if versus is DeliveryModel.FOLLOW_THE_SUN else coverage,
         delivery=versus,
     )
-    other = cost_curve(market, other_design, markets, counts, params,
-                       revenue_per_account_usd=revenue_per_account_usd)
+    other = cost_curve(
+        market,
+        other_design,
+        markets,
+        counts,
+        params,
+        revenue_per_account_usd=revenue_per_account_usd,
+    )
     cheaper = office <= other
     if not cheaper[-1]:
         return None
@@ -428,19 +473,24 @@ def option_costs(
     wanted = list(only) if only is not None else list(catalog)
     unknown = [code for code in wanted if code not in catalog]
     if unknown:
-        raise InputError(f"unknown market {unknown[0]!r}; known: {', '.join(sorted(catalog))}",
-                         field="market", value=unknown[0])
+        raise InputError(
+            f"unknown market {unknown[0]!r}; known: {', '.join(sorted(catalog))}",
+            field="market",
+            value=unknown[0],
+        )
     rows = []
     for code in wanted:
         market = catalog[code]
-        base = cost_to_serve(market, BASELINE, catalog, params,
-                             answer_within_seconds=answer_within_seconds)
+        base = cost_to_serve(
+            market, BASELINE, catalog, params, answer_within_seconds=answer_within_seconds
+        )
         rows.append(_row(market, "baseline", base, None))
         for option, design in OPTIONS.items():
             if option == "baseline":
                 continue
-            cost = cost_to_serve(market, design, catalog, params,
-                                 answer_within_seconds=answer_within_seconds)
+            cost = cost_to_serve(
+                market, design, catalog, params, answer_within_seconds=answer_within_seconds
+            )
             rows.append(_row(market, option, cost, base))
     return pd.DataFrame(rows)
 
@@ -466,17 +516,19 @@ def delivery_comparison(
     rows = []
     for label, design in DELIVERY_COMPARISON.items():
         cost = cost_to_serve(market, design, markets, params)
-        rows.append({
-            "delivery_model": label,
-            "annual_total_usd": cost.annual_total_usd,
-            "annual_fixed_usd": cost.annual_fixed_usd,
-            "per_account_usd": cost.per_account_usd,
-            "fte": cost.fte,
-            "peak_agents_on_duty": cost.peak_agents_on_duty,
-            "occupancy": cost.occupancy,
-            "lowest_service_level": cost.lowest_service_level,
-            **cost.components,
-        })
+        rows.append(
+            {
+                "delivery_model": label,
+                "annual_total_usd": cost.annual_total_usd,
+                "annual_fixed_usd": cost.annual_fixed_usd,
+                "per_account_usd": cost.per_account_usd,
+                "fte": cost.fte,
+                "peak_agents_on_duty": cost.peak_agents_on_duty,
+                "occupancy": cost.occupancy,
+                "lowest_service_level": cost.lowest_service_level,
+                **cost.components,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -489,18 +541,20 @@ def portfolio_summary(
     for market in catalog.values():
         base = cost_to_serve(market, BASELINE, catalog, params)
         always = cost_to_serve(market, OPTIONS["coverage_24x7"], catalog, params)
-        rows.append({
-            "code": market.code,
-            "name": market.name,
-            "region": market.region,
-            "currency": market.currency,
-            "remote_hub": market.remote_hub,
-            "accounts": market.accounts,
-            "baseline_annual_usd": base.annual_total_usd,
-            "baseline_per_account_usd": (
-                base.annual_total_usd / market.accounts if market.accounts else float("nan")
-            ),
-            "extra_24x7_annual_usd": always.annual_total_usd - base.annual_total_usd,
-            "fte": base.fte,
-        })
+        rows.append(
+            {
+                "code": market.code,
+                "name": market.name,
+                "region": market.region,
+                "currency": market.currency,
+                "remote_hub": market.remote_hub,
+                "accounts": market.accounts,
+                "baseline_annual_usd": base.annual_total_usd,
+                "baseline_per_account_usd": (
+                    base.annual_total_usd / market.accounts if market.accounts else float("nan")
+                ),
+                "extra_24x7_annual_usd": always.annual_total_usd - base.annual_total_usd,
+                "fte": base.fte,
+            }
+        )
     return pd.DataFrame(rows)

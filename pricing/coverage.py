@@ -2,10 +2,10 @@
 
 A week is 168 hours, index ``day * 24 + hour`` in the market's local time, Monday 00:00 = 0.
 Contacts arrive in business hours and, less often, outside them (``off_hours_contact_share``).
-Hours the support desk does not cover are not lost: their contacts wait and are answered in the
-next business hours, so they are spread over the covered business hours. Hours outside the
-agent's local daytime or at the weekend pay the night/weekend premium — in the time zone of the
-agent, which is what makes follow-the-sun cheaper than night shifts.
+Hours the support desk does not cover are not lost: their contacts wait and are worked as a
+backlog in the business hours (more work, but no answer-time target: they are already late).
+Hours outside the agent's local daytime or at the weekend pay the night/weekend premium, in the
+time zone of the agent: that is what makes follow-the-sun cheaper than night shifts.
 """
 
 from __future__ import annotations
@@ -77,16 +77,21 @@ def arrival_weights(off_hours_contact_share: float, params: CostParameters) -> F
     return weights.astype(float)
 
 
-def served_weights(
+def workload_weights(
     off_hours_contact_share: float, coverage: Coverage, params: CostParameters
-) -> FloatArray:
-    """Share of a week's contacts answered in each hour once uncovered hours are deferred."""
+) -> tuple[FloatArray, FloatArray]:
+    """Share of a week's contacts handled in each hour: (live, deferred).
+
+    Live contacts arrive while the desk is open and are answered against the service level.
+    Contacts that arrive while it is closed are worked as a backlog spread over the business
+    hours: they add work (occupancy) but no answer-time target, since they are already late.
+    """
     arrivals = arrival_weights(off_hours_contact_share, params)
     covered = covered_mask(coverage, params)
     business = business_mask(params)
-    deferred = arrivals[~covered].sum()
-    served = np.where(covered, arrivals, 0.0)
-    return served + np.where(business, deferred / business.sum(), 0.0)
+    live = np.where(covered, arrivals, 0.0)
+    deferred = np.where(business, arrivals[~covered].sum() / business.sum(), 0.0)
+    return live, deferred
 
 
 def shift_hours(offset_from_hours: float, offset_to_hours: float) -> int:
@@ -117,7 +122,10 @@ class Site:
 
 
 def follow_the_sun(
-    home: Site, hubs: tuple[Site, ...], language: str, params: CostParameters,
+    home: Site,
+    hubs: tuple[Site, ...],
+    language: str,
+    params: CostParameters,
     market_offset_hours: float,
 ) -> tuple[Site, ...]:
     """Which site staffs each hour of the market's week under follow-the-sun 24/7.

@@ -34,7 +34,9 @@ FloatArray = NDArray[np.float64]
 
 def offered_load(contacts_per_hour: ArrayLike, aht_seconds: ArrayLike) -> FloatArray:
     """Offered load in Erlangs: arrivals per hour x handle time in hours."""
-    return np.asarray(contacts_per_hour, dtype=float) * np.asarray(aht_seconds, dtype=float) / 3600.0
+    return (
+        np.asarray(contacts_per_hour, dtype=float) * np.asarray(aht_seconds, dtype=float) / 3600.0
+    )
 
 
 def erlang_b(agents: ArrayLike, load_erlangs: ArrayLike) -> FloatArray:
@@ -61,15 +63,21 @@ def erlang_c(agents: ArrayLike, load_erlangs: ArrayLike) -> FloatArray:
 
 
 def service_level(
-    agents: ArrayLike, load_erlangs: ArrayLike, aht_seconds: ArrayLike, answer_within_seconds: ArrayLike
+    agents: ArrayLike,
+    load_erlangs: ArrayLike,
+    aht_seconds: ArrayLike,
+    answer_within_seconds: ArrayLike,
 ) -> FloatArray:
     """Share of contacts answered within the target time; 0.0 when N <= A."""
     n = np.asarray(agents, dtype=float)
     a = np.asarray(load_erlangs, dtype=float)
     c = erlang_c(n, a)
     with np.errstate(over="ignore", invalid="ignore"):
-        sl = 1.0 - c * np.exp(-(n - a) * np.asarray(answer_within_seconds, dtype=float)
-                              / np.asarray(aht_seconds, dtype=float))
+        sl = 1.0 - c * np.exp(
+            -(n - a)
+            * np.asarray(answer_within_seconds, dtype=float)
+            / np.asarray(aht_seconds, dtype=float)
+        )
     return np.where(n <= a, np.where(a <= 0.0, 1.0, 0.0), sl)
 
 
@@ -135,7 +143,11 @@ def required_agents(
 
 
 def _check_queue_inputs(
-    lam: FloatArray, aht: FloatArray, t: FloatArray, sl: FloatArray, occ: FloatArray,
+    lam: FloatArray,
+    aht: FloatArray,
+    t: FloatArray,
+    sl: FloatArray,
+    occ: FloatArray,
     floor: FloatArray,
 ) -> None:
     checks = (
@@ -181,11 +193,18 @@ def staff_queue(
     shrinkage (breaks, training, absence): ``ceil(agents / (1 - shrinkage))``.
     """
     if not (isinstance(shrinkage, int | float) and 0.0 <= shrinkage < 1.0):
-        raise InputError(f"shrinkage must be in [0, 1), got {shrinkage!r}", field="shrinkage",
-                         value=shrinkage)
+        raise InputError(
+            f"shrinkage must be in [0, 1), got {shrinkage!r}", field="shrinkage", value=shrinkage
+        )
     agents = int(
-        required_agents(contacts_per_hour, aht_seconds, answer_within_seconds,
-                        target_service_level, max_occupancy, min_agents)
+        required_agents(
+            contacts_per_hour,
+            aht_seconds,
+            answer_within_seconds,
+            target_service_level,
+            max_occupancy,
+            min_agents,
+        )
     )
     load = float(offered_load(contacts_per_hour, aht_seconds))
     return QueueStaffing(

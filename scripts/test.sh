@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The one test command: installs what the tests need, then lints and runs every test.
+# Works on a fresh Debian machine (root or sudo for the browser); CI runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM_PATH" ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+export CHROMIUM_PATH
+
+python -m ruff check .
+python -m ruff format --check .
+
+set +e
+python -m pytest "$@"
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then
+  echo "error: pytest collected no tests" >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,101 @@
+"""Timings of the pricing core: `python benchmarks/bench.py [--repeat N]`.
+
+Prints the median (and min/max) wall time of each case over N runs, with the machine it ran on.
+Speed is measured here, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pricing.catalog import load_markets
+from pricing.costs import (
+    DeliveryModel,
+    break_even_accounts,
+    delivery_comparison,
+    option_costs,
+    portfolio_summary,
+)
+from pricing.staffing import required_agents, staff_queue
+
+
+def measure(label: str, work: Callable[[], object], repeat: int) -> None:
+    work()  # warm caches and imports once, outside the timings
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(
+        f"{label:<58} median {median * 1e3:9.2f} ms  "
+        f"(min {min(times) * 1e3:.2f}, max {max(times) * 1e3:.2f}, n={repeat})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, numpy {np.__version__}"
+    )
+    rng = np.random.default_rng(2026)
+    contacts = rng.uniform(0, 20_000, 10_000)
+    aht = rng.uniform(60, 900, 10_000)
+    big_contacts = rng.uniform(20_000, 60_000, 10_000)  # 300 to 15,000 Erlangs each
+
+    measure(
+        "staffing: one queue (staff_queue)",
+        lambda: staff_queue(200, 180, 20, 0.8, max_occupancy=0.85, shrinkage=0.3),
+        args.repeat,
+    )
+    measure(
+        "staffing: 10,000 queues, vectorised (0-5,000 Erlangs)",
+        lambda: required_agents(contacts, aht, 20, 0.8, 0.85, 1),
+        args.repeat,
+    )
+    measure(
+        "staffing: 10,000 queues, 300-15,000 Erlangs, no occ. cap",
+        lambda: required_agents(big_contacts, aht, 20, 0.8, 1.0, 1),
+        args.repeat,
+    )
+
+    markets = load_markets()
+    catalog = {m.code: m for m in markets}
+    measure("catalogue: load and validate data/markets.csv", load_markets, args.repeat)
+    measure(
+        f"costs: every option for all {len(markets)} shipped markets",
+        lambda: option_costs(markets),
+        args.repeat,
+    )
+    measure(
+        "costs: portfolio summary (overview page)", lambda: portfolio_summary(markets), args.repeat
+    )
+    measure(
+        "costs: delivery-model comparison, one market (DE)",
+        lambda: delivery_comparison(catalog["DE"], catalog),
+        args.repeat,
+    )
+    measure(
+        "costs: break-even office vs distributor, 20,001 counts (BR)",
+        lambda: break_even_accounts(catalog["BR"], catalog, DeliveryModel.DISTRIBUTOR),
+        max(3, args.repeat // 3),
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pricing.catalog import source_of
+from pricing.catalog import SOURCED_COLUMNS, source_of
 from pricing.charts import MAP_METRICS, cost_map
 from pricing.errors import PricingError
 from ui import data
@@ -53,7 +53,6 @@ table = (
     summary[
         [
             "name",
-            "code",
             "region",
             "currency",
             "remote_hub",
@@ -73,10 +72,11 @@ st.dataframe(
     width="stretch",
     column_config={
         "name": "Market",
-        "code": "Code",
-        "region": "Region",
-        "currency": "Currency",
-        "remote_hub": st.column_config.TextColumn("Hub", help="Country of the regional hub"),
+        "region": st.column_config.TextColumn("Region", width="small"),
+        "currency": st.column_config.TextColumn("Currency", width="small"),
+        "remote_hub": st.column_config.TextColumn(
+            "Hub", help="Country of the regional hub", width="small"
+        ),
         "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
         "baseline_per_account_usd": st.column_config.NumberColumn(
             "Baseline per account (USD/yr)", format="localized"
@@ -98,27 +98,8 @@ with st.expander("Where a market's figures come from"):
         format_func=lambda c: f"{summary.set_index('code').loc[c, 'name']} ({c})",
     )
     market = next(m for m in data.markets() if m.code == code)
-    fields = [
-        "price_level",
-        "agent_cost_usd",
-        "office_fixed_usd",
-        "seat_cost_usd",
-        "office_setup_usd",
-        "distributor_fee_per_account_usd",
-        "expected_discount",
-        "max_discount",
-        "answer_target_seconds",
-        "share_expecting_24x7",
-        "senior_signoff_expected",
-        "upselling_acceptable",
-        "accounts",
-        "contacts_per_account_month",
-        "aht_seconds",
-        "support_languages",
-        "timezone",
-    ]
     rows = []
-    for field in fields:
+    for field in SOURCED_COLUMNS:
         value = getattr(market, field)
         rows.append(
             {
@@ -127,4 +108,9 @@ with st.expander("Where a market's figures come from"):
                 "Source": source_of(sources, code, field),
             }
         )
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        column_config={"Source": st.column_config.TextColumn(width="large")},
+    )

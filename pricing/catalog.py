@@ -33,6 +33,11 @@ MAX_PROBLEMS_LISTED = 20
 MARKET_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Market))
 DERIVED_COLUMNS: tuple[str, ...] = ("name", "currency", "support_languages", "timezone")
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(c for c in MARKET_COLUMNS if c not in DERIVED_COLUMNS)
+# Every figure a market row states, each of which needs a source note (sources.csv). A market's
+# name and currency are library facts about its code and need none.
+SOURCED_COLUMNS: tuple[str, ...] = tuple(
+    c for c in MARKET_COLUMNS if c not in ("code", "name", "currency")
+)
 
 Source = str | Path | bytes | IO[bytes]
 

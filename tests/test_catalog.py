@@ -11,6 +11,7 @@ from pricing.catalog import (
     DEFAULT_MARKETS,
     MARKET_COLUMNS,
     MAX_FILE_BYTES,
+    SOURCED_COLUMNS,
     load_markets,
     load_sources,
     markets_frame,
@@ -50,32 +51,6 @@ REQUIRED_MARKETS = {
     "NG",
     "KE",
 }
-FIGURES = [
-    "region",
-    "remote_hub",
-    "price_level",
-    "agent_cost_usd",
-    "office_fixed_usd",
-    "seat_cost_usd",
-    "office_setup_usd",
-    "setup_amortisation_years",
-    "distributor_fee_per_account_usd",
-    "distributor_fixed_usd",
-    "distributor_revenue_share",
-    "expected_discount",
-    "max_discount",
-    "answer_target_seconds",
-    "share_expecting_24x7",
-    "off_hours_contact_share",
-    "preferred_channels",
-    "senior_signoff_expected",
-    "upselling_acceptable",
-    "accounts",
-    "contacts_per_account_month",
-    "aht_seconds",
-    "support_languages",
-    "timezone",
-]
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +84,7 @@ def test_shipped_markets_cover_every_region() -> None:
 def test_every_shipped_figure_has_a_source() -> None:
     sources = load_sources()
     for market in load_markets():
-        for field in FIGURES:
+        for field in SOURCED_COLUMNS:
             note = source_of(sources, market.code, field)
             assert note != "not documented", (market.code, field)
             assert note.startswith(("assumption:", "seed:", "derived:")) or "seed:" in note

@@ -35,7 +35,7 @@ right.metric(
     help="Sum over markets of the baseline support cost per year.",
 )
 last.metric(
-    "Extra for 24/7 everywhere (USD m/yr)",
+    "24/7 everywhere, extra (USD m/yr)",
     f"{extra_24x7 / 1e6:,.2f}",
     help="Night and weekend shifts at each market's hub, on top of the baseline.",
 )
@@ -72,7 +72,7 @@ st.dataframe(
     width="stretch",
     column_config={
         "name": "Market",
-        "region": st.column_config.TextColumn("Region", width="small"),
+        "region": st.column_config.TextColumn("Region", width="medium"),
         "currency": st.column_config.TextColumn("Currency", width="small"),
         "remote_hub": st.column_config.TextColumn(
             "Hub", help="Country of the regional hub", width="small"

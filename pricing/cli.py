@@ -12,6 +12,7 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from pathlib import Path
 from typing import NoReturn
 
 import pandas as pd
@@ -19,6 +20,11 @@ import pandas as pd
 from pricing.catalog import DEFAULT_MARKETS, load_markets
 from pricing.costs import option_costs
 from pricing.errors import PricingError
+from pricing.exports import write_plan
+from pricing.optimizer import SOLVERS, Terms, given_tiers_problem, solve
+from pricing.plan import export_models, plan_payload, plan_portfolio
+from pricing.schemas import load_json, parse_scenario, parse_tier_problem
+from pricing.segments import DEFAULT_SEGMENTS, load_segments
 from pricing.staffing import staff_queue
 
 EXIT_BAD_INPUT = 2
@@ -84,6 +90,118 @@ def _costs_table(payload: dict) -> str:
     return frame[shown].to_string(index=False, float_format=lambda v: f"{v:,.0f}")
 
 
+def _money(value: float | None) -> float | None:
+    return None if value is None else round(value, 6) + 0.0
+
+
+def _tiers(args: argparse.Namespace) -> dict:
+    spec = parse_tier_problem(load_json(args.problem))
+    terms = Terms(
+        min_margin=spec.min_margin,
+        expected_discount=spec.expected_discount,
+        max_discount=spec.max_discount,
+        price_step=spec.price_step,
+    )
+    problem = given_tiers_problem(
+        label=Path(args.problem).stem,
+        tiers=[(t.name, t.unit_cost, t.fixed_cost) for t in spec.tiers],
+        segments=[(s.name, s.size, s.reservation_prices) for s in spec.segments],
+        terms=terms,
+        must_offer=frozenset(spec.must_offer),
+    )
+    solution = solve(problem, solver=args.solver, time_limit_seconds=args.time_limit)
+    prices = {t.name: _money(t.target) for t in solution.tiers}
+    return {
+        "status": solution.status,
+        "profit": _money(solution.profit),
+        "prices": prices,
+        "list_prices": {
+            name: _money(None if p is None else p / (1 - terms.expected_discount))
+            for name, p in prices.items()
+        },
+        "floor_prices": {
+            name: _money(None if p is None else p * terms.floor_ratio) for name, p in prices.items()
+        },
+        "assignment": solution.assignment,
+        "gap": solution.gap,
+        "solver": solution.solver,
+        "explanations": list(solution.explanations),
+        "message": solution.message,
+    }
+
+
+def _tiers_table(payload: dict) -> str:
+    lines = [f"status {payload['status']}, profit {payload['profit']:,.2f}"]
+    for name, price in payload["prices"].items():
+        if price is None:
+            lines.append(f"  {name}: not offered")
+        else:
+            lines.append(
+                f"  {name}: list {payload['list_prices'][name]:,.2f}  target {price:,.2f}  "
+                f"floor {payload['floor_prices'][name]:,.2f}"
+            )
+    lines += [
+        f"  {segment} buys {tier or 'nothing'}" for segment, tier in payload["assignment"].items()
+    ]
+    lines += [f"  - {reason}" for reason in payload["explanations"]]
+    if payload["message"]:
+        lines.append(payload["message"])
+    return "\n".join(lines)
+
+
+def _plan(args: argparse.Namespace) -> dict:
+    scenario = parse_scenario(load_json(args.scenario) if args.scenario else {})
+    overrides = {
+        key: value
+        for key, value in (
+            ("solver", args.solver),
+            ("tiers", args.tiers),
+            ("min_margin", args.min_margin),
+            ("price_step", args.price_step),
+        )
+        if value is not None
+    }
+    settings = scenario.settings(**overrides)
+    markets = load_markets(args.markets)
+    segments = load_segments(args.segments)
+    plans = plan_portfolio(markets, settings, segment_rows=segments, only=args.market)
+    if args.out:
+        write_plan(plans, Path(args.out))
+    if args.export_models:
+        export_models(plans, Path(args.export_models))
+    return plan_payload(plans)
+
+
+def _plan_table(payload: dict) -> str:
+    rows = []
+    for market in payload["markets"]:
+        if not market["tiers"]:
+            rows.append(
+                {
+                    "market": market["market"],
+                    "tier": "-",
+                    "options": "nothing sold",
+                    "list_usd": None,
+                    "target_usd": None,
+                    "floor_usd": None,
+                    "profit_usd": market["profit_usd"],
+                }
+            )
+        for tier in market["tiers"]:
+            rows.append(
+                {
+                    "market": market["market"],
+                    "tier": tier["name"],
+                    "options": ", ".join(tier["options"]) or "basic",
+                    "list_usd": tier["list_usd"],
+                    "target_usd": tier["target_usd"],
+                    "floor_usd": tier["floor_usd"],
+                    "profit_usd": market["profit_usd"],
+                }
+            )
+    return pd.DataFrame(rows).to_string(index=False, float_format=lambda v: f"{v:,.0f}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m pricing", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -144,6 +262,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     costs.add_argument("--json", action="store_true", help="print JSON")
     costs.set_defaults(run=_costs, table=_costs_table)
+
+    tiers = commands.add_parser(
+        "tiers",
+        help="price given tiers for given segments (generic engine)",
+        description="Optimal prices for given tiers and segments (JSON problem file).",
+    )
+    tiers.add_argument("problem", help="problem JSON (DESIGN.md section 5)")
+    tiers.add_argument("--solver", choices=SOLVERS, default="cbc")
+    tiers.add_argument("--time-limit", type=_number, default=20.0, help="seconds, default 20")
+    tiers.add_argument("--json", action="store_true", help="print JSON")
+    tiers.set_defaults(run=_tiers, table=_tiers_table)
+
+    plan = commands.add_parser(
+        "plan",
+        help="tier menus for every market",
+        description="Design and price support tiers for every market of the portfolio.",
+    )
+    plan.add_argument("--markets", default=str(DEFAULT_MARKETS), help="market file (CSV/XLSX)")
+    plan.add_argument("--segments", default=str(DEFAULT_SEGMENTS), help="segment file (CSV)")
+    plan.add_argument(
+        "--scenario",
+        help="scenario JSON: tiers, min_margin, price_step, "
+        "allowed/required options per tier, solver",
+    )
+    plan.add_argument(
+        "--market", action="append", metavar="CODE", help="only this market; may be repeated"
+    )
+    plan.add_argument("--tiers", type=int, help="number of tiers, 1 to 5 (default 3)")
+    plan.add_argument("--min-margin", type=_number, help="margin kept at the floor (default 0.15)")
+    plan.add_argument("--price-step", type=_number, help="least step between tiers (fraction)")
+    plan.add_argument("--solver", choices=SOLVERS)
+    plan.add_argument("--out", metavar="DIR", help="also write plan.json, CSV tables, plan.xlsx")
+    plan.add_argument("--export-models", metavar="DIR", help="write each market's MILP as MPS")
+    plan.add_argument("--json", action="store_true", help="print JSON")
+    plan.set_defaults(run=_plan, table=_plan_table)
     return parser
 
 
@@ -151,7 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if getattr(args, "market", None):
+        if getattr(args, "market", None):  # codes are upper case in every market file
             args.market = [code.strip().upper() for code in args.market]
         payload = args.run(args)
     except (UsageError, PricingError) as exc:

@@ -558,3 +558,70 @@ def portfolio_summary(
             }
         )
     return pd.DataFrame(rows)
+
+
+# A tier with priority response promises answers in this share of the market's usual target.
+PRIORITY_SHARE_OF_TARGET = 0.25
+TWENTY_FOUR_SEVEN_DESIGNS: dict[str, SupportDesign] = {
+    "night shifts at the hub": OPTIONS["coverage_24x7"],
+    "follow-the-sun": DELIVERY_COMPARISON["follow-the-sun, 24x7"],
+}
+
+
+@dataclass(frozen=True)
+class OptionCost:
+    """What adding an option to a market's support costs: a fixed and a per-account part."""
+
+    option: str
+    fixed_usd: float
+    per_account_usd: float
+    delivered_by: str
+
+
+def _extra(cost: CostBreakdown, base: CostBreakdown, option: str, how: str) -> OptionCost:
+    fixed = cost.annual_fixed_usd - base.annual_fixed_usd
+    per_account = cost.per_account_usd - base.per_account_usd
+    return OptionCost(option, fixed + 0.0, per_account + 0.0, how)
+
+
+def tier_option_costs(
+    market: Market, markets: Mapping[str, Market], params: CostParameters | None = None
+) -> dict[str, OptionCost]:
+    """Cost of bare support ('baseline') and the extra cost of each tier option in a market.
+
+    24/7 is delivered the cheaper way (night shifts at the hub or follow-the-sun, by annual
+    total); priority response is a dedicated line (the fixed cost of a second queue) staffed to
+    answer within ``PRIORITY_SHARE_OF_TARGET`` of the market's usual answer target.
+    """
+    base = cost_to_serve(market, BASELINE, markets, params)
+    costs = {
+        "baseline": OptionCost(
+            "baseline", base.annual_fixed_usd, base.per_account_usd, BASELINE.label
+        ),
+    }
+    # A priority promise is kept by a dedicated line: a second queue whose minimum staffing is
+    # a fixed cost, staffed to answer within a quarter of the usual target.
+    fast = cost_to_serve(
+        market,
+        BASELINE,
+        markets,
+        params,
+        answer_within_seconds=market.answer_target_seconds * PRIORITY_SHARE_OF_TARGET,
+    )
+    costs["priority_response"] = OptionCost(
+        "priority_response",
+        base.annual_fixed_usd,
+        max(fast.per_account_usd - base.per_account_usd, 0.0),
+        f"a dedicated priority line answering within {fast.answer_within_seconds:g} s "
+        f"(usual target {base.answer_within_seconds:g} s)",
+    )
+    always = {
+        how: cost_to_serve(market, design, markets, params)
+        for how, design in TWENTY_FOUR_SEVEN_DESIGNS.items()
+    }
+    how, cheapest = min(always.items(), key=lambda item: item[1].annual_total_usd)
+    costs["coverage_24x7"] = _extra(cheapest, base, "coverage_24x7", how)
+    for option in ("multilingual", "local_office"):
+        cost = cost_to_serve(market, OPTIONS[option], markets, params)
+        costs[option] = _extra(cost, base, option, OPTIONS[option].label)
+    return costs

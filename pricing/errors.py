@@ -41,3 +41,11 @@ class DataFileError(InputError):
     def __init__(self, message: str, problems: tuple[str, ...] = (), **kwargs: object) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.problems = problems
+
+
+class InfeasibleError(PricingError):
+    """The constraints of a problem cannot all hold; the message names the one that breaks."""
+
+
+class SolverError(PricingError):
+    """The solver ended without a usable answer (error, or time limit with no solution)."""

@@ -1,0 +1,307 @@
+"""The portfolio plan: tier menus for every market, from market data to quotable prices.
+
+For each market: the cost of bare support and of each option (:mod:`pricing.costs`), the segments
+and what they value (:mod:`pricing.segments`), the tier MILP (:mod:`pricing.optimizer`), list and
+floor around each target (:mod:`pricing.negotiation`) and the prices in local currency
+(:mod:`pricing.fx`). Markets are independent, so they are solved separately, two at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.numbers import get_currency_precision
+
+from pricing.costs import OptionCost, tier_option_costs
+from pricing.errors import InputError
+from pricing.fx import Rate, rate
+from pricing.models import CostParameters, Market
+from pricing.negotiation import Quote, quote
+from pricing.optimizer import (
+    Buyer,
+    Option,
+    Solution,
+    SolverName,
+    Terms,
+    TierProblem,
+    solve,
+    write_mps,
+)
+from pricing.segments import TIER_OPTIONS, Segment, SegmentRow, load_segments, market_segments
+
+TIER_NAMES: dict[int, tuple[str, ...]] = {
+    1: ("Standard",),
+    2: ("Basic", "Premium"),
+    3: ("Basic", "Standard", "Premium"),
+    4: ("Basic", "Standard", "Premium", "Enterprise"),
+    5: ("Essential", "Basic", "Standard", "Premium", "Enterprise"),
+}
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """What finance chooses: how many tiers, the margin kept at the floor, the ladder, solver.
+
+    ``allowed`` and ``required`` map a tier name to the options it may or must hold.
+    """
+
+    tiers: int = 3
+    min_margin: float = 0.15
+    price_step: float = 0.0
+    solver: SolverName = "cbc"
+    time_limit_seconds: float = 20.0
+    allowed: Mapping[str, frozenset[str]] | None = None
+    required: Mapping[str, frozenset[str]] | None = None
+    workers: int = 2
+
+    def __post_init__(self) -> None:
+        if self.tiers not in TIER_NAMES:
+            raise InputError(
+                f"tiers must be 1 to 5, got {self.tiers!r}", field="tiers", value=self.tiers
+            )
+        if not 1 <= self.workers <= 16:
+            raise InputError(
+                f"workers must be 1 to 16, got {self.workers!r}",
+                field="workers",
+                value=self.workers,
+            )
+
+    @property
+    def tier_names(self) -> tuple[str, ...]:
+        return TIER_NAMES[self.tiers]
+
+
+@dataclass(frozen=True)
+class PricedTier:
+    """A tier as sales quote it: contents, promise, and prices in USD and local currency."""
+
+    name: str
+    options: tuple[str, ...]
+    answer_within_seconds: float
+    coverage: str
+    unit_cost_usd: float
+    quote_usd: Quote
+    target_local: float
+    list_local: float
+    floor_local: float
+    buyers: tuple[str, ...]
+    accounts: float
+
+    @property
+    def margin_at_target(self) -> float:
+        target = self.quote_usd.target
+        return (target - self.unit_cost_usd) / target if target else 0.0
+
+    @property
+    def margin_at_floor(self) -> float:
+        floor = self.quote_usd.floor
+        return (floor - self.unit_cost_usd) / floor if floor else 0.0
+
+
+@dataclass(frozen=True)
+class MarketPlan:
+    market: Market
+    problem: TierProblem
+    solution: Solution
+    tiers: tuple[PricedTier, ...]
+    option_costs: Mapping[str, OptionCost]
+    segments: tuple[Segment, ...]
+    rate: Rate
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def profit_usd(self) -> float:
+        return self.solution.profit
+
+
+def market_problem(
+    market: Market,
+    option_costs: Mapping[str, OptionCost],
+    segments: tuple[Segment, ...],
+    settings: PlanSettings,
+) -> TierProblem:
+    """The tier MILP of one market. Options that no segment values are left out."""
+    options = tuple(
+        Option(name, option_costs[name].per_account_usd, option_costs[name].fixed_usd)
+        for name in TIER_OPTIONS
+        if any(s.option_values_usd[name] > 0 for s in segments)
+    )
+    kept = {o.name for o in options}
+    buyers = tuple(
+        Buyer(
+            s.name,
+            s.accounts,
+            s.base_value_usd,
+            {o: v for o, v in s.option_values_usd.items() if o in kept},
+        )
+        for s in segments
+    )
+
+    def restrict(mapping: Mapping[str, frozenset[str]] | None) -> dict | None:
+        if mapping is None:
+            return None
+        return {t: frozenset(mapping.get(t, frozenset())) & kept for t in settings.tier_names}
+
+    allowed = restrict(settings.allowed)
+    if settings.allowed is not None and allowed is not None:
+        # A tier the caller did not mention keeps every option.
+        allowed = {
+            t: (allowed[t] if t in settings.allowed else frozenset(kept))
+            for t in settings.tier_names
+        }
+    return TierProblem(
+        label=market.code,
+        tiers=settings.tier_names,
+        options=options,
+        buyers=buyers,
+        base_unit_cost=option_costs["baseline"].per_account_usd,
+        base_fixed_cost=option_costs["baseline"].fixed_usd,
+        terms=Terms(
+            min_margin=settings.min_margin,
+            expected_discount=market.expected_discount,
+            max_discount=market.max_discount,
+            price_step=settings.price_step,
+        ),
+        allowed=allowed,
+        required=restrict(settings.required),
+    )
+
+
+def _local(amount: float, used: Rate) -> float:
+    # Local amounts keep the currency's minor units (none for JPY, two for EUR); price points
+    # that look right to a buyer are a rounding step of their own.
+    return round(used.convert(amount), get_currency_precision(used.quote))
+
+
+def plan_market(
+    market: Market,
+    markets: Mapping[str, Market],
+    segment_rows: tuple[SegmentRow, ...],
+    settings: PlanSettings | None = None,
+    params: CostParameters | None = None,
+) -> MarketPlan:
+    """Cost, optimise and quote one market."""
+    settings = settings or PlanSettings()
+    option_costs = tier_option_costs(market, markets, params)
+    segments = market_segments(market, segment_rows)
+    problem = market_problem(market, option_costs, segments, settings)
+    solution = solve(
+        problem, solver=settings.solver, time_limit_seconds=settings.time_limit_seconds
+    )
+    used = rate("USD", market.currency)
+    priority_within = float(
+        option_costs["priority_response"].delivered_by.split("within ")[1].split(" s")[0]
+    )
+    accounts = {s.name: s.accounts for s in segments}
+    priced = []
+    for tier in solution.tiers:
+        if not tier.offered or tier.target is None:
+            continue
+        offer = quote(
+            tier.target,
+            market.expected_discount,
+            market.max_discount,
+            senior_signoff=market.senior_signoff_expected,
+        )
+        priced.append(
+            PricedTier(
+                name=tier.name,
+                options=tier.options,
+                answer_within_seconds=(
+                    priority_within
+                    if "priority_response" in tier.options
+                    else market.answer_target_seconds
+                ),
+                coverage="24/7" if "coverage_24x7" in tier.options else "business hours",
+                unit_cost_usd=tier.unit_cost,
+                quote_usd=offer,
+                target_local=_local(offer.target, used),
+                list_local=_local(offer.list_price, used),
+                floor_local=_local(offer.floor, used),
+                buyers=tier.buyers,
+                accounts=sum(accounts[b] for b in tier.buyers),
+            )
+        )
+    return MarketPlan(market, problem, solution, tuple(priced), option_costs, segments, used)
+
+
+def plan_portfolio(
+    markets: Iterable[Market],
+    settings: PlanSettings | None = None,
+    params: CostParameters | None = None,
+    *,
+    segment_rows: tuple[SegmentRow, ...] | None = None,
+    only: Iterable[str] | None = None,
+) -> tuple[MarketPlan, ...]:
+    """Plan every market (or ``only`` those codes); markets are solved in parallel."""
+    settings = settings or PlanSettings()
+    catalog = {m.code: m for m in markets}
+    rows = segment_rows if segment_rows is not None else load_segments()
+    codes = list(only) if only is not None else list(catalog)
+    unknown = [c for c in codes if c not in catalog]
+    if unknown:
+        raise InputError(f"unknown market {unknown[0]!r}", field="market", value=unknown[0])
+
+    def one(code: str) -> MarketPlan:
+        return plan_market(catalog[code], catalog, rows, settings, params)
+
+    if settings.workers == 1 or len(codes) < 2:
+        return tuple(one(code) for code in codes)
+    # The solvers run outside the interpreter lock (CBC in its own process), so threads overlap.
+    with ThreadPoolExecutor(max_workers=settings.workers) as pool:
+        return tuple(pool.map(one, codes))
+
+
+def plan_payload(plans: Iterable[MarketPlan]) -> dict:
+    """The plan as the CLI prints it (DESIGN.md section 4)."""
+    markets = []
+    for plan in plans:
+        solution = plan.solution
+        markets.append(
+            {
+                "market": plan.market.code,
+                "name": plan.market.name,
+                "currency": plan.market.currency,
+                "profit_usd": round(solution.profit, 2),
+                "revenue_usd": round(solution.revenue, 2),
+                "status": solution.status,
+                "gap": solution.gap,
+                "assignment": dict(solution.assignment),
+                "tiers": [
+                    {
+                        "name": tier.name,
+                        "options": list(tier.options),
+                        "answer_within_seconds": tier.answer_within_seconds,
+                        "coverage": tier.coverage,
+                        "unit_cost_usd": round(tier.unit_cost_usd, 2),
+                        "target_usd": round(tier.quote_usd.target, 2),
+                        "list_usd": round(tier.quote_usd.list_price, 2),
+                        "floor_usd": round(tier.quote_usd.floor, 2),
+                        "target_local": tier.target_local,
+                        "list_local": tier.list_local,
+                        "floor_local": tier.floor_local,
+                        "margin_at_floor": round(tier.margin_at_floor, 4),
+                        "buyers": list(tier.buyers),
+                        "accounts": round(tier.accounts, 2),
+                    }
+                    for tier in plan.tiers
+                ],
+                "rate": {
+                    "rate": plan.rate.rate,
+                    "as_of": plan.rate.as_of.isoformat(),
+                    "source": plan.rate.source,
+                },
+                "explanations": list(solution.explanations),
+                "message": solution.message,
+            }
+        )
+    return {"markets": markets}
+
+
+def export_models(plans: Iterable[MarketPlan], folder: Path) -> list[Path]:
+    """Each market's MILP as ``tiers_<CODE>.mps``, to audit or re-solve in another solver."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [write_mps(plan.problem, folder / f"tiers_{plan.market.code}.mps") for plan in plans]

@@ -1,0 +1,169 @@
+"""Customer segments and what each support option is worth to them, market by market.
+
+``data/segments.csv`` gives, per segment, its share of a market's accounts and the yearly value
+(USD, at US price level) of basic support and of each tier option. A row with code ``*`` applies
+to every market; rows for a market code replace the defaults for that market entirely.
+
+A segment's value of an option in a market is the default scaled by the market's price level and
+by what the market data say about how much that option matters there:
+
+* ``coverage_24x7``: x share_expecting_24x7 / 0.35 (0.35 is the median market);
+* ``priority_response``: x sqrt(60 / answer_target_seconds), kept within [0.7, 1.5]: markets that
+  expect an answer in 20 s value a faster promise more than markets content with two minutes;
+* ``multilingual``: x (share of contacts not in the first language) / 0.25, at most 2, and zero in
+  a market with one support language;
+* ``local_office``: x 1.5 where buyers prefer meeting in person.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Annotated
+
+import pandas as pd
+from pydantic import ConfigDict, Field, ValidationError
+from pydantic.dataclasses import dataclass as validated_dataclass
+
+from pricing.catalog import DATA_DIR, Source, read_table
+from pricing.errors import DataFileError, InputError
+from pricing.models import Market
+
+DEFAULT_SEGMENTS = DATA_DIR / "segments.csv"
+
+TIER_OPTIONS: tuple[str, ...] = (
+    "priority_response",
+    "coverage_24x7",
+    "multilingual",
+    "local_office",
+)
+OPTION_LABELS: dict[str, str] = {
+    "priority_response": "Priority response",
+    "coverage_24x7": "24/7 coverage",
+    "multilingual": "Support in every local language",
+    "local_office": "Local team and on-site visits",
+}
+REFERENCE_24X7_SHARE = 0.35
+REFERENCE_OTHER_LANGUAGE_SHARE = 0.25
+IN_PERSON_FACTOR = 1.5
+
+_STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+Value = Annotated[float, Field(ge=0.0)]
+
+
+@validated_dataclass(frozen=True, config=_STRICT)
+class SegmentRow:
+    """One row of the segment file (values at US price level, USD per account per year)."""
+
+    code: Annotated[str, Field(pattern=r"^(\*|[A-Z]{2})$")]
+    segment: Annotated[str, Field(min_length=1, max_length=40)]
+    share: Annotated[float, Field(gt=0.0, le=1.0)]
+    base_value_usd: Value
+    priority_response_usd: Value
+    coverage_24x7_usd: Value
+    multilingual_usd: Value
+    local_office_usd: Value
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A segment of one market: its accounts and its values in that market (USD/account/yr)."""
+
+    name: str
+    accounts: float
+    base_value_usd: float
+    option_values_usd: dict[str, float]
+
+    def value_of(self, options: tuple[str, ...] | frozenset[str]) -> float:
+        """Reservation price for a tier holding ``options``."""
+        return self.base_value_usd + sum(self.option_values_usd[o] for o in options)
+
+
+def load_segments(source: Source = DEFAULT_SEGMENTS) -> tuple[SegmentRow, ...]:
+    """Read and validate the segment file; problems name row, column and value."""
+    frame, label = read_table(source)
+    rows: list[SegmentRow] = []
+    problems: list[str] = []
+    for position, record in enumerate(frame.to_dict(orient="records")):
+        row = position + 2
+        cells = {k: v for k, v in record.items() if str(v).strip() != ""}
+        try:
+            rows.append(SegmentRow(**cells))
+        except ValidationError as exc:
+            for err in exc.errors():
+                column = str(err["loc"][0]) if err["loc"] else "(row)"
+                message = err["msg"].removeprefix("Value error, ")
+                problems.append(
+                    f"row {row}, column '{column}': {message} (value: {cells.get(column)!r})"
+                )
+    by_code: dict[str, list[SegmentRow]] = {}
+    for item in rows:
+        by_code.setdefault(item.code, []).append(item)
+    for code, items in by_code.items():
+        names = [item.segment for item in items]
+        if len(set(names)) != len(names):
+            problems.append(f"market {code!r}: segment names repeat ({', '.join(names)})")
+        total = sum(item.share for item in items)
+        if not math.isclose(total, 1.0, abs_tol=1e-6):
+            problems.append(f"market {code!r}: segment shares add up to {total:g}, not 1")
+    if "*" not in by_code:
+        problems.append("no default rows (code '*'): every market needs segments")
+    if problems:
+        raise DataFileError(f"{label}: {'; '.join(problems)}", problems=tuple(problems))
+    return tuple(rows)
+
+
+def _factor(market: Market, option: str) -> float:
+    if option == "coverage_24x7":
+        return market.share_expecting_24x7 / REFERENCE_24X7_SHARE
+    if option == "priority_response":
+        target = max(market.answer_target_seconds, 1.0)
+        return min(max(math.sqrt(60.0 / target), 0.7), 1.5)
+    if option == "multilingual":
+        if len(market.support_languages) < 2:
+            return 0.0
+        other = 1.0 - market.language_shares[0]
+        return min(other / REFERENCE_OTHER_LANGUAGE_SHARE, 2.0)
+    if option == "local_office":
+        return IN_PERSON_FACTOR if "in_person" in market.preferred_channels else 1.0
+    raise InputError(f"unknown tier option {option!r}", field="option", value=option)
+
+
+def value_factors(market: Market) -> dict[str, float]:
+    """How much more (or less) each option is worth in this market than at the reference."""
+    return {option: _factor(market, option) for option in TIER_OPTIONS}
+
+
+def market_segments(market: Market, rows: tuple[SegmentRow, ...]) -> tuple[Segment, ...]:
+    """The segments of one market with their sizes and values scaled to that market."""
+    own = [row for row in rows if row.code == market.code]
+    chosen = own or [row for row in rows if row.code == "*"]
+    factors = value_factors(market)
+    return tuple(
+        Segment(
+            name=row.segment,
+            accounts=market.accounts * row.share,
+            base_value_usd=row.base_value_usd * market.price_level,
+            option_values_usd={
+                option: getattr(row, f"{option}_usd") * market.price_level * factors[option]
+                for option in TIER_OPTIONS
+            },
+        )
+        for row in chosen
+    )
+
+
+def segments_frame(segments: tuple[Segment, ...]) -> pd.DataFrame:
+    """Segments as a table: accounts, base value and each option's value."""
+    return pd.DataFrame(
+        [
+            {
+                "segment": s.name,
+                "accounts": s.accounts,
+                "base_value_usd": s.base_value_usd,
+                **{f"{o}_usd": v for o, v in s.option_values_usd.items()},
+            }
+            for s in segments
+        ]
+    )

@@ -126,3 +126,145 @@ def test_bad_market_file_exits_2_naming_the_cell(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "row 2, column 'agent_cost_usd'" in done.stderr and "'-3'" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+EXAMPLE = {
+    "tiers": [
+        {"name": "Basic", "unit_cost": 10, "fixed_cost": 0},
+        {"name": "Premium", "unit_cost": 25, "fixed_cost": 500},
+    ],
+    "segments": [
+        {"name": "SMB", "size": 150, "reservation_prices": {"Basic": 30, "Premium": 40}},
+        {"name": "Enterprise", "size": 100, "reservation_prices": {"Basic": 60, "Premium": 100}},
+    ],
+    "min_margin": 0.0,
+    "expected_discount": 0.1,
+    "max_discount": 0.2,
+    "price_step": 0.0,
+}
+
+
+def _problem_file(tmp_path: Path, payload: object, name: str = "problem.json") -> str:
+    path = tmp_path / name
+    path.write_text(payload if isinstance(payload, str) else json.dumps(payload))
+    return str(path)
+
+
+@pytest.mark.parametrize("solver", ["cbc", "highs"])
+def test_tiers_answers_the_contract(tmp_path: Path, solver: str) -> None:
+    done = run("tiers", _problem_file(tmp_path, EXAMPLE), "--solver", solver)
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert {"status", "profit", "prices", "list_prices", "floor_prices", "assignment"} <= set(
+        payload
+    )
+    assert payload["status"] == "optimal"
+    assert payload["profit"] == pytest.approx(7_000)
+    for tier, price in payload["prices"].items():
+        if price is None:
+            assert payload["list_prices"][tier] is None
+            continue
+        assert payload["list_prices"][tier] == pytest.approx(price / 0.9)
+        assert payload["floor_prices"][tier] == pytest.approx(price / 0.9 * 0.8)
+    assert payload["assignment"]["Enterprise"] == "Premium"
+
+
+def test_tiers_infeasible_exits_2_naming_the_constraint(tmp_path: Path) -> None:
+    problem = {**EXAMPLE, "min_margin": 5.0, "must_offer": ["Premium"]}
+    done = run("tiers", _problem_file(tmp_path, problem))
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: floor_Premium: floor 150 for Premium")
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("payload", "words"),
+    [
+        ("{not json", "not valid JSON (line 1"),
+        ({"tiers": [], "segments": []}, "tiers: List should have at least 1 item"),
+        (
+            {**EXAMPLE, "segments": [{"name": "S", "size": -1, "reservation_prices": {}}]},
+            "segments[0].size: Input should be greater than or equal to 0 (value: -1)",
+        ),
+        (
+            {**EXAMPLE, "segments": [{"name": "S", "size": 1, "reservation_prices": {"Gold": 5}}]},
+            "prices unknown tier(s) ['Gold']",
+        ),
+        ({**EXAMPLE, "expected_discount": 0.3}, "max_discount 0.2 is below expected_discount 0.3"),
+        ({**EXAMPLE, "colour": "red"}, "colour: Extra inputs are not permitted"),
+    ],
+)
+def test_tiers_bad_problem_exits_2(tmp_path: Path, payload: object, words: str) -> None:
+    done = run("tiers", _problem_file(tmp_path, payload))
+    assert done.returncode == 2
+    assert words in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_plan_answers_the_contract(tmp_path: Path) -> None:
+    out, models = tmp_path / "out", tmp_path / "models"
+    done = run(
+        "plan",
+        "--market",
+        "US",
+        "--market",
+        "AE",
+        "--out",
+        str(out),
+        "--export-models",
+        str(models),
+    )
+    assert done.returncode == 0, done.stderr
+    markets = json.loads(done.stdout)["markets"]
+    assert [m["market"] for m in markets] == ["US", "AE"]
+    for market in markets:
+        assert {"market", "currency", "profit_usd", "assignment", "tiers"} <= set(market)
+        for tier in market["tiers"]:
+            assert {
+                "name",
+                "options",
+                "unit_cost_usd",
+                "target_usd",
+                "list_usd",
+                "floor_usd",
+                "target_local",
+                "list_local",
+                "floor_local",
+            } <= set(tier)
+    assert markets[1]["currency"] == "AED"
+    assert (out / "plan.xlsx").is_file() and (out / "plan_tiers.csv").is_file()
+    assert sorted(p.name for p in models.iterdir()) == ["tiers_AE.mps", "tiers_US.mps"]
+
+
+def test_plan_with_a_scenario_file(tmp_path: Path) -> None:
+    scenario = {"tiers": 2, "min_margin": 0.3, "required": {"Premium": ["coverage_24x7"]}}
+    done = run("plan", "--market", "US", "--scenario", _problem_file(tmp_path, scenario))
+    assert done.returncode == 0, done.stderr
+    [us] = json.loads(done.stdout)["markets"]
+    assert [t["name"] for t in us["tiers"]] in (["Basic", "Premium"], ["Basic"], [])
+    for tier in us["tiers"]:
+        assert tier["floor_usd"] >= 1.3 * tier["unit_cost_usd"] - 0.01
+        if tier["name"] == "Premium":
+            assert "coverage_24x7" in tier["options"]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("plan", "--tiers", "8"), "tiers: Input should be less than or equal to 5"),
+        (("plan", "--market", "XX"), "unknown market 'XX'"),
+        (("plan", "--solver", "gurobi"), "invalid choice: 'gurobi'"),
+    ],
+)
+def test_plan_bad_input_exits_2(args: tuple[str, ...], words: str) -> None:
+    done = run(*args)
+    assert done.returncode == 2
+    assert words in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_plan_bad_scenario_exits_2(tmp_path: Path) -> None:
+    scenario = {"tiers": 2, "allowed": {"Gold": ["coverage_24x7"]}}
+    done = run("plan", "--scenario", _problem_file(tmp_path, scenario))
+    assert done.returncode == 2
+    assert "unknown tier(s) ['Gold']" in done.stderr

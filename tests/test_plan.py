@@ -1,0 +1,135 @@
+"""The portfolio plan on the shipped data: costs -> MILP -> quotes -> local currency."""
+
+from __future__ import annotations
+
+import pytest
+
+from pricing.catalog import load_markets
+from pricing.errors import DataFileError, InputError
+from pricing.fx import rate
+from pricing.plan import PlanSettings, plan_portfolio
+from pricing.segments import load_segments
+
+MARKETS = load_markets()
+
+
+@pytest.fixture(scope="module")
+def plans():
+    return {p.market.code: p for p in plan_portfolio(MARKETS)}
+
+
+def test_every_market_is_planned(plans) -> None:
+    assert set(plans) == {m.code for m in MARKETS}
+    for plan in plans.values():
+        assert plan.solution.status == "optimal"
+        assert plan.profit_usd >= 0
+        if not plan.tiers:
+            assert plan.solution.message and plan.market.code in plan.solution.message
+
+
+def test_quotes_respect_floor_and_margin(plans) -> None:
+    for plan in plans.values():
+        for tier in plan.tiers:
+            q = tier.quote_usd
+            assert q.list_price >= q.target >= q.floor
+            assert q.floor >= 1.15 * tier.unit_cost_usd - 1e-6  # default minimum margin
+            assert tier.target_local == pytest.approx(q.target * plan.rate.rate, rel=1e-6, abs=1)
+
+
+def test_bargaining_markets_get_more_headroom(plans) -> None:
+    """Gulf buyers expect to bargain: more room between list and floor than in Germany."""
+    headroom = {
+        code: max(t.quote_usd.headroom for t in plans[code].tiers)
+        for code in ("AE", "SA", "DE", "SE")
+        if plans[code].tiers
+    }
+    assert headroom["AE"] > 2 * headroom["DE"]
+    assert headroom["SA"] > 2 * headroom["SE"]
+
+
+def test_premium_tiers_hold_more_and_cost_more(plans) -> None:
+    us = plans["US"]
+    assert len(us.tiers) >= 2
+    for low, high in zip(us.tiers, us.tiers[1:], strict=False):
+        assert set(low.options) < set(high.options)
+        assert high.quote_usd.target > low.quote_usd.target
+
+
+def test_priority_tiers_promise_a_faster_answer(plans) -> None:
+    for plan in plans.values():
+        for tier in plan.tiers:
+            if "priority_response" in tier.options:
+                assert tier.answer_within_seconds < plan.market.answer_target_seconds
+            else:
+                assert tier.answer_within_seconds == plan.market.answer_target_seconds
+
+
+def test_local_prices_use_the_market_currency(plans) -> None:
+    ae = plans["AE"]
+    assert ae.rate.quote == "AED" and ae.rate.rate == pytest.approx(3.6725)
+    jp = plans["JP"]
+    assert jp.rate.quote == "JPY"
+    for tier in jp.tiers:
+        assert tier.target_local == round(tier.target_local)  # yen have no minor unit
+
+
+def test_highs_agrees_with_cbc(plans) -> None:
+    other = plan_portfolio(MARKETS, PlanSettings(solver="highs"))
+    for plan in other:
+        assert plan.profit_usd == pytest.approx(
+            plans[plan.market.code].profit_usd, rel=1e-6, abs=1e-3
+        )
+
+
+def test_allowed_and_required_options() -> None:
+    settings = PlanSettings(
+        allowed={"Basic": frozenset(), "Standard": frozenset({"priority_response"})},
+        required={"Premium": frozenset({"coverage_24x7"})},
+    )
+    [us] = plan_portfolio(MARKETS, settings, only=["US"])
+    for tier in us.tiers:
+        if tier.name == "Basic":
+            assert tier.options == ()
+        if tier.name == "Standard":
+            assert set(tier.options) <= {"priority_response"}
+        if tier.name == "Premium":
+            assert "coverage_24x7" in tier.options
+
+
+def test_fewer_tiers(plans) -> None:
+    [one] = plan_portfolio(MARKETS, PlanSettings(tiers=1), only=["US"])
+    assert len(one.tiers) <= 1
+    assert one.profit_usd <= plans["US"].profit_usd + 1e-6
+
+
+def test_bad_settings() -> None:
+    with pytest.raises(InputError, match="tiers must be 1 to 5"):
+        PlanSettings(tiers=7)
+    with pytest.raises(InputError, match="unknown market"):
+        plan_portfolio(MARKETS, only=["XX"])
+
+
+def test_segment_file_validation(tmp_path) -> None:
+    good = load_segments()
+    assert {row.segment for row in good} == {"small", "mid-size", "enterprise"}
+    text = tmp_path / "s.csv"
+    header = "code,segment,share,base_value_usd,priority_response_usd,coverage_24x7_usd,multilingual_usd,local_office_usd,source\n"
+    text.write_text(header + "*,small,0.5,100,1,1,1,1,x\n*,big,0.4,200,1,1,1,1,x\n")
+    with pytest.raises(DataFileError, match="add up to 0.9"):
+        load_segments(text)
+    text.write_text(header + "*,small,1.0,-100,1,1,1,1,x\n")
+    with pytest.raises(DataFileError, match="row 2, column 'base_value_usd'"):
+        load_segments(text)
+    text.write_text(header + "DE,small,1.0,100,1,1,1,1,x\n")
+    with pytest.raises(DataFileError, match="no default rows"):
+        load_segments(text)
+
+
+def test_rates_basics() -> None:
+    assert rate("USD", "SAR").rate == 3.75
+    assert rate("SAR", "USD").rate == pytest.approx(1 / 3.75)
+    assert rate("EUR", "EUR").rate == 1.0
+    round_trip = rate("EUR", "JPY").rate * rate("JPY", "EUR").rate
+    assert round_trip == pytest.approx(1.0)
+    with pytest.raises(InputError, match="unknown currency 'ZZZ'"):
+        rate("USD", "ZZZ")

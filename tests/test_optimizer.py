@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import highspy
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -304,5 +306,5 @@ def test_solution_invariants(problem: TierProblem) -> None:
     assert solution.profit == pytest.approx(revenue - variable - solution.fixed_cost, abs=1e-6)
     assert solution.profit >= -1e-6  # selling nothing is always possible
     # Designed tiers are nested: each offered tier holds the options of the one below.
-    for low, high in zip(offered, offered[1:], strict=False):
+    for low, high in itertools.pairwise(offered):
         assert set(low.options) < set(high.options)

@@ -113,9 +113,12 @@ def test_segment_file_validation(tmp_path) -> None:
     good = load_segments()
     assert {row.segment for row in good} == {"small", "mid-size", "enterprise"}
     text = tmp_path / "s.csv"
-    header = "code,segment,share,base_value_usd,priority_response_usd,coverage_24x7_usd,multilingual_usd,local_office_usd,source\n"
+    header = (
+        "code,segment,share,base_value_usd,priority_response_usd,coverage_24x7_usd,"
+        "multilingual_usd,local_office_usd,source\n"
+    )
     text.write_text(header + "*,small,0.5,100,1,1,1,1,x\n*,big,0.4,200,1,1,1,1,x\n")
-    with pytest.raises(DataFileError, match="add up to 0.9"):
+    with pytest.raises(DataFileError, match=r"add up to 0\.9"):
         load_segments(text)
     text.write_text(header + "*,small,1.0,-100,1,1,1,1,x\n")
     with pytest.raises(DataFileError, match="row 2, column 'base_value_usd'"):

@@ -53,6 +53,7 @@ inequalities, so an indifferent segment is assigned the tier that earns most.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import tempfile
@@ -558,6 +559,48 @@ def solve(
     return solution
 
 
+def _settle(problem: TierProblem, tiers: list[SolvedTier]) -> list[SolvedTier]:
+    """Lower prices by the solver's tolerance where needed, so the published menu is exactly
+    self-selecting: every buyer's surplus is >= 0 and >= what any other sold tier would leave.
+
+    Solvers accept constraints violated by about 1e-7 relative; a price a millionth above a
+    buyer's value would make the printed menu contradict its own assignment.
+    """
+    buyers = {b.name: b for b in problem.buyers}
+    prices = {t.name: t.target for t in tiers if t.offered}
+    options = {t.name: t.options for t in tiers}
+    for _ in range(2 * len(tiers) + 2):
+        changed = False
+        for tier in tiers:
+            if not tier.offered:
+                continue
+            for name in tier.buyers:
+                value = problem.reservation(buyers[name], options[tier.name])
+                best_elsewhere = max(
+                    [0.0]
+                    + [
+                        problem.reservation(buyers[name], options[other]) - price
+                        for other, price in prices.items()
+                        if other != tier.name
+                    ]
+                )
+                ceiling = value - best_elsewhere
+                if prices[tier.name] > ceiling:
+                    if prices[tier.name] - ceiling > 1e-5 * max(1.0, abs(ceiling)):
+                        raise SolverError(
+                            f"{problem.label}: solver returned a menu that is not "
+                            f"self-selecting ({tier.name} is {prices[tier.name] - ceiling:g} "
+                            f"above what {name} accepts)"
+                        )
+                    prices[tier.name] = ceiling
+                    changed = True
+        if not changed:
+            break
+    return [
+        dataclasses.replace(t, target=prices[t.name] + 0.0) if t.offered else t for t in tiers
+    ]
+
+
 def _read(
     problem: TierProblem,
     model: _Model,
@@ -586,6 +629,7 @@ def _read(
                 buyers=buyers,
             )
         )
+    solved = _settle(problem, solved)
     sizes = {b.name: b.size for b in problem.buyers}
     by_name = {s.name: s for s in solved}
     revenue = sum(sizes[b] * (by_name[t].target or 0.0) for b, t in assignment.items() if t)

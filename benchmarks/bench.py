@@ -11,14 +11,17 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import highspy
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.generate import generated_markets
 from pricing.catalog import load_markets
 from pricing.costs import (
     DeliveryModel,
@@ -27,6 +30,8 @@ from pricing.costs import (
     option_costs,
     portfolio_summary,
 )
+from pricing.plan import PlanSettings, export_models, plan_payload, plan_portfolio
+from pricing.segments import load_segments
 from pricing.staffing import required_agents, staff_queue
 
 
@@ -94,6 +99,44 @@ def main() -> None:
         "costs: break-even office vs distributor, 20,001 counts (BR)",
         lambda: break_even_accounts(catalog["BR"], catalog, DeliveryModel.DISTRIBUTOR),
         max(3, args.repeat // 3),
+    )
+
+    def shipped_plan(solver: str) -> dict:
+        return plan_payload(
+            plan_portfolio(
+                load_markets(), PlanSettings(solver=solver), segment_rows=load_segments()
+            )
+        )
+
+    measure(
+        f"plan: shipped portfolio end to end, CBC ({len(markets)} markets)",
+        lambda: shipped_plan("cbc"),
+        args.repeat,
+    )
+    measure("plan: shipped portfolio end to end, HiGHS", lambda: shipped_plan("highs"), args.repeat)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = export_models(plan_portfolio(markets), Path(folder))
+
+        def highs_alone() -> None:
+            for path in paths:
+                solver = highspy.Highs()
+                solver.setOptionValue("output_flag", False)
+                solver.setOptionValue("threads", 1)
+                solver.readModel(str(path))
+                solver.run()
+
+        measure(f"HiGHS alone on the {len(paths)} exported MPS models", highs_alone, args.repeat)
+    many = generated_markets(200)
+    rows = load_segments()
+    measure(
+        "plan: 200 generated markets, CBC",
+        lambda: plan_portfolio(many, PlanSettings(solver="cbc"), segment_rows=rows),
+        3,
+    )
+    measure(
+        "plan: 200 generated markets, HiGHS",
+        lambda: plan_portfolio(many, PlanSettings(solver="highs"), segment_rows=rows),
+        3,
     )
 
 

@@ -211,10 +211,17 @@ class Market:
             name = getattr(record, "common_name", None) or record.name  # type: ignore[union-attr]
             object.__setattr__(self, "name", name)
         if not self.currency:
-            currencies = get_territory_currencies(self.code)
-            if not currencies:
-                raise ValueError(f"no current currency known for {self.code}: set currency")
-            object.__setattr__(self, "currency", currencies[0])
+            # CLDR (babel) can lag behind ISO 4217 (pycountry): Bulgaria's lev was still
+            # listed after the euro replaced it. A derived code gets the same check as a typed one.
+            derived = get_territory_currencies(self.code)
+            current = [c for c in derived if pycountry.currencies.get(alpha_3=c) is not None]
+            if not current:
+                known = f" (CLDR lists {', '.join(derived)}, not a current ISO 4217 code)"
+                raise ValueError(
+                    f"no current currency known for {self.code}{known if derived else ''}: "
+                    "set currency"
+                )
+            object.__setattr__(self, "currency", current[0])
         if not self.support_languages:
             languages = derived_languages(self.code)
             if not languages:

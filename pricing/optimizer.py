@@ -596,9 +596,7 @@ def _settle(problem: TierProblem, tiers: list[SolvedTier]) -> list[SolvedTier]:
                     changed = True
         if not changed:
             break
-    return [
-        dataclasses.replace(t, target=prices[t.name] + 0.0) if t.offered else t for t in tiers
-    ]
+    return [dataclasses.replace(t, target=prices[t.name] + 0.0) if t.offered else t for t in tiers]
 
 
 def _read(

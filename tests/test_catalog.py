@@ -251,3 +251,15 @@ def test_semicolon_separated_csv(shipped: pd.DataFrame) -> None:
     """Spreadsheets in many European locales save CSV with semicolons."""
     text = shipped.to_csv(index=False, sep=";")
     assert len(load_markets(text.encode())) == len(shipped)
+
+
+def test_derived_currency_must_be_current(shipped: pd.DataFrame) -> None:
+    """CLDR still gives Bulgaria the lev, which ISO 4217 retired when the euro came in:
+    the file must then name the currency itself."""
+    frame = shipped.copy()
+    row = frame.index[frame["code"] == "NL"][0]  # not a hub, so no other row depends on it
+    frame.loc[row, "code"] = "BG"
+    text = str(_problem(frame))
+    assert "no current currency known for BG" in text and "BGN" in text
+    frame.loc[row, "currency"] = "EUR"
+    assert any(m.code == "BG" and m.currency == "EUR" for m in load_markets(_csv(frame)))

@@ -119,6 +119,7 @@ class CostBreakdown:
     occupancy: float
     lowest_service_level: float
     staffing: pd.DataFrame = field(repr=False, compare=False)
+    shared_with: tuple[str, ...] = ()
 
     @property
     def annual_total_usd(self) -> float:
@@ -173,6 +174,167 @@ class _Staffed:
     agents: np.ndarray  # (k, 168) agents on duty, all queues
     loads: np.ndarray  # (k, 168) offered Erlangs, all queues
     service_levels: list[np.ndarray]  # per queue, (k, 168), NaN where uncovered
+    shared_with: tuple[str, ...] = ()  # markets whose contacts share this market's hub queues
+
+
+@dataclass
+class _Queue:
+    """One language queue of a market over the week (rows: account counts, columns: hours)."""
+
+    allocated: np.ndarray  # agents charged to this market (its share of a shared desk)
+    desk_agents: np.ndarray  # agents on the desk, whoever they serve
+    desk_loads: np.ndarray  # Erlangs on the desk
+    level: np.ndarray  # service level of live contacts; NaN where closed
+    partners: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Stream:
+    """Contacts of one market's queue on a desk, in the desk's frame of hours."""
+
+    contacts: np.ndarray  # live contacts per week-hour, (k, 168) or (168,)
+    deferred: np.ndarray  # backlog contacts worked per week-hour
+    aht_seconds: float
+    covered: np.ndarray  # hours this market needs the line open
+    business: np.ndarray  # hours its backlog is worked in
+    answer_within_seconds: float
+
+
+def _stream(
+    market: Market,
+    design: SupportDesign,
+    params: CostParameters,
+    contacts_per_week: np.ndarray | float,
+    shift: int,
+    answer_within_seconds: float,
+) -> _Stream:
+    """A market's queue seen from a desk whose hours run ``shift`` hours ahead of its own."""
+    live, deferred = workload_weights(market.off_hours_contact_share, design.coverage, params)
+    volume = np.asarray(contacts_per_week, dtype=float)
+    volume = volume[:, None] if volume.ndim else volume
+    return _Stream(
+        contacts=volume * in_zone(live, shift),
+        deferred=volume * in_zone(deferred, shift),
+        aht_seconds=market.aht_seconds,
+        covered=in_zone(covered_mask(design.coverage, params), shift),
+        business=in_zone(business_mask(params), shift),
+        answer_within_seconds=answer_within_seconds,
+    )
+
+
+def _pool_partners(
+    market: Market,
+    design: SupportDesign,
+    markets: Mapping[str, Market],
+    language: str,
+    params: CostParameters,
+) -> list[Market]:
+    """Other markets answered by the same hub desk in this language.
+
+    The partners stay on the baseline (business hours, their first language): a market's
+    option is costed as that market alone taking it.
+    """
+    if not params.pool_hub_queues or design.delivery is not DeliveryModel.REMOTE_HUB:
+        return []
+    return [
+        other
+        for other in markets.values()
+        if other.code != market.code
+        and other.remote_hub == market.remote_hub
+        and other.primary_language == language
+    ]
+
+
+def _queue_week(
+    market: Market,
+    design: SupportDesign,
+    markets: Mapping[str, Market],
+    params: CostParameters,
+    accounts: FloatArray,
+    answer_within_seconds: float,
+    language: str,
+    share: float,
+) -> _Queue:
+    """Staff one language queue, alone or on a desk shared with the hub's other markets.
+
+    A shared desk answers every member's live contacts (the strictest answer target of the
+    members open in an hour applies) and works their backlogs, the partners on the baseline.
+    Each market is charged the share of each hour's agents that its own workload makes up, and
+    an open hour with no workload is split evenly among the markets that need the line open.
+    """
+    k = accounts.shape[0]
+    weekly = market.contacts_per_account_month * 12.0 / WEEKS_PER_YEAR
+    mine = _stream(market, design, params, accounts * weekly * share, 0, answer_within_seconds)
+    partners = _pool_partners(market, design, markets, language, params)
+    others = [
+        _stream(
+            other,
+            BASELINE,
+            params,
+            other.contacts_per_week,
+            shift_hours(market.utc_offset_hours, other.utc_offset_hours),
+            other.answer_target_seconds,
+        )
+        for other in partners
+    ]
+    streams = [mine, *others]
+    covered = np.logical_or.reduce([s.covered for s in streams])
+    business = np.logical_or.reduce([s.business for s in streams])
+    own_load = offered_load(mine.contacts, mine.aht_seconds)
+    other_contacts = sum((s.contacts for s in others), np.zeros(HOURS_PER_WEEK))
+    other_load = sum(
+        (offered_load(s.contacts, s.aht_seconds) for s in others), np.zeros(HOURS_PER_WEEK)
+    )
+    target = np.min([np.where(s.covered, s.answer_within_seconds, np.inf) for s in streams], axis=0)
+    # Hours with the same make-up are solved once per account count.
+    live_weights, _ = workload_weights(market.off_hours_contact_share, design.coverage, params)
+    columns = np.stack(
+        [live_weights, other_contacts, other_load, np.where(np.isfinite(target), target, 0.0)]
+    )
+    pattern, inverse = np.unique(columns[:, covered], axis=1, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    hours = np.flatnonzero(covered)
+    first = np.array([hours[np.flatnonzero(inverse == j)[0]] for j in range(pattern.shape[1])])
+    contacts = mine.contacts[:, first] + other_contacts[first][None, :]
+    load = own_load[:, first] + other_load[first][None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        aht = np.where(contacts > 0, load * 3600.0 / contacts, market.aht_seconds)
+    answering = required_agents(
+        contacts,
+        aht,
+        target[first],
+        params.service_level,
+        params.max_occupancy,
+        params.min_agents_on_duty,
+    )
+    agents = np.zeros((k, HOURS_PER_WEEK))
+    agents[:, covered] = answering[:, inverse]
+    live_load = own_load + other_load[None, :]
+    level = np.full((k, HOURS_PER_WEEK), np.nan)
+    level[:, covered] = service_level(answering, load, aht, target[first])[:, inverse]
+    # Backlogs are worked in spare capacity of the desk's business hours (up to the occupancy
+    # cap) first; only what does not fit needs extra agent-hours, spread evenly.
+    own_backlog = offered_load(mine.deferred, mine.aht_seconds)
+    other_backlog = sum(
+        (offered_load(s.deferred, s.aht_seconds) for s in others), np.zeros(HOURS_PER_WEEK)
+    )
+    spare = (agents - live_load / params.max_occupancy)[:, business].sum(axis=1)
+    backlog = own_backlog.sum(axis=1) + other_backlog.sum()
+    extra = np.maximum(backlog / params.max_occupancy - spare, 0.0)
+    agents[:, business] += (extra / business.sum())[:, None]
+    own_work = own_load + own_backlog
+    desk_work = own_work + (other_load + other_backlog)[None, :]
+    opened = np.sum([s.covered for s in streams], axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        idle_share = np.where(mine.covered & (opened > 0), 1.0 / np.maximum(opened, 1), 0.0)
+        charged = np.where(desk_work > 0, own_work / desk_work, idle_share[None, :])
+    return _Queue(
+        allocated=agents * charged,
+        desk_agents=agents,
+        desk_loads=desk_work,
+        level=level,
+        partners=tuple(sorted(other.code for other in partners)),
+    )
 
 
 def _evaluate(
@@ -210,16 +372,12 @@ def _evaluate(
             paid_hours * rate * (1.0 + (0.0 if native else params.language_premium))
         )
         empty = np.zeros((k, HOURS_PER_WEEK))
-        return _Staffed(parts, paid_hours / params.paid_hours_per_fte, empty, empty, [])
+        return _Staffed(parts, paid_hours / params.paid_hours_per_fte, empty, empty, [], ())
 
     home = site_of(market) if design.delivery is DeliveryModel.LOCAL_OFFICE else hub_site
     hubs = tuple(
         site_of(markets[code]) for code in sorted({m.remote_hub for m in markets.values()})
     )
-    covered = covered_mask(design.coverage, params)
-    business = business_mask(params)
-    live, deferred = workload_weights(market.off_hours_contact_share, design.coverage, params)
-    weekly_per_account = market.contacts_per_account_month * 12.0 / WEEKS_PER_YEAR
     premium_by_site: dict[str, np.ndarray] = {}
     agents_by_site: dict[str, np.ndarray] = {}
     sites: dict[str, Site] = {}
@@ -227,44 +385,21 @@ def _evaluate(
     all_loads = np.zeros((k, HOURS_PER_WEEK))
     levels: list[np.ndarray] = []
     fte = zero.copy()
+    shared_with: set[str] = set()
 
     for language, share in _queues(market, design.multilingual):
         if design.delivery is DeliveryModel.FOLLOW_THE_SUN:
             plan = follow_the_sun(home, hubs, language, params, market.utc_offset_hours)
         else:
             plan = (home,) * HOURS_PER_WEEK
-        scale = accounts * (weekly_per_account * share)  # this queue's contacts per week
-        # Hours share a handful of arrival rates: solve each distinct rate once per count.
-        rates, inverse = np.unique(live[covered], return_inverse=True)
-        live_contacts = scale[:, None] * rates[None, :]
-        answering = required_agents(
-            live_contacts,
-            market.aht_seconds,
-            answer_within_seconds,
-            params.service_level,
-            params.max_occupancy,
-            params.min_agents_on_duty,
+        queue = _queue_week(
+            market, design, markets, params, accounts, answer_within_seconds, language, share
         )
-        agents = np.zeros((k, HOURS_PER_WEEK))
-        agents[:, covered] = answering[:, inverse.reshape(-1)]
-        live_loads = offered_load(scale[:, None] * live[None, :], market.aht_seconds)
-        # The backlog is worked in the business hours' spare capacity (up to the occupancy
-        # cap) first; only what does not fit needs extra agent-hours, spread evenly.
-        spare = (agents - live_loads / params.max_occupancy)[:, business].sum(axis=1)
-        backlog_hours = scale * deferred.sum() * market.aht_seconds / 3600.0
-        extra = np.maximum(backlog_hours / params.max_occupancy - spare, 0.0)
-        agents[:, business] += (extra / business.sum())[:, None]
-        loads = live_loads + offered_load(scale[:, None] * deferred[None, :], market.aht_seconds)
-        level = np.full((k, HOURS_PER_WEEK), np.nan)
-        level[:, covered] = service_level(
-            answering,
-            offered_load(live_contacts, market.aht_seconds),
-            market.aht_seconds,
-            answer_within_seconds,
-        )[:, inverse.reshape(-1)]
-        levels.append(level)
-        all_agents += agents
-        all_loads += loads
+        agents = queue.allocated
+        levels.append(queue.level)
+        all_agents += queue.desk_agents
+        all_loads += queue.desk_loads
+        shared_with.update(queue.partners)
 
         base_rate = np.array([site.agent_cost_usd for site in plan]) / params.paid_hours_per_fte
         night = np.zeros(HOURS_PER_WEEK, dtype=bool)
@@ -293,7 +428,7 @@ def _evaluate(
     if design.delivery is DeliveryModel.LOCAL_OFFICE:
         parts["office_fixed_usd"] += market.office_fixed_usd
         parts["setup_amortisation_usd"] += market.office_setup_usd / market.setup_amortisation_years
-    return _Staffed(parts, fte, all_agents, all_loads, levels)
+    return _Staffed(parts, fte, all_agents, all_loads, levels, tuple(sorted(shared_with)))
 
 
 def _answer_target(market: Market, answer_within_seconds: float | None) -> float:
@@ -353,6 +488,7 @@ def cost_to_serve(
         occupancy=float(load / on_duty_hours) if on_duty_hours else 0.0,
         lowest_service_level=float(min((lv.min() for lv in levels if lv.size), default=1.0)),
         staffing=pd.DataFrame(rows, columns=["day", "hour", "agents", "offered_load_erlangs"]),
+        shared_with=staffed.shared_with,
     )
 
 

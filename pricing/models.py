@@ -260,6 +260,7 @@ class CostParameters:
 
     Hours are local clock hours; ``business_hours`` and ``extended_hours`` are
     (first hour, end hour) with the end exclusive, Monday to Friday and Monday to Saturday.
+    ``pool_hub_queues``: markets served from the same hub in the same language share one desk.
     """
 
     service_level: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.80
@@ -270,6 +271,7 @@ class CostParameters:
     night_weekend_premium: Annotated[float, Field(ge=0.0, le=5.0)] = 0.25
     language_premium: Annotated[float, Field(ge=0.0, le=5.0)] = 0.25
     escalation_share: Share = 0.20
+    pool_hub_queues: bool = True
     business_hours: tuple[int, int] = (9, 18)
     extended_hours: tuple[int, int] = (8, 20)
     day_hours: tuple[int, int] = (8, 20)

@@ -30,6 +30,7 @@ from pricing.models import CostParameters, Market
 MARKETS = load_markets()
 CATALOG = {m.code: m for m in MARKETS}
 PARAMS = CostParameters()
+DEDICATED = CostParameters(pool_hub_queues=False)  # every market on queues of its own
 
 
 def _with(market: Market, **changes: object) -> Market:
@@ -45,7 +46,7 @@ def test_idle_market_costs_its_minimum_staffing_by_hand() -> None:
     1 agent x 45 h/week x 52 / (1 - 0.3) = 3,342.86 paid hours at 77,600 / 1,800 per hour,
     that is 1.857 FTE, each with a seat at 7,400 a year."""
     us = _with(CATALOG["US"], accounts=0)
-    cost = cost_to_serve(us, BASELINE, CATALOG)
+    cost = cost_to_serve(us, BASELINE, CATALOG, DEDICATED)
     paid_hours = 45 * 52 / 0.7
     assert cost.components["agent_wages_usd"] == pytest.approx(paid_hours * 77_600 / 1_800)
     assert cost.components["seat_costs_usd"] == pytest.approx(paid_hours / 1_800 * 7_400)
@@ -59,17 +60,43 @@ def test_remote_hub_night_shift_and_language_premium_by_hand() -> None:
     """Germany from the Polish hub: German is not native there (+25%); business hours in
     Berlin are business hours in Warsaw (same zone), so no night premium."""
     de = _with(CATALOG["DE"], accounts=0)
-    cost = cost_to_serve(de, BASELINE, CATALOG)
+    cost = cost_to_serve(de, BASELINE, CATALOG, DEDICATED)
     wages = 45 * 52 / 0.7 * CATALOG["PL"].agent_cost_usd / 1_800
     assert cost.components["agent_wages_usd"] == pytest.approx(wages)
     assert cost.components["language_premium_usd"] == pytest.approx(0.25 * wages)
     assert cost.components["night_weekend_premium_usd"] == 0.0
     # The US served from Manila: every US business hour is a Manila night hour.
     us_from_manila = _with(CATALOG["US"], accounts=0, remote_hub="PH")
-    night = cost_to_serve(us_from_manila, BASELINE, _catalog_with(us_from_manila))
+    night = cost_to_serve(us_from_manila, BASELINE, _catalog_with(us_from_manila), DEDICATED)
     assert night.components["night_weekend_premium_usd"] == pytest.approx(
         0.25 * night.components["agent_wages_usd"]
     )
+
+
+def test_markets_share_a_hub_desk_in_a_common_language() -> None:
+    """The US hub answers the US and Canada in English in the same hours: one desk. Its agents
+    are charged to the two markets by workload, and together they cost less than two desks."""
+    us, ca = CATALOG["US"], CATALOG["CA"]
+    shared = [cost_to_serve(m, BASELINE, CATALOG) for m in (us, ca)]
+    alone = [cost_to_serve(m, BASELINE, CATALOG, DEDICATED) for m in (us, ca)]
+    assert shared[0].shared_with == ("CA",) and shared[1].shared_with == ("US",)
+    assert alone[1].shared_with == ()
+    # Same hours, same desk: the charged FTE add up to the desk's FTE.
+    desk_fte = shared[0].staffing["agents"].sum() * 52 / 0.7 / 1_800
+    assert shared[0].fte + shared[1].fte == pytest.approx(desk_fte)
+    assert sum(c.annual_total_usd for c in shared) < sum(c.annual_total_usd for c in alone)
+    assert shared[1].annual_total_usd < alone[1].annual_total_usd / 2
+    # A small language keeps its own queue: German is answered by nobody else at the PL hub.
+    assert cost_to_serve(CATALOG["DE"], BASELINE, CATALOG).shared_with == ()
+
+
+def test_an_idle_market_on_a_busy_desk_costs_next_to_nothing() -> None:
+    idle_canada = _with(CATALOG["CA"], accounts=0)
+    catalog = _catalog_with(idle_canada)
+    shared = cost_to_serve(idle_canada, BASELINE, catalog)
+    alone = cost_to_serve(idle_canada, BASELINE, catalog, DEDICATED)
+    assert shared.annual_total_usd == pytest.approx(0.0, abs=1.0)
+    assert alone.annual_total_usd > 100_000  # a desk of its own is a fixed cost
 
 
 def test_total_is_fixed_plus_per_account() -> None:
@@ -139,19 +166,25 @@ def test_more_coverage_never_costs_less(changes: dict) -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(changes=market_changes, coverage=st.sampled_from(list(Coverage)))
 def test_more_languages_never_cost_less(changes: dict, coverage: Coverage) -> None:
+    """On a market's own queues, splitting contacts by language never saves (pooling). On shared
+    hub desks it can: a second language may move contacts to another market's busier desk."""
     market = _random_market(changes)
     catalog = _catalog_with(market)
-    one = cost_to_serve(market, SupportDesign(coverage=coverage), catalog).annual_total_usd
-    every = cost_to_serve(market, SupportDesign(coverage=coverage, multilingual=True), catalog)
+    one = cost_to_serve(
+        market, SupportDesign(coverage=coverage), catalog, DEDICATED
+    ).annual_total_usd
+    every = cost_to_serve(
+        market, SupportDesign(coverage=coverage, multilingual=True), catalog, DEDICATED
+    )
     assert every.annual_total_usd >= one * (1 - 1e-12)
 
 
 def test_a_small_language_queue_shows_its_real_cost() -> None:
     """Canada in French: 25% of contacts, but a whole extra queue with its own minimum
-    staffing, at the US hub's wage plus the language premium."""
+    staffing (nobody else speaks French at the US hub), at its wage plus the language premium."""
     canada = CATALOG["CA"]
-    one = cost_to_serve(canada, BASELINE, CATALOG)
-    both = cost_to_serve(canada, OPTIONS["multilingual"], CATALOG)
+    one = cost_to_serve(canada, BASELINE, CATALOG, DEDICATED)
+    both = cost_to_serve(canada, OPTIONS["multilingual"], CATALOG, DEDICATED)
     assert both.agent_hours_per_week >= one.agent_hours_per_week + 45  # >= 1 agent all week
     assert both.components["language_premium_usd"] > 0  # French is not native at the US hub
 

@@ -311,6 +311,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(exc).split())  # one line, whatever the message held
         print(f"error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as exc:  # a bug, not bad input: still one line, no traceback
+        message = " ".join(f"{type(exc).__name__}: {exc}".split())
+        print(f"internal error: {message}", file=sys.stderr)
+        return 1
     try:
         _emit(payload, args.json or not sys.stdout.isatty(), args.table)
     except BrokenPipeError:  # e.g. piped into `head`: the reader left, nothing to report

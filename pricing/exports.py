@@ -84,6 +84,8 @@ def plan_tables(plans: Iterable[MarketPlan]) -> dict[str, pd.DataFrame]:
                     "floor_local": tier.floor_local,
                     "rate_usd_to_local": plan.rate.rate,
                     "rate_as_of": plan.rate.as_of.isoformat(),
+                    "fx_buffer": plan.buffer,
+                    "price_step_local": tier.local.step,
                 }
             )
         for segment in plan.segments:
@@ -117,6 +119,8 @@ def plan_tables(plans: Iterable[MarketPlan]) -> dict[str, pd.DataFrame]:
                     "per_usd": p.rate.rate,
                     "as_of": p.rate.as_of.isoformat(),
                     "source": p.rate.source,
+                    "stale": p.rate.is_stale(),
+                    "buffer": p.buffer,
                 }
                 for p in plans
             ]

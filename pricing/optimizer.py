@@ -637,6 +637,12 @@ def _read(
     fixed = (problem.base_fixed_cost if any(s.offered for s in solved) else 0.0) + sum(
         fixed_costs[o] for o in paid
     )
+    if revenue - variable - fixed < 0 and not problem.must_offer:
+        # Break-even within the solver's tolerance: selling nothing is as good and exact.
+        assignment = dict.fromkeys(assignment)
+        solved = [SolvedTier(t.name, False, (), problem.unit_cost(()), None, ()) for t in solved]
+        revenue = variable = fixed = 0.0
+        paid = ()
     result = Solution(
         label=problem.label,
         status=status,

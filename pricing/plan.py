@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-
-from babel.numbers import get_currency_precision
 
 from pricing.costs import OptionCost, tier_option_costs
 from pricing.errors import InputError
-from pricing.fx import Rate, rate
+from pricing.fx import DEFAULT_BOOK, Rate, RateBook
 from pricing.models import CostParameters, Market
 from pricing.negotiation import Quote, quote
 from pricing.optimizer import (
@@ -30,6 +28,7 @@ from pricing.optimizer import (
     solve,
     write_mps,
 )
+from pricing.pricepoints import LocalPrices, local_price_points
 from pricing.segments import TIER_OPTIONS, Segment, SegmentRow, load_segments, market_segments
 
 TIER_NAMES: dict[int, tuple[str, ...]] = {
@@ -56,6 +55,7 @@ class PlanSettings:
     allowed: Mapping[str, frozenset[str]] | None = None
     required: Mapping[str, frozenset[str]] | None = None
     workers: int = 2
+    rates: RateBook = DEFAULT_BOOK
 
     def __post_init__(self) -> None:
         if self.tiers not in TIER_NAMES:
@@ -84,11 +84,21 @@ class PricedTier:
     coverage: str
     unit_cost_usd: float
     quote_usd: Quote
-    target_local: float
-    list_local: float
-    floor_local: float
+    local: LocalPrices
     buyers: tuple[str, ...]
     accounts: float
+
+    @property
+    def target_local(self) -> float:
+        return self.local.target
+
+    @property
+    def list_local(self) -> float:
+        return self.local.list_price
+
+    @property
+    def floor_local(self) -> float:
+        return self.local.floor
 
     @property
     def margin_at_target(self) -> float:
@@ -110,7 +120,7 @@ class MarketPlan:
     option_costs: Mapping[str, OptionCost]
     segments: tuple[Segment, ...]
     rate: Rate
-    notes: tuple[str, ...] = field(default=())
+    buffer: float = 0.0
 
     @property
     def profit_usd(self) -> float:
@@ -170,12 +180,6 @@ def market_problem(
     )
 
 
-def _local(amount: float, used: Rate) -> float:
-    # Local amounts keep the currency's minor units (none for JPY, two for EUR); price points
-    # that look right to a buyer are a rounding step of their own.
-    return round(used.convert(amount), get_currency_precision(used.quote))
-
-
 def plan_market(
     market: Market,
     markets: Mapping[str, Market],
@@ -191,7 +195,8 @@ def plan_market(
     solution = solve(
         problem, solver=settings.solver, time_limit_seconds=settings.time_limit_seconds
     )
-    used = rate("USD", market.currency)
+    used = settings.rates.rate("USD", market.currency)
+    buffer, _ = settings.rates.buffer(market.currency)
     priority_within = float(
         option_costs["priority_response"].delivered_by.split("within ")[1].split(" s")[0]
     )
@@ -218,14 +223,14 @@ def plan_market(
                 coverage="24/7" if "coverage_24x7" in tier.options else "business hours",
                 unit_cost_usd=tier.unit_cost,
                 quote_usd=offer,
-                target_local=_local(offer.target, used),
-                list_local=_local(offer.list_price, used),
-                floor_local=_local(offer.floor, used),
+                local=local_price_points(offer.list_price, offer.target, offer.floor, used, buffer),
                 buyers=tier.buyers,
                 accounts=sum(accounts[b] for b in tier.buyers),
             )
         )
-    return MarketPlan(market, problem, solution, tuple(priced), option_costs, segments, used)
+    return MarketPlan(
+        market, problem, solution, tuple(priced), option_costs, segments, used, buffer
+    )
 
 
 def plan_portfolio(
@@ -293,6 +298,8 @@ def plan_payload(plans: Iterable[MarketPlan]) -> dict:
                     "rate": plan.rate.rate,
                     "as_of": plan.rate.as_of.isoformat(),
                     "source": plan.rate.source,
+                    "stale": plan.rate.is_stale(),
+                    "buffer": plan.buffer,
                 },
                 "explanations": list(solution.explanations),
                 "message": solution.message,

@@ -33,7 +33,12 @@ def test_quotes_respect_floor_and_margin(plans) -> None:
             q = tier.quote_usd
             assert q.list_price >= q.target >= q.floor
             assert q.floor >= 1.15 * tier.unit_cost_usd - 1e-6  # default minimum margin
-            assert tier.target_local == pytest.approx(q.target * plan.rate.rate, rel=1e-6, abs=1)
+            # Local price points: buffered, rounded on one step, never below the floor.
+            factor = plan.rate.rate * (1 + plan.buffer)
+            local = tier.local
+            assert local.floor >= q.floor * factor * (1 - 1e-12)
+            assert abs(local.target - q.target * factor) <= local.step
+            assert local.list_price >= local.target >= local.floor
 
 
 def test_bargaining_markets_get_more_headroom(plans) -> None:

@@ -1,0 +1,92 @@
+"""Local price points: prices a buyer in that currency would expect to see.
+
+A USD price becomes local through the exchange rate and the currency's safety buffer, then is
+rounded to about three significant figures on one step for the whole quote (tens of euros,
+whole thousands of yen, hundreds of thousands of dong), never finer than the currency's minor
+unit. Rounding never takes the floor below its true value (it rounds up) and keeps
+list >= target >= floor.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from babel.numbers import format_currency, get_currency_precision, get_currency_symbol
+
+from pricing.errors import InputError
+from pricing.fx import Rate
+
+SIGNIFICANT_FIGURES = 3
+
+
+def price_step(value: float, currency: str) -> float:
+    """The rounding step for a price of about ``value`` in ``currency``."""
+    minor = 10.0 ** -get_currency_precision(currency)
+    if value <= 0 or not math.isfinite(value):
+        return minor
+    return max(10.0 ** (math.floor(math.log10(value)) - (SIGNIFICANT_FIGURES - 1)), minor)
+
+
+def _up(value: float, step: float) -> float:
+    rounded = math.ceil(value / step - 1e-12) * step
+    return rounded if rounded >= value else rounded + step
+
+
+@dataclass(frozen=True)
+class LocalPrices:
+    """A quote in local currency, with the rate and buffer that produced it."""
+
+    currency: str
+    list_price: float
+    target: float
+    floor: float
+    step: float
+    buffer: float
+    rate: Rate
+
+    def format(self, amount: float, locale: str = "en") -> str:
+        return format_money(amount, self.currency, step=self.step, locale=locale)
+
+
+def local_price_points(
+    list_usd: float, target_usd: float, floor_usd: float, rate: Rate, buffer: float = 0.0
+) -> LocalPrices:
+    """List, target and floor in ``rate.quote``, buffered and rounded to sensible figures."""
+    if not 0.0 <= buffer <= 1.0:
+        raise InputError(f"buffer must be in [0, 1], got {buffer!r}", field="buffer", value=buffer)
+    if not list_usd >= target_usd >= floor_usd >= 0:
+        raise InputError(
+            f"prices must satisfy list >= target >= floor >= 0, got {list_usd!r}, "
+            f"{target_usd!r}, {floor_usd!r}",
+            field="prices",
+        )
+    factor = rate.rate * (1.0 + buffer)
+    raw_list, raw_target, raw_floor = (x * factor for x in (list_usd, target_usd, floor_usd))
+    step = price_step(raw_target, rate.quote)
+    floor = _up(raw_floor, step)
+    target = max(round(raw_target / step) * step, floor)
+    listed = max(round(raw_list / step) * step, target)
+    digits = max(0, -math.floor(math.log10(step)))
+    return LocalPrices(
+        currency=rate.quote,
+        list_price=round(listed, digits),
+        target=round(target, digits),
+        floor=round(floor, digits),
+        step=step,
+        buffer=buffer,
+        rate=rate,
+    )
+
+
+def format_money(amount: float, currency: str, *, step: float = 0.01, locale: str = "en") -> str:
+    """``amount`` with the currency's symbol, without decimals when prices are whole numbers."""
+    # A code-like symbol ("AED") reads better with a space before the figure.
+    gap = "\u00a0" if get_currency_symbol(currency, locale=locale).isalpha() else ""
+    if step >= 1:
+        return format_currency(
+            amount, currency, format=f"¤{gap}#,##0", locale=locale, currency_digits=False
+        )
+    return format_currency(
+        amount, currency, format=f"¤{gap}#,##0.00", locale=locale, currency_digits=False
+    )

@@ -9,7 +9,7 @@ import streamlit as st
 
 from pricing.catalog import DEFAULT_MARKETS
 from pricing.errors import PricingError
-from ui import data
+from ui import data, state
 
 st.set_page_config(
     page_title="Support-tier pricing studio",
@@ -18,15 +18,16 @@ st.set_page_config(
 )
 
 # Defaults set once, in one place; pages read them and never re-initialise them.
-DEFAULTS = {"map_metric": "baseline_per_account_usd"}
-for key, value in DEFAULTS.items():
-    st.session_state.setdefault(key, value)
+state.init()
 
 pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/public:", default=True),
 ]
 navigation = st.navigation(pages)
 
+navigation.run()
+
+# The shared sidebar is drawn after the page so that a page's own sidebar widgets come first.
 with st.sidebar:
     st.caption("Active data")
     try:
@@ -34,6 +35,25 @@ with st.sidebar:
         st.markdown(f"**{DEFAULT_MARKETS.name}** (shipped defaults) · {count} markets")
     except PricingError as error:
         st.error(f"Market data could not be loaded: {error}")
-    st.caption("Figures in USD per year unless stated. Sources: data/README.md.")
-
-navigation.run()
+    st.selectbox(
+        "Show money in",
+        options=list(state.CURRENCY_CHOICES),
+        format_func=state.CURRENCY_CHOICES.get,
+        key="display_currency",
+        help="Costs and prices are held in USD and converted for display with the rate shown "
+        "under each table.",
+    )
+    st.button(
+        "Refresh live rates",
+        on_click=state.refresh_live_rates,
+        help="Fetch today's rates (forex-python). Falls back to the offline rates "
+        "after 5 s or on any error.",
+    )
+    live = st.session_state.get("live_fx")
+    if live is None:
+        st.caption("Rates: offline (ECB reference rates and pegs shipped with the app).")
+    elif live.used_live:
+        st.success(f"Using live rates fetched {live.fetched_at}: {live.reason}.")
+    else:
+        st.warning(f"Live rates not used: {live.reason}.")
+    st.caption("Figures per year unless stated. Sources: data/README.md.")

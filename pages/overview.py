@@ -7,7 +7,8 @@ import streamlit as st
 from pricing.catalog import SOURCED_COLUMNS, source_of
 from pricing.charts import MAP_METRICS, cost_map
 from pricing.errors import PricingError
-from ui import data
+from pricing.fx import to_display_currency
+from ui import data, state
 from ui.widgets import plotly_chart
 
 st.title("Cost to serve by market")
@@ -23,20 +24,25 @@ except PricingError as error:
     st.error(f"The market data could not be costed: {error}")
     st.stop()
 
-accounts = int(summary["accounts"].sum())
-baseline = summary["baseline_annual_usd"].sum()
-extra_24x7 = summary["extra_24x7_annual_usd"].sum()
+MONEY = ["baseline_per_account_usd", "baseline_annual_usd", "extra_24x7_annual_usd"]
+display = st.session_state["display_currency"]
+# Totals add up across markets only in one currency: USD, or EUR when chosen.
+total_in = "EUR" if display == "EUR" else "USD"
+shown, rates_used = to_display_currency(summary, MONEY, display, state.rate_book())
+totals, _ = to_display_currency(summary, MONEY, total_in, state.rate_book())
+unit = {"USD": "USD", "EUR": "EUR", "local": "local"}[display]
+
 left, middle, right, last = st.columns(4)
 left.metric("Markets", f"{len(summary)}")
-middle.metric("Accounts", f"{accounts:,}")
+middle.metric("Accounts", f"{int(summary['accounts'].sum()):,}")
 right.metric(
-    "Baseline cost to serve (USD m/yr)",
-    f"{baseline / 1e6:,.2f}",
+    f"Baseline cost to serve ({total_in} m/yr)",
+    f"{totals['baseline_annual_usd'].sum() / 1e6:,.2f}",
     help="Sum over markets of the baseline support cost per year.",
 )
 last.metric(
-    "24/7 everywhere, extra (USD m/yr)",
-    f"{extra_24x7 / 1e6:,.2f}",
+    f"24/7 everywhere, extra ({total_in} m/yr)",
+    f"{totals['extra_24x7_annual_usd'].sum() / 1e6:,.2f}",
     help="Night and weekend shifts at each market's hub, on top of the baseline.",
 )
 
@@ -50,11 +56,11 @@ plotly_chart(cost_map(summary, metric or "baseline_per_account_usd"))
 
 st.subheader("Per market")
 table = (
-    summary[
+    shown[
         [
             "name",
             "region",
-            "currency",
+            "shown_in",
             "remote_hub",
             "accounts",
             "baseline_per_account_usd",
@@ -63,7 +69,8 @@ table = (
             "fte",
         ]
     ]
-    .sort_values("baseline_per_account_usd", ascending=False)
+    # Order by the USD figure: amounts in different currencies do not compare.
+    .loc[summary.sort_values("baseline_per_account_usd", ascending=False).index]
     .round({"baseline_per_account_usd": 0, "baseline_annual_usd": 0, "extra_24x7_annual_usd": 0})
 )
 st.dataframe(
@@ -73,23 +80,52 @@ st.dataframe(
     column_config={
         "name": "Market",
         "region": st.column_config.TextColumn("Region", width="medium"),
-        "currency": st.column_config.TextColumn("Currency", width="small"),
+        "shown_in": st.column_config.TextColumn("Currency", width="small"),
         "remote_hub": st.column_config.TextColumn(
             "Hub", help="Country of the regional hub", width="small"
         ),
         "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
         "baseline_per_account_usd": st.column_config.NumberColumn(
-            "Baseline per account (USD/yr)", format="localized"
+            f"Baseline per account ({unit}/yr)", format="localized"
         ),
         "baseline_annual_usd": st.column_config.NumberColumn(
-            "Baseline (USD/yr)", format="localized"
+            f"Baseline ({unit}/yr)", format="localized"
         ),
         "extra_24x7_annual_usd": st.column_config.NumberColumn(
-            "Extra for 24/7 (USD/yr)", format="localized"
+            f"Extra for 24/7 ({unit}/yr)", format="localized"
         ),
         "fte": st.column_config.NumberColumn("Agents (FTE)", format="%.1f"),
     },
 )
+
+stale = rates_used[rates_used["stale"]]
+if display != "USD":
+    st.caption(
+        "Converted from USD at the rates below"
+        + (f"; {len(stale)} of them are more than 45 days old." if len(stale) else ".")
+    )
+    st.dataframe(
+        rates_used.drop(columns=["stale"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "currency": st.column_config.TextColumn("Currency", width="small"),
+            "per_usd": st.column_config.NumberColumn("Units per USD", format="%.4f"),
+            "as_of": "As of",
+            "source": st.column_config.TextColumn("Source", width="large"),
+            "age_days": st.column_config.NumberColumn(
+                "Age (days)",
+                help="Market rates older than 45 days are flagged as stale; "
+                "pegs and budget rates never are.",
+            ),
+        },
+    )
+    if len(stale):
+        st.warning(
+            "Stale rates: "
+            + ", ".join(f"{r.currency} ({r.as_of})" for r in stale.itertuples())
+            + ". Refresh live rates or set a budget rate before quoting."
+        )
 
 with st.expander("Where a market's figures come from"):
     code = st.selectbox(

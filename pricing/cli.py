@@ -21,6 +21,7 @@ from pricing.catalog import DEFAULT_MARKETS, load_markets
 from pricing.costs import option_costs
 from pricing.errors import PricingError
 from pricing.exports import write_plan
+from pricing.fx import DEFAULT_BOOK, LIVE_DEADLINE_SECONDS, fetch_live_rates
 from pricing.optimizer import SOLVERS, Terms, given_tiers_problem, solve
 from pricing.plan import export_models, plan_payload, plan_portfolio
 from pricing.schemas import load_json, parse_scenario, parse_tier_problem
@@ -202,6 +203,46 @@ def _plan_table(payload: dict) -> str:
     return pd.DataFrame(rows).to_string(index=False, float_format=lambda v: f"{v:,.0f}")
 
 
+def _fx(args: argparse.Namespace) -> dict:
+    book = DEFAULT_BOOK
+    live = None
+    # Validate the currencies offline first: a typo must not cost a network round trip.
+    book.rate(args.base, args.quote)
+    if args.live:
+        live = fetch_live_rates("USD", deadline_seconds=args.deadline)
+        book = book.with_live(live)
+    converted, used = book.convert(args.amount, args.base, args.quote)
+    payload = {
+        "amount": args.amount,
+        "converted": converted,
+        "rate": used.rate,
+        "as_of": used.as_of.isoformat(),
+        "source": used.source,
+        "kinds": list(used.kinds),
+        "stale": used.is_stale(),
+        "age_days": used.age_days(),
+    }
+    if live is not None:
+        payload["live"] = {
+            "used": live.used_live,
+            "reason": live.reason,
+            "seconds": round(live.seconds, 2),
+        }
+    return payload
+
+
+def _fx_table(payload: dict) -> str:
+    lines = [
+        f"{payload['amount']:,.2f} = {payload['converted']:,.4f} "
+        f"(rate {payload['rate']:,.6f}, as of {payload['as_of']}; {payload['source']})"
+    ]
+    if payload["stale"]:
+        lines.append(f"warning: this rate is {payload['age_days']} days old")
+    if "live" in payload:
+        lines.append(f"live: {payload['live']['reason']}")
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m pricing", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -297,6 +338,28 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--export-models", metavar="DIR", help="write each market's MILP as MPS")
     plan.add_argument("--json", action="store_true", help="print JSON")
     plan.set_defaults(run=_plan, table=_plan_table)
+
+    fx = commands.add_parser(
+        "fx",
+        help="convert an amount between currencies",
+        description="Convert with offline rates (ECB, pegs, dated table) or, on request, live.",
+    )
+    fx.add_argument("amount", type=_number)
+    fx.add_argument("base", metavar="FROM", help="ISO 4217 code, e.g. USD")
+    fx.add_argument("quote", metavar="TO", help="ISO 4217 code, e.g. AED")
+    fx.add_argument(
+        "--live",
+        action="store_true",
+        help="try live rates (forex-python); falls back to offline at the deadline",
+    )
+    fx.add_argument(
+        "--deadline",
+        type=_number,
+        default=LIVE_DEADLINE_SECONDS,
+        help=f"seconds to wait for live rates, default {LIVE_DEADLINE_SECONDS:g}",
+    )
+    fx.add_argument("--json", action="store_true", help="print JSON")
+    fx.set_defaults(run=_fx, table=_fx_table)
     return parser
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Literal
 
 import currency_converter
+import pandas as pd
 import pycountry
 from currency_converter import CurrencyConverter
 
@@ -347,3 +348,42 @@ def fetch_live_rates(
         fetched_at=started.isoformat(timespec="seconds"),
         seconds=seconds,
     )
+
+
+DisplayCurrency = Literal["USD", "EUR", "local"]
+
+
+def to_display_currency(
+    frame: pd.DataFrame,
+    money_columns: list[str],
+    display: DisplayCurrency,
+    book: RateBook = DEFAULT_BOOK,
+    currency_column: str = "currency",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """USD money columns shown in USD, EUR or each row's own currency, and the rates used.
+
+    Returns the converted frame (with a ``shown_in`` column) and one row per rate used:
+    currency, rate per USD, as of, source, stale.
+    """
+    shown = frame.copy()
+    targets = frame[currency_column] if display == "local" else pd.Series(display, frame.index)
+    rates = {code: book.rate("USD", code) for code in sorted(set(targets))}
+    factor = targets.map(lambda code: rates[code].rate)
+    for column in money_columns:
+        shown[column] = frame[column] * factor
+    shown["shown_in"] = targets
+    used = pd.DataFrame(
+        [
+            {
+                "currency": code,
+                "per_usd": r.rate,
+                "as_of": r.as_of.isoformat(),
+                "source": r.source,
+                "stale": r.is_stale(),
+                # Pegs and budget rates do not age; only market rates show their age.
+                "age_days": r.age_days() if set(r.kinds) & {"live", "ecb", "market"} else None,
+            }
+            for code, r in rates.items()
+        ]
+    )
+    return shown, used

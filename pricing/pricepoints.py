@@ -25,7 +25,9 @@ def price_step(value: float, currency: str) -> float:
     minor = 10.0 ** -get_currency_precision(currency)
     if value <= 0 or not math.isfinite(value):
         return minor
-    return max(10.0 ** (math.floor(math.log10(value)) - (SIGNIFICANT_FIGURES - 1)), minor)
+    # Prices of ten units or more are quoted in whole units: no cents on a support contract.
+    whole = 1.0 if value >= 10 else minor
+    return max(10.0 ** (math.floor(math.log10(value)) - (SIGNIFICANT_FIGURES - 1)), minor, whole)
 
 
 def _up(value: float, step: float) -> float:

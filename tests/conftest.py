@@ -35,8 +35,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """The app served by `streamlit run app.py`, as the README starts it."""
+def silent_rates_server() -> Iterator[str]:
+    """A rates 'server' on 127.0.0.1 that accepts connections and never answers."""
+    from tests.test_fx import _Holder
+
+    server = _Holder()
+    yield f"http://127.0.0.1:{server.port}/api/"
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(silent_rates_server: str) -> Iterator[str]:
+    """The app served by `streamlit run app.py`, as the README starts it (live rates pointed
+    at a local server that never answers, so the fallback is what the browser sees)."""
     port = _free_port()
     OUTPUT.mkdir(exist_ok=True)
     log = (OUTPUT / "streamlit.log").open("w")
@@ -44,6 +55,7 @@ def app_url() -> Iterator[str]:
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "PRICING_FX_URL": silent_rates_server},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

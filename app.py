@@ -49,6 +49,11 @@ with st.sidebar:
         help="Fetch today's rates (forex-python). Falls back to the offline rates "
         "after 5 s or on any error.",
     )
+    try:
+        currencies = sorted({m.currency for m in data.markets()} - {"USD"})
+    except PricingError:
+        currencies = ["EUR"]
+    state.budget_rates_editor(currencies)
     live = st.session_state.get("live_fx")
     if live is None:
         st.caption("Rates: offline (ECB reference rates and pegs shipped with the app).")

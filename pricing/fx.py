@@ -387,3 +387,30 @@ def to_display_currency(
         ]
     )
     return shown, used
+
+
+def parse_budget_rates(rows: list[dict] | pd.DataFrame) -> dict[str, float]:
+    """Budget rates typed by a user: rows of currency and units per USD. Blank rows are
+    skipped; a bad row raises InputError naming the row, the column and the value."""
+    records = rows.to_dict(orient="records") if isinstance(rows, pd.DataFrame) else list(rows)
+    rates: dict[str, float] = {}
+    for number, row in enumerate(records, start=1):
+        code = str(row.get("currency") or "").strip().upper()
+        value = row.get("per_usd")
+        blank = value is None or (isinstance(value, float) and math.isnan(value))
+        if not code and blank:
+            continue
+        _currency(code or "''", where=f"budget rate row {number}, column 'currency'")
+        try:
+            per_usd = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            per_usd = float("nan")
+        if not (math.isfinite(per_usd) and per_usd > 0):
+            raise InputError(
+                f"budget rate row {number}, column 'per_usd': must be a number > 0, got {value!r}",
+                row=number,
+                field="per_usd",
+                value=value,
+            )
+        rates[code] = per_usd
+    return rates

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pricing.errors import InputError
+from pricing.fx import DEFAULT_BOOK, RateBook, parse_budget_rates
 from pricing.optimizer import Terms
 from pricing.plan import TIER_NAMES, PlanSettings
 from pricing.segments import TIER_OPTIONS
@@ -122,6 +123,12 @@ class ScenarioIn(BaseModel):
     time_limit_seconds: Annotated[float, Field(gt=0.0, le=3_600.0)] = 20.0
     allowed: dict[str, list[str]] | None = None
     required: dict[str, list[str]] | None = None
+    budget_rates: dict[str, Annotated[float, Field(gt=0.0)]] = {}
+
+    @field_validator("budget_rates")
+    @classmethod
+    def _known_currencies(cls, value: dict[str, float]) -> dict[str, float]:
+        return parse_budget_rates([{"currency": c, "per_usd": r} for c, r in value.items()])
 
     @field_validator("allowed", "required")
     @classmethod
@@ -157,7 +164,15 @@ class ScenarioIn(BaseModel):
             time_limit_seconds=merged.time_limit_seconds,
             allowed=_frozen(merged.allowed),
             required=_frozen(merged.required),
+            rates=_book(merged.budget_rates),
         )
+
+
+def _book(budget_rates: dict[str, float]) -> RateBook:
+    book = DEFAULT_BOOK
+    for currency, per_usd in budget_rates.items():
+        book = book.with_override(currency, per_usd, "scenario file")
+    return book
 
 
 def _frozen(mapping: dict[str, list[str]] | None) -> dict[str, frozenset[str]] | None:

@@ -35,7 +35,7 @@ def test_currency_selector_and_live_refresh(app_url: str, browser) -> None:
     page.goto(app_url)
     wait_until_idle(page)
     sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.locator("[data-testid='stSelectbox']").click()
+    sidebar.locator("[data-testid='stSelectbox']").first.click()
     page.get_by_role("option", name="Each market's own currency").click()
     wait_until_idle(page)
     page.get_by_text("Converted from USD at the rates below").wait_for(timeout=20_000)
@@ -50,4 +50,30 @@ def test_currency_selector_and_live_refresh(app_url: str, browser) -> None:
     page.screenshot(
         path=str(OUTPUT / "screenshots" / "overview_local_currency.png"), full_page=True
     )
+    page.close()
+
+
+def test_budget_rate_is_used_and_labelled(app_url: str, browser) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(app_url)
+    wait_until_idle(page)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Budget rates").click()
+    sidebar.locator("[data-testid='stSelectbox']").nth(1).click()
+    page.get_by_role("option", name="EGP", exact=True).click()
+    wait_until_idle(page)
+    field = sidebar.get_by_test_id("stNumberInputField")
+    field.click()
+    field.press("Control+a")
+    field.type("55")  # typed like a person: React sees every key
+    field.press("Enter")
+    wait_until_idle(page)
+    sidebar.get_by_role("button", name="Use").click()
+    sidebar.get_by_text("EGP: 55.0000 per USD (budget rate)").wait_for(timeout=20_000)
+    sidebar.locator("[data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="Each market's own currency").click()
+    wait_until_idle(page)
+    page.get_by_text("Converted from USD at the rates below").wait_for(timeout=20_000)
+    warning = page.get_by_text("Stale rates:")
+    assert "EGP" not in warning.inner_text()  # the budget rate replaced the old June 2025 one
     page.close()

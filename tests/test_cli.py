@@ -268,3 +268,14 @@ def test_plan_bad_scenario_exits_2(tmp_path: Path) -> None:
     done = run("plan", "--scenario", _problem_file(tmp_path, scenario))
     assert done.returncode == 2
     assert "unknown tier(s) ['Gold']" in done.stderr
+
+
+def test_plan_scenario_budget_rates(tmp_path: Path) -> None:
+    scenario = {"budget_rates": {"AED": 4.0}}
+    done = run("plan", "--market", "AE", "--scenario", _problem_file(tmp_path, scenario))
+    assert done.returncode == 0, done.stderr
+    [ae] = json.loads(done.stdout)["markets"]
+    assert ae["rate"]["rate"] == 4.0
+    assert ae["rate"]["source"] == "budget rate set by finance: scenario file"
+    bad = run("plan", "--scenario", _problem_file(tmp_path, {"budget_rates": {"ZZZ": 2}}, "b.json"))
+    assert bad.returncode == 2 and "unknown currency 'ZZZ'" in bad.stderr

@@ -75,3 +75,14 @@ def test_sidebar_offers_currency_and_live_refresh(app: AppTest) -> None:
     assert sidebar.selectbox[0].label == "Show money in"
     assert sidebar.button[0].label == "Refresh live rates"
     assert "offline" in sidebar.caption[1].value
+
+
+def test_budget_rates_win_and_are_labelled(app: AppTest) -> None:
+    app.session_state["budget_rates"] = {"EGP": 55.0}
+    app.session_state["display_currency"] = "local"
+    app.run()
+    rates = app.dataframe[1].value.set_index("currency")
+    assert rates.loc["EGP", "per_usd"] == 55.0
+    assert rates.loc["EGP", "source"] == "budget rate set by finance"
+    # A budget rate is a decision, not a quote: it is never flagged stale.
+    assert not any("EGP" in w.value for w in app.warning)

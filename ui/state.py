@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pricing.fx import DEFAULT_BOOK, LiveResult, RateBook, fetch_live_rates
+from pricing.errors import InputError
+from pricing.fx import DEFAULT_BOOK, LiveResult, RateBook, fetch_live_rates, parse_budget_rates
 
 DEFAULTS: dict[str, object] = {
     "map_metric": "baseline_per_account_usd",
     "display_currency": "USD",
     "live_fx": None,
+    "budget_rates": {},  # currency -> units per USD, set by finance
 }
 CURRENCY_CHOICES = {"USD": "US dollars", "EUR": "Euros", "local": "Each market's own currency"}
 
@@ -21,11 +23,44 @@ def init() -> None:
 
 
 def rate_book() -> RateBook:
-    """Offline rates, upgraded to live ones when the user refreshed them successfully."""
+    """Offline rates, upgraded to live ones when the user refreshed them successfully, with
+    finance's budget rates over both."""
     live: LiveResult | None = st.session_state.get("live_fx")
-    return DEFAULT_BOOK.with_live(live) if live else DEFAULT_BOOK
+    book = DEFAULT_BOOK.with_live(live) if live else DEFAULT_BOOK
+    for currency, per_usd in st.session_state.get("budget_rates", {}).items():
+        book = book.with_override(currency, per_usd)
+    return book
 
 
 def refresh_live_rates() -> None:
     with st.spinner("Asking for live rates (gives up after 5 s)…"):
         st.session_state["live_fx"] = fetch_live_rates()
+
+
+def budget_rates_editor(currencies: list[str]) -> None:
+    """Finance's budget rates: pick a currency, type units per USD, apply. A budget rate wins
+    over live and offline rates and is labelled as such wherever it is used."""
+    with st.expander("Budget rates"):
+        currency = st.selectbox("Currency", currencies, key="budget_currency")
+        offline = DEFAULT_BOOK.rate("USD", currency)
+        per_usd = st.number_input(
+            f"{currency} per USD",
+            min_value=0.0,
+            value=float(st.session_state["budget_rates"].get(currency, round(offline.rate, 4))),
+            format="%.4f",
+            key=f"budget_value_{currency}",
+            help=f"Offline rate: {offline.line}",
+        )
+        left, right = st.columns(2)
+        if left.button("Use", key="budget_apply"):
+            try:
+                st.session_state["budget_rates"] = {
+                    **st.session_state["budget_rates"],
+                    **parse_budget_rates([{"currency": currency, "per_usd": per_usd}]),
+                }
+            except InputError as error:
+                st.error(str(error))
+        if right.button("Clear all", key="budget_clear"):
+            st.session_state["budget_rates"] = {}
+        for code, value in st.session_state["budget_rates"].items():
+            st.caption(f"{code}: {value:,.4f} per USD (budget rate)")

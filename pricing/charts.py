@@ -58,3 +58,180 @@ def cost_map(summary: pd.DataFrame, metric: str = "baseline_per_account_usd") ->
         },
     )
     return figure
+
+
+COMPONENT_LABELS = {
+    "agent_wages_usd": "Agent wages",
+    "night_weekend_premium_usd": "Night/weekend premium",
+    "language_premium_usd": "Language premium",
+    "seat_costs_usd": "Seats",
+    "office_fixed_usd": "Office",
+    "setup_amortisation_usd": "Set-up (amortised)",
+    "distributor_fees_usd": "Distributor fees",
+    "escalation_usd": "Escalations",
+}
+OPTION_TITLES = {
+    "baseline": "Baseline",
+    "coverage_24x7": "+ 24/7",
+    "local_office": "+ local office",
+    "multilingual": "+ all languages",
+    "distributor": "via distributor",
+}
+
+
+def option_cost_bars(rows: pd.DataFrame, unit: str = "USD per year") -> go.Figure:
+    """Stacked cost components: the baseline, then each option's extra (may be negative)."""
+    figure = go.Figure()
+    labels = [OPTION_TITLES.get(o, o) for o in rows["option"]]
+    for column, label in COMPONENT_LABELS.items():
+        if (rows[column].abs() > 0.5).any():
+            figure.add_bar(
+                name=label,
+                x=labels,
+                y=rows[column],
+                hovertemplate=f"{label}: %{{y:,.0f}} {unit}<extra></extra>",
+            )
+    figure.update_layout(
+        barmode="relative",
+        height=380,
+        yaxis_title=unit,
+        yaxis_tickformat=",.0f",
+        margin={"t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return figure
+
+
+def delivery_bars(table: pd.DataFrame, unit: str = "USD per year") -> go.Figure:
+    """Annual cost of each delivery model, cheapest first."""
+    ordered = table.sort_values("annual_total_usd")
+    figure = go.Figure(
+        go.Bar(
+            x=ordered["annual_total_usd"],
+            y=ordered["delivery_model"],
+            orientation="h",
+            marker_color="#c0392b",
+            hovertemplate=f"%{{x:,.0f}} {unit}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        height=300,
+        xaxis_title=unit,
+        xaxis_tickformat=",.0f",
+        margin={"t": 20, "b": 10, "l": 10},
+        yaxis={"autorange": "reversed"},
+    )
+    return figure
+
+
+def break_even_chart(
+    curves: pd.DataFrame,
+    break_even: dict[str, int | None],
+    current_accounts: int,
+    unit: str = "USD per year",
+) -> go.Figure:
+    """Annual cost against accounts for each delivery model, with the break-even points."""
+    figure = go.Figure()
+    for column in curves.columns.drop("accounts"):
+        figure.add_scatter(
+            x=curves["accounts"],
+            y=curves[column],
+            mode="lines",
+            name=column,
+            hovertemplate=f"%{{x:,}} accounts: %{{y:,.0f}} {unit}<extra></extra>",
+        )
+    figure.add_vline(
+        x=current_accounts,
+        line_dash="dot",
+        line_color="grey",
+        annotation_text=f"today: {current_accounts:,}",
+    )
+    for label, accounts in break_even.items():
+        if accounts is not None:
+            figure.add_vline(
+                x=accounts,
+                line_dash="dash",
+                line_color="#c0392b",
+                annotation_text=f"{label}: {accounts:,}",
+            )
+    figure.update_layout(
+        height=380,
+        xaxis_title="accounts",
+        yaxis_title=unit,
+        yaxis_tickformat=",.0f",
+        xaxis_tickformat=",",
+        margin={"t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return figure
+
+
+def staffing_heatmap(staffing: pd.DataFrame) -> go.Figure:
+    """Agents on duty by weekday and local hour."""
+    grid = pd.DataFrame(0.0, index=range(7), columns=range(24))
+    for row in staffing.itertuples():
+        grid.loc[row.day, row.hour] = row.agents
+    figure = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=[f"{h:02d}:00" for h in range(24)],
+            y=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+            colorscale="Blues",
+            colorbar={"title": {"text": "agents"}},
+            hovertemplate="%{y} %{x}: %{z:.2f} agents<extra></extra>",
+        )
+    )
+    figure.update_layout(height=260, margin={"t": 10, "b": 10}, yaxis={"autorange": "reversed"})
+    return figure
+
+
+BAND_COLOURS = {"sales rep": "#2e86c1", "sales manager": "#f39c12", "executive": "#c0392b"}
+
+
+def negotiation_chart(tiers: list[dict], currency: str) -> go.Figure:
+    """Per tier, the price range each approver may concede (list down to floor).
+
+    ``tiers``: dicts with ``name`` and ``bands`` [(approver, lowest, highest)], plus
+    ``list``, ``target`` and ``floor`` markers, all in ``currency``.
+    """
+    figure = go.Figure()
+    shown = set()
+    for tier in tiers:
+        for approver, lowest, highest in tier["bands"]:
+            figure.add_bar(
+                y=[tier["name"]],
+                x=[highest - lowest],
+                base=[lowest],
+                orientation="h",
+                name=approver,
+                marker_color=BAND_COLOURS[approver],
+                showlegend=approver not in shown,
+                hovertemplate=(
+                    f"{approver}: %{{base:,.0f}} to {highest:,.0f} {currency}<extra></extra>"
+                ),
+            )
+            shown.add(approver)
+        for marker, symbol in (
+            ("list", "triangle-down"),
+            ("target", "diamond"),
+            ("floor", "line-ns-open"),
+        ):
+            figure.add_scatter(
+                y=[tier["name"]],
+                x=[tier[marker]],
+                mode="markers+text",
+                text=[marker],
+                textposition="top center",
+                marker={"symbol": symbol, "size": 12, "color": "black"},
+                showlegend=False,
+                hovertemplate=f"{marker}: %{{x:,.0f}} {currency}<extra></extra>",
+            )
+    figure.update_layout(
+        barmode="overlay",
+        height=120 + 90 * len(tiers),
+        xaxis_title=f"{currency} per account per year",
+        xaxis_tickformat=",.0f",
+        margin={"t": 20, "b": 10},
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return figure

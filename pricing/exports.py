@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 
@@ -138,7 +139,7 @@ def plan_tables(plans: Iterable[MarketPlan]) -> dict[str, pd.DataFrame]:
     }
 
 
-def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
+def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path | IO[bytes]) -> Path | IO[bytes]:
     """One sheet per table, text made safe, a frozen header row and readable column widths."""
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in sheets.items():

@@ -87,10 +87,12 @@ class Rate:
     @property
     def line(self) -> str:
         """The rate line shown under a local price."""
-        return (
-            f"1 {self.base} = {self.rate:,.4f} {self.quote} "
-            f"(as of {self.as_of.isoformat()}; {self.source})"
+        when = (
+            f"peg since {self.as_of.isoformat()}"
+            if self.kinds and all(kind == "peg" for kind in self.kinds)
+            else f"as of {self.as_of.isoformat()}"
         )
+        return f"1 {self.base} = {self.rate:,.4f} {self.quote} ({when}; {self.source})"
 
 
 @cache

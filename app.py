@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pricing.catalog import DEFAULT_MARKETS
 from pricing.errors import PricingError
 from ui import data, state
 
@@ -20,9 +19,19 @@ st.set_page_config(
 # Defaults set once, in one place; pages read them and never re-initialise them.
 state.init()
 
-pages = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/public:", default=True),
-]
+pages = {
+    "Executives": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/public:", default=True),
+        st.Page("pages/cost_to_serve.py", title="Cost to serve", icon=":material/payments:"),
+    ],
+    "Finance": [
+        st.Page("pages/tier_designer.py", title="Tier designer", icon=":material/tune:"),
+        st.Page("pages/markets.py", title="Markets", icon=":material/table:"),
+    ],
+    "Sales": [
+        st.Page("pages/offer_builder.py", title="Offer builder", icon=":material/handshake:"),
+    ],
+}
 navigation = st.navigation(pages)
 
 navigation.run()
@@ -32,7 +41,7 @@ with st.sidebar:
     st.caption("Active data")
     try:
         count = len(data.markets())
-        st.markdown(f"**{DEFAULT_MARKETS.name}** (shipped defaults) · {count} markets")
+        st.markdown(f"**{data.active_file()[0]}** · {count} markets")
     except PricingError as error:
         st.error(f"Market data could not be loaded: {error}")
     st.selectbox(

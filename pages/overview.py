@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pricing.catalog import SOURCED_COLUMNS, source_of
 from pricing.charts import MAP_METRICS, cost_map
 from pricing.errors import PricingError
 from pricing.fx import to_display_currency
 from ui import data, state
-from ui.widgets import plotly_chart
+from ui.widgets import plotly_chart, sources_table
 
 st.title("Cost to serve by market")
 st.caption(
@@ -134,19 +133,4 @@ with st.expander("Where a market's figures come from"):
         format_func=lambda c: f"{summary.set_index('code').loc[c, 'name']} ({c})",
     )
     market = next(m for m in data.markets() if m.code == code)
-    rows = []
-    for field in SOURCED_COLUMNS:
-        value = getattr(market, field)
-        rows.append(
-            {
-                "Figure": field,
-                "Value": ";".join(value) if isinstance(value, tuple) else str(value),
-                "Source": source_of(sources, code, field),
-            }
-        )
-    st.dataframe(
-        rows,
-        hide_index=True,
-        width="stretch",
-        column_config={"Source": st.column_config.TextColumn(width="large")},
-    )
+    sources_table(market, sources)

@@ -761,3 +761,27 @@ def tier_option_costs(
         cost = cost_to_serve(market, OPTIONS[option], markets, params)
         costs[option] = _extra(cost, base, option, OPTIONS[option].label)
     return costs
+
+
+BREAK_EVEN_MODELS: dict[str, SupportDesign] = {
+    "remote hub": BASELINE,
+    "local office": SupportDesign(delivery=DeliveryModel.LOCAL_OFFICE),
+    "distributor": SupportDesign(delivery=DeliveryModel.DISTRIBUTOR),
+}
+
+
+def delivery_curves(
+    market: Market,
+    markets: Mapping[str, Market],
+    params: CostParameters | None = None,
+    *,
+    points: int = 121,
+    max_accounts: int | None = None,
+) -> pd.DataFrame:
+    """Annual cost of each delivery model (business hours) at account counts from 0 up."""
+    top = max_accounts or max(3 * market.accounts, 200)
+    counts = np.unique(np.linspace(0, top, points).round())
+    frame = pd.DataFrame({"accounts": counts.astype(int)})
+    for label, design in BREAK_EVEN_MODELS.items():
+        frame[label] = cost_curve(market, design, markets, counts, params)
+    return frame

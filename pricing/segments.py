@@ -83,11 +83,16 @@ class Segment:
 def load_segments(source: Source = DEFAULT_SEGMENTS) -> tuple[SegmentRow, ...]:
     """Read and validate the segment file; problems name row, column and value."""
     frame, label = read_table(source)
+    return segment_rows_from_frame(frame, label)
+
+
+def segment_rows_from_frame(frame: pd.DataFrame, label: str = "segments") -> tuple[SegmentRow, ...]:
+    """Validate a table of segment rows (a file or an edited table)."""
     rows: list[SegmentRow] = []
     problems: list[str] = []
     for position, record in enumerate(frame.to_dict(orient="records")):
         row = position + 2
-        cells = {k: v for k, v in record.items() if str(v).strip() != ""}
+        cells = {k: v for k, v in record.items() if v is not None and str(v).strip() != ""}
         try:
             rows.append(SegmentRow(**cells))
         except ValidationError as exc:
@@ -154,8 +159,13 @@ def market_segments(market: Market, rows: tuple[SegmentRow, ...]) -> tuple[Segme
     )
 
 
-def segments_frame(segments: tuple[Segment, ...]) -> pd.DataFrame:
-    """Segments as a table: accounts, base value and each option's value."""
+def segments_frame(rows: tuple[SegmentRow, ...]) -> pd.DataFrame:
+    """Segment rows as the file's table (for editing and export)."""
+    return pd.DataFrame([row.__dict__ for row in rows])
+
+
+def market_segments_frame(segments: tuple[Segment, ...]) -> pd.DataFrame:
+    """A market's segments as a table: accounts, base value and each option's value."""
     return pd.DataFrame(
         [
             {

@@ -1,11 +1,13 @@
 """Cached access to the pricing core for the pages.
 
-Caches are bounded and keyed by their inputs (the file's path and modification time), so an
-edited data file is picked up and a rerun with unchanged inputs costs nothing.
+Caches are bounded and keyed by their inputs (a file's bytes or path and modification time,
+the settings), so edited data is picked up and a rerun with unchanged inputs costs nothing.
+The active market file is the shipped one unless the user uploaded or edited one.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -14,21 +16,46 @@ import streamlit as st
 from pricing.catalog import DEFAULT_MARKETS, DEFAULT_SOURCES, load_markets, load_sources
 from pricing.costs import portfolio_summary
 from pricing.models import CostParameters, Market
+from pricing.plan import MarketPlan, PlanSettings, plan_market
+from pricing.segments import SegmentRow, load_segments
 
 
-def _stamp(path: Path) -> float:
-    return path.stat().st_mtime
+def active_file() -> tuple[str, bytes | None]:
+    """(label, content) of the market file in use; content None means the shipped file."""
+    upload = st.session_state.get("markets_upload")
+    if upload:
+        return upload
+    return (f"{DEFAULT_MARKETS.name} (shipped defaults)", None)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _markets(path: str, stamp: float) -> tuple[Market, ...]:
+def _key() -> str:
+    _, content = active_file()
+    if content is None:
+        return f"{DEFAULT_MARKETS}:{DEFAULT_MARKETS.stat().st_mtime}"
+    return hashlib.sha256(content).hexdigest()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _markets(key: str, content: bytes | None) -> tuple[Market, ...]:
     # Markets are frozen, so one shared copy per file version is safe across sessions.
-    return load_markets(path)
+    return load_markets(content if content is not None else DEFAULT_MARKETS)
+
+
+def markets() -> tuple[Market, ...]:
+    return _markets(_key(), active_file()[1])
+
+
+def catalog() -> dict[str, Market]:
+    return {m.code: m for m in markets()}
 
 
 @st.cache_data(max_entries=16, show_spinner="Costing every market…")
-def _summary(path: str, stamp: float, params: CostParameters) -> pd.DataFrame:
-    return portfolio_summary(_markets(path, stamp), params)
+def _summary(key: str, params: CostParameters) -> pd.DataFrame:
+    return portfolio_summary(_markets(key, active_file()[1]), params)
+
+
+def summary(params: CostParameters | None = None) -> pd.DataFrame:
+    return _summary(_key(), params or CostParameters())
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -36,13 +63,37 @@ def _sources(path: str, stamp: float) -> pd.DataFrame:
     return load_sources(path)
 
 
-def markets(path: Path = DEFAULT_MARKETS) -> tuple[Market, ...]:
-    return _markets(str(path), _stamp(path))
-
-
-def summary(path: Path = DEFAULT_MARKETS, params: CostParameters | None = None) -> pd.DataFrame:
-    return _summary(str(path), _stamp(path), params or CostParameters())
-
-
 def sources(path: Path = DEFAULT_SOURCES) -> pd.DataFrame:
-    return _sources(str(path), _stamp(path))
+    return _sources(str(path), path.stat().st_mtime)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def default_segments() -> tuple[SegmentRow, ...]:
+    return load_segments()
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _plan_market(
+    key: str, code: str, settings: PlanSettings, segment_rows: tuple[SegmentRow, ...]
+) -> MarketPlan:
+    catalog = {m.code: m for m in _markets(key, active_file()[1])}
+    return plan_market(catalog[code], catalog, segment_rows, settings)
+
+
+def plan(
+    settings: PlanSettings,
+    segment_rows: tuple[SegmentRow, ...],
+    codes: list[str] | None = None,
+    progress=None,
+) -> tuple[MarketPlan, ...]:
+    """Plan the markets one by one (cached per market), reporting progress if asked."""
+    key = _key()
+    wanted = codes or [m.code for m in markets()]
+    plans = []
+    for number, code in enumerate(wanted, start=1):
+        plans.append(_plan_market(key, code, settings, segment_rows))
+        if progress is not None:
+            progress.progress(
+                number / len(wanted), text=f"Optimised {code} ({number}/{len(wanted)})"
+            )
+    return tuple(plans)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+
+from pricing.catalog import SOURCED_COLUMNS, source_of
+from pricing.models import Market
 
 # Geography for maps is served from ./static (see .streamlit/config.toml), never from a CDN.
 PLOTLY_CONFIG = {"topojsonURL": "app/static/topojson/", "displaylogo": False}
@@ -12,3 +16,34 @@ PLOTLY_CONFIG = {"topojsonURL": "app/static/topojson/", "displaylogo": False}
 def plotly_chart(figure: go.Figure, *, key: str | None = None) -> None:
     """A Plotly chart at full width that draws offline."""
     st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG, key=key)
+
+
+def sources_table(market: Market, sources: pd.DataFrame) -> None:
+    """Every figure of a market with its value and where it comes from."""
+    rows = []
+    for field in SOURCED_COLUMNS:
+        value = getattr(market, field)
+        rows.append(
+            {
+                "Figure": field,
+                "Value": ";".join(value) if isinstance(value, tuple) else str(value),
+                "Source": source_of(sources, market.code, field),
+            }
+        )
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        column_config={"Source": st.column_config.TextColumn(width="large")},
+    )
+
+
+def market_picker(codes: list[str], names: dict[str, str], *, key: str) -> str:
+    """A market selector shared through the URL (?market=AE), so a link opens the same view."""
+    wanted = st.query_params.get("market", codes[0])
+    index = codes.index(wanted) if wanted in codes else 0
+    code = st.selectbox(
+        "Market", codes, index=index, key=key, format_func=lambda c: f"{names[c]} ({c})"
+    )
+    st.query_params["market"] = code
+    return code

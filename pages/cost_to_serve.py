@@ -1,0 +1,125 @@
+"""Cost to serve (executives): what each way of supporting a market costs, and why."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pricing.charts import break_even_chart, delivery_bars, option_cost_bars, staffing_heatmap
+from pricing.costs import (
+    BASELINE,
+    DeliveryModel,
+    break_even_accounts,
+    cost_to_serve,
+    delivery_comparison,
+    delivery_curves,
+    option_costs,
+)
+from pricing.errors import PricingError
+from pricing.guidance import language_name
+from ui import data
+from ui.widgets import market_picker, plotly_chart
+
+st.title("Cost to serve")
+
+try:
+    catalog = data.catalog()
+except PricingError as error:
+    st.error(f"The market data could not be loaded: {error}")
+    st.stop()
+names = {code: market.name for code, market in catalog.items()}
+code = market_picker(list(names), names, key="cts_market")
+market = catalog[code]
+
+
+@st.cache_data(max_entries=64, show_spinner="Costing…")
+def _costing(key: str, code: str):
+    rows = option_costs(catalog.values(), only=[code])
+    comparison = delivery_comparison(market, catalog)
+    base = cost_to_serve(market, BASELINE, catalog)
+    even = {
+        "office beats hub": break_even_accounts(market, catalog, DeliveryModel.REMOTE_HUB),
+        "office beats distributor": break_even_accounts(market, catalog, DeliveryModel.DISTRIBUTOR),
+    }
+    largest = max([v for v in even.values() if v] + [market.accounts])
+    curves = delivery_curves(
+        market, catalog, max_accounts=max(3 * market.accounts, int(1.3 * largest), 200)
+    )
+    return rows, comparison, base, even, curves
+
+
+rows, comparison, base, even, curves = _costing(data._key(), code)
+st.caption(
+    f"{market.accounts:,} accounts, {market.contacts_per_account_month:g} contacts per account "
+    f"per month, {market.aht_seconds:g} s handle time, 80% answered within "
+    f"{market.answer_target_seconds:g} s. Served from the {market.remote_hub} hub"
+    + (
+        f", sharing its {language_name(market.primary_language)} desk with "
+        f"{', '.join(base.shared_with)}."
+        if base.shared_with
+        else "."
+    )
+)
+left, middle, right, last = st.columns(4)
+left.metric("Baseline (USD/yr)", f"{base.annual_total_usd:,.0f}")
+middle.metric(
+    "Per account (USD/yr)",
+    f"{base.annual_total_usd / market.accounts:,.0f}" if market.accounts else "–",
+)
+right.metric("Agents (FTE charged)", f"{base.fte:,.1f}")
+last.metric(
+    "Lowest service level",
+    f"{base.lowest_service_level:.0%}",
+    help="Worst hour of the week: share of live contacts answered within the target.",
+)
+
+st.subheader("The baseline and what each option adds")
+plotly_chart(option_cost_bars(rows), key="cts_options")
+st.dataframe(
+    rows[
+        [
+            "option",
+            "annual_fixed_usd",
+            "per_account_usd",
+            "annual_total_usd",
+            "fte",
+            "peak_agents_on_duty",
+            "occupancy",
+            "lowest_service_level",
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "annual_fixed_usd": st.column_config.NumberColumn("Fixed (USD/yr)", format="localized"),
+        "per_account_usd": st.column_config.NumberColumn(
+            "Per account (USD/yr)", format="localized"
+        ),
+        "annual_total_usd": st.column_config.NumberColumn("Total (USD/yr)", format="localized"),
+        "fte": st.column_config.NumberColumn("FTE", format="%.2f"),
+        "peak_agents_on_duty": "Peak agents on desk",
+        "occupancy": st.column_config.NumberColumn("Occupancy", format="percent"),
+        "lowest_service_level": st.column_config.NumberColumn("Lowest SL", format="percent"),
+    },
+)
+st.caption("Options are extra cost over the baseline; a negative figure is a saving.")
+
+st.subheader("Delivery models")
+plotly_chart(delivery_bars(comparison), key="cts_delivery")
+st.markdown("**Break-even in accounts (business hours)**")
+for label, accounts in even.items():
+    st.markdown(
+        f"- {label}: "
+        + (
+            f"from **{accounts:,}** accounts"
+            if accounts is not None
+            else "not within 20× today's accounts"
+        )
+    )
+plotly_chart(break_even_chart(curves, even, market.accounts), key="cts_break_even")
+
+st.subheader("Staffing behind the baseline")
+st.caption(
+    "Agents on the desk by local weekday and hour (a shared desk serves other markets "
+    "too; this market is charged its share of the workload)."
+)
+plotly_chart(staffing_heatmap(base.staffing), key="cts_staffing")

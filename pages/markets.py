@@ -1,0 +1,87 @@
+"""Markets (finance): the market catalogue, uploads and edits validated cell by cell."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pricing.catalog import markets_frame, markets_from_frame, read_table, template_csv
+from pricing.errors import DataFileError, PricingError
+from pricing.exports import safe_frame
+from ui import data
+from ui.widgets import sources_table
+
+st.title("Markets")
+label, _ = data.active_file()
+st.caption(f"In use: **{label}**. Every page and export uses this catalogue.")
+
+
+def _use(name: str, frame: pd.DataFrame) -> None:
+    """Validate a whole table; only a clean one replaces the catalogue in use."""
+    markets_from_frame(frame, name)
+    st.session_state["markets_upload"] = (name, frame.to_csv(index=False).encode())
+    st.session_state.pop("plan", None)  # a plan of other markets no longer applies
+
+
+upload = st.file_uploader(
+    "Upload a market file (CSV or XLSX, columns as in the template)",
+    type=["csv", "xlsx"],
+    key="markets_file",
+)
+if upload is not None and st.session_state.get("markets_file_done") != upload.file_id:
+    try:
+        frame, name = read_table(upload.getvalue())
+        _use(upload.name, frame)
+        st.session_state["markets_file_done"] = upload.file_id
+        st.success(f"{upload.name}: {len(frame)} markets loaded.")
+    except DataFileError as error:
+        st.error(f"{upload.name} was not loaded; the catalogue in use is unchanged.")
+        for problem in error.problems or (str(error),):
+            st.markdown(f"- {problem}")
+
+left, right = st.columns(2)
+left.download_button(
+    "Download template (CSV)", template_csv(), "markets_template.csv", mime="text/csv"
+)
+if data.active_file()[1] is not None and right.button("Back to the shipped markets"):
+    st.session_state.pop("markets_upload", None)
+    st.session_state.pop("plan", None)
+    st.rerun()
+
+try:
+    current = markets_frame(data.markets())
+except PricingError as error:
+    st.error(str(error))
+    st.stop()
+
+st.subheader("Edit the catalogue")
+st.caption(
+    "Edit cells or add rows, then apply. Blank name, currency, languages or time zone "
+    "are filled from babel, pycountry and the tz database."
+)
+edited = st.data_editor(
+    current, num_rows="dynamic", hide_index=True, width="stretch", key="markets_editor"
+)
+left, right = st.columns(2)
+if left.button("Apply edits", type="primary"):
+    try:
+        _use("edited catalogue", pd.DataFrame(edited))
+        st.success("Edits applied.")
+        st.rerun()
+    except DataFileError as error:
+        st.error("The edits were not applied (your changes stay in the table above):")
+        for problem in error.problems or (str(error),):
+            st.markdown(f"- {problem}")
+right.download_button(
+    "Download the catalogue (CSV)",
+    safe_frame(current).to_csv(index=False),
+    "markets.csv",
+    mime="text/csv",
+)
+
+st.subheader("Where each figure comes from")
+names = dict(zip(current["code"], current["name"], strict=True))
+code = st.selectbox(
+    "Market", list(names), format_func=lambda c: f"{names[c]} ({c})", key="markets_sources"
+)
+sources_table(data.catalog()[code], data.sources())

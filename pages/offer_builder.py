@@ -1,0 +1,100 @@
+"""Offer builder (sales): a market's tiers in its currency, how far to bargain, how to behave."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pricing.charts import negotiation_chart
+from pricing.errors import PricingError
+from pricing.offer import build_offer, offer_pdf, offer_xlsx
+from pricing.plan import PlanSettings
+from ui import data, state
+from ui.widgets import market_picker, plotly_chart
+
+st.title("Offer builder")
+
+try:
+    catalog = data.catalog()
+except PricingError as error:
+    st.error(f"The market data could not be loaded: {error}")
+    st.stop()
+names = {code: market.name for code, market in catalog.items()}
+code = market_picker(list(names), names, key="ob_market")
+
+# The finance plan when one was run; otherwise the default rules for this market.
+plans = {p.market.code: p for p in st.session_state.get("plan", ())}
+if code in plans:
+    plan = plans[code]
+    st.caption("Tiers and prices from the plan in the Tier designer.")
+else:
+    try:
+        [plan] = data.plan(PlanSettings(rates=state.rate_book()), data.default_segments(), [code])
+    except PricingError as error:
+        st.error(f"No offer could be built for {names[code]}: {error}")
+        st.stop()
+    st.caption("Tiers and prices from the default rules (run the Tier designer to change them).")
+
+offer = build_offer(plan)
+st.subheader(f"{offer.market_name}: support offer in {offer.currency}")
+st.caption(f"Prices per account per year. {offer.rate_line}")
+if offer.rate_stale:
+    st.warning("This exchange rate is old: refresh live rates or set a budget rate before quoting.")
+if offer.buffer:
+    st.info(f"Local prices include a {offer.buffer:.0%} buffer against the currency falling.")
+if not offer.tiers:
+    st.warning(offer.message or "No tier can be offered profitably in this market.")
+
+columns = st.columns(max(len(offer.tiers), 1))
+for column, tier in zip(columns, offer.tiers, strict=False):
+    with column.container(border=True):
+        st.markdown(f"### {tier.name}")
+        st.metric(
+            "List price", offer.money(tier.list_local, tier.step), help=f"USD {tier.list_usd:,.0f}"
+        )
+        for item in tier.inclusions:
+            st.markdown(f"- {item}")
+        st.caption(
+            f"Target {offer.money(tier.target_local, tier.step)} · walk-away floor "
+            f"{offer.money(tier.floor_local, tier.step)}"
+        )
+        st.caption(offer.rate_line)
+
+if offer.tiers:
+    st.markdown("**How far to come down, and who approves**")
+    chart = [
+        {
+            "name": t.name,
+            "bands": [(b.approver, b.lowest_local, b.highest_local) for b in t.bands],
+            "list": t.list_local,
+            "target": t.target_local,
+            "floor": t.floor_local,
+        }
+        for t in offer.tiers
+    ]
+    plotly_chart(negotiation_chart(chart, offer.currency))
+    for tier in offer.tiers:
+        with st.expander(f"{tier.name}: approval bands"):
+            for band in tier.bands:
+                st.markdown(
+                    f"- **{band.approver}**: {offer.money(band.highest_local, tier.step)} down to "
+                    f"{offer.money(band.lowest_local, tier.step)} (up to "
+                    f"{band.max_discount:.0%} off list) — {band.note}"
+                )
+
+st.markdown("**Do and avoid in this market**")
+for advice in offer.advice:
+    marker = "✅" if advice.kind == "do" else "⛔"
+    st.markdown(
+        f"{marker} {advice.text}  \n<sub>Basis: {advice.basis}</sub>", unsafe_allow_html=False
+    )
+
+left, right = st.columns(2)
+left.download_button(
+    "Download offer (PDF)", offer_pdf(offer), f"offer_{code}.pdf", mime="application/pdf"
+)
+right.download_button(
+    "Download offer (Excel)",
+    offer_xlsx(offer),
+    f"offer_{code}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)

@@ -1,0 +1,149 @@
+"""Tier designer (finance): set the rules, run the optimiser, see each market's tiers and why."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from pricing.errors import PricingError
+from pricing.exports import plan_tables, write_xlsx
+from pricing.plan import TIER_NAMES, PlanSettings
+from pricing.segments import OPTION_LABELS, TIER_OPTIONS, segment_rows_from_frame, segments_frame
+from ui import data, state
+from ui.widgets import market_picker
+
+st.title("Tier designer")
+st.caption(
+    "Designs nested support tiers per market and prices them so each customer segment picks "
+    "the tier meant for it (Dobson–Kalish self-selection), with the floor price after the "
+    "deepest approvable discount still covering cost plus the minimum margin."
+)
+
+with st.form("tier_rules"):
+    left, middle, right, last = st.columns(4)
+    tiers = left.slider("Tiers", 1, 5, 3, key="td_tiers")
+    margin = middle.number_input(
+        "Minimum margin at the floor (%)", 0.0, 200.0, 15.0, 1.0, key="td_margin"
+    )
+    step = right.number_input(
+        "Least step between tiers (%)",
+        0.0,
+        200.0,
+        0.0,
+        5.0,
+        key="td_step",
+        help="Each tier at least this much above the one below it; 0 for no ladder.",
+    )
+    solver = last.selectbox(
+        "Solver",
+        ["cbc", "highs"],
+        key="td_solver",
+        help="CBC (bundled with PuLP) or HiGHS; both give the same optima.",
+    )
+    st.markdown("**Options each tier may hold**")
+    columns = st.columns(tiers)
+    allowed = {}
+    for column, name in zip(columns, TIER_NAMES[tiers], strict=True):
+        allowed[name] = column.multiselect(
+            name,
+            TIER_OPTIONS,
+            default=list(TIER_OPTIONS),
+            format_func=OPTION_LABELS.get,
+            key=f"td_allowed_{tiers}_{name}",
+        )
+    with st.expander("Segment values (USD per account per year at US price level)"):
+        st.caption("Scaled per market by its price level and expectations; see data/README.md.")
+        edited = st.data_editor(
+            segments_frame(data.default_segments()),
+            key="td_segments",
+            hide_index=True,
+            width="stretch",
+        )
+    submitted = st.form_submit_button("Run the optimiser", type="primary")
+
+try:
+    rows = segment_rows_from_frame(pd.DataFrame(edited))
+    settings = PlanSettings(
+        tiers=tiers,
+        min_margin=margin / 100,
+        price_step=step / 100,
+        solver=solver,
+        allowed={name: frozenset(options) for name, options in allowed.items()},
+        rates=state.rate_book(),
+    )
+except PricingError as error:
+    st.error(f"These rules cannot be used: {error}")
+    st.stop()
+
+if submitted or "plan" not in st.session_state:
+    bar = st.progress(0.0, text="Optimising…")
+    try:
+        st.session_state["plan"] = data.plan(settings, rows, progress=bar)
+    except PricingError as error:
+        st.error(f"The optimiser stopped: {error}")
+        st.stop()
+    finally:
+        bar.empty()
+plans = st.session_state["plan"]
+tables = plan_tables(plans)
+
+markets = tables["Markets"]
+left, middle, right = st.columns(3)
+left.metric("Profit, all markets (USD/yr)", f"{markets['profit_usd'].sum():,.0f}")
+middle.metric("Support revenue (USD/yr)", f"{markets['revenue_usd'].sum():,.0f}")
+right.metric("Markets with an offer", f"{(markets['tiers_offered'] > 0).sum()} of {len(markets)}")
+
+buffer = io.BytesIO()
+write_xlsx(tables, buffer)
+st.download_button(
+    "Download the plan (Excel)",
+    buffer.getvalue(),
+    "support_tier_plan.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+
+names = {p.market.code: p.market.name for p in plans}
+code = market_picker(list(names), names, key="td_market")
+chosen = next(p for p in plans if p.market.code == code)
+st.subheader(
+    f"{chosen.market.name}: {len(chosen.tiers)} tier(s), profit {chosen.profit_usd:,.0f} USD/yr"
+)
+if chosen.solution.message:
+    st.warning(chosen.solution.message)
+tier_rows = tables["Tiers"][tables["Tiers"]["market"] == code]
+if not tier_rows.empty:
+    st.dataframe(
+        tier_rows.drop(
+            columns=["market", "rate_usd_to_local", "rate_as_of", "fx_buffer", "price_step_local"]
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "unit_cost_usd": st.column_config.NumberColumn("Cost/account (USD)", format="%.0f"),
+            "list_usd": st.column_config.NumberColumn("List (USD)", format="%.0f"),
+            "target_usd": st.column_config.NumberColumn("Target (USD)", format="%.0f"),
+            "floor_usd": st.column_config.NumberColumn("Floor (USD)", format="%.0f"),
+            "margin_at_target": st.column_config.NumberColumn("Margin at target", format="percent"),
+            "margin_at_floor": st.column_config.NumberColumn("Margin at floor", format="percent"),
+            "list_local": st.column_config.NumberColumn("List (local)", format="localized"),
+            "target_local": st.column_config.NumberColumn("Target (local)", format="localized"),
+            "floor_local": st.column_config.NumberColumn("Floor (local)", format="localized"),
+            "accounts": st.column_config.NumberColumn("Accounts", format="%.0f"),
+        },
+    )
+    st.caption(
+        chosen.rate.line + (" — stale, refresh before quoting." if chosen.rate.is_stale() else "")
+    )
+st.markdown("**Who buys what**")
+segments = tables["Segments"][tables["Segments"]["market"] == code]
+st.dataframe(segments.drop(columns=["market"]), hide_index=True, width="stretch")
+st.markdown("**Why the prices are what they are**")
+for reason in chosen.solution.explanations:
+    st.markdown(f"- {reason}")
+with st.expander("What each option costs in this market"):
+    costs = tables["Option costs"][tables["Option costs"]["market"] == code]
+    st.dataframe(costs.drop(columns=["market"]), hide_index=True, width="stretch")
+st.markdown("**All markets**")
+st.dataframe(markets.drop(columns=["solver", "gap"]), hide_index=True, width="stretch")

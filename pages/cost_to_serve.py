@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pricing.charts import break_even_chart, delivery_bars, option_cost_bars, staffing_heatmap
+from pricing.charts import (
+    OPTION_TITLES,
+    break_even_chart,
+    delivery_bars,
+    option_cost_bars,
+    staffing_heatmap,
+)
 from pricing.costs import (
     BASELINE,
     DeliveryModel,
@@ -74,8 +80,16 @@ last.metric(
 
 st.subheader("The baseline and what each option adds")
 plotly_chart(option_cost_bars(rows), key="cts_options")
+shown = rows.assign(
+    option=rows["option"].map(OPTION_TITLES),
+    # Whole dollars, and +0.0 so a saving of nothing never shows as -0.
+    **{
+        c: rows[c].round(0) + 0.0
+        for c in ("annual_fixed_usd", "per_account_usd", "annual_total_usd")
+    },
+)
 st.dataframe(
-    rows[
+    shown[
         [
             "option",
             "annual_fixed_usd",
@@ -90,6 +104,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={
+        "option": "Option",
         "annual_fixed_usd": st.column_config.NumberColumn("Fixed (USD/yr)", format="localized"),
         "per_account_usd": st.column_config.NumberColumn(
             "Per account (USD/yr)", format="localized"

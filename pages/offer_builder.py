@@ -83,10 +83,8 @@ if offer.tiers:
 
 st.markdown("**Do and avoid in this market**")
 for advice in offer.advice:
-    marker = "✅" if advice.kind == "do" else "⛔"
-    st.markdown(
-        f"{marker} {advice.text}  \n<sub>Basis: {advice.basis}</sub>", unsafe_allow_html=False
-    )
+    st.markdown(f"**{'Do' if advice.kind == 'do' else 'Avoid'}:** {advice.text}")
+    st.caption(f"Basis: {advice.basis}")
 
 left, right = st.columns(2)
 left.download_button(

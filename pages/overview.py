@@ -24,7 +24,7 @@ except PricingError as error:
     st.stop()
 
 MONEY = ["baseline_per_account_usd", "baseline_annual_usd", "extra_24x7_annual_usd"]
-display = st.session_state["display_currency"]
+display = state.display_currency()
 # Totals add up across markets only in one currency: USD, or EUR when chosen.
 total_in = "EUR" if display == "EUR" else "USD"
 shown, rates_used = to_display_currency(summary, MONEY, display, state.rate_book())

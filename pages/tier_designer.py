@@ -89,7 +89,9 @@ if submitted or "plan" not in st.session_state:
 plans = st.session_state["plan"]
 tables = plan_tables(plans)
 
-markets = tables["Markets"]
+markets = tables["Markets"].round(
+    {"revenue_usd": 0, "variable_cost_usd": 0, "fixed_cost_usd": 0, "profit_usd": 0}
+)
 left, middle, right = st.columns(3)
 left.metric("Profit, all markets (USD/yr)", f"{markets['profit_usd'].sum():,.0f}")
 middle.metric("Support revenue (USD/yr)", f"{markets['revenue_usd'].sum():,.0f}")
@@ -121,6 +123,14 @@ if not tier_rows.empty:
         hide_index=True,
         width="stretch",
         column_config={
+            "tier": "Tier",
+            "options": st.column_config.TextColumn("Includes", width="medium"),
+            "coverage": "Coverage",
+            "answer_within_seconds": st.column_config.NumberColumn(
+                "Answer within (s)", format="%g"
+            ),
+            "buyers": "Bought by",
+            "currency": "Currency",
             "unit_cost_usd": st.column_config.NumberColumn("Cost/account (USD)", format="%.0f"),
             "list_usd": st.column_config.NumberColumn("List (USD)", format="%.0f"),
             "target_usd": st.column_config.NumberColumn("Target (USD)", format="%.0f"),
@@ -137,8 +147,20 @@ if not tier_rows.empty:
         chosen.rate.line + (" — stale, refresh before quoting." if chosen.rate.is_stale() else "")
     )
 st.markdown("**Who buys what**")
-segments = tables["Segments"][tables["Segments"]["market"] == code]
-st.dataframe(segments.drop(columns=["market"]), hide_index=True, width="stretch")
+segments = tables["Segments"][tables["Segments"]["market"] == code].drop(columns=["market"])
+st.dataframe(
+    segments.round(0),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        c: st.column_config.NumberColumn(
+            c.removesuffix("_usd").replace("_", " ") + " (USD)", format="localized"
+        )
+        for c in segments.columns
+        if c.endswith("_usd")
+    },
+)
+st.caption("Values per account per year in this market (scaled from the segment values above).")
 st.markdown("**Why the prices are what they are**")
 for reason in chosen.solution.explanations:
     st.markdown(f"- {reason}")
@@ -146,4 +168,37 @@ with st.expander("What each option costs in this market"):
     costs = tables["Option costs"][tables["Option costs"]["market"] == code]
     st.dataframe(costs.drop(columns=["market"]), hide_index=True, width="stretch")
 st.markdown("**All markets**")
-st.dataframe(markets.drop(columns=["solver", "gap"]), hide_index=True, width="stretch")
+st.dataframe(
+    markets[
+        [
+            "market",
+            "name",
+            "accounts",
+            "tiers_offered",
+            "revenue_usd",
+            "variable_cost_usd",
+            "fixed_cost_usd",
+            "profit_usd",
+            "expected_discount",
+            "max_discount",
+            "message",
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "market": "Code",
+        "name": "Market",
+        "accounts": "Accounts",
+        "tiers_offered": "Tiers",
+        "revenue_usd": st.column_config.NumberColumn("Revenue (USD/yr)", format="localized"),
+        "variable_cost_usd": st.column_config.NumberColumn(
+            "Variable cost (USD/yr)", format="localized"
+        ),
+        "fixed_cost_usd": st.column_config.NumberColumn("Fixed cost (USD/yr)", format="localized"),
+        "profit_usd": st.column_config.NumberColumn("Profit (USD/yr)", format="localized"),
+        "expected_discount": st.column_config.NumberColumn("Usual discount", format="percent"),
+        "max_discount": st.column_config.NumberColumn("Max discount", format="percent"),
+        "message": st.column_config.TextColumn("Note", width="large"),
+    },
+)

@@ -25,6 +25,7 @@ an option that saves money shows a negative extra cost.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -744,9 +745,17 @@ def tier_option_costs(
         params,
         answer_within_seconds=market.answer_target_seconds * PRIORITY_SHARE_OF_TARGET,
     )
+    # The priority line is a queue of its own: its fixed cost is a standalone queue's minimum
+    # staffing, even where the market's ordinary contacts share a hub desk.
+    standalone = cost_to_serve(
+        market,
+        BASELINE,
+        markets,
+        dataclasses.replace(params or CostParameters(), pool_hub_queues=False),
+    )
     costs["priority_response"] = OptionCost(
         "priority_response",
-        base.annual_fixed_usd,
+        standalone.annual_fixed_usd,
         max(fast.per_account_usd - base.per_account_usd, 0.0),
         f"a dedicated priority line answering within {fast.answer_within_seconds:g} s "
         f"(usual target {base.answer_within_seconds:g} s)",

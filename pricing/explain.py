@@ -9,6 +9,8 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
+from pricing.segments import OPTION_LABELS
+
 if TYPE_CHECKING:
     from pricing.optimizer import Solution, TierProblem
 
@@ -86,19 +88,25 @@ def explain(problem: TierProblem, solution: Solution) -> tuple[tuple[str, ...], 
     fixed_costs = {o.name: o.fixed_cost for o in problem.options}
     for option in problem.options:
         name = option.name
+        label = OPTION_LABELS.get(name, name)
         if name in solution.options_paid:
             tiers = [t.name for t in offered if name in t.options]
             if fixed_costs[name] > 0:
                 notes.append(
-                    f"{name} is in {', '.join(tiers)}: its fixed cost of "
+                    f"{label} is in {', '.join(tiers)}: its fixed cost of "
                     f"{_money(fixed_costs[name])} a year is worth paying for what it adds."
                 )
         elif (
             problem.designed and offered and any(b.values.get(name, 0) > 0 for b in problem.buyers)
         ):
             notes.append(
-                f"{name} is in no tier: its cost ({_money(fixed_costs[name])} a year plus "
-                f"{_money(option.unit_cost)} per account) is more than segments would pay for it."
+                f"{label} is in no tier: its cost ({_money(fixed_costs[name])} a year"
+                + (
+                    f" plus {_money(option.unit_cost)} per account"
+                    if option.unit_cost >= 0
+                    else f", less {_money(-option.unit_cost)} saved per account"
+                )
+                + ") is more than segments would pay for it."
             )
     message = None
     if not offered:

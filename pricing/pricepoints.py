@@ -57,12 +57,16 @@ def local_price_points(
     """List, target and floor in ``rate.quote``, buffered and rounded to sensible figures."""
     if not 0.0 <= buffer <= 1.0:
         raise InputError(f"buffer must be in [0, 1], got {buffer!r}", field="buffer", value=buffer)
-    if not list_usd >= target_usd >= floor_usd >= 0:
+    # Prices computed as T / (1 - d) x (1 - D) can cross by a rounding error when D = d.
+    slack = 1e-9 * max(abs(list_usd), 1.0)
+    if not (list_usd + slack >= target_usd and target_usd + slack >= floor_usd >= 0):
         raise InputError(
             f"prices must satisfy list >= target >= floor >= 0, got {list_usd!r}, "
             f"{target_usd!r}, {floor_usd!r}",
             field="prices",
         )
+    target_usd = min(target_usd, list_usd)
+    floor_usd = min(floor_usd, target_usd)
     factor = rate.rate * (1.0 + buffer)
     raw_list, raw_target, raw_floor = (x * factor for x in (list_usd, target_usd, floor_usd))
     step = price_step(raw_target, rate.quote)

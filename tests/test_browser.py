@@ -77,3 +77,30 @@ def test_budget_rate_is_used_and_labelled(app_url: str, browser) -> None:
     warning = page.get_by_text("Stale rates:")
     assert "EGP" not in warning.inner_text()  # the budget rate replaced the old June 2025 one
     page.close()
+
+
+PAGES = {
+    "overview": ("", "Cost to serve by market"),
+    "cost_to_serve": ("cost_to_serve?market=DE", "Cost to serve"),
+    "tier_designer": ("tier_designer?market=US", "Tier designer"),
+    "markets": ("markets", "Markets"),
+    "offer_builder": ("offer_builder?market=SA", "Offer builder"),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders(app_url: str, browser, name: str) -> None:
+    path, title = PAGES[name]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/{path}")
+    wait_until_idle(page, 90_000)
+    page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    # The app scrolls inside its main block: grow the window to it for a whole-page picture.
+    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": min(height + 50, 8000)})
+    page.wait_for_timeout(1000)
+    (OUTPUT / "screenshots").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "screenshots" / f"page_{name}.png"), full_page=True)
+    page.close()

@@ -135,6 +135,17 @@ def test_price_points_never_break_the_floor(
     assert local.floor - floor * factor <= local.step * 1.000001
 
 
+def test_equal_discounts_do_not_trip_the_order_check() -> None:
+    """T / (1 - d) x (1 - d) can land a hair above T; that is not an inverted quote."""
+    target = 203778.375
+    listed = target / (1 - 0.3125)
+    floor = listed * (1 - 0.3125)
+    local = local_price_points(listed, target, floor, rate("USD", "USD"))
+    assert local.list_price >= local.target >= local.floor
+    with pytest.raises(InputError, match="list >= target >= floor"):
+        local_price_points(100, 120, 90, rate("USD", "USD"))
+
+
 def test_money_formatting() -> None:
     assert format_money(1830, "EUR", step=10) == "€1,830"
     assert format_money(7520, "AED", step=10) == "AED\u00a07,520"

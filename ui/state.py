@@ -22,6 +22,11 @@ def init() -> None:
         st.session_state.setdefault(key, value)
 
 
+def display_currency() -> str:
+    """The currency money is shown in (a sidebar widget's value, so read it defensively)."""
+    return str(st.session_state.get("display_currency", DEFAULTS["display_currency"]))
+
+
 def rate_book() -> RateBook:
     """Offline rates, upgraded to live ones when the user refreshed them successfully, with
     finance's budget rates over both."""

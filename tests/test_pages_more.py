@@ -1,0 +1,166 @@
+"""The finance, sales and executive pages under AppTest, with their main interactions."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
+
+from pricing.catalog import DEFAULT_MARKETS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def page(name: str, state: dict | None = None, **query: str) -> AppTest:
+    """Open a page through the router (app.py), as a user does."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in (state or {}).items():
+        app.session_state[key] = value
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    app.switch_page(f"pages/{name}.py")
+    return app.run()
+
+
+def table_with(app: AppTest, column: str):
+    """The first table on the page that has ``column``."""
+    for frame in app.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with a {column!r} column")
+
+
+def _no_trouble(app: AppTest) -> None:
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+
+
+def test_tier_designer_runs_and_explains() -> None:
+    app = page("tier_designer", market="US")
+    _no_trouble(app)
+    metrics = {m.label: m.value for m in app.metric}
+    assert int(metrics["Profit, all markets (USD/yr)"].replace(",", "")) > 0
+    tiers = table_with(app, "tier")
+    assert list(tiers["tier"]) == ["Basic", "Standard", "Premium"]
+    assert (tiers["floor_usd"] <= tiers["target_usd"]).all()
+    reasons = " ".join(m.value for m in app.markdown)
+    assert "self-selection binds" in reasons
+
+
+def test_tier_designer_rules_change_the_plan() -> None:
+    app = page("tier_designer", market="US")
+    app.slider(key="td_tiers").set_value(2)
+    app.button[0].click()  # the form's submit button
+    app.run()
+    _no_trouble(app)
+    assert list(table_with(app, "tier")["tier"]) in (["Basic", "Premium"], ["Basic"])
+
+
+def test_tier_designer_excel_export_matches_the_screen() -> None:
+    app = page("tier_designer", market="US")
+    plans = app.session_state["plan"]
+    from pricing.exports import plan_tables, write_xlsx
+
+    buffer = io.BytesIO()
+    write_xlsx(plan_tables(plans), buffer)
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    header = [c.value for c in book["Markets"][1]]
+    profits = [
+        row[header.index("profit_usd")]
+        for row in book["Markets"].iter_rows(min_row=2, values_only=True)
+    ]
+    shown = int(app.metric[0].value.replace(",", ""))
+    assert sum(profits) == pytest.approx(shown, abs=1)
+    assert [b.label for b in app.get("download_button")] == ["Download the plan (Excel)"]
+
+
+def test_offer_builder_in_local_currency() -> None:
+    app = page("offer_builder", market="SA")
+    _no_trouble(app)
+    prices = [m.value for m in app.metric]
+    assert prices and all(p.startswith("SAR") for p in prices)
+    text = " ".join(m.value for m in app.markdown)
+    assert "top management" in text and "Do not pitch upgrades" in text
+    assert [b.label for b in app.get("download_button")] == [
+        "Download offer (PDF)",
+        "Download offer (Excel)",
+    ]
+
+
+def test_offer_files_open_and_agree(tmp_path: Path) -> None:
+    from pricing.catalog import load_markets
+    from pricing.offer import build_offer, offer_pdf, offer_xlsx
+    from pricing.plan import plan_portfolio
+
+    [plan] = plan_portfolio(load_markets(), only=["JP"])
+    offer = build_offer(plan)
+    reader = PdfReader(io.BytesIO(offer_pdf(offer)))
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert "Support offer - Japan (JPY)" in text
+    for tier in offer.tiers:
+        assert f"JPY {tier.list_local:,.0f}" in text
+    assert "AVOID: Do not pitch upgrades" in text
+    book = openpyxl.load_workbook(io.BytesIO(offer_xlsx(offer)))
+    assert book.sheetnames == ["Offer", "Approvals", "Do and avoid", "Rate"]
+    rows = list(book["Offer"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == [t.name for t in offer.tiers]
+    header = [c.value for c in book["Offer"][1]]
+    for row, tier in zip(rows, offer.tiers, strict=True):
+        assert row[header.index("list_per_account_year")] == tier.list_local
+
+
+def test_offer_for_a_market_with_nothing_to_sell() -> None:
+    app = page("offer_builder", market="VN")
+    _no_trouble(app)
+    assert any("Nothing can be sold profitably" in w.value for w in app.warning)
+
+
+def test_cost_to_serve_page() -> None:
+    app = page("cost_to_serve", market="CA")
+    _no_trouble(app)
+    assert "sharing its English desk with US" in app.caption[0].value
+    options = table_with(app, "option")
+    assert list(options["option"]) == [
+        "Baseline",
+        "+ 24/7",
+        "+ local office",
+        "+ all languages",
+        "via distributor",
+    ]
+    assert any("break-even" in m.value.lower() or "beats" in m.value for m in app.markdown)
+
+
+def test_markets_page_upload_errors_keep_the_catalogue() -> None:
+    app = page("markets")
+    _no_trouble(app)
+    rows = len(app.get("data_editor" if app.get("data_editor") else "arrow_data_frame"))
+    assert rows >= 1
+    # A broken edit is refused with the cell named, and the shipped catalogue stays in use.
+    bad = DEFAULT_MARKETS.read_text().replace(
+        "US,Americas,US,1.0,77600", "US,Americas,US,1.0,-5", 1
+    )
+    app.session_state["markets_upload"] = None
+    from pricing.catalog import read_table
+    from pricing.errors import DataFileError
+
+    with pytest.raises(DataFileError, match="row 2, column 'agent_cost_usd'"):
+        from pricing.catalog import markets_from_frame
+
+        markets_from_frame(read_table(bad.encode())[0])
+
+
+def test_markets_page_uses_an_uploaded_catalogue() -> None:
+    lines = DEFAULT_MARKETS.read_text().splitlines()
+    kept = [line for line in lines[1:] if line.startswith(("US,", "CA,"))]
+    small = ("\n".join([lines[0], *kept]) + "\n").encode()
+    app = page("markets", state={"markets_upload": ("two.csv", small)})
+    _no_trouble(app)
+    assert "two.csv" in app.caption[0].value
+    app.switch_page("pages/overview.py")
+    app.run()
+    assert {m.label: m.value for m in app.metric}["Markets"] == "2"

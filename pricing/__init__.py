@@ -4,76 +4,67 @@ Data flows one way: market files -> validated models -> staffing and cost to ser
 (tier optimiser, negotiation bands, currencies) -> tables, charts and exports.
 """
 
-from pricing.catalog import load_markets, load_sources, markets_frame, source_of, sources_for
-from pricing.costs import (
-    BASELINE,
-    OPTIONS,
-    CostBreakdown,
-    DeliveryModel,
-    SupportDesign,
-    break_even_accounts,
-    cost_curve,
-    cost_to_serve,
-    delivery_comparison,
-    option_costs,
-    portfolio_summary,
-)
-from pricing.coverage import Coverage
-from pricing.errors import DataFileError, InfeasibleError, InputError, PricingError, SolverError
-from pricing.fx import Rate, convert, rate
-from pricing.models import CostParameters, Market
-from pricing.negotiation import ApprovalBand, Quote, quote
-from pricing.optimizer import Solution, Terms, TierProblem, given_tiers_problem, solve
-from pricing.plan import MarketPlan, PlanSettings, plan_payload, plan_portfolio
-from pricing.segments import TIER_OPTIONS, load_segments, market_segments
-from pricing.staffing import QueueStaffing, erlang_c, required_agents, service_level, staff_queue
+from __future__ import annotations
 
-__all__ = [
-    "BASELINE",
-    "OPTIONS",
-    "TIER_OPTIONS",
-    "ApprovalBand",
-    "CostBreakdown",
-    "CostParameters",
-    "Coverage",
-    "DataFileError",
-    "DeliveryModel",
-    "InfeasibleError",
-    "InputError",
-    "Market",
-    "MarketPlan",
-    "PlanSettings",
-    "PricingError",
-    "QueueStaffing",
-    "Quote",
-    "Rate",
-    "Solution",
-    "SolverError",
-    "SupportDesign",
-    "Terms",
-    "TierProblem",
-    "break_even_accounts",
-    "convert",
-    "cost_curve",
-    "cost_to_serve",
-    "delivery_comparison",
-    "erlang_c",
-    "given_tiers_problem",
-    "load_markets",
-    "load_segments",
-    "load_sources",
-    "market_segments",
-    "markets_frame",
-    "option_costs",
-    "plan_payload",
-    "plan_portfolio",
-    "portfolio_summary",
-    "quote",
-    "rate",
-    "required_agents",
-    "service_level",
-    "solve",
-    "source_of",
-    "sources_for",
-    "staff_queue",
-]
+import importlib
+from typing import Any
+
+# Public names and the module each lives in. Imported on first use, so that importing the
+# package (every page does) does not load the solver, FX or export machinery it may not need.
+_EXPORTS: dict[str, str] = {
+    "ApprovalBand": "pricing.negotiation",
+    "BASELINE": "pricing.costs",
+    "CostBreakdown": "pricing.costs",
+    "CostParameters": "pricing.models",
+    "Coverage": "pricing.coverage",
+    "DataFileError": "pricing.errors",
+    "DeliveryModel": "pricing.costs",
+    "InfeasibleError": "pricing.errors",
+    "InputError": "pricing.errors",
+    "Market": "pricing.models",
+    "MarketPlan": "pricing.plan",
+    "OPTIONS": "pricing.costs",
+    "PlanSettings": "pricing.plan",
+    "PricingError": "pricing.errors",
+    "QueueStaffing": "pricing.staffing",
+    "Quote": "pricing.negotiation",
+    "Rate": "pricing.fx",
+    "Solution": "pricing.optimizer",
+    "SolverError": "pricing.errors",
+    "SupportDesign": "pricing.costs",
+    "TIER_OPTIONS": "pricing.segments",
+    "Terms": "pricing.optimizer",
+    "TierProblem": "pricing.optimizer",
+    "break_even_accounts": "pricing.costs",
+    "convert": "pricing.fx",
+    "cost_curve": "pricing.costs",
+    "cost_to_serve": "pricing.costs",
+    "delivery_comparison": "pricing.costs",
+    "erlang_c": "pricing.staffing",
+    "given_tiers_problem": "pricing.optimizer",
+    "load_markets": "pricing.catalog",
+    "load_segments": "pricing.segments",
+    "load_sources": "pricing.catalog",
+    "market_segments": "pricing.segments",
+    "markets_frame": "pricing.catalog",
+    "option_costs": "pricing.costs",
+    "plan_payload": "pricing.plan",
+    "plan_portfolio": "pricing.plan",
+    "portfolio_summary": "pricing.costs",
+    "quote": "pricing.negotiation",
+    "rate": "pricing.fx",
+    "required_agents": "pricing.staffing",
+    "service_level": "pricing.staffing",
+    "solve": "pricing.optimizer",
+    "source_of": "pricing.catalog",
+    "sources_for": "pricing.catalog",
+    "staff_queue": "pricing.staffing",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'pricing' has no attribute {name!r}")

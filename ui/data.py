@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -16,8 +17,10 @@ import streamlit as st
 from pricing.catalog import DEFAULT_MARKETS, DEFAULT_SOURCES, load_markets, load_sources
 from pricing.costs import portfolio_summary
 from pricing.models import CostParameters, Market
-from pricing.plan import MarketPlan, PlanSettings, plan_market
 from pricing.segments import SegmentRow, load_segments
+
+if TYPE_CHECKING:  # the plan (and its solver) loads only on the pages that plan
+    from pricing.plan import MarketPlan, PlanSettings
 
 
 def active_file() -> tuple[str, bytes | None]:
@@ -76,6 +79,8 @@ def default_segments() -> tuple[SegmentRow, ...]:
 def _plan_market(
     key: str, code: str, settings: PlanSettings, segment_rows: tuple[SegmentRow, ...]
 ) -> MarketPlan:
+    from pricing.plan import plan_market
+
     catalog = {m.code: m for m in _markets(key, active_file()[1])}
     return plan_market(catalog[code], catalog, segment_rows, settings)
 

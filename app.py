@@ -23,6 +23,7 @@ pages = {
     "Executives": [
         st.Page("pages/overview.py", title="Overview", icon=":material/public:", default=True),
         st.Page("pages/cost_to_serve.py", title="Cost to serve", icon=":material/payments:"),
+        st.Page("pages/scenarios.py", title="Scenarios", icon=":material/compare_arrows:"),
     ],
     "Finance": [
         st.Page("pages/tier_designer.py", title="Tier designer", icon=":material/tune:"),

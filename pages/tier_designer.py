@@ -23,16 +23,20 @@ st.caption(
 
 with st.form("tier_rules"):
     left, middle, right, last = st.columns(4)
-    tiers = left.slider("Tiers", 1, 5, 3, key="td_tiers")
+    tiers = left.slider("Tiers", 1, 5, key="td_tiers")
+    # Defaults for these keys are set once in ui/state.py (a loaded scenario may change them).
     margin = middle.number_input(
-        "Minimum margin at the floor (%)", 0.0, 200.0, 15.0, 1.0, key="td_margin"
+        "Minimum margin at the floor (%)",
+        min_value=0.0,
+        max_value=200.0,
+        step=1.0,
+        key="td_margin",
     )
     step = right.number_input(
         "Least step between tiers (%)",
-        0.0,
-        200.0,
-        0.0,
-        5.0,
+        min_value=0.0,
+        max_value=200.0,
+        step=5.0,
         key="td_step",
         help="Each tier at least this much above the one below it; 0 for no ladder.",
     )
@@ -81,6 +85,8 @@ if submitted or "plan" not in st.session_state:
     bar = st.progress(0.0, text="Optimising…")
     try:
         st.session_state["plan"] = data.plan(settings, rows, progress=bar)
+        st.session_state["plan_settings"] = settings
+        st.session_state["plan_segments"] = rows
     except PricingError as error:
         st.error(f"The optimiser stopped: {error}")
         st.stop()

@@ -235,3 +235,38 @@ def negotiation_chart(tiers: list[dict], currency: str) -> go.Figure:
         legend={"orientation": "h", "y": -0.3},
     )
     return figure
+
+
+def tornado_chart(frame: pd.DataFrame, unit: str = "USD per year") -> go.Figure:
+    """Profit at each driver's low and high end around the base, widest swing on top."""
+    base = float(frame["base"].iloc[0]) if len(frame) else 0.0
+    figure = go.Figure()
+    figure.add_bar(
+        y=frame["driver"],
+        x=frame["low"] - base,
+        base=base,
+        orientation="h",
+        name="low end",
+        marker_color="#c0392b",
+        hovertemplate=f"%{{y}}: profit %{{x:,.0f}} {unit} vs base<extra></extra>",
+    )
+    figure.add_bar(
+        y=frame["driver"],
+        x=frame["high"] - base,
+        base=base,
+        orientation="h",
+        name="high end",
+        marker_color="#27ae60",
+        hovertemplate=f"%{{y}}: profit %{{x:,.0f}} {unit} vs base<extra></extra>",
+    )
+    figure.add_vline(x=base, line_color="black", annotation_text=f"base {base:,.0f}")
+    figure.update_layout(
+        barmode="overlay",
+        height=120 + 60 * len(frame),
+        xaxis_title=f"portfolio profit, {unit}",
+        xaxis_tickformat=",.0f",
+        yaxis={"autorange": "reversed"},
+        margin={"t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return figure

@@ -55,7 +55,8 @@ def app_url(silent_rates_server: str) -> Iterator[str]:
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "PRICING_FX_URL": silent_rates_server},
+        env={**os.environ, "PRICING_FX_URL": silent_rates_server,
+             "PRICING_DB_URL": f"sqlite:///{OUTPUT / 'browser_scenarios.sqlite'}"},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -85,6 +85,7 @@ PAGES = {
     "tier_designer": ("tier_designer?market=US", "Tier designer"),
     "markets": ("markets", "Markets"),
     "offer_builder": ("offer_builder?market=SA", "Offer builder"),
+    "scenarios": ("scenarios", "Scenarios"),
 }
 
 

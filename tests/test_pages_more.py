@@ -164,3 +164,36 @@ def test_markets_page_uses_an_uploaded_catalogue() -> None:
     app.switch_page("pages/overview.py")
     app.run()
     assert {m.label: m.value for m in app.metric}["Markets"] == "2"
+
+
+def test_scenarios_save_compare_delete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRICING_DB_URL", f"sqlite:///{tmp_path / 'scenarios.sqlite'}")
+    app = page("scenarios")
+    _no_trouble(app)
+    for name in ("FY27 baseline", "FY27 stretch"):
+        app.text_input(key="scenario_name").input(name).run()
+        app.button[0].click().run()
+        _no_trouble(app)
+        assert any(f"Saved '{name}' as version 1." in s.value for s in app.success)
+    saved = app.dataframe[0].value
+    assert list(saved["name"]) == ["FY27 baseline", "FY27 stretch"]
+    app.multiselect(key="scenario_compare").set_value(["FY27 baseline", "FY27 stretch"]).run()
+    totals = table_with(app, "scenario")
+    assert len(totals) == 2 and totals["profit_usd"].nunique() == 1  # same plan saved twice
+    app.selectbox(key="scenario_delete").set_value("FY27 stretch").run()
+    app.checkbox(key="scenario_delete_sure").check().run()
+    [delete] = [b for b in app.button if b.label == "Delete"]
+    delete.click().run()
+    _no_trouble(app)
+    assert list(app.dataframe[0].value["name"]) == ["FY27 baseline"]
+
+
+def test_scenarios_page_reports_a_broken_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"garbage " * 500)
+    monkeypatch.setenv("PRICING_DB_URL", f"sqlite:///{broken}")
+    app = page("scenarios")
+    assert not app.exception
+    assert any("is not a usable scenario database" in e.value for e in app.error)

@@ -102,3 +102,17 @@ def plan(
                 number / len(wanted), text=f"Optimised {code} ({number}/{len(wanted)})"
             )
     return tuple(plans)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _store(url: str):
+    from pricing.store import ScenarioStore
+
+    return ScenarioStore(url)
+
+
+def store():
+    """The scenario store (SQLite file by default, or PRICING_DB_URL)."""
+    from pricing.store import default_url
+
+    return _store(default_url())

@@ -12,6 +12,11 @@ DEFAULTS: dict[str, object] = {
     "display_currency": "USD",
     "live_fx": None,
     "budget_rates": {},  # currency -> units per USD, set by finance
+    # Tier designer rules (a saved scenario can set them).
+    "td_tiers": 3,
+    "td_margin": 15.0,
+    "td_step": 0.0,
+    "td_solver": "cbc",
 }
 CURRENCY_CHOICES = {"USD": "US dollars", "EUR": "Euros", "local": "Each market's own currency"}
 

@@ -1,0 +1,137 @@
+"""Scenarios (executives): save the current plan, reload, compare side by side, stress-test."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pricing.charts import tornado_chart
+from pricing.errors import PricingError
+from pricing.plan import PlanSettings
+from pricing.scenario import comparison, scenario_payload
+from pricing.sensitivity import tornado
+from ui import data, state
+from ui.widgets import plotly_chart
+
+st.title("Scenarios")
+
+try:
+    store = data.store()
+    saved = store.names()
+except PricingError as error:
+    st.error(f"Saved scenarios are not available: {error}")
+    st.stop()
+
+plans = st.session_state.get("plan")
+settings: PlanSettings = st.session_state.get("plan_settings") or PlanSettings(
+    rates=state.rate_book()
+)
+if plans is None:
+    st.info(
+        "No plan has been run in this session yet: the default rules are shown. Change "
+        "them in the Tier designer."
+    )
+    try:
+        plans = data.plan(settings, data.default_segments())
+    except PricingError as error:
+        st.error(f"The default plan could not be made: {error}")
+        st.stop()
+
+st.subheader("Save the current plan")
+label, _ = data.active_file()
+st.caption(
+    f"{len(plans)} markets, profit {sum(p.profit_usd for p in plans):,.0f} USD/yr, data: "
+    f"{label}. Every save is a new version; nothing is overwritten."
+)
+left, right = st.columns([3, 1])
+name = left.text_input("Name", key="scenario_name", max_chars=80, placeholder="e.g. FY27 baseline")
+if right.button("Save", type="primary", disabled=not name.strip()):
+    try:
+        stored = store.save(name, scenario_payload(settings, plans, label))
+        st.success(f"Saved {stored.name!r} as version {stored.version}.")
+        saved = store.names()
+    except PricingError as error:
+        st.error(f"Not saved: {error}")
+
+if not saved:
+    st.info("No scenario saved yet.")
+    st.stop()
+
+st.subheader("Saved scenarios")
+st.dataframe(
+    pd.DataFrame(saved),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "name": "Name",
+        "versions": "Versions",
+        "saved_at": st.column_config.DatetimeColumn("Last saved (UTC)"),
+    },
+)
+names = [row["name"] for row in saved]
+
+wanted = st.query_params.get("scenario")
+chosen = st.selectbox(
+    "Open", names, index=names.index(wanted) if wanted in names else 0, key="scenario_open"
+)
+st.query_params["scenario"] = chosen
+opened = store.load(chosen)
+rules = opened.payload["settings"]
+st.caption(
+    f"Version {opened.version}, saved {opened.saved_at:%Y-%m-%d %H:%M} UTC: {rules['tiers']} "
+    f"tiers, minimum margin {rules['min_margin']:.0%}, ladder step {rules['price_step']:.0%}, "
+    f"solver {rules['solver']}; data {opened.payload.get('data', 'unknown')}."
+)
+if st.button("Use these rules in the Tier designer"):
+    st.session_state.update(
+        {
+            "td_tiers": rules["tiers"],
+            "td_margin": rules["min_margin"] * 100,
+            "td_step": rules["price_step"] * 100,
+            "td_solver": rules["solver"],
+            "budget_rates": rules.get("budget_rates", {}),
+        }
+    )
+    st.session_state.pop("plan", None)
+    st.switch_page("pages/tier_designer.py")
+
+st.subheader("Compare")
+picked = st.multiselect(
+    "Scenarios side by side", names, default=names[: min(2, len(names))], key="scenario_compare"
+)
+if picked:
+    table = comparison([store.load(n) for n in picked])
+    totals = {
+        column.removeprefix("profit_usd: "): table[column].sum()
+        for column in table.columns
+        if column.startswith("profit_usd: ")
+    }
+    st.dataframe(
+        pd.DataFrame([{"scenario": k, "profit_usd": v} for k, v in totals.items()]),
+        hide_index=True,
+        column_config={
+            "profit_usd": st.column_config.NumberColumn("Profit (USD/yr)", format="localized")
+        },
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+with st.expander("Delete a scenario"):
+    doomed = st.selectbox("Scenario", names, key="scenario_delete")
+    sure = st.checkbox(f"Delete every version of {doomed!r}", key="scenario_delete_sure")
+    if st.button("Delete", disabled=not sure):
+        removed = store.delete(doomed)
+        st.success(f"Deleted {removed} version(s) of {doomed!r}.")
+        st.rerun()
+
+st.subheader("Sensitivity of the current plan")
+st.caption(
+    "Wages and accounts are re-planned; exchange rates move local prices' dollar value; "
+    "the discount is what buyers win beyond the usual."
+)
+if st.button("Run the sensitivity analysis (a few seconds)"):
+    with st.spinner("Re-planning the portfolio…"):
+        st.session_state["tornado"] = tornado(
+            data.markets(), tuple(plans), settings, data.default_segments()
+        )
+if "tornado" in st.session_state:
+    plotly_chart(tornado_chart(st.session_state["tornado"]), key="scenario_tornado")

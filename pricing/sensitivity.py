@@ -1,0 +1,88 @@
+"""How much the portfolio's profit moves when one driver moves: the data for a tornado chart.
+
+Wages and volumes are re-planned (the optimiser may choose other tiers); exchange rates and
+negotiated discounts are applied to the plan as quoted (local prices fixed, buyers winning more
+or less than the usual discount).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+import pandas as pd
+
+from pricing.models import Market
+from pricing.plan import MarketPlan, PlanSettings, plan_portfolio
+from pricing.segments import SegmentRow
+
+
+def _profit(plans: Iterable[MarketPlan]) -> float:
+    return sum(p.profit_usd for p in plans)
+
+
+def _replanned(markets, settings, rows, **changes_by_field) -> float:
+    def scaled(market: Market, field: str, factor: float) -> float | int:
+        value = getattr(market, field) * factor
+        return round(value) if isinstance(getattr(market, field), int) else value
+
+    changed = tuple(
+        dataclasses.replace(m, **{f: scaled(m, f, k) for f, k in changes_by_field.items()})
+        for m in markets
+    )
+    return _profit(plan_portfolio(changed, settings, segment_rows=rows))
+
+
+def tornado(
+    markets: tuple[Market, ...],
+    plans: tuple[MarketPlan, ...],
+    settings: PlanSettings,
+    segment_rows: tuple[SegmentRow, ...],
+    *,
+    wages: float = 0.20,
+    volume: float = 0.20,
+    fx: float = 0.10,
+    discount_points: float = 0.05,
+) -> pd.DataFrame:
+    """Profit (USD/yr) at the low and high end of each driver, with the base profit."""
+    base = _profit(plans)
+    rows = [
+        {
+            "driver": f"Agent wages ±{wages:.0%}",
+            "low": _replanned(markets, settings, segment_rows, agent_cost_usd=1 + wages),
+            "high": _replanned(markets, settings, segment_rows, agent_cost_usd=1 - wages),
+        },
+        {
+            "driver": f"Accounts ±{volume:.0%}",
+            "low": _replanned(markets, settings, segment_rows, accounts=1 - volume),
+            "high": _replanned(markets, settings, segment_rows, accounts=1 + volume),
+        },
+    ]
+
+    def moved(rate_change: float) -> float:
+        # Prices fixed in local currency; a weaker local currency brings fewer dollars.
+        return base - sum(
+            p.solution.revenue * (1 - 1 / (1 + rate_change))
+            for p in plans
+            if p.market.currency != "USD"
+        )
+
+    rows.append({"driver": f"Exchange rates ±{fx:.0%}", "low": moved(fx), "high": moved(-fx)})
+
+    def negotiated(points: float) -> float:
+        # Buyers win `points` more (or less) off list than the usual discount d.
+        return base - sum(
+            p.solution.revenue * points / (1 - p.market.expected_discount) for p in plans
+        )
+
+    rows.append(
+        {
+            "driver": f"Negotiated discount ±{discount_points * 100:.0f} points",
+            "low": negotiated(discount_points),
+            "high": negotiated(-discount_points),
+        }
+    )
+    frame = pd.DataFrame(rows)
+    frame["base"] = base
+    frame["swing"] = (frame["high"] - frame["low"]).abs()
+    return frame.sort_values("swing", ascending=False).reset_index(drop=True)

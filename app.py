@@ -45,6 +45,10 @@ with st.sidebar:
         st.markdown(f"**{data.active_file()[0]}** · {count} markets")
     except PricingError as error:
         st.error(f"Market data could not be loaded: {error}")
+    try:
+        state.scenario_picker(data.store())
+    except PricingError as error:
+        st.caption(f"Saved scenarios unavailable: {error}")
     st.selectbox(
         "Show money in",
         options=list(state.CURRENCY_CHOICES),

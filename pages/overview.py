@@ -7,6 +7,7 @@ import streamlit as st
 from pricing.charts import MAP_METRICS, cost_map
 from pricing.errors import PricingError
 from pricing.fx import to_display_currency
+from pricing.scenario import cost_changes
 from ui import data, state
 from ui.widgets import plotly_chart, sources_table
 
@@ -54,6 +55,30 @@ metric = st.segmented_control(
 plotly_chart(cost_map(summary, metric or "baseline_per_account_usd"))
 
 st.subheader("Per market")
+# What changed against a saved scenario: today's baseline costs minus those saved with it.
+try:
+    saved_names = [row["name"] for row in data.store().names()]
+except PricingError:
+    saved_names = []
+against = st.selectbox(
+    "Compare with a saved scenario",
+    ["(none)", *saved_names],
+    key="overview_against",
+    help="Saved on the Scenarios page; shows how each market's baseline cost has moved since.",
+)
+if against != "(none)":
+    change = cost_changes(summary, data.store().load(against))
+    shown["change_usd"] = change.round(0)
+    moved = change.dropna()
+    st.caption(
+        f"Baseline cost against {against!r}: {moved.sum():+,.0f} USD/yr over "
+        f"{len(moved)} markets saved with it"
+        + (
+            f"; {len(summary) - len(moved)} market(s) were not in it."
+            if len(moved) < len(summary)
+            else "."
+        )
+    )
 table = (
     shown[
         [
@@ -66,6 +91,7 @@ table = (
             "baseline_annual_usd",
             "extra_24x7_annual_usd",
             "fte",
+            *(["change_usd"] if "change_usd" in shown else []),
         ]
     ]
     # Order by the USD figure: amounts in different currencies do not compare.
@@ -94,6 +120,11 @@ st.dataframe(
             f"Extra for 24/7 ({unit}/yr)", format="localized"
         ),
         "fte": st.column_config.NumberColumn("Agents (FTE)", format="%.1f"),
+        "change_usd": st.column_config.NumberColumn(
+            "Change vs saved (USD/yr)",
+            format="localized",
+            help="Baseline cost today minus the one saved with the scenario (always in USD).",
+        ),
     },
 )
 
@@ -129,6 +160,7 @@ if display != "USD":
 with st.expander("Where a market's figures come from"):
     code = st.selectbox(
         "Market",
+        key="overview_sources",
         options=list(summary["code"]),
         format_func=lambda c: f"{summary.set_index('code').loc[c, 'name']} ({c})",
     )

@@ -47,7 +47,7 @@ left, right = st.columns([3, 1])
 name = left.text_input("Name", key="scenario_name", max_chars=80, placeholder="e.g. FY27 baseline")
 if right.button("Save", type="primary", disabled=not name.strip()):
     try:
-        stored = store.save(name, scenario_payload(settings, plans, label))
+        stored = store.save(name, scenario_payload(settings, plans, label, data.summary()))
         st.success(f"Saved {stored.name!r} as version {stored.version}.")
         saved = store.names()
     except PricingError as error:

@@ -22,7 +22,13 @@ def settings_payload(settings: PlanSettings) -> dict:
     }
 
 
-def scenario_payload(settings: PlanSettings, plans: Iterable[MarketPlan], data_label: str) -> dict:
+def scenario_payload(
+    settings: PlanSettings,
+    plans: Iterable[MarketPlan],
+    data_label: str,
+    costs: pd.DataFrame | None = None,
+) -> dict:
+    """``costs``: the portfolio summary (baseline cost per market) saved beside the plan."""
     markets = {}
     for plan in plans:
         markets[plan.market.code] = {
@@ -40,7 +46,23 @@ def scenario_payload(settings: PlanSettings, plans: Iterable[MarketPlan], data_l
                 for t in plan.tiers
             ],
         }
-    return {"settings": settings_payload(settings), "data": data_label, "markets": markets}
+    baseline = (
+        {}
+        if costs is None
+        else {row.code: round(float(row.baseline_annual_usd), 2) for row in costs.itertuples()}
+    )
+    return {
+        "settings": settings_payload(settings),
+        "data": data_label,
+        "markets": markets,
+        "baseline_cost_usd": baseline,
+    }
+
+
+def cost_changes(summary: pd.DataFrame, saved: Scenario) -> pd.Series:
+    """Today's baseline cost minus the saved one, per market code (NaN where not saved)."""
+    before = saved.payload.get("baseline_cost_usd", {})
+    return summary["code"].map(before).pipe(lambda old: summary["baseline_annual_usd"] - old)
 
 
 def comparison(scenarios: Iterable[Scenario]) -> pd.DataFrame:

@@ -15,6 +15,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "test-output"
+OUTPUT.mkdir(exist_ok=True)
+# Tests never write scenarios next to the code: a database of their own, emptied per run.
+(OUTPUT / "test_scenarios.sqlite").unlink(missing_ok=True)
+os.environ.setdefault("PRICING_DB_URL", f"sqlite:///{OUTPUT / 'test_scenarios.sqlite'}")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Flags for a root, offline, headless machine: no sandbox, no background calls home.
 CHROMIUM_ARGS = [
@@ -56,7 +60,7 @@ def app_url(silent_rates_server: str) -> Iterator[str]:
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         env={**os.environ, "PRICING_FX_URL": silent_rates_server,
-             "PRICING_DB_URL": f"sqlite:///{OUTPUT / 'browser_scenarios.sqlite'}"},
+             "PRICING_DB_URL": os.environ["PRICING_DB_URL"]},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

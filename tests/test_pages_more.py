@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
@@ -197,3 +198,29 @@ def test_scenarios_page_reports_a_broken_database(
     app = page("scenarios")
     assert not app.exception
     assert any("is not a usable scenario database" in e.value for e in app.error)
+
+
+def test_overview_shows_what_changed_against_a_saved_scenario(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pricing.catalog import load_markets
+    from pricing.costs import portfolio_summary
+    from pricing.store import ScenarioStore
+
+    url = f"sqlite:///{tmp_path / 'scenarios.sqlite'}"
+    monkeypatch.setenv("PRICING_DB_URL", url)
+    today = portfolio_summary(load_markets()).set_index("code")["baseline_annual_usd"]
+    # A scenario saved when the US cost 10,000 less and before Japan was in the file.
+    before = {code: float(v) for code, v in today.items() if code != "JP"}
+    before["US"] -= 10_000
+    ScenarioStore(url).save(
+        "last quarter", {"settings": {}, "markets": {}, "baseline_cost_usd": before}
+    )
+    app = page("overview")
+    app.selectbox(key="overview_against").set_value("last quarter").run()
+    _no_trouble(app)
+    table = table_with(app, "change_usd").set_index("name")
+    assert table.loc["United States", "change_usd"] == pytest.approx(10_000, abs=1)
+    assert table.loc["Germany", "change_usd"] == pytest.approx(0, abs=1)
+    assert pd.isna(table.loc["Japan", "change_usd"])
+    assert any("1 market(s) were not in it" in c.value for c in app.caption)

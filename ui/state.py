@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pricing.errors import InputError
+from pricing.errors import InputError, PricingError
 from pricing.fx import DEFAULT_BOOK, LiveResult, RateBook, fetch_live_rates, parse_budget_rates
 
 DEFAULTS: dict[str, object] = {
@@ -18,6 +18,7 @@ DEFAULTS: dict[str, object] = {
     "td_step": 0.0,
     "td_solver": "cbc",
 }
+NO_SCENARIO = "(this session's rules)"
 CURRENCY_CHOICES = {"USD": "US dollars", "EUR": "Euros", "local": "Each market's own currency"}
 
 
@@ -74,3 +75,43 @@ def budget_rates_editor(currencies: list[str]) -> None:
             st.session_state["budget_rates"] = {}
         for code, value in st.session_state["budget_rates"].items():
             st.caption(f"{code}: {value:,.4f} per USD (budget rate)")
+
+
+def apply_scenario_rules(rules: dict) -> None:
+    """Put a saved scenario's rules into the Tier designer; its next run uses them."""
+    st.session_state.update(
+        {
+            "td_tiers": rules["tiers"],
+            "td_margin": rules["min_margin"] * 100,
+            "td_step": rules["price_step"] * 100,
+            "td_solver": rules["solver"],
+            "budget_rates": rules.get("budget_rates", {}),
+        }
+    )
+    st.session_state.pop("plan", None)
+
+
+def scenario_picker(store) -> None:
+    """The shared sidebar's scenario picker: choosing one loads its rules."""
+    try:
+        names = [row["name"] for row in store.names()]
+    except PricingError as error:
+        st.caption(f"Saved scenarios unavailable: {error}")
+        return
+    if not names:
+        st.caption("No saved scenario yet (Scenarios page).")
+        return
+
+    def load() -> None:
+        chosen = st.session_state.get("sidebar_scenario")
+        if chosen and chosen != NO_SCENARIO:
+            apply_scenario_rules(store.load(chosen).payload["settings"])
+            st.query_params["scenario"] = chosen
+
+    st.selectbox(
+        "Scenario",
+        [NO_SCENARIO, *names],
+        key="sidebar_scenario",
+        on_change=load,
+        help="Load a saved scenario's rules into the Tier designer.",
+    )

@@ -35,9 +35,7 @@ pages = {
 }
 navigation = st.navigation(pages)
 
-navigation.run()
-
-# The shared sidebar is drawn after the page so that a page's own sidebar widgets come first.
+# The shared sidebar comes before the page, so a page that stops early still has it.
 with st.sidebar:
     st.caption("Active data")
     try:
@@ -76,3 +74,5 @@ with st.sidebar:
     else:
         st.warning(f"Live rates not used: {live.reason}.")
     st.caption("Figures per year unless stated. Sources: data/README.md.")
+
+navigation.run()

@@ -31,11 +31,14 @@ if plans is None:
         "No plan has been run in this session yet: the default rules are shown. Change "
         "them in the Tier designer."
     )
+    bar = st.progress(0.0, text="Planning with the default rules…")
     try:
-        plans = data.plan(settings, data.default_segments())
+        plans = data.plan(settings, data.default_segments(), progress=bar)
     except PricingError as error:
         st.error(f"The default plan could not be made: {error}")
         st.stop()
+    finally:
+        bar.empty()
 
 st.subheader("Save the current plan")
 label, _ = data.active_file()

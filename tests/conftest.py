@@ -99,10 +99,8 @@ def browser():
 
 
 def wait_until_idle(page, timeout_ms: int = 30_000) -> None:
-    """Wait for Streamlit to finish running the script (the status widget disappears)."""
+    """Wait until Streamlit has finished running the script (its own script-state marker)."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
     # A rerun starts a moment after the interaction that caused it: give it that moment.
     page.wait_for_timeout(500)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
-    )
+    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=timeout_ms)

@@ -20,20 +20,14 @@ from pricing.costs import (
     delivery_curves,
     option_costs,
 )
-from pricing.errors import PricingError
 from pricing.guidance import language_name
 from ui import data
-from ui.widgets import market_picker, plotly_chart
+from ui.widgets import market_from_catalog, plotly_chart
 
 st.title("Cost to serve")
 
-try:
-    catalog = data.catalog()
-except PricingError as error:
-    st.error(f"The market data could not be loaded: {error}")
-    st.stop()
-names = {code: market.name for code, market in catalog.items()}
-code = market_picker(list(names), names, key="cts_market")
+catalog, code = market_from_catalog(key="cts_market")
+names = {c: m.name for c, m in catalog.items()}
 market = catalog[code]
 
 

@@ -9,17 +9,12 @@ from pricing.errors import PricingError
 from pricing.offer import build_offer, offer_pdf, offer_xlsx
 from pricing.plan import PlanSettings
 from ui import data, state
-from ui.widgets import market_picker, plotly_chart
+from ui.widgets import market_from_catalog, plotly_chart
 
 st.title("Offer builder")
 
-try:
-    catalog = data.catalog()
-except PricingError as error:
-    st.error(f"The market data could not be loaded: {error}")
-    st.stop()
-names = {code: market.name for code, market in catalog.items()}
-code = market_picker(list(names), names, key="ob_market")
+catalog, code = market_from_catalog(key="ob_market")
+names = {c: m.name for c, m in catalog.items()}
 
 # The finance plan when one was run; otherwise the default rules for this market.
 plans = {p.market.code: p for p in st.session_state.get("plan", ())}

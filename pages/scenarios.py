@@ -86,16 +86,7 @@ st.caption(
     f"solver {rules['solver']}; data {opened.payload.get('data', 'unknown')}."
 )
 if st.button("Use these rules in the Tier designer"):
-    st.session_state.update(
-        {
-            "td_tiers": rules["tiers"],
-            "td_margin": rules["min_margin"] * 100,
-            "td_step": rules["price_step"] * 100,
-            "td_solver": rules["solver"],
-            "budget_rates": rules.get("budget_rates", {}),
-        }
-    )
-    st.session_state.pop("plan", None)
+    state.apply_scenario_rules(rules)
     st.switch_page("pages/tier_designer.py")
 
 st.subheader("Compare")

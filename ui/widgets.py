@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pricing.catalog import SOURCED_COLUMNS, source_of
+from pricing.errors import PricingError
 from pricing.models import Market
 
 # Geography for maps is served from ./static (see .streamlit/config.toml), never from a CDN.
@@ -47,3 +48,17 @@ def market_picker(codes: list[str], names: dict[str, str], *, key: str) -> str:
     )
     st.query_params["market"] = code
     return code
+
+
+def market_from_catalog(*, key: str) -> tuple[dict[str, Market], str]:
+    """The catalogue in use and the market picked (stops the page, with the reason, when the
+    market data cannot be loaded)."""
+    from ui import data
+
+    try:
+        catalog = data.catalog()
+    except PricingError as error:
+        st.error(f"The market data could not be loaded: {error}")
+        st.stop()
+    names = {code: market.name for code, market in catalog.items()}
+    return catalog, market_picker(list(names), names, key=key)

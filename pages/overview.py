@@ -46,13 +46,56 @@ last.metric(
     help="Night and weekend shifts at each market's hub, on top of the baseline.",
 )
 
-metric = st.segmented_control(
-    "Colour the map by",
-    options=list(MAP_METRICS),
-    format_func=lambda key: MAP_METRICS[key][0],
-    key="map_metric",
+metric = (
+    st.segmented_control(
+        "Colour the map by",
+        options=list(MAP_METRICS),
+        format_func=lambda key: MAP_METRICS[key][0],
+        key="map_metric",
+    )
+    or "baseline_per_account_usd"
 )
-plotly_chart(cost_map(summary, metric or "baseline_per_account_usd"))
+
+# Revenue and profit need the tier optimiser: the session's plan, or the default rules when
+# profit is asked for (about a second, then cached).
+plans = st.session_state.get("plan")
+if plans is None and metric == "profit_usd":
+    from pricing.plan import PlanSettings  # the solver loads only when profit is asked for
+
+    bar = st.progress(0.0, text="Optimising tiers with the default rules…")
+    try:
+        plans = data.plan(
+            PlanSettings(rates=state.rate_book()), data.default_segments(), progress=bar
+        )
+    except PricingError as error:
+        st.error(f"Profit could not be computed: {error}")
+    finally:
+        bar.empty()
+if plans is not None:
+    by_code = {p.market.code: p for p in plans}
+    summary = summary.assign(
+        profit_usd=summary["code"].map(lambda c: by_code[c].profit_usd if c in by_code else 0.0),
+        revenue_usd=summary["code"].map(
+            lambda c: by_code[c].solution.revenue if c in by_code else 0.0
+        ),
+    )
+    revenue, profit = st.columns(2)
+    revenue.metric(
+        "Support revenue (USD m/yr)",
+        f"{summary['revenue_usd'].sum() / 1e6:,.2f}",
+        help="Optimised tiers sold to the segments each is meant for.",
+    )
+    profit.metric(
+        "Profit from support (USD m/yr)",
+        f"{summary['profit_usd'].sum() / 1e6:,.2f}",
+        help="Revenue less the cost of the options sold and fixed costs.",
+    )
+else:
+    st.caption(
+        "Revenue and profit appear once tiers are priced: colour the map by profit or "
+        "run the Tier designer."
+    )
+plotly_chart(cost_map(summary, metric if metric in summary else "baseline_per_account_usd"))
 
 st.subheader("Per market")
 # What changed against a saved scenario: today's baseline costs minus those saved with it.

@@ -13,7 +13,10 @@ MAP_METRICS: dict[str, tuple[str, str]] = {
     "baseline_per_account_usd": ("Baseline cost to serve per account", "USD per account per year"),
     "baseline_annual_usd": ("Baseline cost to serve", "USD per year"),
     "extra_24x7_annual_usd": ("Extra cost of 24/7 coverage", "USD per year"),
+    "profit_usd": ("Profit from support (optimised tiers)", "USD per year"),
 }
+# Costs run light (cheap) to dark red (dear); profit runs light to dark green.
+MAP_SCALES = {"profit_usd": "Greens"}
 
 
 def alpha3(code: str) -> str | None:
@@ -35,7 +38,7 @@ def cost_map(summary: pd.DataFrame, metric: str = "baseline_per_account_usd") ->
             locations=frame["iso3"],
             z=frame[metric],
             locationmode="ISO-3",
-            colorscale=COST_SCALE,
+            colorscale=MAP_SCALES.get(metric, COST_SCALE),
             marker_line_color="white",
             marker_line_width=0.5,
             colorbar={"title": {"text": unit}, "tickformat": ",.0f"},

@@ -86,3 +86,15 @@ def test_budget_rates_win_and_are_labelled(app: AppTest) -> None:
     assert rates.loc["EGP", "source"] == "budget rate set by finance"
     # A budget rate is a decision, not a quote: it is never flagged stale.
     assert not any("EGP" in w.value for w in app.warning)
+
+
+def test_overview_profit_needs_and_gets_a_plan(app: AppTest) -> None:
+    assert not any("Profit" in m.label for m in app.metric)
+    app.session_state["map_metric"] = "profit_usd"
+    app.run()
+    assert not app.exception and not app.error
+    metrics = {m.label: m.value for m in app.metric}
+    assert float(metrics["Profit from support (USD m/yr)"]) > 0
+    assert float(metrics["Support revenue (USD m/yr)"]) > float(
+        metrics["Profit from support (USD m/yr)"]
+    )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pricing.plan import MarketPlan, PlanSettings
-from pricing.store import Scenario
+if TYPE_CHECKING:  # types only: reading a saved scenario needs no solver
+    from pricing.plan import MarketPlan, PlanSettings
+    from pricing.store import Scenario
 
 
 def settings_payload(settings: PlanSettings) -> dict:

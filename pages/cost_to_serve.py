@@ -47,7 +47,7 @@ def _costing(key: str, code: str):
     return rows, comparison, base, even, curves
 
 
-rows, comparison, base, even, curves = _costing(data._key(), code)
+rows, comparison, base, even, curves = _costing(data.data_key(), code)
 st.caption(
     f"{market.accounts:,} accounts, {market.contacts_per_account_month:g} contacts per account "
     f"per month, {market.aht_seconds:g} s handle time, 80% answered within "

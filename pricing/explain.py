@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 # Prices are money: two sides within a cent (or a millionth) are equal.
 EQUAL = 0.01
+TOLERANCE_VALUE = 1e-9
 
 
 def _money(value: float) -> str:
@@ -120,6 +121,3 @@ def explain(problem: TierProblem, solution: Solution) -> tuple[tuple[str, ...], 
             f"{_money(top)} per account)."
         )
     return tuple(notes), message
-
-
-TOLERANCE_VALUE = 1e-9

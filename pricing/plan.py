@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pricing.costs import OptionCost, tier_option_costs
+from pricing.costs import PRIORITY_SHARE_OF_TARGET, OptionCost, tier_option_costs
 from pricing.errors import InputError
 from pricing.fx import DEFAULT_BOOK, Rate, RateBook
 from pricing.models import CostParameters, Market
@@ -197,9 +197,7 @@ def plan_market(
     )
     used = settings.rates.rate("USD", market.currency)
     buffer, _ = settings.rates.buffer(market.currency)
-    priority_within = float(
-        option_costs["priority_response"].delivered_by.split("within ")[1].split(" s")[0]
-    )
+    priority_within = market.answer_target_seconds * PRIORITY_SHARE_OF_TARGET
     accounts = {s.name: s.accounts for s in segments}
     priced = []
     for tier in solution.tiers:

@@ -162,18 +162,3 @@ def market_segments(market: Market, rows: tuple[SegmentRow, ...]) -> tuple[Segme
 def segments_frame(rows: tuple[SegmentRow, ...]) -> pd.DataFrame:
     """Segment rows as the file's table (for editing and export)."""
     return pd.DataFrame([row.__dict__ for row in rows])
-
-
-def market_segments_frame(segments: tuple[Segment, ...]) -> pd.DataFrame:
-    """A market's segments as a table: accounts, base value and each option's value."""
-    return pd.DataFrame(
-        [
-            {
-                "segment": s.name,
-                "accounts": s.accounts,
-                "base_value_usd": s.base_value_usd,
-                **{f"{o}_usd": v for o, v in s.option_values_usd.items()},
-            }
-            for s in segments
-        ]
-    )

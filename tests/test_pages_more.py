@@ -136,22 +136,23 @@ def test_cost_to_serve_page() -> None:
     assert any("break-even" in m.value.lower() or "beats" in m.value for m in app.markdown)
 
 
-def test_markets_page_upload_errors_keep_the_catalogue() -> None:
+def test_markets_page_offers_editor_template_and_sources() -> None:
     app = page("markets")
     _no_trouble(app)
-    rows = len(app.get("data_editor" if app.get("data_editor") else "arrow_data_frame"))
-    assert rows >= 1
-    # A broken edit is refused with the cell named, and the shipped catalogue stays in use.
+    labels = [b.label for b in app.get("download_button")]
+    assert "Download template (CSV)" in labels and "Download the catalogue (CSV)" in labels
+    sources = table_with(app, "Source")
+    assert "agent_cost_usd" in set(sources["Figure"])
+
+
+def test_a_broken_catalogue_names_the_cell() -> None:
+    from pricing.catalog import markets_from_frame, read_table
+    from pricing.errors import DataFileError
+
     bad = DEFAULT_MARKETS.read_text().replace(
         "US,Americas,US,1.0,77600", "US,Americas,US,1.0,-5", 1
     )
-    app.session_state["markets_upload"] = None
-    from pricing.catalog import read_table
-    from pricing.errors import DataFileError
-
     with pytest.raises(DataFileError, match="row 2, column 'agent_cost_usd'"):
-        from pricing.catalog import markets_from_frame
-
         markets_from_frame(read_table(bad.encode())[0])
 
 

@@ -31,7 +31,8 @@ def active_file() -> tuple[str, bytes | None]:
     return (f"{DEFAULT_MARKETS.name} (shipped defaults)", None)
 
 
-def _key() -> str:
+def data_key() -> str:
+    """Identifies the catalogue in use (for caches keyed by it)."""
     _, content = active_file()
     if content is None:
         return f"{DEFAULT_MARKETS}:{DEFAULT_MARKETS.stat().st_mtime}"
@@ -45,7 +46,7 @@ def _markets(key: str, content: bytes | None) -> tuple[Market, ...]:
 
 
 def markets() -> tuple[Market, ...]:
-    return _markets(_key(), active_file()[1])
+    return _markets(data_key(), active_file()[1])
 
 
 def catalog() -> dict[str, Market]:
@@ -58,7 +59,7 @@ def _summary(key: str, params: CostParameters) -> pd.DataFrame:
 
 
 def summary(params: CostParameters | None = None) -> pd.DataFrame:
-    return _summary(_key(), params or CostParameters())
+    return _summary(data_key(), params or CostParameters())
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -92,7 +93,7 @@ def plan(
     progress=None,
 ) -> tuple[MarketPlan, ...]:
     """Plan the markets one by one (cached per market), reporting progress if asked."""
-    key = _key()
+    key = data_key()
     wanted = codes or [m.code for m in markets()]
     plans = []
     for number, code in enumerate(wanted, start=1):

@@ -1,14 +1,22 @@
 """Global support-tier pricing studio: the router and the shared sidebar.
 
 Run with ``streamlit run app.py``. Pages live in ``pages/``; all maths lives in ``pricing/``.
+
+The page runs before the shared sidebar: its first elements (the Overview's map frame) reach
+the browser before pandas and the market data have loaded, so the browser fetches its chart
+library while the server is still costing the markets. Pages end early with
+``ui.widgets.stop_page()``, never ``st.stop()``, so the sidebar is drawn in every case.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 import streamlit as st
 
 from pricing.errors import PricingError
-from ui import data, state
+from ui import state
+from ui.widgets import PageStopped
 
 st.set_page_config(
     page_title="Support-tier pricing studio",
@@ -34,8 +42,12 @@ pages = {
     ],
 }
 navigation = st.navigation(pages)
+with suppress(PageStopped):  # the page has shown why it cannot go on
+    navigation.run()
 
-# The shared sidebar comes before the page, so a page that stops early still has it.
+# The shared sidebar. Its data loads pandas and the market file, hence after the page.
+from ui import data  # noqa: E402
+
 with st.sidebar:
     st.caption("Active data")
     try:
@@ -74,5 +86,3 @@ with st.sidebar:
     else:
         st.warning(f"Live rates not used: {live.reason}.")
     st.caption("Figures per year unless stated. Sources: data/README.md.")
-
-navigation.run()

@@ -9,7 +9,7 @@ from pricing.catalog import markets_frame, markets_from_frame, read_table, templ
 from pricing.errors import DataFileError, PricingError
 from pricing.exports import safe_frame
 from ui import data
-from ui.widgets import sources_table
+from ui.widgets import sources_table, stop_page
 
 st.title("Markets")
 label, _ = data.active_file()
@@ -52,7 +52,7 @@ try:
     current = markets_frame(data.markets())
 except PricingError as error:
     st.error(str(error))
-    st.stop()
+    stop_page()
 
 st.subheader("Edit the catalogue")
 st.caption(

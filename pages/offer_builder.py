@@ -9,7 +9,7 @@ from pricing.errors import PricingError
 from pricing.offer import build_offer, offer_pdf, offer_xlsx
 from pricing.plan import PlanSettings
 from ui import data, state
-from ui.widgets import market_from_catalog, plotly_chart
+from ui.widgets import market_from_catalog, plotly_chart, stop_page
 
 st.title("Offer builder")
 
@@ -26,7 +26,7 @@ else:
         [plan] = data.plan(PlanSettings(rates=state.rate_book()), data.default_segments(), [code])
     except PricingError as error:
         st.error(f"No offer could be built for {names[code]}: {error}")
-        st.stop()
+        stop_page()
     st.caption("Tiers and prices from the default rules (run the Tier designer to change them).")
 
 offer = build_offer(plan)

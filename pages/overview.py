@@ -4,25 +4,36 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pricing.charts import MAP_METRICS, cost_map
-from pricing.errors import PricingError
-from pricing.fx import to_display_currency
-from pricing.scenario import cost_changes
-from ui import data, state
-from ui.widgets import plotly_chart, sources_table
+from pricing.charts import MAP_METRICS, cost_map, map_frame
+from ui import state
+from ui.widgets import plotly_chart, sources_table, stop_page
 
 st.title("Cost to serve by market")
 st.caption(
     "Baseline: business hours (Mon–Fri 09:00–18:00 local), one language, served from the "
     "market's regional hub. Staffing by Erlang C per hour and language queue."
 )
+headline = st.container()
+map_slot = st.empty()
+if not st.session_state.get("overview_framed"):
+    # First view in this session: the map's frame goes out before the data libraries load,
+    # so the browser fetches its chart library while the server costs the markets.
+    with map_slot:
+        plotly_chart(map_frame("Costing every market…"))
+    st.session_state["overview_framed"] = True
+
+from pricing.errors import PricingError  # noqa: E402
+from pricing.fx import to_display_currency  # noqa: E402
+from pricing.scenario import cost_changes  # noqa: E402
+from ui import data  # noqa: E402
 
 try:
     summary = data.summary()
     sources = data.sources()
 except PricingError as error:
+    map_slot.empty()
     st.error(f"The market data could not be costed: {error}")
-    st.stop()
+    stop_page()
 
 MONEY = ["baseline_per_account_usd", "baseline_annual_usd", "extra_24x7_annual_usd"]
 display = state.display_currency()
@@ -32,96 +43,98 @@ shown, rates_used = to_display_currency(summary, MONEY, display, state.rate_book
 totals, _ = to_display_currency(summary, MONEY, total_in, state.rate_book())
 unit = {"USD": "USD", "EUR": "EUR", "local": "local"}[display]
 
-left, middle, right, last = st.columns(4)
-left.metric("Markets", f"{len(summary)}")
-middle.metric("Accounts", f"{int(summary['accounts'].sum()):,}")
-right.metric(
-    f"Baseline cost to serve ({total_in} m/yr)",
-    f"{totals['baseline_annual_usd'].sum() / 1e6:,.2f}",
-    help="Sum over markets of the baseline support cost per year.",
-)
-last.metric(
-    f"24/7 everywhere, extra ({total_in} m/yr)",
-    f"{totals['extra_24x7_annual_usd'].sum() / 1e6:,.2f}",
-    help="Night and weekend shifts at each market's hub, on top of the baseline.",
-)
-
-metric = (
-    st.segmented_control(
-        "Colour the map by",
-        options=list(MAP_METRICS),
-        format_func=lambda key: MAP_METRICS[key][0],
-        key="map_metric",
+with headline:
+    left, middle, right, last = st.columns(4)
+    left.metric("Markets", f"{len(summary)}")
+    middle.metric("Accounts", f"{int(summary['accounts'].sum()):,}")
+    right.metric(
+        f"Baseline cost to serve ({total_in} m/yr)",
+        f"{totals['baseline_annual_usd'].sum() / 1e6:,.2f}",
+        help="Sum over markets of the baseline support cost per year.",
     )
-    or "baseline_per_account_usd"
-)
+    last.metric(
+        f"24/7 everywhere, extra ({total_in} m/yr)",
+        f"{totals['extra_24x7_annual_usd'].sum() / 1e6:,.2f}",
+        help="Night and weekend shifts at each market's hub, on top of the baseline.",
+    )
 
-# Revenue and profit need the tier optimiser: the session's plan, or the default rules when
-# profit is asked for (about a second, then cached).
-plans = st.session_state.get("plan")
-if plans is None and metric == "profit_usd":
-    from pricing.plan import PlanSettings  # the solver loads only when profit is asked for
-
-    bar = st.progress(0.0, text="Optimising tiers with the default rules…")
-    try:
-        plans = data.plan(
-            PlanSettings(rates=state.rate_book()), data.default_segments(), progress=bar
+    metric = (
+        st.segmented_control(
+            "Colour the map by",
+            options=list(MAP_METRICS),
+            format_func=lambda key: MAP_METRICS[key][0],
+            key="map_metric",
         )
-    except PricingError as error:
-        st.error(f"Profit could not be computed: {error}")
-    finally:
-        bar.empty()
-if plans is not None:
-    by_code = {p.market.code: p for p in plans}
-    summary = summary.assign(
-        profit_usd=summary["code"].map(lambda c: by_code[c].profit_usd if c in by_code else 0.0),
-        revenue_usd=summary["code"].map(
-            lambda c: by_code[c].solution.revenue if c in by_code else 0.0
-        ),
+        or "baseline_per_account_usd"
     )
-    revenue, profit = st.columns(2)
-    revenue.metric(
-        "Support revenue (USD m/yr)",
-        f"{summary['revenue_usd'].sum() / 1e6:,.2f}",
-        help="Optimised tiers sold to the segments each is meant for.",
-    )
-    profit.metric(
-        "Profit from support (USD m/yr)",
-        f"{summary['profit_usd'].sum() / 1e6:,.2f}",
-        help="Revenue less the cost of the options sold and fixed costs.",
-    )
-else:
-    st.caption(
-        "Revenue and profit appear once tiers are priced: colour the map by profit or "
-        "run the Tier designer."
-    )
-plotly_chart(cost_map(summary, metric if metric in summary else "baseline_per_account_usd"))
+
+    # Revenue and profit need the tier optimiser: the session's plan, or the default rules when
+    # profit is asked for (about a second, then cached).
+    plans = st.session_state.get("plan")
+    if plans is None and metric == "profit_usd":
+        from pricing.plan import PlanSettings  # the solver loads only when profit is asked for
+
+        bar = st.progress(0.0, text="Optimising tiers with the default rules…")
+        try:
+            plans = data.plan(
+                PlanSettings(rates=state.rate_book()), data.default_segments(), progress=bar
+            )
+        except PricingError as error:
+            st.error(f"Profit could not be computed: {error}")
+        finally:
+            bar.empty()
+    if plans is not None:
+        by_code = {p.market.code: p for p in plans}
+        summary = summary.assign(
+            profit_usd=summary["code"].map(
+                lambda c: by_code[c].profit_usd if c in by_code else 0.0
+            ),
+            revenue_usd=summary["code"].map(
+                lambda c: by_code[c].solution.revenue if c in by_code else 0.0
+            ),
+        )
+        revenue, profit = st.columns(2)
+        revenue.metric(
+            "Support revenue (USD m/yr)",
+            f"{summary['revenue_usd'].sum() / 1e6:,.2f}",
+            help="Optimised tiers sold to the segments each is meant for.",
+        )
+        profit.metric(
+            "Profit from support (USD m/yr)",
+            f"{summary['profit_usd'].sum() / 1e6:,.2f}",
+            help="Revenue less the cost of the options sold and fixed costs.",
+        )
+    else:
+        st.caption(
+            "Revenue and profit appear once tiers are priced: colour the map by profit or "
+            "run the Tier designer."
+        )
+with map_slot:
+    plotly_chart(cost_map(summary, metric if metric in summary else "baseline_per_account_usd"))
 
 st.subheader("Per market")
-# What changed against a saved scenario: today's baseline costs minus those saved with it.
-try:
-    saved_names = [row["name"] for row in data.store().names()]
-except PricingError:
-    saved_names = []
-against = st.selectbox(
-    "Compare with a saved scenario",
-    ["(none)", *saved_names],
-    key="overview_against",
-    help="Saved on the Scenarios page; shows how each market's baseline cost has moved since.",
-)
+# What changed against a saved scenario: today's baseline costs minus those saved with it. The
+# picker is drawn after the table (into this place above it), so the table does not wait for
+# the scenario store; its value is already in the session on the run it triggers.
+picker_slot = st.empty()
+against = st.session_state.get("overview_against") or "(none)"
 if against != "(none)":
-    change = cost_changes(summary, data.store().load(against))
-    shown["change_usd"] = change.round(0)
-    moved = change.dropna()
-    st.caption(
-        f"Baseline cost against {against!r}: {moved.sum():+,.0f} USD/yr over "
-        f"{len(moved)} markets saved with it"
-        + (
-            f"; {len(summary) - len(moved)} market(s) were not in it."
-            if len(moved) < len(summary)
-            else "."
+    try:
+        change = cost_changes(summary, data.store().load(against))
+    except PricingError as error:  # deleted meanwhile, or the store is unreadable
+        st.warning(f"No comparison: {error}")
+    else:
+        shown["change_usd"] = change.round(0)
+        moved = change.dropna()
+        st.caption(
+            f"Baseline cost against {against!r}: {moved.sum():+,.0f} USD/yr over "
+            f"{len(moved)} markets saved with it"
+            + (
+                f"; {len(summary) - len(moved)} market(s) were not in it."
+                if len(moved) < len(summary)
+                else "."
+            )
         )
-    )
 table = (
     shown[
         [
@@ -169,6 +182,17 @@ st.dataframe(
             help="Baseline cost today minus the one saved with the scenario (always in USD).",
         ),
     },
+)
+
+try:
+    saved_names = [row["name"] for row in data.store().names()]
+except PricingError:
+    saved_names = []
+picker_slot.selectbox(
+    "Compare with a saved scenario",
+    ["(none)", *saved_names],
+    key="overview_against",
+    help="Saved on the Scenarios page; shows how each market's baseline cost has moved since.",
 )
 
 stale = rates_used[rates_used["stale"]]

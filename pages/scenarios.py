@@ -11,7 +11,7 @@ from pricing.plan import PlanSettings
 from pricing.scenario import comparison, scenario_payload
 from pricing.sensitivity import tornado
 from ui import data, state
-from ui.widgets import plotly_chart
+from ui.widgets import plotly_chart, stop_page
 
 st.title("Scenarios")
 
@@ -20,7 +20,7 @@ try:
     saved = store.names()
 except PricingError as error:
     st.error(f"Saved scenarios are not available: {error}")
-    st.stop()
+    stop_page()
 
 plans = st.session_state.get("plan")
 settings: PlanSettings = st.session_state.get("plan_settings") or PlanSettings(
@@ -36,7 +36,7 @@ if plans is None:
         plans = data.plan(settings, data.default_segments(), progress=bar)
     except PricingError as error:
         st.error(f"The default plan could not be made: {error}")
-        st.stop()
+        stop_page()
     finally:
         bar.empty()
 
@@ -58,7 +58,7 @@ if right.button("Save", type="primary", disabled=not name.strip()):
 
 if not saved:
     st.info("No scenario saved yet.")
-    st.stop()
+    stop_page()
 
 st.subheader("Saved scenarios")
 st.dataframe(

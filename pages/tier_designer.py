@@ -12,7 +12,7 @@ from pricing.exports import plan_tables, write_xlsx
 from pricing.plan import TIER_NAMES, PlanSettings
 from pricing.segments import OPTION_LABELS, TIER_OPTIONS, segment_rows_from_frame, segments_frame
 from ui import data, state
-from ui.widgets import market_picker
+from ui.widgets import market_picker, stop_page
 
 st.title("Tier designer")
 st.caption(
@@ -79,7 +79,7 @@ try:
     )
 except PricingError as error:
     st.error(f"These rules cannot be used: {error}")
-    st.stop()
+    stop_page()
 
 if submitted or "plan" not in st.session_state:
     bar = st.progress(0.0, text="Optimising…")
@@ -89,7 +89,7 @@ if submitted or "plan" not in st.session_state:
         st.session_state["plan_segments"] = rows
     except PricingError as error:
         st.error(f"The optimiser stopped: {error}")
-        st.stop()
+        stop_page()
     finally:
         bar.empty()
 plans = st.session_state["plan"]

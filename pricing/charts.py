@@ -1,10 +1,18 @@
-"""Plotly figures built from the core's DataFrames; no Streamlit here, so charts are testable."""
+"""Plotly figures built from the core's DataFrames; no Streamlit here, so charts are testable.
+
+Importing this module does not load pandas (only the heatmap builds a frame), so the app can
+send the map's frame to the browser before the data libraries have loaded.
+"""
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 import plotly.graph_objects as go
 import pycountry
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Colour scales chosen for cost (light = cheap, dark = expensive) and readable in print.
 COST_SCALE = "YlOrRd"
@@ -46,20 +54,30 @@ def cost_map(summary: pd.DataFrame, metric: str = "baseline_per_account_usd") ->
             hovertemplate=hover,
         )
     )
-    figure.update_layout(
-        title={"text": f"{title} ({unit})", "x": 0.0},
-        margin={"l": 0, "r": 0, "t": 40, "b": 0},
-        height=460,
-        geo={
-            "showframe": False,
-            "showcoastlines": False,
-            "projection_type": "natural earth",
-            "showland": True,
-            "landcolor": "#eeeeee",
-            "showcountries": True,
-            "countrycolor": "#ffffff",
-        },
-    )
+    figure.update_layout(title={"text": f"{title} ({unit})", "x": 0.0}, **MAP_LAYOUT)
+    return figure
+
+
+# Shared by the coloured map and its frame, so one replaces the other without moving.
+MAP_LAYOUT = {
+    "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
+    "height": 460,
+    "geo": {
+        "showframe": False,
+        "showcoastlines": False,
+        "projection_type": "natural earth",
+        "showland": True,
+        "landcolor": "#eeeeee",
+        "showcountries": True,
+        "countrycolor": "#ffffff",
+    },
+}
+
+
+def map_frame(title: str) -> go.Figure:
+    """The world map with no data yet: drawn while the markets are being costed."""
+    figure = go.Figure(go.Choropleth(locations=[], z=[], locationmode="ISO-3", showscale=False))
+    figure.update_layout(title={"text": title, "x": 0.0}, **MAP_LAYOUT)
     return figure
 
 
@@ -171,6 +189,8 @@ def break_even_chart(
 
 def staffing_heatmap(staffing: pd.DataFrame) -> go.Figure:
     """Agents on duty by weekday and local hour."""
+    import pandas as pd
+
     grid = pd.DataFrame(0.0, index=range(7), columns=range(24))
     for row in staffing.itertuples():
         grid.loc[row.day, row.hour] = row.agents

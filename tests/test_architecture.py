@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,3 +35,20 @@ def test_pages_hold_no_model_maths() -> None:
     """Pages render; numbers come from pricing/ (no solver, no numpy maths in a page)."""
     for path in (ROOT / "pages").glob("*.py"):
         assert not _imports(path) & {"pulp", "numpy", "scipy", "highspy"}, path
+
+
+def test_router_and_overview_frame_come_before_pandas() -> None:
+    """What app.py and the Overview import before the map's frame goes out loads no pandas, so
+    the browser fetches its chart library while the server loads the data libraries."""
+    first = "import ui.state, ui.widgets, pricing.charts, pricing.errors"
+    probe = f"import sys; {first}; print('pandas' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_pages_end_early_with_stop_page_not_st_stop() -> None:
+    """st.stop() would end the run before the router draws the shared sidebar."""
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
+        assert "st.stop()" not in path.read_text().replace("``st.stop()``", ""), path

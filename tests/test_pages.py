@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,32 @@ def test_overview_renders_without_errors(app: AppTest) -> None:
     table = app.dataframe[0].value
     assert len(table) == len(load_markets())
     assert (table["baseline_per_account_usd"] > 0).all()
+
+
+def _map_locations(app: AppTest) -> list[list[str]]:
+    return [
+        json.loads(chart.proto.spec)["data"][0]["locations"] for chart in app.get("plotly_chart")
+    ]
+
+
+def test_overview_map_frame_is_replaced_by_the_costed_map(app: AppTest) -> None:
+    # The first view sends an empty frame first; the same place then holds the costed map.
+    assert [len(locations) for locations in _map_locations(app)] == [len(load_markets())]
+    assert app.session_state["overview_framed"]
+    app.run()
+    assert [len(locations) for locations in _map_locations(app)] == [len(load_markets())]
+
+
+def test_a_page_that_stops_keeps_the_shared_sidebar() -> None:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.session_state["markets_upload"] = ("broken.csv", b"code,name\nXX,Nowhere\n")
+    app.run()
+    assert not app.exception
+    assert any("could not be costed" in e.value and "missing column" in e.value for e in app.error)
+    assert not app.get("plotly_chart")  # no empty frame left above the message
+    # The sidebar is drawn after the page, yet a page that ends early still gets it.
+    assert app.sidebar.selectbox[0].label == "Show money in"
+    assert any("could not be loaded" in e.value for e in app.sidebar.error)
 
 
 def test_map_metric_switch(app: AppTest) -> None:

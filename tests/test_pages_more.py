@@ -225,3 +225,9 @@ def test_overview_shows_what_changed_against_a_saved_scenario(
     assert table.loc["Germany", "change_usd"] == pytest.approx(0, abs=1)
     assert pd.isna(table.loc["Japan", "change_usd"])
     assert any("1 market(s) were not in it" in c.value for c in app.caption)
+    # Deleted elsewhere while still picked here: a warning, not a crash, and no change column.
+    ScenarioStore(url).delete("last quarter")
+    app.run()
+    assert not app.exception
+    assert any("No comparison" in w.value and "last quarter" in w.value for w in app.warning)
+    assert all("change_usd" not in frame.value.columns for frame in app.dataframe)

@@ -1,11 +1,19 @@
-"""Session state shared by every page: defaults set once, and the rates in use."""
+"""Session state shared by every page: defaults set once, and the rates in use.
+
+The router imports this before any page runs, so the rate machinery (pandas, ECB tables) is
+imported where rates are first used, not here.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from pricing.errors import InputError, PricingError
-from pricing.fx import DEFAULT_BOOK, LiveResult, RateBook, fetch_live_rates, parse_budget_rates
+
+if TYPE_CHECKING:
+    from pricing.fx import LiveResult, RateBook
 
 DEFAULTS: dict[str, object] = {
     "map_metric": "baseline_per_account_usd",
@@ -36,6 +44,8 @@ def display_currency() -> str:
 def rate_book() -> RateBook:
     """Offline rates, upgraded to live ones when the user refreshed them successfully, with
     finance's budget rates over both."""
+    from pricing.fx import DEFAULT_BOOK
+
     live: LiveResult | None = st.session_state.get("live_fx")
     book = DEFAULT_BOOK.with_live(live) if live else DEFAULT_BOOK
     for currency, per_usd in st.session_state.get("budget_rates", {}).items():
@@ -44,6 +54,8 @@ def rate_book() -> RateBook:
 
 
 def refresh_live_rates() -> None:
+    from pricing.fx import fetch_live_rates
+
     with st.spinner("Asking for live rates (gives up after 5 s)…"):
         st.session_state["live_fx"] = fetch_live_rates()
 
@@ -51,6 +63,8 @@ def refresh_live_rates() -> None:
 def budget_rates_editor(currencies: list[str]) -> None:
     """Finance's budget rates: pick a currency, type units per USD, apply. A budget rate wins
     over live and offline rates and is labelled as such wherever it is used."""
+    from pricing.fx import DEFAULT_BOOK, parse_budget_rates
+
     with st.expander("Budget rates"):
         currency = st.selectbox("Currency", currencies, key="budget_currency")
         offline = DEFAULT_BOOK.rate("USD", currency)

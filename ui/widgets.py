@@ -1,14 +1,23 @@
-"""Shared widgets for the pages."""
+"""Shared widgets for the pages.
+
+Importing this module loads neither pandas nor the market catalogue, so a page can put its
+first elements on screen before the data libraries have loaded.
+"""
 
 from __future__ import annotations
 
-import pandas as pd
-import plotly.graph_objects as go
-import streamlit as st
+from typing import TYPE_CHECKING, NoReturn
 
-from pricing.catalog import SOURCED_COLUMNS, source_of
+import streamlit as st
+from streamlit.runtime.scriptrunner import StopException
+
 from pricing.errors import PricingError
-from pricing.models import Market
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from pricing.models import Market
 
 # Geography for maps is served from ./static (see .streamlit/config.toml), never from a CDN.
 PLOTLY_CONFIG = {"topojsonURL": "app/static/topojson/", "displaylogo": False}
@@ -19,8 +28,24 @@ def plotly_chart(figure: go.Figure, *, key: str | None = None) -> None:
     st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG, key=key)
 
 
+class PageStopped(StopException):
+    """Raised by :func:`stop_page`. The router catches it and still draws the shared sidebar; a
+    page run on its own stops as with ``st.stop()``."""
+
+
+def stop_page() -> NoReturn:
+    """End the page after it has said why it cannot go on.
+
+    Use this, not ``st.stop()``: the shared sidebar is drawn after the page, and ``st.stop()``
+    would end the whole script run before it.
+    """
+    raise PageStopped
+
+
 def sources_table(market: Market, sources: pd.DataFrame) -> None:
     """Every figure of a market with its value and where it comes from."""
+    from pricing.catalog import SOURCED_COLUMNS, source_of
+
     rows = []
     for field in SOURCED_COLUMNS:
         value = getattr(market, field)
@@ -59,6 +84,6 @@ def market_from_catalog(*, key: str) -> tuple[dict[str, Market], str]:
         catalog = data.catalog()
     except PricingError as error:
         st.error(f"The market data could not be loaded: {error}")
-        st.stop()
+        stop_page()
     names = {code: market.name for code, market in catalog.items()}
     return catalog, market_picker(list(names), names, key=key)

@@ -120,12 +120,14 @@ st.subheader(
 )
 if chosen.solution.message:
     st.warning(chosen.solution.message)
+# Whole dollars on screen; the Excel file keeps the exact figures.
+USD_COLUMNS = ["unit_cost_usd", "list_usd", "target_usd", "floor_usd"]
 tier_rows = tables["Tiers"][tables["Tiers"]["market"] == code]
 if not tier_rows.empty:
     st.dataframe(
         tier_rows.drop(
             columns=["market", "rate_usd_to_local", "rate_as_of", "fx_buffer", "price_step_local"]
-        ),
+        ).round({c: 0 for c in USD_COLUMNS}),
         hide_index=True,
         width="stretch",
         column_config={
@@ -137,16 +139,18 @@ if not tier_rows.empty:
             ),
             "buyers": "Bought by",
             "currency": "Currency",
-            "unit_cost_usd": st.column_config.NumberColumn("Cost/account (USD)", format="%.0f"),
-            "list_usd": st.column_config.NumberColumn("List (USD)", format="%.0f"),
-            "target_usd": st.column_config.NumberColumn("Target (USD)", format="%.0f"),
-            "floor_usd": st.column_config.NumberColumn("Floor (USD)", format="%.0f"),
+            "unit_cost_usd": st.column_config.NumberColumn(
+                "Cost/account (USD)", format="localized"
+            ),
+            "list_usd": st.column_config.NumberColumn("List (USD)", format="localized"),
+            "target_usd": st.column_config.NumberColumn("Target (USD)", format="localized"),
+            "floor_usd": st.column_config.NumberColumn("Floor (USD)", format="localized"),
             "margin_at_target": st.column_config.NumberColumn("Margin at target", format="percent"),
             "margin_at_floor": st.column_config.NumberColumn("Margin at floor", format="percent"),
             "list_local": st.column_config.NumberColumn("List (local)", format="localized"),
             "target_local": st.column_config.NumberColumn("Target (local)", format="localized"),
             "floor_local": st.column_config.NumberColumn("Floor (local)", format="localized"),
-            "accounts": st.column_config.NumberColumn("Accounts", format="%.0f"),
+            "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
         },
     )
     st.caption(

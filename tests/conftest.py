@@ -98,9 +98,31 @@ def browser():
         instance.close()
 
 
+def choose(page, selectbox, option: str) -> None:
+    """Pick ``option`` in a Streamlit selectbox, as a person would: open it, click the option.
+    A click that lands while the box is still moving (an expander opening) leaves the list
+    closed: click again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        selectbox.click()
+        try:
+            page.get_by_role("listbox").wait_for(timeout=3_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+# True once no element is still loading its code (Streamlit shows those as skeletons).
+NOTHING_LOADING = "!document.querySelector(\"[data-testid='stSkeleton']\")"
+
+
 def wait_until_idle(page, timeout_ms: int = 30_000) -> None:
-    """Wait until Streamlit has finished running the script (its own script-state marker)."""
+    """Wait until Streamlit has finished running the script (its own script-state marker) and
+    every element it sent is drawn."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
     # A rerun starts a moment after the interaction that caused it: give it that moment.
     page.wait_for_timeout(500)
     page.wait_for_selector("[data-test-script-state='notRunning']", timeout=timeout_ms)
+    page.wait_for_function(NOTHING_LOADING, timeout=timeout_ms)

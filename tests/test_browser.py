@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pricing.catalog import load_markets
-from tests.conftest import OUTPUT, wait_until_idle
+from tests.conftest import OUTPUT, choose, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +22,7 @@ def test_overview_draws_the_world_map(app_url: str, browser) -> None:
     assert page.locator("path.choroplethlocation").count() == len(load_markets())
     assert page.locator(".geo .land").count() >= 1
     assert page.get_by_text("Cost to serve by market").is_visible()
+    page.locator("[data-testid='stMetricValue']").nth(3).wait_for(timeout=30_000)
     values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
     assert values[0] == str(len(load_markets()))
     assert not [url for url in failed if "topojson" in url]
@@ -35,8 +36,8 @@ def test_currency_selector_and_live_refresh(app_url: str, browser) -> None:
     page.goto(app_url)
     wait_until_idle(page)
     sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Show money in").click()
-    page.get_by_role("option", name="Each market's own currency").click()
+    money = sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Show money in")
+    choose(page, money, "Each market's own currency")
     wait_until_idle(page)
     page.get_by_text("Converted from USD at the rates below").wait_for(timeout=20_000)
     # The table itself is drawn on a canvas; the stale-rate warning names the old figures.
@@ -59,8 +60,7 @@ def test_budget_rate_is_used_and_labelled(app_url: str, browser) -> None:
     wait_until_idle(page)
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.get_by_text("Budget rates").click()
-    sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Currency").click()
-    page.get_by_role("option", name="EGP", exact=True).click()
+    choose(page, sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Currency"), "EGP")
     wait_until_idle(page)
     field = sidebar.get_by_test_id("stNumberInputField")
     field.click()
@@ -70,8 +70,8 @@ def test_budget_rate_is_used_and_labelled(app_url: str, browser) -> None:
     wait_until_idle(page)
     sidebar.get_by_role("button", name="Use").click()
     sidebar.get_by_text("EGP: 55.0000 per USD (budget rate)").wait_for(timeout=20_000)
-    sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Show money in").click()
-    page.get_by_role("option", name="Each market's own currency").click()
+    money = sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Show money in")
+    choose(page, money, "Each market's own currency")
     wait_until_idle(page)
     page.get_by_text("Converted from USD at the rates below").wait_for(timeout=20_000)
     warning = page.get_by_text("Stale rates:")

@@ -77,6 +77,15 @@ def test_tier_designer_excel_export_matches_the_screen() -> None:
     ]
     shown = int(app.metric[0].value.replace(",", ""))
     assert sum(profits) == pytest.approx(shown, abs=1)
+    # The tier table shows whole dollars; the workbook keeps the exact prices behind them.
+    header = [c.value for c in book["Tiers"][1]]
+    exact = pd.DataFrame(book["Tiers"].iter_rows(min_row=2, values_only=True), columns=header)
+    exact = exact[exact["market"] == "US"].reset_index(drop=True)
+    tiers = table_with(app, "tier").reset_index(drop=True)
+    for column in ("unit_cost_usd", "list_usd", "target_usd", "floor_usd"):
+        assert (tiers[column] == tiers[column].round()).all(), column
+        assert (tiers[column] - exact[column]).abs().max() <= 0.5, column
+    assert not (exact["list_usd"] == exact["list_usd"].round()).all()
     assert [b.label for b in app.get("download_button")] == ["Download the plan (Excel)"]
 
 

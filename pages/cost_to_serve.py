@@ -22,8 +22,9 @@ from pricing.costs import (
 )
 from pricing.guidance import language_name
 from ui import data
-from ui.widgets import market_from_catalog, plotly_chart
+from ui.widgets import market_from_catalog, plotly_chart, through_router
 
+through_router()
 st.title("Cost to serve")
 
 catalog, code = market_from_catalog(key="cts_market")

@@ -9,8 +9,9 @@ from pricing.catalog import markets_frame, markets_from_frame, read_table, templ
 from pricing.errors import DataFileError, PricingError
 from pricing.exports import safe_frame
 from ui import data
-from ui.widgets import sources_table, stop_page
+from ui.widgets import sources_table, stop_page, through_router
 
+through_router()
 st.title("Markets")
 label, _ = data.active_file()
 st.caption(f"In use: **{label}**. Every page and export uses this catalogue.")

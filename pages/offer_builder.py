@@ -9,8 +9,9 @@ from pricing.errors import PricingError
 from pricing.offer import build_offer, offer_pdf, offer_xlsx
 from pricing.plan import PlanSettings
 from ui import data, state
-from ui.widgets import market_from_catalog, plotly_chart, stop_page
+from ui.widgets import market_from_catalog, plotly_chart, stop_page, through_router
 
+through_router()
 st.title("Offer builder")
 
 catalog, code = market_from_catalog(key="ob_market")

@@ -6,8 +6,9 @@ import streamlit as st
 
 from pricing.charts import MAP_METRICS, cost_map, map_frame
 from ui import state
-from ui.widgets import plotly_chart, sources_table, stop_page
+from ui.widgets import plotly_chart, sources_table, stop_page, through_router
 
+through_router()
 st.title("Cost to serve by market")
 st.caption(
     "Baseline: business hours (Mon–Fri 09:00–18:00 local), one language, served from the "

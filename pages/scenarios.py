@@ -11,8 +11,9 @@ from pricing.plan import PlanSettings
 from pricing.scenario import comparison, scenario_payload
 from pricing.sensitivity import tornado
 from ui import data, state
-from ui.widgets import plotly_chart, stop_page
+from ui.widgets import plotly_chart, stop_page, through_router
 
+through_router()
 st.title("Scenarios")
 
 try:

@@ -12,8 +12,9 @@ from pricing.exports import plan_tables, write_xlsx
 from pricing.plan import TIER_NAMES, PlanSettings
 from pricing.segments import OPTION_LABELS, TIER_OPTIONS, segment_rows_from_frame, segments_frame
 from ui import data, state
-from ui.widgets import market_picker, stop_page
+from ui.widgets import market_picker, stop_page, through_router
 
+through_router()
 st.title("Tier designer")
 st.caption(
     "Designs nested support tiers per market and prices them so each customer segment picks "
@@ -120,14 +121,14 @@ st.subheader(
 )
 if chosen.solution.message:
     st.warning(chosen.solution.message)
-# Whole dollars on screen; the Excel file keeps the exact figures.
-USD_COLUMNS = ["unit_cost_usd", "list_usd", "target_usd", "floor_usd"]
 tier_rows = tables["Tiers"][tables["Tiers"]["market"] == code]
 if not tier_rows.empty:
     st.dataframe(
         tier_rows.drop(
             columns=["market", "rate_usd_to_local", "rate_as_of", "fx_buffer", "price_step_local"]
-        ).round({c: 0 for c in USD_COLUMNS}),
+        )
+        # Whole dollars on screen; the Excel file keeps the exact figures.
+        .round({c: 0 for c in tier_rows.columns if c.endswith("_usd")}),
         hide_index=True,
         width="stretch",
         column_config={

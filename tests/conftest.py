@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,18 +49,17 @@ def silent_rates_server() -> Iterator[str]:
     server.close()
 
 
-@pytest.fixture(scope="session")
-def app_url(silent_rates_server: str) -> Iterator[str]:
-    """The app served by `streamlit run app.py`, as the README starts it (live rates pointed
-    at a local server that never answers, so the fallback is what the browser sees)."""
+@contextmanager
+def serve_app(rates_url: str, log_name: str = "streamlit.log") -> Iterator[str]:
+    """`streamlit run app.py`, as the README starts it, on a free port; yields its URL."""
     port = _free_port()
     OUTPUT.mkdir(exist_ok=True)
-    log = (OUTPUT / "streamlit.log").open("w")
+    log = (OUTPUT / log_name).open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "PRICING_FX_URL": silent_rates_server,
+        env={**os.environ, "PRICING_FX_URL": rates_url,
              "PRICING_DB_URL": os.environ["PRICING_DB_URL"]},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -73,7 +73,7 @@ def app_url(silent_rates_server: str) -> Iterator[str]:
             except OSError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the app did not start; see {OUTPUT / 'streamlit.log'}")
+                raise RuntimeError(f"the app did not start; see {OUTPUT / log_name}")
             time.sleep(0.3)
         yield url
     finally:
@@ -83,6 +83,14 @@ def app_url(silent_rates_server: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(silent_rates_server: str) -> Iterator[str]:
+    """The app for the browser tests (live rates pointed at a local server that never answers,
+    so the fallback is what the browser sees)."""
+    with serve_app(silent_rates_server) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +107,7 @@ def browser():
 
 
 def choose(page, selectbox, option: str) -> None:
-    """Pick ``option`` in a Streamlit selectbox, as a person would: open it, click the option.
+    """Pick ``option`` in a Streamlit selectbox, as a person would: open it, type, click.
     A click that lands while the box is still moving (an expander opening) leaves the list
     closed: click again."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -111,6 +119,8 @@ def choose(page, selectbox, option: str) -> None:
             break
         except PlaywrightTimeout:
             continue
+    # Narrow the list to the option: a long list is drawn lazily and redrawn as it scrolls.
+    selectbox.locator("input").fill(option)
     page.get_by_role("option", name=option, exact=True).click()
 
 

@@ -52,3 +52,17 @@ def test_pages_end_early_with_stop_page_not_st_stop() -> None:
     """st.stop() would end the run before the router draws the shared sidebar."""
     for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
         assert "st.stop()" not in path.read_text().replace("``st.stop()``", ""), path
+
+
+def test_every_page_first_makes_sure_it_runs_in_the_router() -> None:
+    """A page's first statement after its imports is through_router(), before it draws."""
+    for path in (ROOT / "pages").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        body = [
+            node
+            for node in tree.body
+            if not isinstance(node, ast.Import | ast.ImportFrom)
+            and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+        ]
+        first = ast.unparse(body[0])
+        assert first == "through_router()", (path.name, first)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pricing.catalog import load_markets
-from tests.conftest import OUTPUT, choose, wait_until_idle
+from tests.conftest import OUTPUT, choose, serve_app, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +29,26 @@ def test_overview_draws_the_world_map(app_url: str, browser) -> None:
     (OUTPUT / "screenshots").mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT / "screenshots" / "overview.png"), full_page=True)
     page.close()
+
+
+def test_a_link_to_a_page_opened_first_runs_through_the_router(
+    silent_rates_server: str, browser
+) -> None:
+    # A server nobody has visited yet: the link is the first thing it serves.
+    with serve_app(silent_rates_server, "streamlit_first_link.log") as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/tier_designer?market=US")
+        wait_until_idle(page, 90_000)
+        page.get_by_role("heading", name="Tier designer").first.wait_for(timeout=30_000)
+        sidebar = page.locator("[data-testid='stSidebar']")
+        # The router's grouped navigation and shared sidebar, not a bare list of files.
+        assert sidebar.get_by_text("Finance", exact=True).is_visible()
+        assert (
+            sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Show money in").count()
+        )
+        # The router's defaults: three tiers, not the slider's minimum of one.
+        assert page.get_by_text("United States: 3 tier(s)").is_visible()
+        page.close()
 
 
 def test_currency_selector_and_live_refresh(app_url: str, browser) -> None:

@@ -72,11 +72,8 @@ def test_sources_are_shown_per_figure(app: AppTest) -> None:
 
 
 def test_currency_selector_converts_the_table(app: AppTest) -> None:
-    # The sidebar selector writes this key; AppTest does not keep the sidebar of st.navigation
-    # apps across reruns, so the browser test clicks the real widget.
     usd = app.dataframe[0].value.set_index("name")
-    app.session_state["display_currency"] = "local"
-    app.run()
+    app.sidebar.selectbox(key="display_currency").set_value("local").run()
     assert not app.exception
     local = app.dataframe[0].value.set_index("name")
     assert local.loc["United Arab Emirates", "shown_in"] == "AED"

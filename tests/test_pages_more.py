@@ -36,6 +36,12 @@ def table_with(app: AppTest, column: str):
     raise AssertionError(f"no table with a {column!r} column")
 
 
+def button(app: AppTest, label: str):
+    """The page's button with this label (the shared sidebar has buttons too)."""
+    [found] = [b for b in app.main.button if b.label == label]
+    return found
+
+
 def _no_trouble(app: AppTest) -> None:
     assert not app.exception, app.exception
     assert not app.error, [e.value for e in app.error]
@@ -56,7 +62,7 @@ def test_tier_designer_runs_and_explains() -> None:
 def test_tier_designer_rules_change_the_plan() -> None:
     app = page("tier_designer", market="US")
     app.slider(key="td_tiers").set_value(2)
-    app.button[0].click()  # the form's submit button
+    button(app, "Run the optimiser").click()  # the form's submit button
     app.run()
     _no_trouble(app)
     assert list(table_with(app, "tier")["tier"]) in (["Basic", "Premium"], ["Basic"])
@@ -183,7 +189,7 @@ def test_scenarios_save_compare_delete(tmp_path: Path, monkeypatch: pytest.Monke
     _no_trouble(app)
     for name in ("FY27 baseline", "FY27 stretch"):
         app.text_input(key="scenario_name").input(name).run()
-        app.button[0].click().run()
+        button(app, "Save").click().run()
         _no_trouble(app)
         assert any(f"Saved '{name}' as version 1." in s.value for s in app.success)
     saved = app.dataframe[0].value

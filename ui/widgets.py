@@ -28,6 +28,27 @@ def plotly_chart(figure: go.Figure, *, key: str | None = None) -> None:
     st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG, key=key)
 
 
+def through_router() -> None:
+    """Make sure this page runs inside app.py's router; every page calls this first.
+
+    Until a session has run app.py, Streamlit takes a ``pages/`` folder for its older multipage
+    layout: a link straight to a page (``/tier_designer?market=US``), opened first on a freshly
+    started server, runs that page on its own, without the state defaults and the shared
+    sidebar. Here the router runs instead, in this same run (so no click is lost): it opens
+    this page, known by its URL path in both layouts, and draws the sidebar; then this outer
+    run of the page ends. From then on the server uses ``st.navigation`` only.
+    """
+    import runpy
+
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if PagesManager.uses_pages_directory:
+        ctx = get_script_run_ctx()
+        runpy.run_path(str(ctx.pages_manager.main_script_path), run_name="__main__")
+        raise PageStopped
+
+
 class PageStopped(StopException):
     """Raised by :func:`stop_page`. The router catches it and still draws the shared sidebar; a
     page run on its own stops as with ``st.stop()``."""

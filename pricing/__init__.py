@@ -12,7 +12,7 @@ from typing import Any
 # Public names and the module each lives in. Imported on first use, so that importing the
 # package (every page does) does not load the solver, FX or export machinery it may not need.
 _EXPORTS: dict[str, str] = {
-    "ApprovalBand": "pricing.negotiation",
+    "ApprovalBand": "pricing.tiers.negotiation",
     "BASELINE": "pricing.costs",
     "CostBreakdown": "pricing.costs",
     "CostParameters": "pricing.models",
@@ -27,7 +27,7 @@ _EXPORTS: dict[str, str] = {
     "PlanSettings": "pricing.plan",
     "PricingError": "pricing.errors",
     "QueueStaffing": "pricing.staffing",
-    "Quote": "pricing.negotiation",
+    "Quote": "pricing.tiers.negotiation",
     "Rate": "pricing.fx",
     "Solution": "pricing.optimizer",
     "SolverError": "pricing.errors",
@@ -51,7 +51,7 @@ _EXPORTS: dict[str, str] = {
     "plan_payload": "pricing.plan",
     "plan_portfolio": "pricing.plan",
     "portfolio_summary": "pricing.costs",
-    "quote": "pricing.negotiation",
+    "quote": "pricing.tiers.negotiation",
     "rate": "pricing.fx",
     "required_agents": "pricing.staffing",
     "service_level": "pricing.staffing",

@@ -16,7 +16,7 @@ from fpdf import FPDF
 
 from pricing.exports import write_xlsx
 from pricing.guidance import Advice, guidance, language_name
-from pricing.negotiation import REP_SHARE_OF_EXPECTED
+from pricing.tiers.negotiation import REP_SHARE_OF_EXPECTED
 from pricing.plan import MarketPlan, PricedTier
 from pricing.pricepoints import format_money
 

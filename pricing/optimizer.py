@@ -66,7 +66,7 @@ from typing import Literal
 import pulp
 
 from pricing.errors import InfeasibleError, InputError, SolverError
-from pricing.explain import explain
+from pricing.tiers.explain import explain
 
 SolverName = Literal["cbc", "highs"]
 SOLVERS: tuple[str, ...] = ("cbc", "highs")

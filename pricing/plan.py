@@ -1,9 +1,10 @@
 """The portfolio plan: tier menus for every market, from market data to quotable prices.
 
-For each market: the cost of bare support and of each option (:mod:`pricing.costs`), the segments
-and what they value (:mod:`pricing.segments`), the tier MILP (:mod:`pricing.optimizer`), list and
-floor around each target (:mod:`pricing.negotiation`) and the prices in local currency
-(:mod:`pricing.fx`). Markets are independent, so they are solved separately, two at a time.
+For each market: its desks and the load each sold account adds (:mod:`pricing.costing.workload`),
+the segments and what they value (:mod:`pricing.segments`), the tier MILP with the exact step cost
+of staffing (:mod:`pricing.tiers`), list and floor around each target
+(:mod:`pricing.tiers.negotiation`) and the prices in local currency (:mod:`pricing.fx`). Every
+market is on desks of its own, so markets are solved separately, two at a time.
 """
 
 from __future__ import annotations
@@ -13,23 +14,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pricing.costs import PRIORITY_SHARE_OF_TARGET, OptionCost, tier_option_costs
+from pricing.costing.service import OPTION_LABELS
+from pricing.costing.workload import Workload, build_workload
 from pricing.errors import InputError
 from pricing.fx import DEFAULT_BOOK, Rate, RateBook
 from pricing.models import CostParameters, Market
-from pricing.negotiation import Quote, quote
-from pricing.optimizer import (
-    Buyer,
-    Option,
-    Solution,
-    SolverName,
-    Terms,
-    TierProblem,
-    solve,
-    write_mps,
-)
+from pricing.tiers.negotiation import Quote, quote
 from pricing.pricepoints import LocalPrices, local_price_points
 from pricing.segments import TIER_OPTIONS, Segment, SegmentRow, load_segments, market_segments
+from pricing.tiers.accounts import total_cost
+from pricing.tiers.problem import Buyer, Option, Solution, SolverName, Terms, TierProblem
+from pricing.tiers.solve import solve, write_mps
 
 TIER_NAMES: dict[int, tuple[str, ...]] = {
     1: ("Standard",),
@@ -76,13 +71,20 @@ class PlanSettings:
 
 @dataclass(frozen=True)
 class PricedTier:
-    """A tier as sales quote it: contents, promise, and prices in USD and local currency."""
+    """A tier as sales quote it: contents, promises, costs, and prices in USD and local currency.
+
+    Costs are USD per account per year: ``unit_cost_usd`` fully loaded (the tier's share of the
+    market's cost by workload), ``marginal_cost_usd`` what the market saves per account without
+    the tier's buyers.
+    """
 
     name: str
     options: tuple[str, ...]
-    answer_within_seconds: float
+    answer_within_seconds: float  # live contacts (phone, chat), 80 % within
+    ticket_response_seconds: float  # messages, e-mail and portal tickets, 80 % within
     coverage: str
     unit_cost_usd: float
+    marginal_cost_usd: float
     quote_usd: Quote
     local: LocalPrices
     buyers: tuple[str, ...]
@@ -112,6 +114,16 @@ class PricedTier:
 
 
 @dataclass(frozen=True)
+class OptionCost:
+    """What an option adds to the market's annual cost when every account takes it."""
+
+    option: str
+    annual_usd: float
+    per_account_usd: float
+    delivered_by: str
+
+
+@dataclass(frozen=True)
 class MarketPlan:
     market: Market
     problem: TierProblem
@@ -123,23 +135,56 @@ class MarketPlan:
     buffer: float = 0.0
 
     @property
+    def workload(self) -> Workload:
+        assert self.problem.workload is not None
+        return self.problem.workload
+
+    @property
     def profit_usd(self) -> float:
         return self.solution.profit
+
+    @property
+    def cost_usd(self) -> float:
+        return self.solution.cost
+
+    @property
+    def working_days(self) -> list[str]:
+        return self.workload.week.working_day_names
+
+
+def _market_options(market: Market, segments: tuple[Segment, ...], settings: PlanSettings) -> tuple:
+    """The options a market's tiers can hold: those some segment values, and those a rule
+    requires. An option that cannot mean anything in the market is refused when required."""
+    required = {o for chosen in (settings.required or {}).values() for o in chosen}
+    if len(market.support_languages) < 2 and "multilingual" in required:
+        raise InputError(
+            f"required: {market.code} has one support language "
+            f"({market.support_languages[0]}), so '{OPTION_LABELS['multilingual']}' cannot be "
+            "required there",
+            field="required",
+            value="multilingual",
+        )
+    valued = {
+        name
+        for name in TIER_OPTIONS
+        if any(s.option_values_usd[name] > 0 for s in segments)
+        and not (name == "multilingual" and len(market.support_languages) < 2)
+    }
+    return tuple(o for o in TIER_OPTIONS if o in valued or o in required)
 
 
 def market_problem(
     market: Market,
-    option_costs: Mapping[str, OptionCost],
+    workload: Workload,
     segments: tuple[Segment, ...],
     settings: PlanSettings,
 ) -> TierProblem:
-    """The tier MILP of one market. Options that no segment values are left out."""
+    """The tier MILP of one market, on the exact step cost of its desks."""
+    kept = set(workload.options)
     options = tuple(
-        Option(name, option_costs[name].per_account_usd, option_costs[name].fixed_usd)
-        for name in TIER_OPTIONS
-        if any(s.option_values_usd[name] > 0 for s in segments)
+        Option(name, 0.0, sum(workload.fixed_usd.get(name, {}).values()))
+        for name in workload.options
     )
-    kept = {o.name for o in options}
     buyers = tuple(
         Buyer(
             s.name,
@@ -167,8 +212,6 @@ def market_problem(
         tiers=settings.tier_names,
         options=options,
         buyers=buyers,
-        base_unit_cost=option_costs["baseline"].per_account_usd,
-        base_fixed_cost=option_costs["baseline"].fixed_usd,
         terms=Terms(
             min_margin=settings.min_margin,
             expected_discount=market.expected_discount,
@@ -177,7 +220,32 @@ def market_problem(
         ),
         allowed=allowed,
         required=restrict(settings.required),
+        workload=workload,
     )
+
+
+def option_costs(problem: TierProblem) -> dict[str, OptionCost]:
+    """Bare support for every account, and what each option adds when every account takes it."""
+    everyone = {b.name: frozenset() for b in problem.buyers}
+    accounts = sum(b.size for b in problem.buyers)
+    bare = total_cost(problem, everyone)
+    result = {"baseline": OptionCost("baseline", bare, bare / accounts if accounts else 0.0, "")}
+    for option in problem.options:
+        extra = total_cost(problem, {b: frozenset({option.name}) for b in everyone}) - bare
+        result[option.name] = OptionCost(
+            option.name, extra, extra / accounts if accounts else 0.0, _delivery(option.name)
+        )
+    return result
+
+
+def _delivery(option: str) -> str:
+    return {
+        "priority_response": "a priority class on the same desk, answered first",
+        "coverage_24x7": "the hub desk kept open around the clock, each night slot staffed "
+        "where it costs least (night shift or follow-the-sun)",
+        "multilingual": "a desk per other support language at the hub, business hours",
+        "local_office": "a team in the market, business hours",
+    }.get(option, "")
 
 
 def plan_market(
@@ -189,16 +257,16 @@ def plan_market(
 ) -> MarketPlan:
     """Cost, optimise and quote one market."""
     settings = settings or PlanSettings()
-    option_costs = tier_option_costs(market, markets, params)
     segments = market_segments(market, segment_rows)
-    problem = market_problem(market, option_costs, segments, settings)
+    options = _market_options(market, segments, settings)
+    workload = build_workload(market, markets, params, options=options)
+    problem = market_problem(market, workload, segments, settings)
     solution = solve(
         problem, solver=settings.solver, time_limit_seconds=settings.time_limit_seconds
     )
     used = settings.rates.rate("USD", market.currency)
     buffer, _ = settings.rates.buffer(market.currency)
-    priority_within = market.answer_target_seconds * PRIORITY_SHARE_OF_TARGET
-    accounts = {s.name: s.accounts for s in segments}
+    mix = workload.mix
     priced = []
     for tier in solution.tiers:
         if not tier.offered or tier.target is None:
@@ -209,25 +277,26 @@ def plan_market(
             market.max_discount,
             senior_signoff=market.senior_signoff_expected,
         )
+        fast = "priority_response" in tier.options
         priced.append(
             PricedTier(
                 name=tier.name,
                 options=tier.options,
-                answer_within_seconds=(
-                    priority_within
-                    if "priority_response" in tier.options
-                    else market.answer_target_seconds
+                answer_within_seconds=mix.live_priority_seconds if fast else mix.live_seconds,
+                ticket_response_seconds=(
+                    mix.async_priority_seconds if fast else mix.async_seconds
                 ),
-                coverage="24/7" if "coverage_24x7" in tier.options else "business hours",
+                coverage="24/7" if "coverage_24x7" in tier.options else workload.week.label,
                 unit_cost_usd=tier.unit_cost,
+                marginal_cost_usd=tier.marginal_cost,
                 quote_usd=offer,
                 local=local_price_points(offer.list_price, offer.target, offer.floor, used, buffer),
                 buyers=tier.buyers,
-                accounts=sum(accounts[b] for b in tier.buyers),
+                accounts=tier.accounts,
             )
         )
     return MarketPlan(
-        market, problem, solution, tuple(priced), option_costs, segments, used, buffer
+        market, problem, solution, tuple(priced), option_costs(problem), segments, used, buffer
     )
 
 
@@ -268,8 +337,13 @@ def plan_payload(plans: Iterable[MarketPlan]) -> dict:
                 "market": plan.market.code,
                 "name": plan.market.name,
                 "currency": plan.market.currency,
-                "profit_usd": round(solution.profit, 2),
+                "cost_usd": round(solution.cost, 2),
                 "revenue_usd": round(solution.revenue, 2),
+                "profit_usd": round(solution.profit, 2),
+                "floor_revenue_usd": round(solution.floor_revenue, 2),
+                "working_days": plan.working_days,
+                "business_hours": plan.workload.week.label,
+                "public_holidays": len(plan.workload.week.holidays),
                 "status": solution.status,
                 "gap": solution.gap,
                 "assignment": dict(solution.assignment),
@@ -278,8 +352,11 @@ def plan_payload(plans: Iterable[MarketPlan]) -> dict:
                         "name": tier.name,
                         "options": list(tier.options),
                         "answer_within_seconds": tier.answer_within_seconds,
+                        "ticket_response_seconds": tier.ticket_response_seconds,
                         "coverage": tier.coverage,
+                        "accounts": round(tier.accounts, 2),
                         "unit_cost_usd": round(tier.unit_cost_usd, 2),
+                        "marginal_cost_usd": round(tier.marginal_cost_usd, 2),
                         "target_usd": round(tier.quote_usd.target, 2),
                         "list_usd": round(tier.quote_usd.list_price, 2),
                         "floor_usd": round(tier.quote_usd.floor, 2),
@@ -288,7 +365,6 @@ def plan_payload(plans: Iterable[MarketPlan]) -> dict:
                         "floor_local": tier.floor_local,
                         "margin_at_floor": round(tier.margin_at_floor, 4),
                         "buyers": list(tier.buyers),
-                        "accounts": round(tier.accounts, 2),
                     }
                     for tier in plan.tiers
                 ],

@@ -26,23 +26,12 @@ from pydantic import ConfigDict, Field, ValidationError
 from pydantic.dataclasses import dataclass as validated_dataclass
 
 from pricing.catalog import DATA_DIR, Source, read_table
+from pricing.costing.service import OPTION_LABELS, TIER_OPTIONS
 from pricing.errors import DataFileError, InputError
 from pricing.models import Market
 
 DEFAULT_SEGMENTS = DATA_DIR / "segments.csv"
 
-TIER_OPTIONS: tuple[str, ...] = (
-    "priority_response",
-    "coverage_24x7",
-    "multilingual",
-    "local_office",
-)
-OPTION_LABELS: dict[str, str] = {
-    "priority_response": "Priority response",
-    "coverage_24x7": "24/7 coverage",
-    "multilingual": "Support in every local language",
-    "local_office": "Local team and on-site visits",
-}
 REFERENCE_24X7_SHARE = 0.35
 REFERENCE_OTHER_LANGUAGE_SHARE = 0.25
 IN_PERSON_FACTOR = 1.5

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pricing.errors import InputError
-from pricing.negotiation import approver_for, floor_price, list_price, quote
+from pricing.tiers.negotiation import approver_for, floor_price, list_price, quote
 
 
 def test_by_hand() -> None:

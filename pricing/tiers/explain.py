@@ -9,10 +9,10 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
-from pricing.segments import OPTION_LABELS
+from pricing.costing.service import OPTION_LABELS
 
 if TYPE_CHECKING:
-    from pricing.optimizer import Solution, TierProblem
+    from pricing.tiers.problem import Solution, TierProblem
 
 # Prices are money: two sides within a cent (or a millionth) are equal.
 EQUAL = 0.01
@@ -34,16 +34,14 @@ def explain(problem: TierProblem, solution: Solution) -> tuple[tuple[str, ...], 
     def surplus(buyer_name: str, tier) -> float:
         return problem.reservation(buyers[buyer_name], tier.options) - (tier.target or 0.0)
 
+    needed = (1.0 + terms.min_margin) * solution.cost
+    if offered and abs(solution.floor_revenue - needed) <= EQUAL * max(1.0, needed / 100):
+        notes.append(
+            f"The floor binds: with every account at its walk-away price the market earns "
+            f"{_money(solution.floor_revenue)} a year, just its cost of {_money(solution.cost)} "
+            f"plus the {terms.min_margin:.0%} minimum margin; prices cannot go lower."
+        )
     for tier in offered:
-        price = tier.target or 0.0
-        floor = price * terms.floor_ratio
-        needed = (1.0 + terms.min_margin) * tier.unit_cost
-        if abs(floor - needed) <= EQUAL * max(1.0, abs(needed) / 100):
-            notes.append(
-                f"{tier.name}: the floor binds. At target {_money(price)} the walk-away price "
-                f"{_money(floor)} just covers the cost of {_money(tier.unit_cost)} per account "
-                f"plus the {terms.min_margin:.0%} minimum margin; the target cannot go lower."
-            )
         for name in tier.buyers:
             own = surplus(name, tier)
             if abs(own) <= EQUAL:
@@ -79,13 +77,6 @@ def explain(problem: TierProblem, solution: Solution) -> tuple[tuple[str, ...], 
                 f"{_money(best.target or 0)}, is worth only "
                 f"{_money(problem.reservation(buyer, best.options))} to it."
             )
-        bare_floor = (1.0 + terms.min_margin) * problem.base_unit_cost / terms.floor_ratio
-        if buyer.base_value + TOLERANCE_VALUE < bare_floor:
-            notes.append(
-                f"{name}: even the barest tier needs a target of {_money(bare_floor)} to keep its "
-                f"floor above cost plus margin, more than {name} pays for it "
-                f"({_money(buyer.base_value)})."
-            )
     fixed_costs = {o.name: o.fixed_cost for o in problem.options}
     for option in problem.options:
         name = option.name
@@ -100,24 +91,46 @@ def explain(problem: TierProblem, solution: Solution) -> tuple[tuple[str, ...], 
         elif (
             problem.designed and offered and any(b.values.get(name, 0) > 0 for b in problem.buyers)
         ):
+            top = offered[-1]
+            extra, worth = _cost_of_adding(problem, solution, top, name)
             notes.append(
-                f"{label} is in no tier: its cost ({_money(fixed_costs[name])} a year"
-                + (
-                    f" plus {_money(option.unit_cost)} per account"
-                    if option.unit_cost >= 0
-                    else f", less {_money(-option.unit_cost)} saved per account"
-                )
-                + ") is more than segments would pay for it."
+                f"{label} is in no tier: adding it to {top.name} would cost {_money(extra)} a "
+                f"year more, and {top.name}'s buyers would pay at most {_money(worth)} more "
+                "for it."
             )
     message = None
     if not offered:
         top = max(
             problem.reservation(b, tuple(o.name for o in problem.options)) for b in problem.buyers
         )
+        cheapest = _cheapest_service(problem)
         message = (
-            f"Nothing can be sold profitably in {problem.label}: serving the market costs "
-            f"{_money(problem.base_fixed_cost)} a year plus {_money(problem.base_unit_cost)} per "
-            f"account, and no tier earns that back (the most any segment would pay is "
-            f"{_money(top)} per account)."
+            f"Nothing can be sold profitably in {problem.label}: serving even its smallest "
+            f"segment costs {_money(cheapest)} a year, and no tier earns that back with the "
+            f"{terms.min_margin:.0%} margin kept at the floor (the most any segment would pay "
+            f"is {_money(top)} per account)."
         )
     return tuple(notes), message
+
+
+def _cost_of_adding(problem: TierProblem, solution: Solution, tier, option: str):
+    """Extra annual cost of adding an option to a sold tier, and what its buyers would add."""
+    from pricing.tiers.accounts import total_cost
+
+    options = {t.name: frozenset(t.options) for t in solution.tiers}
+    sale = {b: (options[t] if t else None) for b, t in solution.assignment.items()}
+    more = {b: (opts | {option} if b in tier.buyers else opts) for b, opts in sale.items()}
+    sizes = {b.name: b for b in problem.buyers}
+    worth = sum(sizes[b].size * sizes[b].values.get(option, 0.0) for b in tier.buyers)
+    return total_cost(problem, more) - total_cost(problem, sale), worth
+
+
+def _cheapest_service(problem: TierProblem) -> float:
+    """What serving one segment alone on bare support costs at the least."""
+    from pricing.tiers.accounts import total_cost
+
+    return min(
+        total_cost(problem, {b.name: (frozenset() if b.name == one.name else None)
+                             for b in problem.buyers})
+        for one in problem.buyers
+    )

@@ -1,0 +1,161 @@
+"""Erlang C capacity tables: the largest load that N whole agents carry within the targets.
+
+Staffing is a step function of the load: N agents carry any load up to ``capacity[N]`` and no
+more. Tabulating it turns "the least N meeting the service level" into linear constraints a MILP
+can hold exactly: ``load <= sum_k (capacity[k] - capacity[k-1]) * agent_k`` with ordered binaries
+``agent_1 >= agent_2 >= ...``. The same table prices a configuration outside the MILP, so the
+model and every report agree to the agent.
+
+A desk answers live contacts (phone, chat) while the customer waits and async ones (messages,
+e-mail, portal tickets) in minutes to hours; agents are blended, answering live contacts first.
+So N agents carry a load when
+
+* the live load meets the live target on its own (Erlang C, 80 % within ``live_seconds``), and
+* the whole load (live + async) meets the async target as one queue, within the occupancy cap.
+
+With a priority class on the desk (non-preemptive priority, equal handle times) priority contacts
+wait ``P(W > t) = C(N, A) exp(-(N - A1) t / aht)`` (exact for M/M/N with priorities: a waiting
+priority contact sees the priority queue drain at rate ``N mu - lambda1``), and standard
+contacts wait longer than they would first-come-first-served; their tail is taken as
+exponential with the exact conditional mean ``aht N / ((N - A1)(N - A))``. The share of contacts
+that will be priority is not known in advance, so the table holds both promises for any share,
+that is at ``A1 = A``: ``C exp(-(N - A) t_priority / aht)`` and
+``C exp(-t_standard (N - A)^2 / (N aht))`` both at most ``1 - service_level``. Without priority
+contacts both reduce to plain Erlang C.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pricing.staffing import erlang_c
+
+FloatArray = NDArray[np.float64]
+# A load this far above a capacity still counts as carried: solvers hold constraints to about
+# 1e-7, and the MILP and the reports must agree on the agents.
+LOAD_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Answer-time promises of a desk (seconds, ``service_level`` answered within)."""
+
+    live_seconds: float
+    live_priority_seconds: float
+    async_seconds: float
+    async_priority_seconds: float
+    aht_seconds: float
+    service_level: float
+    max_occupancy: float
+
+
+def _largest_load(agents: FloatArray, meets, cap: FloatArray) -> FloatArray:
+    """Largest A in [0, cap] with ``meets(agents, A)`` true; ``meets`` falls as A rises."""
+    low = np.zeros_like(agents)
+    high = cap.copy()
+    ok_at_cap = meets(agents, high)
+    for _ in range(60):
+        mid = (low + high) / 2.0
+        ok = meets(agents, mid)
+        low = np.where(ok, mid, low)
+        high = np.where(ok, high, mid)
+    return np.where(ok_at_cap, cap, low)
+
+
+def _fcfs(seconds: float, targets: Targets):
+    def meets(n: FloatArray, a: FloatArray) -> NDArray[np.bool_]:
+        waiting = erlang_c(n, a)
+        late = waiting * np.exp(-(n - a) * seconds / targets.aht_seconds)
+        return (n > a) & (1.0 - late >= targets.service_level)
+
+    return meets
+
+
+def _with_priority(standard_seconds: float, priority_seconds: float, targets: Targets):
+    def meets(n: FloatArray, a: FloatArray) -> NDArray[np.bool_]:
+        waiting = erlang_c(n, a)
+        gap = np.maximum(n - a, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            priority_late = waiting * np.exp(-gap * priority_seconds / targets.aht_seconds)
+            standard_late = waiting * np.exp(-standard_seconds * gap**2 / (n * targets.aht_seconds))
+        late = np.maximum(priority_late, standard_late)
+        return (n > a) & (1.0 - late >= targets.service_level)
+
+    return meets
+
+
+@dataclass(frozen=True)
+class CapacityTable:
+    """Largest load (Erlangs) carried by N = 0, 1, ... agents, for each kind of load.
+
+    ``live`` and ``total`` hold without a priority class on the desk, ``*_priority`` with one.
+    """
+
+    targets: Targets
+    live: FloatArray
+    live_priority: FloatArray
+    total: FloatArray
+    total_priority: FloatArray
+
+    @property
+    def max_agents(self) -> int:
+        return len(self.live) - 1
+
+    def agents(
+        self,
+        live_load: FloatArray,
+        total_load: FloatArray,
+        priority: NDArray[np.bool_],
+        minimum: NDArray[np.int64],
+    ) -> NDArray[np.int64]:
+        """Least whole agents carrying both loads, at least ``minimum`` (arrays broadcast)."""
+        live_load, total_load, priority, minimum = np.broadcast_arrays(
+            live_load, total_load, priority, minimum
+        )
+        needed = np.maximum(
+            np.where(
+                priority,
+                np.searchsorted(self.live_priority, live_load - LOAD_TOLERANCE),
+                np.searchsorted(self.live, live_load - LOAD_TOLERANCE),
+            ),
+            np.where(
+                priority,
+                np.searchsorted(self.total_priority, total_load - LOAD_TOLERANCE),
+                np.searchsorted(self.total, total_load - LOAD_TOLERANCE),
+            ),
+        )
+        if (needed > self.max_agents).any():
+            raise ValueError("load beyond the capacity table; build it for a larger load")
+        return np.maximum(needed, minimum).astype(np.int64)
+
+
+def capacity_table(targets: Targets, max_load: float) -> CapacityTable:
+    """Tabulate capacities from 0 agents up to the first N that carries ``max_load`` of any kind."""
+    size = max(int(np.ceil(max_load / targets.max_occupancy)) + 2, 4)
+    while True:
+        n = np.arange(size + 1, dtype=float)
+        cap = n * targets.max_occupancy
+        tables = [
+            _largest_load(n, _fcfs(targets.live_seconds, targets), cap),
+            _largest_load(
+                n,
+                _with_priority(targets.live_seconds, targets.live_priority_seconds, targets),
+                cap,
+            ),
+            _largest_load(n, _fcfs(targets.async_seconds, targets), cap),
+            _largest_load(
+                n,
+                _with_priority(targets.async_seconds, targets.async_priority_seconds, targets),
+                cap,
+            ),
+        ]
+        if min(t[-1] for t in tables) >= max_load + LOAD_TOLERANCE:
+            break
+        size *= 2
+    for table in tables:
+        table[0] = 0.0
+        np.maximum.accumulate(table, out=table)  # guard against round-off: capacity never falls
+    return CapacityTable(targets, *tables)

@@ -1,0 +1,1 @@
+"""Tier design and pricing: the problem, the MILP, solving it, explaining it, negotiation bands."""

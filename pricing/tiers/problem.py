@@ -1,0 +1,226 @@
+"""The tier problem and its answer: what the optimiser is asked and what it returns.
+
+A market's problem is its tiers (names, in order), the options a tier can hold, the segments
+(accounts and what each option is worth to them), the negotiation terms and the user's rules.
+Its cost is either linear (the generic engine: a unit and a fixed cost per option) or the exact
+step cost of the market's desks (:class:`pricing.costing.workload.Workload`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from pricing.errors import InputError
+
+if TYPE_CHECKING:
+    from pricing.costing.workload import Workload
+
+SolverName = Literal["cbc", "highs"]
+SOLVERS: tuple[str, ...] = ("cbc", "highs")
+
+@dataclass(frozen=True)
+class Terms:
+    """Negotiation and margin terms of a market (fractions)."""
+
+    min_margin: float = 0.0
+    expected_discount: float = 0.0
+    max_discount: float = 0.0
+    price_step: float = 0.0
+
+    def __post_init__(self) -> None:
+        checks = {
+            "min_margin": (self.min_margin, -0.99, 100.0),
+            "expected_discount": (self.expected_discount, 0.0, 0.99),
+            "max_discount": (self.max_discount, 0.0, 0.99),
+            "price_step": (self.price_step, 0.0, 100.0),
+        }
+        for name, (value, low, high) in checks.items():
+            if not (
+                isinstance(value, int | float) and math.isfinite(value) and low <= value <= high
+            ):
+                raise InputError(
+                    f"{name} must be a number in [{low:g}, {high:g}], got {value!r}",
+                    field=name,
+                    value=value,
+                )
+        if self.max_discount < self.expected_discount:
+            raise InputError(
+                f"max_discount {self.max_discount:g} is below expected_discount "
+                f"{self.expected_discount:g}",
+                field="max_discount",
+                value=self.max_discount,
+            )
+
+    @property
+    def floor_ratio(self) -> float:
+        """Floor over target: F / T = (1 - D) / (1 - d)."""
+        return (1.0 - self.max_discount) / (1.0 - self.expected_discount)
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    unit_cost: float
+    fixed_cost: float = 0.0
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """A segment as the optimiser sees it: its size and its values."""
+
+    name: str
+    size: float
+    base_value: float
+    values: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class TierProblem:
+    """One market's tier-design problem.
+
+    ``fixed_tiers`` maps a tier to its options when tiers are given rather than designed; then
+    nesting, distinctness and filling from the bottom are not imposed. ``workload``, when given,
+    is the market's exact step cost (its options must be the problem's); the options' unit
+    costs are then zero and their fixed costs those of the sites they open.
+    """
+
+    label: str
+    tiers: tuple[str, ...]
+    options: tuple[Option, ...]
+    buyers: tuple[Buyer, ...]
+    base_unit_cost: float = 0.0
+    base_fixed_cost: float = 0.0
+    terms: Terms = field(default_factory=Terms)
+    allowed: Mapping[str, frozenset[str]] | None = None
+    required: Mapping[str, frozenset[str]] | None = None
+    fixed_tiers: Mapping[str, frozenset[str]] | None = None
+    must_offer: frozenset[str] = frozenset()
+    workload: Workload | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.tiers) <= 10 or len(set(self.tiers)) != len(self.tiers):
+            raise InputError(
+                f"{self.label}: give 1 to 10 distinct tier names, got {self.tiers}",
+                field="tiers",
+                value=self.tiers,
+            )
+        if not self.buyers:
+            raise InputError(f"{self.label}: no segments to sell to", field="segments")
+        names = [b.name for b in self.buyers]
+        if len(set(names)) != len(names):
+            raise InputError(f"{self.label}: segment names repeat: {names}", field="segments")
+        option_names = {o.name for o in self.options}
+        for buyer in self.buyers:
+            if not (math.isfinite(buyer.size) and buyer.size >= 0):
+                raise InputError(
+                    f"segment {buyer.name!r}: size must be >= 0, got {buyer.size!r}",
+                    field="size",
+                    value=buyer.size,
+                )
+            for option, value in buyer.values.items():
+                if option not in option_names:
+                    raise InputError(
+                        f"segment {buyer.name!r} values unknown option {option!r}",
+                        field="values",
+                        value=option,
+                    )
+                if not math.isfinite(value):
+                    raise InputError(
+                        f"segment {buyer.name!r}: value of {option} is not finite",
+                        field="values",
+                        value=value,
+                    )
+        for mapping_name in ("allowed", "required", "fixed_tiers"):
+            mapping = getattr(self, mapping_name) or {}
+            for tier, chosen in mapping.items():
+                if tier not in self.tiers:
+                    raise InputError(
+                        f"{mapping_name}: unknown tier {tier!r}", field=mapping_name, value=tier
+                    )
+                unknown = set(chosen) - option_names
+                if unknown:
+                    raise InputError(
+                        f"{mapping_name}[{tier}]: unknown option(s) {sorted(unknown)}",
+                        field=mapping_name,
+                        value=sorted(unknown),
+                    )
+        unknown_tiers = set(self.must_offer) - set(self.tiers)
+        if unknown_tiers:
+            raise InputError(
+                f"must_offer: unknown tier(s) {sorted(unknown_tiers)}",
+                field="must_offer",
+                value=sorted(unknown_tiers),
+            )
+
+        for tier in self.tiers:
+            clash = (self.required or {}).get(tier, frozenset()) - (
+                (self.allowed or {}).get(tier, option_names)
+            )
+            if clash:
+                raise InputError(
+                    f"{self.label}: option(s) {sorted(clash)} both required and not allowed "
+                    f"in {tier}",
+                    field="required",
+                    value=sorted(clash),
+                )
+        if self.workload is not None and set(self.workload.options) != option_names:
+            raise InputError(
+                f"{self.label}: the workload prices options {list(self.workload.options)}, "
+                f"the problem has {sorted(option_names)}",
+                field="options",
+            )
+
+    @property
+    def designed(self) -> bool:
+        return self.fixed_tiers is None
+
+    def reservation(self, buyer: Buyer, options: frozenset[str] | tuple[str, ...]) -> float:
+        return buyer.base_value + sum(buyer.values.get(o, 0.0) for o in options)
+
+    def unit_cost(self, options: frozenset[str] | tuple[str, ...]) -> float:
+        costs = {o.name: o.unit_cost for o in self.options}
+        return self.base_unit_cost + sum(costs[o] for o in options)
+
+
+@dataclass(frozen=True)
+class SolvedTier:
+    """A tier of the answer. Costs are per account per year: ``unit_cost`` fully loaded (the
+    tier's share of the market's cost, by workload; times ``accounts`` they add up to the
+    market's cost), ``marginal_cost`` what the market saves per account without the tier's
+    buyers."""
+
+    name: str
+    offered: bool
+    options: tuple[str, ...]
+    unit_cost: float
+    target: float | None
+    buyers: tuple[str, ...]
+    accounts: float = 0.0
+    marginal_cost: float = 0.0
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The optimal tier menu of one market and why it is what it is."""
+
+    label: str
+    status: Literal["optimal", "time_limit"]
+    profit: float
+    revenue: float
+    cost: float
+    floor_revenue: float
+    tiers: tuple[SolvedTier, ...]
+    assignment: dict[str, str | None]
+    options_paid: tuple[str, ...]
+    gap: float | None
+    solver: str
+    seconds: float
+    explanations: tuple[str, ...] = ()
+    message: str | None = None
+
+    def tier(self, name: str) -> SolvedTier:
+        return next(t for t in self.tiers if t.name == name)
+

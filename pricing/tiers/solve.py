@@ -1,0 +1,359 @@
+"""Solving a tier problem: run the solver, read and settle the menu, cost what is sold, and say
+why a problem cannot be solved. The model itself is in :mod:`pricing.tiers.model`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Literal
+
+import pulp
+
+from pricing.errors import InfeasibleError, InputError, SolverError
+from pricing.tiers.accounts import cost_of_sale, marginal_costs
+from pricing.tiers.explain import explain
+from pricing.tiers.model import RELAXABLE, Model, build_model
+from pricing.tiers.problem import (
+    Buyer,
+    Option,
+    Solution,
+    SolvedTier,
+    SolverName,
+    Terms,
+    TierProblem,
+)
+
+TOLERANCE = 1e-6
+
+
+def _value(item: object) -> float:
+    """Value of a variable or a constant in a solved model."""
+    if isinstance(item, int | float):
+        return float(item)
+    return float(item.value() or 0.0)  # type: ignore[attr-defined]
+
+
+# Tier models have a few dozen variables: CBC's root cuts and heuristics cost ten times more
+# than they save on them (measured in benchmarks/bench.py); the answers are the same, which the
+# brute-force tests check.
+CBC_OPTIONS = ["cuts off", "heuristics off"]
+
+
+def _solver(name: str, time_limit: float, gap: float, log: Path | None) -> pulp.LpSolver:
+    if name == "cbc":
+        return pulp.PULP_CBC_CMD(
+            msg=False,
+            timeLimit=time_limit,
+            gapRel=gap,
+            logPath=str(log) if log else None,
+            threads=1,
+            options=CBC_OPTIONS,
+        )
+    if name == "highs":
+        return pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, threads=1)
+    raise InputError(
+        f"solver must be one of {', '.join(SOLVERS)}, got {name!r}", field="solver", value=name
+    )
+
+
+def _cbc_gap(log: Path) -> float | None:
+    """The relative gap from CBC's closing summary: 'Gap: x' when it stopped early, none
+    printed (so zero) when it proved optimality."""
+    try:
+        text = log.read_text(errors="replace")
+    except OSError:
+        return None
+    found = re.findall(r"^Gap:\s+([-+0-9.eE]+)", text, flags=re.MULTILINE)
+    if found:
+        return float(found[-1])
+    return 0.0 if "Result - Optimal solution found" in text else None
+
+
+def _run(model: Model, solver: str, time_limit: float, gap: float) -> tuple[int, float | None]:
+    """Solve; return PuLP's solution status and the relative optimality gap when known."""
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(folder) / "cbc.log" if solver == "cbc" else None
+        model.lp.solve(_solver(solver, time_limit, gap, log))
+        if solver == "cbc":
+            found_gap = _cbc_gap(log) if log else None
+        else:
+            found_gap = float(model.lp.solverModel.getInfo().mip_gap)
+    return model.lp.sol_status, found_gap
+
+
+def solve(
+    problem: TierProblem,
+    *,
+    solver: SolverName = "cbc",
+    time_limit_seconds: float = 20.0,
+    gap: float = 0.0,
+) -> Solution:
+    """The most profitable tier menu for one market.
+
+    Raises :class:`InfeasibleError` naming the constraint family, tier and market that cannot
+    hold (only possible when tiers must be offered), and :class:`SolverError` when the solver
+    ends without a usable answer.
+    """
+    if not (math.isfinite(time_limit_seconds) and time_limit_seconds > 0):
+        raise InputError(
+            f"time_limit_seconds must be > 0, got {time_limit_seconds!r}",
+            field="time_limit_seconds",
+            value=time_limit_seconds,
+        )
+    started = time.perf_counter()
+    model = build_model(problem)
+    status, found_gap = _run(model, solver, time_limit_seconds, gap)
+    if status == pulp.LpSolutionInfeasible or status == pulp.LpSolutionNoSolutionFound:
+        if status == pulp.LpSolutionNoSolutionFound and pulp.LpStatus[model.lp.status] not in (
+            "Infeasible",
+            "Not Solved",
+        ):
+            raise SolverError(
+                f"{problem.label}: the solver found no solution "
+                f"({pulp.LpStatus[model.lp.status]})"
+            )
+        raise InfeasibleError(diagnose(problem, solver=solver))
+    if status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+        raise SolverError(f"{problem.label}: solver status {pulp.LpStatus[model.lp.status]}")
+    solution = _read(
+        problem,
+        model,
+        solver,
+        found_gap,
+        time.perf_counter() - started,
+        "optimal" if status == pulp.LpSolutionOptimal else "time_limit",
+    )
+    return solution
+
+
+def _settle(problem: TierProblem, tiers: list[SolvedTier]) -> list[SolvedTier]:
+    """Lower prices by the solver's tolerance where needed, so the published menu is exactly
+    self-selecting: every buyer's surplus is >= 0 and >= what any other sold tier would leave.
+
+    Solvers accept constraints violated by about 1e-7 relative; a price a millionth above a
+    buyer's value would make the printed menu contradict its own assignment.
+    """
+    buyers = {b.name: b for b in problem.buyers}
+    prices = {t.name: t.target for t in tiers if t.offered}
+    options = {t.name: t.options for t in tiers}
+    for _ in range(2 * len(tiers) + 2):
+        changed = False
+        for tier in tiers:
+            if not tier.offered:
+                continue
+            for name in tier.buyers:
+                value = problem.reservation(buyers[name], options[tier.name])
+                best_elsewhere = max(
+                    [0.0]
+                    + [
+                        problem.reservation(buyers[name], options[other]) - price
+                        for other, price in prices.items()
+                        if other != tier.name
+                    ]
+                )
+                ceiling = value - best_elsewhere
+                if prices[tier.name] > ceiling:
+                    if prices[tier.name] - ceiling > 1e-5 * max(1.0, abs(ceiling)):
+                        raise SolverError(
+                            f"{problem.label}: solver returned a menu that is not "
+                            f"self-selecting ({tier.name} is {prices[tier.name] - ceiling:g} "
+                            f"above what {name} accepts)"
+                        )
+                    prices[tier.name] = ceiling
+                    changed = True
+        if not changed:
+            break
+    return [dataclasses.replace(t, target=prices[t.name] + 0.0) if t.offered else t for t in tiers]
+
+
+def _read(
+    problem: TierProblem,
+    model: Model,
+    solver: str,
+    found_gap: float | None,
+    seconds: float,
+    status: Literal["optimal", "time_limit"],
+) -> Solution:
+    option_names = [o.name for o in problem.options]
+    assignment: dict[str, str | None] = {}
+    for b in problem.buyers:
+        chosen = [t for t in problem.tiers if _value(model.buys[b.name, t]) > 0.5]
+        assignment[b.name] = chosen[0] if chosen else None
+    solved = []
+    for t in problem.tiers:
+        buyers = tuple(b for b, tier in assignment.items() if tier == t)
+        offered = bool(buyers)
+        options = tuple(o for o in option_names if _value(model.includes[t, o]) > 0.5)
+        solved.append(
+            SolvedTier(
+                name=t,
+                offered=offered,
+                options=options if offered else (),
+                unit_cost=0.0,
+                target=_value(model.price[t]) + 0.0 if offered else None,
+                buyers=buyers,
+            )
+        )
+    solved = _settle(problem, solved)
+    if problem.workload is not None:
+        _check_staffing(problem, model, solved, assignment)
+    result = _costed(problem, solved, assignment, solver, found_gap, seconds, status)
+    if result.profit < 0 and not problem.must_offer:
+        # Break-even within the solver's tolerance: selling nothing is as good and exact.
+        nothing = dict.fromkeys(assignment)
+        bare = [SolvedTier(t.name, False, (), 0.0, None, ()) for t in solved]
+        result = _costed(problem, bare, nothing, solver, found_gap, seconds, status)
+    notes, message = explain(problem, result)
+    return dataclasses.replace(result, explanations=notes, message=message)
+
+
+def _costed(
+    problem: TierProblem,
+    tiers: list[SolvedTier],
+    assignment: dict[str, str | None],
+    solver: str,
+    found_gap: float | None,
+    seconds: float,
+    status: Literal["optimal", "time_limit"],
+) -> Solution:
+    """The solution with exact costs: the market's, each tier's share and marginal cost."""
+    by_name = {t.name: t for t in tiers}
+    sale = {
+        b: (frozenset(by_name[t].options) if t is not None else None)
+        for b, t in assignment.items()
+    }
+    costed = cost_of_sale(problem, sale)
+    sizes = {b.name: b.size for b in problem.buyers}
+    marginal = marginal_costs(problem, sale, {t.name: t.buyers for t in tiers if t.offered})
+    priced = []
+    for tier in tiers:
+        accounts = sum(sizes[b] for b in tier.buyers)
+        share = sum(costed.by_segment[b] for b in tier.buyers)
+        priced.append(
+            dataclasses.replace(
+                tier,
+                accounts=accounts,
+                unit_cost=share / accounts if accounts else 0.0,
+                marginal_cost=marginal.get(tier.name, 0.0),
+            )
+        )
+    revenue = sum(sizes[b] * (by_name[t].target or 0.0) for b, t in assignment.items() if t)
+    option_names = [o.name for o in problem.options]
+    paid = tuple(o for o in option_names if any(o in t.options for t in tiers if t.offered))
+    return Solution(
+        label=problem.label,
+        status=status,
+        profit=revenue - costed.cost,
+        revenue=revenue,
+        cost=costed.cost,
+        floor_revenue=revenue * problem.terms.floor_ratio,
+        tiers=tuple(priced),
+        assignment=assignment,
+        options_paid=paid,
+        gap=found_gap,
+        solver=solver,
+        seconds=seconds,
+    )
+
+
+def _check_staffing(
+    problem: TierProblem, model: Model, tiers: list[SolvedTier], assignment: dict
+) -> None:
+    """The model's agents must carry what was sold: the step cost was held exactly."""
+    by_name = {t.name: t for t in tiers}
+    sale = {b: (frozenset(by_name[t].options) if t else None) for b, t in assignment.items()}
+    exact = cost_of_sale(problem, sale).cost
+    modelled = _value(model.cost())
+    if exact > modelled + 1e-3 * max(1.0, abs(exact)):
+        raise SolverError(
+            f"{problem.label}: the model's staffing ({modelled:,.2f} a year) is below what the "
+            f"menu sold needs ({exact:,.2f}); the step cost was not held"
+        )
+
+
+def diagnose(problem: TierProblem, *, solver: SolverName = "cbc") -> str:
+    """Say which constraint family cannot hold, in which market, and what would relax it.
+
+    Each relaxable family is dropped in turn; the first whose absence makes the problem
+    solvable is named, with the figures behind it.
+    """
+    terms = problem.terms
+    offered = ", ".join(sorted(problem.must_offer)) or "the tiers"
+    advice = {
+        "ladder": f"lower price_step ({terms.price_step:g})",
+        "floor_margin": (
+            f"lower min_margin ({terms.min_margin:g}) or max_discount ({terms.max_discount:g})"
+        ),
+        "required": "require fewer options",
+        "self_selection": "offer fewer tiers: segments cannot be kept apart",
+    }
+    for family in ("ladder", "floor_margin", "required", "self_selection"):
+        if family not in RELAXABLE:
+            continue
+        relaxed = build_model(problem, relax=frozenset({family}))
+        status, _ = _run(relaxed, solver, 20.0, 0.0)
+        if status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+            continue
+        detail = ""
+        if family == "floor_margin":
+            floor = terms.floor_ratio * _value(relaxed.revenue())
+            needed = (1.0 + terms.min_margin) * _value(relaxed.cost())
+            detail = (
+                f" (at the floor the best menu earns {floor:,.0f} a year against "
+                f"{needed:,.0f} of cost plus margin)"
+            )
+        return (
+            f"{family}: the {family.replace('_', ' ')} constraints of {problem.label} cannot "
+            f"hold while {offered} must be offered{detail}: {advice[family]}, or stop "
+            f"requiring every tier"
+        )
+    return (
+        f"must_offer: {problem.label} cannot sell every required tier ({offered}) at once: "
+        "require fewer tiers"
+    )
+
+
+def given_tiers_problem(
+    label: str,
+    tiers: Sequence[tuple[str, float, float]],
+    segments: Sequence[tuple[str, float, Mapping[str, float]]],
+    terms: Terms,
+    must_offer: frozenset[str] = frozenset(),
+) -> TierProblem:
+    """The generic engine: tiers given as (name, unit cost, fixed cost); segments as (name, size,
+    reservation price per tier). A tier is then an option of its own, held by that tier only."""
+    names = tuple(name for name, _, _ in tiers)
+    for segment, _, prices in segments:
+        unknown = set(prices) - set(names)
+        if unknown:
+            raise InputError(
+                f"segment {segment!r}: reservation price for unknown tier(s) {sorted(unknown)}",
+                field="reservation_prices",
+                value=sorted(unknown),
+            )
+    return TierProblem(
+        label=label,
+        tiers=names,
+        options=tuple(Option(name, unit, fixed) for name, unit, fixed in tiers),
+        buyers=tuple(
+            Buyer(segment, size, 0.0, {n: float(prices.get(n, 0.0)) for n in names})
+            for segment, size, prices in segments
+        ),
+        terms=terms,
+        fixed_tiers={name: frozenset({name}) for name in names},
+        must_offer=must_offer,
+    )
+
+
+def write_mps(problem: TierProblem, path: Path) -> Path:
+    """Write the market's MILP as an MPS file, for auditing or re-solving elsewhere."""
+    model = build_model(problem)
+    # OBJSENSE makes the file say "maximise" in a way every solver reads (not just a comment).
+    model.lp.writeMPS(str(path), with_objsense=True)
+    return path

@@ -11,15 +11,8 @@ from pricing.charts import (
     option_cost_bars,
     staffing_heatmap,
 )
-from pricing.costs import (
-    BASELINE,
-    DeliveryModel,
-    break_even_accounts,
-    cost_to_serve,
-    delivery_comparison,
-    delivery_curves,
-    option_costs,
-)
+from pricing.costing.engine import BASELINE, DeliveryModel, break_even_accounts, cost_to_serve
+from pricing.costing.tables import delivery_comparison, delivery_curves, option_costs
 from pricing.guidance import language_name
 from ui import data
 from ui.widgets import market_from_catalog, plotly_chart, through_router
@@ -52,13 +45,9 @@ rows, comparison, base, even, curves = _costing(data.data_key(), code)
 st.caption(
     f"{market.accounts:,} accounts, {market.contacts_per_account_month:g} contacts per account "
     f"per month, {market.aht_seconds:g} s handle time, 80% answered within "
-    f"{market.answer_target_seconds:g} s. Served from the {market.remote_hub} hub"
-    + (
-        f", sharing its {language_name(market.primary_language)} desk with "
-        f"{', '.join(base.shared_with)}."
-        if base.shared_with
-        else "."
-    )
+    f"{market.answer_target_seconds:g} s on live channels. Served from the {market.remote_hub} "
+    f"hub in {language_name(market.primary_language)}, {' '.join(base.working_days)}, "
+    f"{base.covered_hours_per_week:g} hours a week."
 )
 left, middle, right, last = st.columns(4)
 left.metric("Baseline (USD/yr)", f"{base.annual_total_usd:,.0f}")
@@ -129,7 +118,7 @@ plotly_chart(break_even_chart(curves, even, market.accounts), key="cts_break_eve
 
 st.subheader("Staffing behind the baseline")
 st.caption(
-    "Agents on the desk by local weekday and hour (a shared desk serves other markets "
-    "too; this market is charged its share of the workload)."
+    "Agents on duty by local weekday and hour (mean of the quarter hours), whole agents in "
+    "every quarter hour."
 )
 plotly_chart(staffing_heatmap(base.staffing), key="cts_staffing")

@@ -18,15 +18,16 @@ from typing import NoReturn
 import pandas as pd
 
 from pricing.catalog import DEFAULT_MARKETS, load_markets
-from pricing.costs import option_costs
+from pricing.costing.tables import option_costs
 from pricing.errors import PricingError
 from pricing.exports import write_plan
 from pricing.fx import DEFAULT_BOOK, LIVE_DEADLINE_SECONDS, fetch_live_rates
-from pricing.optimizer import SOLVERS, Terms, given_tiers_problem, solve
 from pricing.plan import export_models, plan_payload, plan_portfolio
 from pricing.schemas import load_json, parse_scenario, parse_tier_problem
 from pricing.segments import DEFAULT_SEGMENTS, load_segments
 from pricing.staffing import staff_queue
+from pricing.tiers.problem import SOLVERS, Terms
+from pricing.tiers.solve import given_tiers_problem, solve
 
 EXIT_BAD_INPUT = 2
 
@@ -79,9 +80,20 @@ def _staffing_table(payload: dict) -> str:
     return "\n".join(f"{key:<{width}}  {value}" for key, value in payload.items())
 
 
+def _accounts(text: str) -> int:
+    """A whole number of accounts within what a real business has."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"accounts must be a whole number, got {text!r}") from None
+    if not 0 <= value <= 10_000_000:
+        raise argparse.ArgumentTypeError(f"accounts must be 0 to 10,000,000, got {value}")
+    return value
+
+
 def _costs(args: argparse.Namespace) -> dict:
     markets = load_markets(args.markets)
-    frame = option_costs(markets, only=args.market)
+    frame = option_costs(markets, only=args.market, accounts=args.accounts)
     return {"rows": frame.to_dict(orient="records")}
 
 
@@ -300,6 +312,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="CODE",
         help="only this market (ISO code); may be repeated",
+    )
+    costs.add_argument(
+        "--accounts",
+        type=_accounts,
+        metavar="N",
+        help="cost every market at N accounts instead of its own",
     )
     costs.add_argument("--json", action="store_true", help="print JSON")
     costs.set_defaults(run=_costs, table=_costs_table)

@@ -14,8 +14,8 @@ from typing import IO
 
 import pandas as pd
 
+from pricing.costing.service import OPTION_LABELS
 from pricing.plan import MarketPlan, plan_payload
-from pricing.segments import OPTION_LABELS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,9 +51,10 @@ def plan_tables(plans: Iterable[MarketPlan]) -> dict[str, pd.DataFrame]:
                 "accounts": m.accounts,
                 "tiers_offered": len(plan.tiers),
                 "revenue_usd": s.revenue,
-                "variable_cost_usd": s.variable_cost,
-                "fixed_cost_usd": s.fixed_cost,
+                "cost_usd": s.cost,
                 "profit_usd": s.profit,
+                "floor_revenue_usd": s.floor_revenue,
+                "working_days": " ".join(plan.working_days),
                 "expected_discount": m.expected_discount,
                 "max_discount": m.max_discount,
                 "solver": s.solver,
@@ -71,9 +72,11 @@ def plan_tables(plans: Iterable[MarketPlan]) -> dict[str, pd.DataFrame]:
                     "options": "; ".join(OPTION_LABELS[o] for o in tier.options) or "basic support",
                     "coverage": tier.coverage,
                     "answer_within_seconds": tier.answer_within_seconds,
+                    "ticket_response_seconds": tier.ticket_response_seconds,
                     "buyers": "; ".join(tier.buyers),
                     "accounts": tier.accounts,
                     "unit_cost_usd": tier.unit_cost_usd,
+                    "marginal_cost_usd": tier.marginal_cost_usd,
                     "list_usd": q.list_price,
                     "target_usd": q.target,
                     "floor_usd": q.floor,
@@ -105,7 +108,7 @@ def plan_tables(plans: Iterable[MarketPlan]) -> dict[str, pd.DataFrame]:
                 {
                     "market": m.code,
                     "option": option,
-                    "fixed_usd": cost.fixed_usd,
+                    "annual_usd": cost.annual_usd,
                     "per_account_usd": cost.per_account_usd,
                     "delivered_by": cost.delivered_by,
                 }

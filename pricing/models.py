@@ -258,8 +258,9 @@ class Market:
 class CostParameters:
     """Global staffing and cost assumptions; each default's source is in data/README.md.
 
-    Hours are local clock hours; ``business_hours`` and ``extended_hours`` are
-    (first hour, end hour) with the end exclusive, Monday to Friday and Monday to Saturday.
+    Hours are local clock hours; ``business_hours`` (on each market's own working days) and
+    ``day_hours`` (paid without the night/weekend premium) are (first hour, end hour) with the
+    end exclusive.
     ``pool_hub_queues``: markets served from the same hub in the same language share one desk.
     """
 
@@ -273,10 +274,9 @@ class CostParameters:
     escalation_share: Share = 0.20
     pool_hub_queues: bool = True
     business_hours: tuple[int, int] = (9, 18)
-    extended_hours: tuple[int, int] = (8, 20)
     day_hours: tuple[int, int] = (8, 20)
 
-    @field_validator("business_hours", "extended_hours", "day_hours")
+    @field_validator("business_hours", "day_hours")
     @classmethod
     def _hour_window(cls, value: tuple[int, int]) -> tuple[int, int]:
         start, end = value

@@ -16,9 +16,9 @@ from fpdf import FPDF
 
 from pricing.exports import write_xlsx
 from pricing.guidance import Advice, guidance, language_name
-from pricing.tiers.negotiation import REP_SHARE_OF_EXPECTED
 from pricing.plan import MarketPlan, PricedTier
 from pricing.pricepoints import format_money
+from pricing.tiers.negotiation import REP_SHARE_OF_EXPECTED
 
 BUSINESS_HOURS = "Mon-Fri 09:00-18:00 local time"
 

@@ -19,10 +19,10 @@ from pricing.costing.workload import Workload, build_workload
 from pricing.errors import InputError
 from pricing.fx import DEFAULT_BOOK, Rate, RateBook
 from pricing.models import CostParameters, Market
-from pricing.tiers.negotiation import Quote, quote
 from pricing.pricepoints import LocalPrices, local_price_points
 from pricing.segments import TIER_OPTIONS, Segment, SegmentRow, load_segments, market_segments
 from pricing.tiers.accounts import total_cost
+from pricing.tiers.negotiation import Quote, quote
 from pricing.tiers.problem import Buyer, Option, Solution, SolverName, Terms, TierProblem
 from pricing.tiers.solve import solve, write_mps
 
@@ -283,9 +283,7 @@ def plan_market(
                 name=tier.name,
                 options=tier.options,
                 answer_within_seconds=mix.live_priority_seconds if fast else mix.live_seconds,
-                ticket_response_seconds=(
-                    mix.async_priority_seconds if fast else mix.async_seconds
-                ),
+                ticket_response_seconds=(mix.async_priority_seconds if fast else mix.async_seconds),
                 coverage="24/7" if "coverage_24x7" in tier.options else workload.week.label,
                 unit_cost_usd=tier.unit_cost,
                 marginal_cost_usd=tier.marginal_cost,

@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pricing.errors import InputError
 from pricing.fx import DEFAULT_BOOK, RateBook, parse_budget_rates
-from pricing.optimizer import Terms
 from pricing.plan import TIER_NAMES, PlanSettings
 from pricing.segments import TIER_OPTIONS
+from pricing.tiers.problem import Terms
 
 MAX_JSON_BYTES = 1024 * 1024
 

@@ -26,7 +26,7 @@ from pydantic import ConfigDict, Field, ValidationError
 from pydantic.dataclasses import dataclass as validated_dataclass
 
 from pricing.catalog import DATA_DIR, Source, read_table
-from pricing.costing.service import OPTION_LABELS, TIER_OPTIONS
+from pricing.costing.service import TIER_OPTIONS
 from pricing.errors import DataFileError, InputError
 from pricing.models import Market
 

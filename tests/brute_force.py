@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-from pricing.optimizer import TierProblem
+from pricing.tiers.problem import TierProblem
 
 
 def nested_designs(problem: TierProblem) -> Iterator[tuple[frozenset[str], ...]]:
@@ -36,6 +36,22 @@ def menu_is_allowed(problem: TierProblem, design, sold: set[int]) -> bool:
     if sold != set(range(len(sold))):
         return False
     return all(len(design[t + 1]) > len(design[t]) for t in range(len(sold) - 1))
+
+
+def variable_total(problem: TierProblem, reservations, prices, unit) -> float:
+    """Accounts x unit cost of what each segment buys (the same choice rule as below)."""
+    total = 0.0
+    for b, values in zip(problem.buyers, reservations, strict=True):
+        pick, pick_key = None, (0.0, 0.0)
+        for t, price in enumerate(prices):
+            if price is None:
+                continue
+            key = (values[t] - price, price - unit[t])
+            if key > pick_key:
+                pick, pick_key = t, key
+        if pick is not None:
+            total += b.size * unit[pick]
+    return total
 
 
 def best_profit(problem: TierProblem, price_grid: range) -> float:
@@ -66,10 +82,6 @@ def best_profit(problem: TierProblem, price_grid: range) -> float:
                     profit += b.size * (prices[pick] - unit[pick])
             if not sold or not menu_is_allowed(problem, design, sold):
                 continue
-            floors_hold = all(
-                prices[t] * terms.floor_ratio >= (1 + terms.min_margin) * unit[t] - 1e-9
-                for t in sold
-            )
             ladder_holds = (
                 all(
                     prices[b] >= (1 + terms.price_step) * prices[a] - 1e-9
@@ -80,9 +92,17 @@ def best_profit(problem: TierProblem, price_grid: range) -> float:
                 if terms.price_step > 0
                 else True
             )
-            if not (floors_hold and ladder_holds):
+            if not ladder_holds:
                 continue
             used = {o for t in sold for o in design[t]}
-            profit -= problem.base_fixed_cost + sum(costs[o][1] for o in used)
-            best = max(best, profit)
+            fixed = problem.base_fixed_cost + sum(costs[o][1] for o in used)
+            # The floor holds on the market as a whole: every account at its floor price
+            # still earns the minimum margin on the whole cost.
+            revenue = profit + variable_total(problem, reservations, prices, unit)
+            if (
+                terms.floor_ratio * revenue
+                < (1 + terms.min_margin) * (revenue - profit + fixed) - 1e-9
+            ):
+                continue
+            best = max(best, profit - fixed)
     return best

@@ -10,16 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pricing.errors import InfeasibleError, InputError
-from pricing.optimizer import (
-    Buyer,
-    Option,
-    Terms,
-    TierProblem,
-    _cbc_gap,
-    given_tiers_problem,
-    solve,
-    write_mps,
-)
+from pricing.tiers.problem import Buyer, Option, Terms, TierProblem
+from pricing.tiers.solve import _cbc_gap, given_tiers_problem, solve, write_mps
 from tests.brute_force import best_profit
 
 SOLVERS = ("cbc", "highs")
@@ -147,8 +139,8 @@ def test_infeasible_required_tier_names_the_constraint() -> None:
     with pytest.raises(InfeasibleError) as caught:
         solve(problem)
     text = str(caught.value)
-    assert text.startswith("floor_Premium")
-    assert "Premium in test" in text and "135" in text and "(100)" in text
+    assert text.startswith("floor_margin")
+    assert "of test" in text and "Premium must be offered" in text
     assert "lower min_margin" in text
 
 
@@ -181,7 +173,8 @@ def test_exported_model_resolves_to_the_same_optimum(tmp_path) -> None:
     highs.readModel(str(path))
     highs.run()
     assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
-    assert highs.getInfo().objective_function_value == pytest.approx(12_000)
+    # The objective carries the tie-break: 1e-4 USD for each of the 200 accounts served.
+    assert highs.getInfo().objective_function_value == pytest.approx(12_000 + 200e-4, abs=1e-6)
 
 
 values = st.integers(0, 12)
@@ -284,8 +277,6 @@ def test_solution_invariants(problem: TierProblem) -> None:
         target = tier.target
         listed = target / (1 - terms.expected_discount)
         floor = listed * (1 - terms.max_discount)
-        # Every sold tier's floor covers cost plus margin; list >= target >= floor.
-        assert floor >= (1 + terms.min_margin) * tier.unit_cost - tolerance
         assert listed >= target - 1e-9 >= floor - 2e-9
     for name, chosen in solution.assignment.items():
         surpluses = {
@@ -297,13 +288,14 @@ def test_solution_invariants(problem: TierProblem) -> None:
             # The chosen tier gives the segment the highest surplus, and it is not negative.
             assert surpluses[chosen] >= max(surpluses.values()) - tolerance
             assert surpluses[chosen] >= -tolerance
-    # Profit is the sum over segments of accounts x (price - unit cost), less fixed costs.
+    # Every account at its floor still earns the minimum margin on the market's whole cost.
+    assert solution.floor_revenue >= (1 + terms.min_margin) * solution.cost - tolerance * 1e3
+    # Profit is revenue less the cost of what is sold; the tiers' shares add up to that cost.
     by_name = {t.name: t for t in solution.tiers}
     revenue = sum(buyers[s].size * by_name[t].target for s, t in solution.assignment.items() if t)
-    variable = sum(
-        buyers[s].size * by_name[t].unit_cost for s, t in solution.assignment.items() if t
-    )
-    assert solution.profit == pytest.approx(revenue - variable - solution.fixed_cost, abs=1e-6)
+    assert solution.profit == pytest.approx(revenue - solution.cost, abs=1e-6)
+    shares = sum(t.unit_cost * t.accounts for t in offered)
+    assert shares == pytest.approx(solution.cost, abs=1e-6)
     assert solution.profit >= -1e-6  # selling nothing is always possible
     # Designed tiers are nested: each offered tier holds the options of the one below.
     for low, high in itertools.pairwise(offered):

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from pricing.catalog import DEFAULT_MARKETS, DEFAULT_SOURCES, load_markets, load_sources
-from pricing.costs import portfolio_summary
+from pricing.costing.tables import portfolio_summary
 from pricing.models import CostParameters, Market
 from pricing.segments import SegmentRow, load_segments
 

@@ -77,9 +77,13 @@ def channel_targets(path: Path = SERVICE_TARGETS) -> dict[str, ChannelTarget]:
             raise DataFileError(f"{line}, column 'kind': {channel} is {wanted}, got {kind!r}")
         blank = standard is None or (isinstance(standard, float) and math.isnan(standard))
         if kind == "async" and (blank or not 0 < float(standard) <= 7 * 86_400):
-            raise DataFileError(f"{line}, column 'standard_seconds': {standard!r} is not in (0, 1 week]")
+            raise DataFileError(
+                f"{line}, column 'standard_seconds': {standard!r} is not in (0, 1 week]"
+            )
         if not (isinstance(priority, int | float) and 0 < float(priority) <= 7 * 86_400):
-            raise DataFileError(f"{line}, column 'priority_seconds': {priority!r} is not in (0, 1 week]")
+            raise DataFileError(
+                f"{line}, column 'priority_seconds': {priority!r} is not in (0, 1 week]"
+            )
         targets[channel] = ChannelTarget(
             channel,
             kind,

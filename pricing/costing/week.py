@@ -98,9 +98,7 @@ def public_holidays(code: str, year: int = HOLIDAY_YEAR) -> tuple[tuple[date, st
     except NotImplementedError:
         return ()
     days = set(working_days(code))
-    return tuple(
-        (day, name) for day, name in sorted(calendar.items()) if day.weekday() in days
-    )
+    return tuple((day, name) for day, name in sorted(calendar.items()) if day.weekday() in days)
 
 
 def week_mask(days: tuple[int, ...] | range, window: tuple[int, int]) -> BoolArray:

@@ -138,7 +138,7 @@ class Workload:
             name: agents @ (hours * np.array([g.rate_usd.get(name, 0.0) for g in self.groups]))
             for name in STAFF_COMPONENTS
         }
-        for name in FIXED_COMPONENTS + ("holiday_cover_usd",):
+        for name in (*FIXED_COMPONENTS, "holiday_cover_usd"):
             components.setdefault(name, np.zeros(len(accounts)))
         for option, parts in self.fixed_usd.items():
             holds = np.array([option in s for s in self.sets])

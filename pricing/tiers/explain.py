@@ -130,7 +130,8 @@ def _cheapest_service(problem: TierProblem) -> float:
     from pricing.tiers.accounts import total_cost
 
     return min(
-        total_cost(problem, {b.name: (frozenset() if b.name == one.name else None)
-                             for b in problem.buyers})
+        total_cost(
+            problem, {b.name: (frozenset() if b.name == one.name else None) for b in problem.buyers}
+        )
         for one in problem.buyers
     )

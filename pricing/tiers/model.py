@@ -74,6 +74,7 @@ inequalities, so an indifferent segment is assigned the tier that earns most.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -310,7 +311,7 @@ def _bought(m: Model) -> None:
 def _designed_tiers(m: Model) -> None:
     """Nested, distinct and filled from the bottom: only when the optimiser designs the tiers."""
     tiers = m.problem.tiers
-    for low, up in zip(tiers, tiers[1:], strict=False):
+    for low, up in itertools.pairwise(tiers):
         for o in m.options:
             m.add("nested", m.includes[low, o] <= m.includes[up, o], low, o)
         m.add(
@@ -352,7 +353,7 @@ def _ladder(m: Model) -> None:
         return
     step = 1.0 + terms.price_step
     pairs = (
-        list(zip(tiers, tiers[1:], strict=False))
+        list(itertools.pairwise(tiers))
         if m.problem.designed
         else [(a, b) for i, a in enumerate(tiers) for b in tiers[i + 1 :]]
     )
@@ -384,7 +385,9 @@ def _workload_sets(m: Model) -> None:
     assert workload is not None
     for b in m.problem.buyers:
         for i, option_set in enumerate(workload.sets):
-            m.sold_set[b.name, i] = m.binary("sold_set", b.name, "_".join(sorted(option_set)) or "bare")
+            m.sold_set[b.name, i] = m.binary(
+                "sold_set", b.name, "_".join(sorted(option_set)) or "bare"
+            )
         bought = pulp.lpSum(m.buys[b.name, t] for t in m.problem.tiers)
         m.add(
             "set_of_segment",
@@ -392,9 +395,7 @@ def _workload_sets(m: Model) -> None:
             b.name,
         )
         for o in m.options:
-            holds = pulp.lpSum(
-                m.sold_set[b.name, i] for i, s in enumerate(workload.sets) if o in s
-            )
+            holds = pulp.lpSum(m.sold_set[b.name, i] for i, s in enumerate(workload.sets) if o in s)
             m.add(
                 "set_holds",
                 holds == pulp.lpSum(m.bought[b.name, t, o] for t in m.problem.tiers),
@@ -421,6 +422,22 @@ def _group_bounds(m: Model) -> list[tuple[int, float, float, bool]]:
     return bounds
 
 
+def _load(m: Model, column: np.ndarray):
+    """Erlangs in a slot group: accounts on each option set times its load per account."""
+    return pulp.lpSum(
+        b.size * float(column[i]) * m.sold_set[b.name, i]
+        for b in m.problem.buyers
+        for i in range(len(column))
+        if column[i] > 0
+    )
+
+
+def _carried(capacity: np.ndarray, agents: list) -> object:
+    """Load the first k agents carry: sum of the capacity table's steps over those on duty."""
+    steps = np.diff(capacity[: len(agents) + 1])
+    return pulp.lpSum(float(step) * agent for step, agent in zip(steps, agents, strict=True))
+
+
 def _staffing(m: Model) -> None:
     """Whole agents per slot group, each meeting the targets: the exact step cost."""
     workload = m.problem.workload
@@ -439,21 +456,9 @@ def _staffing(m: Model) -> None:
             if openers.size and top:
                 m.add("opens", agents[min(workload.min_on_duty, top) - 1] >= need, label, b.name)
 
-        def load(column: np.ndarray):
-            return pulp.lpSum(
-                b.size * float(column[i]) * m.sold_set[b.name, i]
-                for b in m.problem.buyers
-                for i in range(len(workload.sets))
-                if column[i] > 0
-            )
-
-        def carried(capacity: np.ndarray):
-            steps = np.diff(capacity[: top + 1])
-            return pulp.lpSum(float(steps[k - 1]) * agents[k - 1] for k in range(1, top + 1))
-
-        live, total = load(workload.live[:, g]), load(workload.total[:, g])
-        m.add("live_capacity", live <= carried(table.live), label)
-        m.add("total_capacity", total <= carried(table.total), label)
+        live, total = _load(m, workload.live[:, g]), _load(m, workload.total[:, g])
+        m.add("live_capacity", live <= _carried(table.live, agents), label)
+        m.add("total_capacity", total <= _carried(table.total, agents), label)
         if can_prioritise:
             flag = m.binary("priority_on", label)
             for b in m.problem.buyers:
@@ -463,12 +468,12 @@ def _staffing(m: Model) -> None:
                 m.add("priority_on", flag >= putting, label, b.name)
             m.add(
                 "live_priority_capacity",
-                live <= carried(table.live_priority) + live_max * (1 - flag),
+                live <= _carried(table.live_priority, agents) + live_max * (1 - flag),
                 label,
             )
             m.add(
                 "total_priority_capacity",
-                total <= carried(table.total_priority) + total_max * (1 - flag),
+                total <= _carried(table.total_priority, agents) + total_max * (1 - flag),
                 label,
             )
 
@@ -511,6 +516,8 @@ def build_model(problem: TierProblem, *, relax: frozenset[str] = frozenset()) ->
         if name == "rent" and "self_selection" in relax:
             continue
         build(model)
-    served = pulp.lpSum(b.size * model.buys[b.name, t] for b in problem.buyers for t in problem.tiers)
+    served = pulp.lpSum(
+        b.size * model.buys[b.name, t] for b in problem.buyers for t in problem.tiers
+    )
     model.lp += model.revenue() - model.cost() + TIE_BREAK_USD * served, f"profit_{model.tag}"
     return model

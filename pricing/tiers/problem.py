@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 SolverName = Literal["cbc", "highs"]
 SOLVERS: tuple[str, ...] = ("cbc", "highs")
 
+
 @dataclass(frozen=True)
 class Terms:
     """Negotiation and margin terms of a market (fractions)."""
@@ -223,4 +224,3 @@ class Solution:
 
     def tier(self, name: str) -> SolvedTier:
         return next(t for t in self.tiers if t.name == name)
-

@@ -20,6 +20,7 @@ from pricing.tiers.accounts import cost_of_sale, marginal_costs
 from pricing.tiers.explain import explain
 from pricing.tiers.model import RELAXABLE, Model, build_model
 from pricing.tiers.problem import (
+    SOLVERS,
     Buyer,
     Option,
     Solution,
@@ -115,8 +116,7 @@ def solve(
             "Not Solved",
         ):
             raise SolverError(
-                f"{problem.label}: the solver found no solution "
-                f"({pulp.LpStatus[model.lp.status]})"
+                f"{problem.label}: the solver found no solution ({pulp.LpStatus[model.lp.status]})"
             )
         raise InfeasibleError(diagnose(problem, solver=solver))
     if status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
@@ -225,8 +225,7 @@ def _costed(
     """The solution with exact costs: the market's, each tier's share and marginal cost."""
     by_name = {t.name: t for t in tiers}
     sale = {
-        b: (frozenset(by_name[t].options) if t is not None else None)
-        for b, t in assignment.items()
+        b: (frozenset(by_name[t].options) if t is not None else None) for b, t in assignment.items()
     }
     costed = cost_of_sale(problem, sale)
     sizes = {b.name: b.size for b in problem.buyers}

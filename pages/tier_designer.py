@@ -10,7 +10,8 @@ import streamlit as st
 from pricing.errors import PricingError
 from pricing.exports import plan_tables, write_xlsx
 from pricing.plan import TIER_NAMES, PlanSettings
-from pricing.segments import OPTION_LABELS, TIER_OPTIONS, segment_rows_from_frame, segments_frame
+from pricing.costing.service import OPTION_LABELS, TIER_OPTIONS
+from pricing.segments import segment_rows_from_frame, segments_frame
 from ui import data, state
 from ui.widgets import market_picker, stop_page, through_router
 
@@ -97,7 +98,7 @@ plans = st.session_state["plan"]
 tables = plan_tables(plans)
 
 markets = tables["Markets"].round(
-    {"revenue_usd": 0, "variable_cost_usd": 0, "fixed_cost_usd": 0, "profit_usd": 0}
+    {"revenue_usd": 0, "cost_usd": 0, "profit_usd": 0, "floor_revenue_usd": 0}
 )
 left, middle, right = st.columns(3)
 left.metric("Profit, all markets (USD/yr)", f"{markets['profit_usd'].sum():,.0f}")
@@ -136,12 +137,22 @@ if not tier_rows.empty:
             "options": st.column_config.TextColumn("Includes", width="medium"),
             "coverage": "Coverage",
             "answer_within_seconds": st.column_config.NumberColumn(
-                "Answer within (s)", format="%g"
+                "Phone/chat answer (s)", format="%g"
+            ),
+            "ticket_response_seconds": st.column_config.NumberColumn(
+                "Ticket response (s)", format="%g"
             ),
             "buyers": "Bought by",
             "currency": "Currency",
             "unit_cost_usd": st.column_config.NumberColumn(
-                "Cost/account (USD)", format="localized"
+                "Cost/account (USD/yr)",
+                format="localized",
+                help="Fully loaded: the tier's share of the market's cost, by workload.",
+            ),
+            "marginal_cost_usd": st.column_config.NumberColumn(
+                "Marginal cost/account (USD/yr)",
+                format="localized",
+                help="What the market would save per account without this tier's buyers.",
             ),
             "list_usd": st.column_config.NumberColumn("List (USD)", format="localized"),
             "target_usd": st.column_config.NumberColumn("Target (USD)", format="localized"),
@@ -187,9 +198,9 @@ st.dataframe(
             "accounts",
             "tiers_offered",
             "revenue_usd",
-            "variable_cost_usd",
-            "fixed_cost_usd",
+            "cost_usd",
             "profit_usd",
+            "floor_revenue_usd",
             "expected_discount",
             "max_discount",
             "message",
@@ -203,10 +214,10 @@ st.dataframe(
         "accounts": "Accounts",
         "tiers_offered": "Tiers",
         "revenue_usd": st.column_config.NumberColumn("Revenue (USD/yr)", format="localized"),
-        "variable_cost_usd": st.column_config.NumberColumn(
-            "Variable cost (USD/yr)", format="localized"
+        "cost_usd": st.column_config.NumberColumn("Cost (USD/yr)", format="localized"),
+        "floor_revenue_usd": st.column_config.NumberColumn(
+            "Revenue at floor (USD/yr)", format="localized"
         ),
-        "fixed_cost_usd": st.column_config.NumberColumn("Fixed cost (USD/yr)", format="localized"),
         "profit_usd": st.column_config.NumberColumn("Profit (USD/yr)", format="localized"),
         "expected_discount": st.column_config.NumberColumn("Usual discount", format="percent"),
         "max_discount": st.column_config.NumberColumn("Max discount", format="percent"),

@@ -20,7 +20,6 @@ from pricing.plan import MarketPlan, PricedTier
 from pricing.pricepoints import format_money
 from pricing.tiers.negotiation import REP_SHARE_OF_EXPECTED
 
-BUSINESS_HOURS = "Mon-Fri 09:00-18:00 local time"
 
 
 @dataclass(frozen=True)
@@ -37,6 +36,7 @@ class OfferTier:
     name: str
     inclusions: tuple[str, ...]
     answer_within_seconds: float
+    ticket_response_seconds: float
     coverage: str
     list_local: float
     target_local: float
@@ -65,19 +65,31 @@ class Offer:
         return format_money(amount, self.currency, step=step)
 
 
+def duration(seconds: float) -> str:
+    """A response time as people say it: 20 s, 10 min, 8 h."""
+    if seconds < 120:
+        return f"{seconds:g} s"
+    if seconds < 7_200:
+        return f"{seconds / 60:g} min"
+    return f"{seconds / 3600:g} h"
+
+
 def inclusions(plan: MarketPlan, tier: PricedTier) -> tuple[str, ...]:
+    """What the customer gets, in the order a buyer reads it: languages and days, answers."""
     market = plan.market
+    week = plan.workload.week
     languages = [language_name(code) for code in market.support_languages]
+    spoken = languages if "multilingual" in tier.options else languages[:1]
+    closed = f", closed on {len(week.holidays)} public holidays" if week.holidays else ""
     items = [
-        f"Support in {languages[0]}, {BUSINESS_HOURS}, live answers within "
-        f"{market.answer_target_seconds:g} s"
+        f"Support in {' and '.join(spoken)}, {week.label} ({market.timezone}){closed}",
+        f"Phone and chat answered within {duration(tier.answer_within_seconds)}, messages and "
+        f"tickets within {duration(tier.ticket_response_seconds)} (80 % of contacts)",
     ]
     if "priority_response" in tier.options:
-        items.append(f"Dedicated priority line: answers within {tier.answer_within_seconds:g} s")
+        items.append("Priority response: your contacts are answered ahead of the queue")
     if "coverage_24x7" in tier.options:
-        items.append("Round-the-clock coverage, nights, weekends and holidays")
-    if "multilingual" in tier.options:
-        items.append("Support in " + ", ".join(languages))
+        items.append("Round-the-clock coverage, nights, weekends and public holidays")
     if "local_office" in tier.options:
         items.append("A local support team and on-site visits")
     return tuple(items)
@@ -106,6 +118,7 @@ def build_offer(plan: MarketPlan, prepared: date | None = None) -> Offer:
             name=tier.name,
             inclusions=inclusions(plan, tier),
             answer_within_seconds=tier.answer_within_seconds,
+            ticket_response_seconds=tier.ticket_response_seconds,
             coverage=tier.coverage,
             list_local=tier.local.list_price,
             target_local=tier.local.target,
@@ -140,6 +153,7 @@ def offer_tables(offer: Offer) -> dict[str, pd.DataFrame]:
                 "includes": "; ".join(t.inclusions),
                 "coverage": t.coverage,
                 "answer_within_seconds": t.answer_within_seconds,
+                "ticket_response_seconds": t.ticket_response_seconds,
                 "currency": offer.currency,
                 "list_per_account_year": t.list_local,
                 "target": t.target_local,

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pricing.errors import InputError
 from pricing.fx import DEFAULT_BOOK, RateBook, parse_budget_rates
 from pricing.plan import TIER_NAMES, PlanSettings
-from pricing.segments import TIER_OPTIONS
+from pricing.costing.service import TIER_OPTIONS
 from pricing.tiers.problem import Terms
 
 MAX_JSON_BYTES = 1024 * 1024
@@ -68,7 +68,7 @@ def _validated(model: type[BaseModel], data: object, what: str) -> BaseModel:
 class TierIn(BaseModel):
     model_config = _STRICT
     name: Name
-    unit_cost: float
+    unit_cost: Money
     fixed_cost: Money = 0.0
 
 

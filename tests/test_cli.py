@@ -59,10 +59,31 @@ def test_costs_answers_the_contract() -> None:
         for option in ("baseline", "coverage_24x7", "local_office", "multilingual", "distributor")
     ]
     for row in rows:
-        assert set(row) >= COST_KEYS
-        assert row["annual_total_usd"] == pytest.approx(
-            row["annual_fixed_usd"] + row["per_account_usd"] * row["accounts"], abs=1.0
+        assert set(row) >= COST_KEYS | {"working_days", "covered_hours_per_week"}
+        # One definition of per account: the row's annual total over the accounts.
+        assert row["per_account_usd"] * row["accounts"] == pytest.approx(
+            row["annual_total_usd"], abs=0.01 * row["accounts"]
         )
+    week = {r["market"]: r["working_days"] for r in rows if r["option"] == "baseline"}
+    assert week == {
+        "AE": ["Mon", "Tue", "Wed", "Thu", "Fri"],
+        "DE": ["Mon", "Tue", "Wed", "Thu", "Fri"],
+    }
+    always = [r for r in rows if r["option"] == "coverage_24x7"]
+    assert {r["covered_hours_per_week"] for r in always} == {168.0}
+
+
+def test_costs_at_another_account_count() -> None:
+    """--accounts N costs the market at N accounts: more accounts, more agents, other money."""
+    own = json.loads(run("costs", "--market", "SA", "--json").stdout)["rows"][0]
+    more = json.loads(run("costs", "--market", "SA", "--accounts", "2000", "--json").stdout)
+    row = more["rows"][0]
+    assert own["accounts"] == 40 and row["accounts"] == 2000
+    assert row["working_days"] == ["Sun", "Mon", "Tue", "Wed", "Thu"]
+    assert row["annual_total_usd"] > own["annual_total_usd"]
+    assert row["peak_agents_on_duty"] > own["peak_agents_on_duty"]
+    bad = run("costs", "--accounts", "1e30")
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_costs_for_every_shipped_market() -> None:
@@ -173,7 +194,8 @@ def test_tiers_infeasible_exits_2_naming_the_constraint(tmp_path: Path) -> None:
     problem = {**EXAMPLE, "min_margin": 5.0, "must_offer": ["Premium"]}
     done = run("tiers", _problem_file(tmp_path, problem))
     assert done.returncode == 2
-    assert done.stderr.startswith("error: floor_Premium: floor 150 for Premium")
+    assert done.stderr.startswith("error: floor_margin: the floor margin constraints of")
+    assert "lower min_margin (5)" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 
 

@@ -139,7 +139,7 @@ def test_offer_for_a_market_with_nothing_to_sell() -> None:
 def test_cost_to_serve_page() -> None:
     app = page("cost_to_serve", market="CA")
     _no_trouble(app)
-    assert "sharing its English desk with US" in app.caption[0].value
+    assert "Mon Tue Wed Thu Fri, 45 hours a week" in app.caption[0].value
     options = table_with(app, "option")
     assert list(options["option"]) == [
         "Baseline",
@@ -220,7 +220,7 @@ def test_overview_shows_what_changed_against_a_saved_scenario(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pricing.catalog import load_markets
-    from pricing.costs import portfolio_summary
+    from pricing.costing.tables import portfolio_summary
     from pricing.store import ScenarioStore
 
     url = f"sqlite:///{tmp_path / 'scenarios.sqlite'}"

@@ -32,13 +32,21 @@ def test_quotes_respect_floor_and_margin(plans) -> None:
         for tier in plan.tiers:
             q = tier.quote_usd
             assert q.list_price >= q.target >= q.floor
-            assert q.floor >= 1.15 * tier.unit_cost_usd - 1e-6  # default minimum margin
             # Local price points: buffered, rounded on one step, never below the floor.
             factor = plan.rate.rate * (1 + plan.buffer)
             local = tier.local
             assert local.floor >= q.floor * factor * (1 - 1e-12)
             assert abs(local.target - q.target * factor) <= local.step
             assert local.list_price >= local.target >= local.floor
+
+
+def test_floor_revenue_covers_cost_plus_margin(plans) -> None:
+    """Every account at its floor still earns the default 15 % margin on the market's cost."""
+    for plan in plans.values():
+        if plan.tiers:
+            floor = sum(t.quote_usd.floor * t.accounts for t in plan.tiers)
+            assert floor == pytest.approx(plan.solution.floor_revenue, rel=1e-9)
+            assert floor >= 1.15 * plan.cost_usd - 0.01
 
 
 def test_bargaining_markets_get_more_headroom(plans) -> None:

@@ -7,10 +7,10 @@ import io
 import pandas as pd
 import streamlit as st
 
+from pricing.costing.service import OPTION_LABELS, TIER_OPTIONS
 from pricing.errors import PricingError
 from pricing.exports import plan_tables, write_xlsx
 from pricing.plan import TIER_NAMES, PlanSettings
-from pricing.costing.service import OPTION_LABELS, TIER_OPTIONS
 from pricing.segments import segment_rows_from_frame, segments_frame
 from ui import data, state
 from ui.widgets import market_picker, stop_page, through_router

@@ -1,4 +1,4 @@
-"""The command line: ``python -m pricing <command> ...`` (contract in DESIGN.md section 4).
+"""The command line: ``python -m pricing <command> ...`` (contract in docs/cli.md).
 
 Every command prints JSON on stdout when ``--json`` is given or stdout is not a terminal, and a
 readable table otherwise. Bad input exits 2 with one line on stderr, never a traceback.
@@ -327,7 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="price given tiers for given segments (generic engine)",
         description="Optimal prices for given tiers and segments (JSON problem file).",
     )
-    tiers.add_argument("problem", help="problem JSON (DESIGN.md section 5)")
+    tiers.add_argument("problem", help="problem JSON (docs/cli.md, 'tiers')")
     tiers.add_argument("--solver", choices=SOLVERS, default="cbc")
     tiers.add_argument("--time-limit", type=_number, default=20.0, help="seconds, default 20")
     tiers.add_argument("--json", action="store_true", help="print JSON")

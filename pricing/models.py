@@ -261,7 +261,7 @@ class CostParameters:
     Hours are local clock hours; ``business_hours`` (on each market's own working days) and
     ``day_hours`` (paid without the night/weekend premium) are (first hour, end hour) with the
     end exclusive.
-    ``pool_hub_queues``: markets served from the same hub in the same language share one desk.
+    ``hub_site_seats``: agent seats sharing a hub's site lead and space (``office_fixed_usd``).
     """
 
     service_level: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.80
@@ -272,7 +272,7 @@ class CostParameters:
     night_weekend_premium: Annotated[float, Field(ge=0.0, le=5.0)] = 0.25
     language_premium: Annotated[float, Field(ge=0.0, le=5.0)] = 0.25
     escalation_share: Share = 0.20
-    pool_hub_queues: bool = True
+    hub_site_seats: Annotated[float, Field(gt=0.0, le=10_000.0)] = 20.0
     business_hours: tuple[int, int] = (9, 18)
     day_hours: tuple[int, int] = (8, 20)
 

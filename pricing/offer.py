@@ -21,7 +21,6 @@ from pricing.pricepoints import format_money
 from pricing.tiers.negotiation import REP_SHARE_OF_EXPECTED
 
 
-
 @dataclass(frozen=True)
 class Band:
     approver: str

@@ -14,7 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pricing.costing.service import OPTION_LABELS
 from pricing.costing.workload import Workload, build_workload
 from pricing.errors import InputError
 from pricing.fx import DEFAULT_BOOK, Rate, RateBook
@@ -154,16 +153,10 @@ class MarketPlan:
 
 def _market_options(market: Market, segments: tuple[Segment, ...], settings: PlanSettings) -> tuple:
     """The options a market's tiers can hold: those some segment values, and those a rule
-    requires. An option that cannot mean anything in the market is refused when required."""
+    requires (a required option stays required even where nobody values it). Multilingual
+    support means something only where the market has several support languages; required in
+    a one-language market it costs nothing and promises the one language."""
     required = {o for chosen in (settings.required or {}).values() for o in chosen}
-    if len(market.support_languages) < 2 and "multilingual" in required:
-        raise InputError(
-            f"required: {market.code} has one support language "
-            f"({market.support_languages[0]}), so '{OPTION_LABELS['multilingual']}' cannot be "
-            "required there",
-            field="required",
-            value="multilingual",
-        )
     valued = {
         name
         for name in TIER_OPTIONS
@@ -326,7 +319,7 @@ def plan_portfolio(
 
 
 def plan_payload(plans: Iterable[MarketPlan]) -> dict:
-    """The plan as the CLI prints it (DESIGN.md section 4)."""
+    """The plan as the CLI prints it (docs/cli.md, "plan")."""
     markets = []
     for plan in plans:
         solution = plan.solution

@@ -11,10 +11,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from pricing.costing.service import TIER_OPTIONS
 from pricing.errors import InputError
 from pricing.fx import DEFAULT_BOOK, RateBook, parse_budget_rates
 from pricing.plan import TIER_NAMES, PlanSettings
-from pricing.costing.service import TIER_OPTIONS
 from pricing.tiers.problem import Terms
 
 MAX_JSON_BYTES = 1024 * 1024
@@ -80,7 +80,7 @@ class SegmentIn(BaseModel):
 
 
 class TierProblemIn(BaseModel):
-    """The generic engine's problem (DESIGN.md section 5)."""
+    """The generic engine's problem (docs/cli.md, "tiers")."""
 
     model_config = _STRICT
     tiers: Annotated[list[TierIn], Field(min_length=1, max_length=10)]

@@ -310,7 +310,9 @@ def test_a_small_language_desk_shows_its_real_cost() -> None:
     open_hours = 45 * market_week("CA", canada.timezone, PARAMS.business_hours).open_share
     assert both.agent_hours_per_week >= one.agent_hours_per_week + open_hours - 1e-9
     assert one.components["language_premium_usd"] == 0.0
-    assert both.components["language_premium_usd"] >= 0.25 * open_hours * 52 * _hourly(77_600) - 1e-6
+    assert (
+        both.components["language_premium_usd"] >= 0.25 * open_hours * 52 * _hourly(77_600) - 1e-6
+    )
 
 
 # --- totals, fixed parts and option rows ----------------------------------------------------
@@ -350,7 +352,10 @@ def test_the_fixed_part_is_what_does_not_move_with_accounts() -> None:
         few = cost_to_serve(de, design, CATALOG, accounts=10)
         many = cost_to_serve(de, design, CATALOG, accounts=2_000)
         assert few.annual_fixed_usd == pytest.approx(many.annual_fixed_usd)
-        assert many.annual_total_usd - many.annual_fixed_usd > few.annual_total_usd - few.annual_fixed_usd
+        assert (
+            many.annual_total_usd - many.annual_fixed_usd
+            > few.annual_total_usd - few.annual_fixed_usd
+        )
 
 
 @pytest.mark.parametrize("code", HUBS)
@@ -403,10 +408,23 @@ def test_option_rows_are_extras_over_the_baseline() -> None:
     assert saudi.loc["baseline", "working_days"] == ["Sun", "Mon", "Tue", "Wed", "Thu"]
     assert saudi.loc["baseline", "covered_hours_per_week"] == 45
     assert saudi.loc["coverage_24x7", "covered_hours_per_week"] == 168
-    assert saudi.loc["coverage_24x7", "working_days"] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    assert saudi.loc["distributor", "distributor_revenue_share"] == CATALOG["SA"].distributor_revenue_share
+    assert saudi.loc["coverage_24x7", "working_days"] == [
+        "Mon",
+        "Tue",
+        "Wed",
+        "Thu",
+        "Fri",
+        "Sat",
+        "Sun",
+    ]
+    assert (
+        saudi.loc["distributor", "distributor_revenue_share"]
+        == CATALOG["SA"].distributor_revenue_share
+    )
     assert saudi.loc["baseline", "distributor_revenue_share"] == 0.0
-    assert frame.set_index(["market", "option"]).loc[("AE", "coverage_24x7"), "annual_total_usd"] > 0
+    assert (
+        frame.set_index(["market", "option"]).loc[("AE", "coverage_24x7"), "annual_total_usd"] > 0
+    )
     # Japan has one support language: the multilingual option adds nothing there.
     japan = option_costs(MARKETS, only=["JP"]).set_index("option")
     assert japan.loc["multilingual", "annual_total_usd"] == 0.0
@@ -458,7 +476,10 @@ def test_accounts_override_changes_the_cost_and_the_reported_accounts() -> None:
             base.annual_total_usd / 500, abs=0.01
         )
     default = option_costs(MARKETS, only=["JP"]).set_index("option")
-    assert rows.loc[("JP", "baseline"), "annual_total_usd"] != default.loc["baseline", "annual_total_usd"]
+    assert (
+        rows.loc[("JP", "baseline"), "annual_total_usd"]
+        != default.loc["baseline", "annual_total_usd"]
+    )
     # The SLA override reaches the rows too.
     strict = option_costs(MARKETS, only=["JP"], answer_within_seconds=5).set_index("option")
     assert (strict["answer_within_seconds"] == 5).all()
@@ -547,7 +568,12 @@ def test_costs_scale_with_wages(changes: dict, factor: float, option: str) -> No
     dear = cost_to_serve(dearer[market.code], design, dearer)
     for name in ("agent_wages_usd", "night_weekend_premium_usd", "language_premium_usd"):
         assert dear.components[name] == pytest.approx(cheap.components[name] * factor, rel=1e-9)
-    for name in ("seat_costs_usd", "office_fixed_usd", "setup_amortisation_usd", "distributor_fees_usd"):
+    for name in (
+        "seat_costs_usd",
+        "office_fixed_usd",
+        "setup_amortisation_usd",
+        "distributor_fees_usd",
+    ):
         assert dear.components[name] == pytest.approx(cheap.components[name], rel=1e-9)
     assert dear.components["escalation_usd"] >= cheap.components["escalation_usd"]
     assert dear.fte == pytest.approx(cheap.fte)  # the same agents, dearer
@@ -590,7 +616,9 @@ def _carries(workload, agents: int, live: float, total: float, priority: bool) -
     def fcfs(load: float, seconds: float) -> bool:
         if load <= 0:
             return True
-        return agents > load and float(service_level(agents, load, t.aht_seconds, seconds)) >= 1 - late
+        return (
+            agents > load and float(service_level(agents, load, t.aht_seconds, seconds)) >= 1 - late
+        )
 
     def with_priority(load: float, standard: float, fast: float) -> bool:
         if load <= 0:
@@ -648,7 +676,15 @@ def test_staffing_meets_the_service_level_in_every_staffed_slot() -> None:
             evaluation = workload.evaluate(accounts)
             assert _check_every_group(workload, evaluation, 0) > 0, (market.code, name)
             assert evaluation.cost_usd[0] == pytest.approx(
-                sum(cost.components[c] for c in (*STAFF, "holiday_cover_usd", "office_fixed_usd", "setup_amortisation_usd"))
+                sum(
+                    cost.components[c]
+                    for c in (
+                        *STAFF,
+                        "holiday_cover_usd",
+                        "office_fixed_usd",
+                        "setup_amortisation_usd",
+                    )
+                )
                 if design.delivery is not DeliveryModel.DISTRIBUTOR
                 else cost.components["escalation_usd"]
             )
@@ -708,7 +744,9 @@ def _hourly_rate_by_hand(market: Market, hub: Market, slot: int) -> float:
     daytime = day in working_days(hub.code) and PARAMS.day_hours[0] <= hour < PARAMS.day_hours[1]
     native = market.primary_language in set(hub.support_languages) | {"en"}
     wage = _hourly(hub.agent_cost_usd)
-    return wage * (1 + (0 if daytime else 0.25) + (0 if native else 0.25)) + _hourly(hub.seat_cost_usd)
+    return wage * (1 + (0 if daytime else 0.25) + (0 if native else 0.25)) + _hourly(
+        hub.seat_cost_usd
+    )
 
 
 @pytest.mark.parametrize("code", ["DE", "JP", "IN", "SA", "US", "AU"])
@@ -747,7 +785,9 @@ def test_follow_the_sun_avoids_the_night_premium_where_a_daytime_hub_exists() ->
     de = CATALOG["DE"]
     nights = cost_to_serve(de, NIGHTS, CATALOG)
     sun = cost_to_serve(de, SUN, CATALOG)
-    assert sun.components["night_weekend_premium_usd"] < nights.components["night_weekend_premium_usd"]
+    assert (
+        sun.components["night_weekend_premium_usd"] < nights.components["night_weekend_premium_usd"]
+    )
     assert sun.annual_total_usd < nights.annual_total_usd
     workload = design_workload(de, SUN, CATALOG)
     sunday_noon = 6 * 96 + 12 * 4
@@ -841,8 +881,8 @@ def test_delivery_comparison_and_summary_shapes() -> None:
     assert len(summary) == len(MARKETS) and list(summary["code"]) == list(CATALOG)
     assert (summary["extra_24x7_annual_usd"] > 0).all()
     assert np.isfinite(summary["baseline_per_account_usd"]).all()
-    assert (
-        summary["baseline_per_account_usd"] * summary["accounts"]
-    ).to_numpy() == pytest.approx(summary["baseline_annual_usd"].to_numpy())
+    assert (summary["baseline_per_account_usd"] * summary["accounts"]).to_numpy() == pytest.approx(
+        summary["baseline_annual_usd"].to_numpy()
+    )
     assert summary.set_index("code").loc["SA", "working_days"] == "Sun Mon Tue Wed Thu"
     assert summary.set_index("code").loc["DE", "working_days"] == "Mon Tue Wed Thu Fri"

@@ -57,7 +57,7 @@ def _largest_load(agents: FloatArray, meets, cap: FloatArray) -> FloatArray:
     low = np.zeros_like(agents)
     high = cap.copy()
     ok_at_cap = meets(agents, high)
-    for _ in range(60):
+    for _ in range(48):  # 2^-48 of the cap: far below LOAD_TOLERANCE
         mid = (low + high) / 2.0
         ok = meets(agents, mid)
         low = np.where(ok, mid, low)
@@ -65,23 +65,22 @@ def _largest_load(agents: FloatArray, meets, cap: FloatArray) -> FloatArray:
     return np.where(ok_at_cap, cap, low)
 
 
-def _fcfs(seconds: float, targets: Targets):
-    def meets(n: FloatArray, a: FloatArray) -> NDArray[np.bool_]:
-        waiting = erlang_c(n, a)
-        late = waiting * np.exp(-(n - a) * seconds / targets.aht_seconds)
-        return (n > a) & (1.0 - late >= targets.service_level)
+def _meets(standard: FloatArray, priority: FloatArray, with_priority: FloatArray, targets: Targets):
+    """Whether N agents keep the promises at load A, row by row (one row per kind of table).
 
-    return meets
+    Without priority: Erlang C at the standard target. With it, both bounds of the module
+    docstring at ``A1 = A``.
+    """
 
-
-def _with_priority(standard_seconds: float, priority_seconds: float, targets: Targets):
     def meets(n: FloatArray, a: FloatArray) -> NDArray[np.bool_]:
         waiting = erlang_c(n, a)
         gap = np.maximum(n - a, 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            priority_late = waiting * np.exp(-gap * priority_seconds / targets.aht_seconds)
-            standard_late = waiting * np.exp(-standard_seconds * gap**2 / (n * targets.aht_seconds))
-        late = np.maximum(priority_late, standard_late)
+        aht = targets.aht_seconds
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            fcfs = waiting * np.exp(-gap * standard / aht)
+            priority_late = waiting * np.exp(-gap * priority / aht)
+            standard_late = waiting * np.exp(-standard * gap**2 / (n * aht))
+        late = np.where(with_priority, np.maximum(priority_late, standard_late), fcfs)
         return (n > a) & (1.0 - late >= targets.service_level)
 
     return meets
@@ -135,27 +134,20 @@ class CapacityTable:
 def capacity_table(targets: Targets, max_load: float) -> CapacityTable:
     """Tabulate capacities from 0 agents up to the first N that carries ``max_load`` of any kind."""
     size = max(int(np.ceil(max_load / targets.max_occupancy)) + 2, 4)
+    kinds = (  # (standard seconds, priority seconds, with priority) per table
+        (targets.live_seconds, targets.live_seconds, False),
+        (targets.live_seconds, targets.live_priority_seconds, True),
+        (targets.async_seconds, targets.async_seconds, False),
+        (targets.async_seconds, targets.async_priority_seconds, True),
+    )
     while True:
-        n = np.arange(size + 1, dtype=float)
-        cap = n * targets.max_occupancy
-        tables = [
-            _largest_load(n, _fcfs(targets.live_seconds, targets), cap),
-            _largest_load(
-                n,
-                _with_priority(targets.live_seconds, targets.live_priority_seconds, targets),
-                cap,
-            ),
-            _largest_load(n, _fcfs(targets.async_seconds, targets), cap),
-            _largest_load(
-                n,
-                _with_priority(targets.async_seconds, targets.async_priority_seconds, targets),
-                cap,
-            ),
-        ]
-        if min(t[-1] for t in tables) >= max_load + LOAD_TOLERANCE:
+        n = np.tile(np.arange(size + 1, dtype=float), (len(kinds), 1))
+        column = [np.array([k[i] for k in kinds], dtype=float)[:, None] for i in range(3)]
+        meets = _meets(column[0], column[1], column[2].astype(bool), targets)
+        tables = _largest_load(n, meets, n * targets.max_occupancy)
+        if tables[:, -1].min() >= max_load + LOAD_TOLERANCE:
             break
         size *= 2
-    for table in tables:
-        table[0] = 0.0
-        np.maximum.accumulate(table, out=table)  # guard against round-off: capacity never falls
-    return CapacityTable(targets, *tables)
+    tables[:, 0] = 0.0
+    np.maximum.accumulate(tables, axis=1, out=tables)  # round-off never lowers a capacity
+    return CapacityTable(targets, *(row.copy() for row in tables))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, cached_property
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -144,7 +144,7 @@ class MarketWeek:
         start, end = self.business_hours
         return float(len(self.working_days) * (end - start))
 
-    @property
+    @cached_property
     def served_days_per_year(self) -> int:
         """Working days in the holiday year less the public holidays on them."""
         first = date(self.holiday_year, 1, 1)

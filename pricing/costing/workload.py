@@ -56,22 +56,28 @@ STAFF_COMPONENTS: tuple[str, ...] = (
     "night_weekend_premium_usd",
     "language_premium_usd",
     "seat_costs_usd",
+    "site_overhead_usd",
 )
 FIXED_COMPONENTS: tuple[str, ...] = ("office_fixed_usd", "setup_amortisation_usd")
 
 
 @dataclass(frozen=True)
 class Site:
-    """Where agents work: wage, seat cost, clock, working week and native languages."""
+    """Where agents work: wage, seat cost, clock, working week and native languages.
+
+    ``overhead_per_fte_usd`` is a hub's site lead and shared space (its ``office_fixed_usd``)
+    shared by the seats it holds; a local office pays its rent in full instead.
+    """
 
     code: str
     agent_cost_usd: float
     seat_cost_usd: float
     week: MarketWeek
     languages: frozenset[str]
+    overhead_per_fte_usd: float = 0.0
 
 
-def site_of(market: Market, params: CostParameters) -> Site:
+def site_of(market: Market, params: CostParameters, *, hub: bool = True) -> Site:
     """Agents hired in a market. English is taken to be hireable everywhere."""
     return Site(
         market.code,
@@ -79,6 +85,7 @@ def site_of(market: Market, params: CostParameters) -> Site:
         market.seat_cost_usd,
         market_week(market.code, market.timezone, params.business_hours),
         frozenset(market.support_languages) | {"en"},
+        market.office_fixed_usd / params.hub_site_seats if hub else 0.0,
     )
 
 
@@ -176,7 +183,9 @@ def _rates(site: Site, shift: int, language: str, params: CostParameters) -> Flo
     rates[:, 0] = hourly
     rates[:, 1] = np.where(daytime, 0.0, hourly * params.night_weekend_premium)
     rates[:, 2] = 0.0 if language in site.languages else hourly * params.language_premium
-    rates[:, 3] = site.seat_cost_usd / params.paid_hours_per_fte / (1.0 - params.shrinkage)
+    per_fte = 1.0 / params.paid_hours_per_fte / (1.0 - params.shrinkage)
+    rates[:, 3] = site.seat_cost_usd * per_fte
+    rates[:, 4] = site.overhead_per_fte_usd * per_fte
     return rates
 
 
@@ -234,7 +243,7 @@ def build_workload(
         market.answer_target_seconds if answer_target_seconds is None else answer_target_seconds,
     )
     hub_site = site_of(hub, params)
-    local_site = site_of(market, params)
+    local_site = site_of(market, params, hub=False)
     has_local = hub.code != market.code
     hub_sites = [
         site_of(markets[code], params)
@@ -316,8 +325,11 @@ def build_workload(
         features = np.vstack(
             [desk.live, desk.total, desk.opens, desk.priority, desk.rates.T, business[None, :]]
         ).T
+        # Alike slots share a key: two random projections of their rounded features.
+        projection = np.random.default_rng(0).standard_normal((features.shape[1], 2))
+        keys = np.round(features, 12) @ projection
         _, first_index, inverse = np.unique(
-            np.round(features, 12), axis=0, return_index=True, return_inverse=True
+            keys[:, 0] + 1j * keys[:, 1], return_index=True, return_inverse=True
         )
         inverse = inverse.reshape(-1)
         for j, slot in enumerate(first_index):

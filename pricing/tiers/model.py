@@ -78,6 +78,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pulp
@@ -88,6 +89,7 @@ from pricing.tiers.problem import TierProblem
 TIE_BREAK_USD = 1e-4
 
 
+@cache
 def clean(text: str) -> str:
     """A name PuLP and MPS files accept: letters, digits and single underscores."""
     return re.sub(r"_+", "_", re.sub(r"[^A-Za-z0-9_]", "_", text)).strip("_") or "x"
@@ -424,18 +426,22 @@ def _group_bounds(m: Model) -> list[tuple[int, float, float, bool]]:
 
 def _load(m: Model, column: np.ndarray):
     """Erlangs in a slot group: accounts on each option set times its load per account."""
-    return pulp.lpSum(
-        b.size * float(column[i]) * m.sold_set[b.name, i]
-        for b in m.problem.buyers
-        for i in range(len(column))
-        if column[i] > 0
+    return pulp.LpAffineExpression(
+        [
+            (m.sold_set[b.name, i], b.size * float(column[i]))
+            for b in m.problem.buyers
+            for i in range(len(column))
+            if column[i] > 0
+        ]
     )
 
 
 def _carried(capacity: np.ndarray, agents: list) -> object:
     """Load the first k agents carry: sum of the capacity table's steps over those on duty."""
     steps = np.diff(capacity[: len(agents) + 1])
-    return pulp.lpSum(float(step) * agent for step, agent in zip(steps, agents, strict=True))
+    return pulp.LpAffineExpression(
+        [(agent, float(step)) for step, agent in zip(steps, agents, strict=True)]
+    )
 
 
 def _staffing(m: Model) -> None:

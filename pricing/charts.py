@@ -86,6 +86,8 @@ COMPONENT_LABELS = {
     "night_weekend_premium_usd": "Night/weekend premium",
     "language_premium_usd": "Language premium",
     "seat_costs_usd": "Seats",
+    "site_overhead_usd": "Hub site overhead",
+    "holiday_cover_usd": "Holiday cover",
     "office_fixed_usd": "Office",
     "setup_amortisation_usd": "Set-up (amortised)",
     "distributor_fees_usd": "Distributor fees",

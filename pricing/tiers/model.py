@@ -46,7 +46,7 @@ Constraints (each named ``family__market_...``)
     no_purchase_no_surplus: surplus[s] <= Rmax_s sum_t buys[s,t]
     rent:                   surplus[b] >= surplus[a] + sum_t (R_bt - R_at) buys[a,t]
     bought_le_includes, bought_le_buys, bought_ge_both: the product bought = buys * includes
-    nested:                 includes[t,o] <= includes[t+1,o]                 (designed tiers)
+    nested:                 includes[t,o] <= includes[t+1,o] + 1 - offered[t+1] (designed)
     distinct:               tier t+1 holds more options than tier t          (designed tiers)
     fill_from_bottom:       offered[t+1] <= offered[t]                       (designed tiers)
     allowed:                includes[t,o] = 0 for an option tier t may not hold
@@ -315,7 +315,14 @@ def _designed_tiers(m: Model) -> None:
     tiers = m.problem.tiers
     for low, up in itertools.pairwise(tiers):
         for o in m.options:
-            m.add("nested", m.includes[low, o] <= m.includes[up, o], low, o)
+            # Only a sold tier above bounds a tier's contents: an unsold one holds what its
+            # rules say and constrains nothing.
+            m.add(
+                "nested",
+                m.includes[low, o] <= m.includes[up, o] + 1 - m.offered[up],
+                low,
+                o,
+            )
         m.add(
             "distinct",
             pulp.lpSum(m.includes[up, o] for o in m.options)

@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.generate import generated_markets
 from pricing.catalog import load_markets
 from pricing.costing.engine import DeliveryModel, break_even_accounts
+from pricing.costing.staffing import required_agents, staff_queue
 from pricing.costing.tables import delivery_comparison, option_costs, portfolio_summary
 from pricing.plan import PlanSettings, export_models, plan_payload, plan_portfolio
 from pricing.segments import load_segments
-from pricing.staffing import required_agents, staff_queue
 from pricing.tiers.model import TIE_BREAK_USD
 
 

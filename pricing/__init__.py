@@ -26,7 +26,7 @@ _EXPORTS: dict[str, str] = {
     "OPTIONS": "pricing.costing.engine",
     "PlanSettings": "pricing.plan",
     "PricingError": "pricing.errors",
-    "QueueStaffing": "pricing.staffing",
+    "QueueStaffing": "pricing.costing.staffing",
     "Quote": "pricing.tiers.negotiation",
     "Rate": "pricing.fx",
     "Solution": "pricing.tiers.problem",
@@ -40,7 +40,7 @@ _EXPORTS: dict[str, str] = {
     "cost_curve": "pricing.costing.engine",
     "cost_to_serve": "pricing.costing.engine",
     "delivery_comparison": "pricing.costing.tables",
-    "erlang_c": "pricing.staffing",
+    "erlang_c": "pricing.costing.staffing",
     "given_tiers_problem": "pricing.tiers.solve",
     "load_markets": "pricing.catalog",
     "load_segments": "pricing.segments",
@@ -53,12 +53,12 @@ _EXPORTS: dict[str, str] = {
     "portfolio_summary": "pricing.costing.tables",
     "quote": "pricing.tiers.negotiation",
     "rate": "pricing.fx",
-    "required_agents": "pricing.staffing",
-    "service_level": "pricing.staffing",
+    "required_agents": "pricing.costing.staffing",
+    "service_level": "pricing.costing.staffing",
     "solve": "pricing.tiers.solve",
     "source_of": "pricing.catalog",
     "sources_for": "pricing.catalog",
-    "staff_queue": "pricing.staffing",
+    "staff_queue": "pricing.costing.staffing",
 }
 
 __all__ = sorted(_EXPORTS)

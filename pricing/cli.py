@@ -18,6 +18,7 @@ from typing import NoReturn
 import pandas as pd
 
 from pricing.catalog import DEFAULT_MARKETS, load_markets
+from pricing.costing.staffing import staff_queue
 from pricing.costing.tables import option_costs
 from pricing.errors import PricingError
 from pricing.exports import write_plan
@@ -25,7 +26,6 @@ from pricing.fx import DEFAULT_BOOK, LIVE_DEADLINE_SECONDS, fetch_live_rates
 from pricing.plan import export_models, plan_payload, plan_portfolio
 from pricing.schemas import load_json, parse_scenario, parse_tier_problem
 from pricing.segments import DEFAULT_SEGMENTS, load_segments
-from pricing.staffing import staff_queue
 from pricing.tiers.problem import SOLVERS, Terms
 from pricing.tiers.solve import given_tiers_problem, solve
 

@@ -33,12 +33,12 @@ from pricing.costing.engine import (
     design_workload,
 )
 from pricing.costing.service import TIER_OPTIONS
+from pricing.costing.staffing import erlang_c, service_level
 from pricing.costing.tables import delivery_comparison, option_costs, portfolio_summary
 from pricing.costing.week import SLOTS_PER_WEEK, market_week, utc_offset_minutes, working_days
 from pricing.costing.workload import build_workload, site_of
 from pricing.errors import InputError
 from pricing.models import CHANNELS, CostParameters, Market
-from pricing.staffing import erlang_c, service_level
 
 MARKETS = load_markets()
 CATALOG = {m.code: m for m in MARKETS}

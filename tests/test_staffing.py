@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pricing.errors import InputError
-from pricing.staffing import (
+from pricing.costing.staffing import (
     average_speed_of_answer,
     erlang_b,
     erlang_c,
@@ -20,6 +19,7 @@ from pricing.staffing import (
     service_level,
     staff_queue,
 )
+from pricing.errors import InputError
 
 
 def test_pyworkforce_readme_example() -> None:

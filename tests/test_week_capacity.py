@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from pricing.catalog import load_markets
 from pricing.costing.capacity import LOAD_TOLERANCE, Targets, capacity_table
 from pricing.costing.engine import BASELINE, cost_to_serve
+from pricing.costing.staffing import erlang_c, required_agents, service_level
 from pricing.costing.week import (
     SLOTS_PER_DAY,
     in_zone,
@@ -32,7 +33,6 @@ from pricing.costing.workload import STAFF_COMPONENTS, build_workload
 from pricing.errors import InputError
 from pricing.models import CostParameters
 from pricing.plan import plan_payload, plan_portfolio
-from pricing.staffing import erlang_c, required_agents, service_level
 
 MARKETS = {m.code: m for m in load_markets()}
 HOURS = CostParameters().business_hours
@@ -255,7 +255,7 @@ def mp_erlang_c(agents: int, load: float):
 
     The Erlang C formula (A. K. Erlang 1917; e.g. Kleinrock, Queueing Systems vol. 1, 1975,
     eq. 3.40, or Cooper, Introduction to Queueing Theory, 1981, sec. 3.4), in 40-digit
-    arithmetic: a reference that shares nothing with ``pricing.staffing``'s log-space code.
+    arithmetic: a reference that shares nothing with ``pricing.costing.staffing``'s log-space code.
     """
     a = mpmath.mpf(load)
     last = a**agents / mpmath.factorial(agents) * agents / (agents - a)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from pricing.staffing import erlang_c
+from pricing.costing.staffing import erlang_c
 
 FloatArray = NDArray[np.float64]
 # A load this far above a capacity still counts as carried: solvers hold constraints to about

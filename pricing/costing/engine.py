@@ -27,11 +27,11 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from pricing.costing.service import TIER_OPTIONS
+from pricing.costing.staffing import service_level
 from pricing.costing.week import SLOTS_PER_DAY, SLOTS_PER_HOUR, WEEKS_PER_YEAR
 from pricing.costing.workload import STAFF_COMPONENTS, Workload, build_workload
 from pricing.errors import InputError
 from pricing.models import CostParameters, Market
-from pricing.staffing import service_level
 
 COMPONENTS: tuple[str, ...] = (
     *STAFF_COMPONENTS,

@@ -39,7 +39,16 @@ def test_core_is_laid_out_along_the_pipeline() -> None:
     """Costing and tier design are packages of their own; the old flat modules are gone."""
     costing = {p.stem for p in (ROOT / "pricing" / "costing").glob("*.py")}
     tiers = {p.stem for p in (ROOT / "pricing" / "tiers").glob("*.py")}
-    assert {"week", "service", "staffing", "capacity", "desks", "workload", "engine", "tables"} <= costing
+    assert {
+        "week",
+        "service",
+        "staffing",
+        "capacity",
+        "desks",
+        "workload",
+        "engine",
+        "tables",
+    } <= costing
     assert {
         "problem",
         "model",

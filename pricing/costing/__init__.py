@@ -1,1 +1,2 @@
-"""Cost to serve: weeks, service targets, Erlang C staffing and capacity, desks, workloads, the engine and its tables."""
+"""Cost to serve: weeks, service targets, Erlang C staffing and capacity tables, desks,
+workloads, the cost engine and its tables."""

@@ -21,7 +21,6 @@ def _use(name: str, frame: pd.DataFrame) -> None:
     """Validate a whole table; only a clean one replaces the catalogue in use."""
     markets_from_frame(frame, name)
     st.session_state["markets_upload"] = (name, frame.to_csv(index=False).encode())
-    st.session_state.pop("plan", None)  # a plan of other markets no longer applies
 
 
 upload = st.file_uploader(
@@ -46,7 +45,6 @@ left.download_button(
 )
 if data.active_file()[1] is not None and right.button("Back to the shipped markets"):
     st.session_state.pop("markets_upload", None)
-    st.session_state.pop("plan", None)
     st.rerun()
 
 try:

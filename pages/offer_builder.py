@@ -7,8 +7,7 @@ import streamlit as st
 from pricing.charts import negotiation_chart
 from pricing.errors import PricingError
 from pricing.offer import build_offer, offer_pdf, offer_xlsx
-from pricing.plan import PlanSettings
-from ui import data, state
+from ui import data
 from ui.widgets import market_from_catalog, plotly_chart, stop_page, through_router
 
 through_router()
@@ -17,18 +16,16 @@ st.title("Offer builder")
 catalog, code = market_from_catalog(key="ob_market")
 names = {c: m.name for c, m in catalog.items()}
 
-# The finance plan when one was run; otherwise the default rules for this market.
-plans = {p.market.code: p for p in st.session_state.get("plan", ())}
-if code in plans:
-    plan = plans[code]
-    st.caption("Tiers and prices from the plan in the Tier designer.")
-else:
-    try:
-        [plan] = data.plan(PlanSettings(rates=state.rate_book()), data.default_segments(), [code])
-    except PricingError as error:
-        st.error(f"No offer could be built for {names[code]}: {error}")
-        stop_page()
-    st.caption("Tiers and prices from the default rules (run the Tier designer to change them).")
+try:
+    [plan] = data.current_plan([code])
+except PricingError as error:
+    st.error(f"No offer could be built for {names[code]}: {error}")
+    stop_page()
+st.caption(
+    "Tiers and prices from the default rules (set your own in the Tier designer)."
+    if data.rules_are_default()
+    else "Tiers and prices from the rules set in the Tier designer."
+)
 
 offer = build_offer(plan)
 st.subheader(f"{offer.market_name}: support offer in {offer.currency}")

@@ -71,15 +71,11 @@ with headline:
 
     # Revenue and profit need the tier optimiser: the session's plan, or the default rules when
     # profit is asked for (about a second, then cached).
-    plans = st.session_state.get("plan")
-    if plans is None and metric == "profit_usd":
-        from pricing.plan import PlanSettings  # the solver loads only when profit is asked for
-
-        bar = st.progress(0.0, text="Optimising tiers with the default rules…")
+    plans = None
+    if metric == "profit_usd" or not data.rules_are_default():
+        bar = st.progress(0.0, text="Optimising tiers…")
         try:
-            plans = data.plan(
-                PlanSettings(rates=state.rate_book()), data.default_segments(), progress=bar
-            )
+            plans = data.current_plan(progress=bar)
         except PricingError as error:
             st.error(f"Profit could not be computed: {error}")
         finally:

@@ -23,23 +23,17 @@ except PricingError as error:
     st.error(f"Saved scenarios are not available: {error}")
     stop_page()
 
-plans = st.session_state.get("plan")
-settings: PlanSettings = st.session_state.get("plan_settings") or PlanSettings(
-    rates=state.rate_book()
-)
-if plans is None:
-    st.info(
-        "No plan has been run in this session yet: the default rules are shown. Change "
-        "them in the Tier designer."
-    )
-    bar = st.progress(0.0, text="Planning with the default rules…")
-    try:
-        plans = data.plan(settings, data.default_segments(), progress=bar)
-    except PricingError as error:
-        st.error(f"The default plan could not be made: {error}")
-        stop_page()
-    finally:
-        bar.empty()
+settings: PlanSettings = data.plan_settings()
+if data.rules_are_default():
+    st.info("The default rules are in force: change them in the Tier designer.")
+bar = st.progress(0.0, text="Planning…")
+try:
+    plans = data.current_plan(progress=bar)
+except PricingError as error:
+    st.error(f"The plan could not be made: {error}")
+    stop_page()
+finally:
+    bar.empty()
 
 st.subheader("Save the current plan")
 label, _ = data.active_file()
@@ -126,7 +120,7 @@ st.caption(
 if st.button("Run the sensitivity analysis (a few seconds)"):
     with st.spinner("Re-planning the portfolio…"):
         st.session_state["tornado"] = tornado(
-            data.markets(), tuple(plans), settings, data.default_segments()
+            data.markets(), tuple(plans), settings, data.plan_segments()
         )
 if "tornado" in st.session_state:
     plotly_chart(tornado_chart(st.session_state["tornado"]), key="scenario_tornado")

@@ -83,18 +83,16 @@ except PricingError as error:
     st.error(f"These rules cannot be used: {error}")
     stop_page()
 
-if submitted or "plan" not in st.session_state:
-    bar = st.progress(0.0, text="Optimising…")
-    try:
-        st.session_state["plan"] = data.plan(settings, rows, progress=bar)
-        st.session_state["plan_settings"] = settings
-        st.session_state["plan_segments"] = rows
-    except PricingError as error:
-        st.error(f"The optimiser stopped: {error}")
-        stop_page()
-    finally:
-        bar.empty()
-plans = st.session_state["plan"]
+if submitted:
+    data.set_plan_rules(settings, rows)  # in force on every page from now on
+bar = st.progress(0.0, text="Optimising…")
+try:
+    plans = data.current_plan(progress=bar)
+except PricingError as error:
+    st.error(f"The optimiser stopped: {error}")
+    stop_page()
+finally:
+    bar.empty()
 tables = plan_tables(plans)
 
 markets = tables["Markets"].round(

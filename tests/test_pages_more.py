@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from pricing.catalog import DEFAULT_MARKETS
+from pricing.catalog import DEFAULT_MARKETS, load_markets
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,8 +70,12 @@ def test_tier_designer_rules_change_the_plan() -> None:
 
 def test_tier_designer_excel_export_matches_the_screen() -> None:
     app = page("tier_designer", market="US")
-    plans = app.session_state["plan"]
     from pricing.exports import plan_tables, write_xlsx
+    from pricing.plan import PlanSettings, plan_portfolio
+    from pricing.segments import load_segments
+
+    # The workbook of the same rules (the page's defaults), made outside the app.
+    plans = plan_portfolio(load_markets(), PlanSettings(), segment_rows=load_segments())
 
     buffer = io.BytesIO()
     write_xlsx(plan_tables(plans), buffer)
@@ -246,3 +250,22 @@ def test_overview_shows_what_changed_against_a_saved_scenario(
     assert not app.exception
     assert any("No comparison" in w.value and "last quarter" in w.value for w in app.warning)
     assert all("change_usd" not in frame.value.columns for frame in app.dataframe)
+
+
+def test_a_budget_rate_reaches_every_page_that_quotes() -> None:
+    """After a Tier designer run, a new budget rate re-prices the Offer builder at once (it
+    used to quote the run's old rate)."""
+    app = page("tier_designer", market="AE")
+    button(app, "Run the optimiser").click()
+    app.run()
+    _no_trouble(app)
+    app.session_state["budget_rates"] = {"AED": 4.0}
+    app.switch_page("pages/offer_builder.py")
+    app.run()
+    _no_trouble(app)
+    captions = " ".join(c.value for c in app.caption)
+    assert "1 USD = 4.0000 AED" in captions and "3.6725" not in captions
+    assert "rules set in the Tier designer" in captions
+    app.switch_page("pages/tier_designer.py")
+    app.run()
+    assert "1 USD = 4.0000 AED" in " ".join(c.value for c in app.caption)

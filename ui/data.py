@@ -7,6 +7,7 @@ The active market file is the shipped one unless the user uploaded or edited one
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from pricing.catalog import DEFAULT_MARKETS, DEFAULT_SOURCES, load_markets, load
 from pricing.costing.tables import portfolio_summary
 from pricing.models import CostParameters, Market
 from pricing.segments import SegmentRow, load_segments
+from ui import state
 
 if TYPE_CHECKING:  # the plan (and its solver) loads only on the pages that plan
     from pricing.plan import MarketPlan, PlanSettings
@@ -103,6 +105,47 @@ def plan(
                 number / len(wanted), text=f"Optimised {code} ({number}/{len(wanted)})"
             )
     return tuple(plans)
+
+
+# The Tier designer's rules (PlanSettings without rates) and segment values; None: the defaults.
+# Only set_plan_rules writes them; every page reads the plan through current_plan().
+PLAN_RULES = "plan_rules"
+PLAN_SEGMENTS = "plan_segments"
+
+
+def plan_settings() -> PlanSettings:
+    """The rules in force, with the rates in force now (live, offline, budget)."""
+    from pricing.plan import PlanSettings
+
+    rules = st.session_state.get(PLAN_RULES) or PlanSettings()
+    return dataclasses.replace(rules, rates=state.rate_book())
+
+
+def plan_segments() -> tuple[SegmentRow, ...]:
+    return st.session_state.get(PLAN_SEGMENTS) or default_segments()
+
+
+def rules_are_default() -> bool:
+    return st.session_state.get(PLAN_RULES) is None and st.session_state.get(PLAN_SEGMENTS) is None
+
+
+def set_plan_rules(settings: PlanSettings | None, rows: tuple[SegmentRow, ...] | None) -> None:
+    """Make these the rules every page's plan is made with (None: back to the defaults)."""
+    from pricing.fx import DEFAULT_BOOK
+
+    st.session_state[PLAN_RULES] = (
+        None if settings is None else dataclasses.replace(settings, rates=DEFAULT_BOOK)
+    )
+    st.session_state[PLAN_SEGMENTS] = rows
+
+
+def current_plan(codes: list[str] | None = None, progress=None) -> tuple[MarketPlan, ...]:
+    """The plan every page shows: the rules in force, the catalogue and the rates in use now.
+
+    Cached per market on all of them, so a new budget rate or catalogue re-prices at once and
+    an unchanged rerun costs nothing.
+    """
+    return plan(plan_settings(), plan_segments(), codes, progress)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

@@ -25,6 +25,8 @@ DEFAULTS: dict[str, object] = {
     "td_margin": 15.0,
     "td_step": 0.0,
     "td_solver": "cbc",
+    "plan_rules": None,  # the rules every page plans with (ui.data.set_plan_rules)
+    "plan_segments": None,
 }
 NO_SCENARIO = "(this session's rules)"
 CURRENCY_CHOICES = {"USD": "US dollars", "EUR": "Euros", "local": "Each market's own currency"}
@@ -102,7 +104,21 @@ def apply_scenario_rules(rules: dict) -> None:
             "budget_rates": rules.get("budget_rates", {}),
         }
     )
-    st.session_state.pop("plan", None)
+    from pricing.plan import PlanSettings
+
+    # The scenario's rules are in force on every page at once.
+    st.session_state["plan_rules"] = PlanSettings(
+        tiers=rules["tiers"],
+        min_margin=rules["min_margin"],
+        price_step=rules["price_step"],
+        solver=rules["solver"],
+        allowed=_options(rules.get("allowed")),
+        required=_options(rules.get("required")),
+    )
+
+
+def _options(mapping: dict | None) -> dict | None:
+    return None if mapping is None else {t: frozenset(o) for t, o in mapping.items()}
 
 
 def scenario_picker(store) -> None:

@@ -2,16 +2,20 @@
 
 Run with ``streamlit run app.py``. Pages live in ``pages/``; all maths lives in ``pricing/``.
 
-The page runs before the shared sidebar: its first elements (the Overview's map frame) reach
-the browser before pandas and the market data have loaded, so the browser fetches its chart
-library while the server is still costing the markets. Pages end early with
-``ui.widgets.stop_page()``, never ``st.stop()``, so the sidebar is drawn in every case.
+pandas is imported here, before any page builds a figure: sessions run in threads, and a
+session that finds pandas half-imported by another one (two users, or two tabs, right after a
+restart) would meet plotly's check for pandas on a module without ``Series`` yet (the race of
+plotly/plotly.py#2433). Python's import lock makes every other session wait here until pandas
+is whole. The page runs before the shared sidebar, so its first elements reach the browser
+early. Pages end early with ``ui.widgets.stop_page()``, never ``st.stop()``, so the sidebar is
+drawn in every case.
 """
 
 from __future__ import annotations
 
 from contextlib import suppress
 
+import pandas  # noqa: F401  (whole before any session builds a figure; see above)
 import streamlit as st
 
 from pricing.errors import PricingError
@@ -20,7 +24,7 @@ from ui.widgets import PageStopped
 
 st.set_page_config(
     page_title="Support-tier pricing studio",
-    page_icon=":material/support_agent:",
+    page_icon="static/favicon.png",  # served locally: no font server needed offline
     layout="wide",
 )
 

@@ -11,8 +11,9 @@ from ui.widgets import plotly_chart, sources_table, stop_page, through_router
 through_router()
 st.title("Cost to serve by market")
 st.caption(
-    "Baseline: business hours (Mon–Fri 09:00–18:00 local), one language, served from the "
-    "market's regional hub. Staffing by Erlang C per hour and language queue."
+    "Baseline: business hours (09:00–18:00 local on each market's own working days), one "
+    "language, served from the market's regional hub: whole agents in every quarter hour, "
+    "staffed by Erlang C."
 )
 headline = st.container()
 map_slot = st.empty()

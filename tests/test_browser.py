@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.parse
+
 import pytest
 
 from pricing.catalog import load_markets
@@ -125,3 +127,40 @@ def test_every_page_renders(app_url: str, browser, name: str) -> None:
     (OUTPUT / "screenshots").mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT / "screenshots" / f"page_{name}.png"), full_page=True)
     page.close()
+
+
+def test_sessions_opening_a_fresh_server_at_once_meet_no_exception(
+    silent_rates_server: str, browser
+) -> None:
+    """Three tabs on a server nobody has visited, over three cold starts: every page draws
+    without an exception (a session once met pandas half-imported by another one), and no
+    request leaves the machine."""
+    for start in range(3):
+        with serve_app(silent_rates_server, f"streamlit_cold_{start}.log") as url:
+            own = urllib.parse.urlsplit(url).netloc
+            elsewhere: list[str] = []
+            pages = []
+            for path in ("", "/cost_to_serve?market=SA", ""):
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = context.new_page()
+                page.on("request", _record_foreign(own, elsewhere))
+                page.goto(url + path, wait_until="commit")
+                pages.append((context, page))
+            for context, page in pages:
+                wait_until_idle(page, 90_000)
+                assert page.locator("[data-testid='stException']").count() == 0
+                context.close()
+            assert elsewhere == []
+        log = (OUTPUT / f"streamlit_cold_{start}.log").read_text()
+        assert "Traceback" not in log and "partially initialized" not in log
+
+
+def _record_foreign(own: str, found: list[str]):
+    """A request listener noting every URL for a host other than the app's own."""
+
+    def listen(request) -> None:
+        host = urllib.parse.urlsplit(request.url).netloc
+        if host not in (own, "") and not request.url.startswith("data:"):
+            found.append(request.url)
+
+    return listen

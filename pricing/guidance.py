@@ -107,3 +107,21 @@ def guidance(market: Market) -> tuple[Advice, ...]:
             )
         )
     return tuple(items)
+
+
+def risks(market: Market, offered_options: frozenset[str] | set[str]) -> tuple[str, ...]:
+    """Where what buyers in ``market`` expect and what the offer holds disagree, each with
+    what the rep can propose."""
+    found = []
+    if market.share_expecting_24x7 >= 0.3 and "coverage_24x7" not in offered_options:
+        found.append(
+            f"{market.share_expecting_24x7:.0%} of buyers here expect round-the-clock support "
+            "and no tier offers it: say so early, state the hours served, and offer 24/7 as a "
+            "priced add-on to the top tier rather than promising it."
+        )
+    return tuple(found)
+
+
+def customer_notes(market: Market) -> tuple[str, ...]:
+    """What the customer should read on the offer besides the tiers (not internal advice)."""
+    return (f"Prices are per account per year in {market.currency}.",)

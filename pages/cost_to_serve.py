@@ -14,7 +14,7 @@ from pricing.charts import (
 from pricing.costing.engine import BASELINE, DeliveryModel, break_even_accounts, cost_to_serve
 from pricing.costing.tables import delivery_comparison, delivery_curves, option_costs
 from pricing.guidance import language_name
-from ui import data
+from ui import data, state
 from ui.widgets import market_from_catalog, plotly_chart, through_router
 
 through_router()
@@ -42,6 +42,14 @@ def _costing(key: str, code: str):
 
 
 rows, comparison, base, even, curves = _costing(data.data_key(), code)
+# Money in the currency the sidebar asks for (this market's own when "each market's own").
+rate = state.money_rate(market.currency)
+money = rate.quote
+rows = rows.assign(**{c: rows[c] * rate.rate for c in rows.columns if c.endswith("_usd")})
+comparison = comparison.assign(
+    **{c: comparison[c] * rate.rate for c in comparison.columns if c.endswith("_usd")}
+)
+curves = curves.assign(**{c: curves[c] * rate.rate for c in curves.columns.drop("accounts")})
 st.caption(
     f"{market.accounts:,} accounts, {market.contacts_per_account_month:g} contacts per account "
     f"per month, {market.aht_seconds:g} s handle time, 80% answered within "
@@ -50,10 +58,11 @@ st.caption(
     f"{base.covered_hours_per_week:g} hours a week."
 )
 left, middle, right, last = st.columns(4)
-left.metric("Baseline (USD/yr)", f"{base.annual_total_usd:,.0f}")
+left.metric(f"Baseline ({money}/yr)", f"{rate.convert(base.annual_total_usd):,.0f}")
 middle.metric(
-    "Per account (USD/yr)",
-    f"{base.annual_total_usd / market.accounts:,.0f}" if market.accounts else "–",
+    f"Per account ({money}/yr)",
+    f"{rate.convert(base.per_account_usd):,.0f}" if market.accounts else "–",
+    help="All-in: the baseline's annual cost divided by the accounts.",
 )
 right.metric("Agents (FTE charged)", f"{base.fte:,.1f}")
 last.metric(
@@ -63,7 +72,8 @@ last.metric(
 )
 
 st.subheader("The baseline and what each option adds")
-plotly_chart(option_cost_bars(rows), key="cts_options")
+st.caption(f"Money in {money}: {rate.line}.")
+plotly_chart(option_cost_bars(rows, unit=f"{money} per year"), key="cts_options")
 shown = rows.assign(
     option=rows["option"].map(OPTION_TITLES),
     # Whole dollars, and +0.0 so a saving of nothing never shows as -0.
@@ -89,11 +99,15 @@ st.dataframe(
     width="stretch",
     column_config={
         "option": "Option",
-        "annual_fixed_usd": st.column_config.NumberColumn("Fixed (USD/yr)", format="localized"),
-        "per_account_usd": st.column_config.NumberColumn(
-            "Per account (USD/yr)", format="localized"
+        "annual_fixed_usd": st.column_config.NumberColumn(
+            f"Fixed ({money}/yr)", format="localized"
         ),
-        "annual_total_usd": st.column_config.NumberColumn("Total (USD/yr)", format="localized"),
+        "per_account_usd": st.column_config.NumberColumn(
+            f"Per account ({money}/yr)", format="localized", help="Total divided by accounts."
+        ),
+        "annual_total_usd": st.column_config.NumberColumn(
+            f"Total ({money}/yr)", format="localized"
+        ),
         "fte": st.column_config.NumberColumn("FTE", format="%.2f"),
         "peak_agents_on_duty": "Peak agents on desk",
         "occupancy": st.column_config.NumberColumn("Occupancy", format="percent"),
@@ -103,7 +117,7 @@ st.dataframe(
 st.caption("Options are extra cost over the baseline; a negative figure is a saving.")
 
 st.subheader("Delivery models")
-plotly_chart(delivery_bars(comparison), key="cts_delivery")
+plotly_chart(delivery_bars(comparison, unit=f"{money} per year"), key="cts_delivery")
 st.markdown("**Break-even in accounts (business hours)**")
 for label, accounts in even.items():
     st.markdown(
@@ -114,7 +128,9 @@ for label, accounts in even.items():
             else "not within 20× today's accounts"
         )
     )
-plotly_chart(break_even_chart(curves, even, market.accounts), key="cts_break_even")
+plotly_chart(
+    break_even_chart(curves, even, market.accounts, unit=f"{money} per year"), key="cts_break_even"
+)
 
 st.subheader("Staffing behind the baseline")
 st.caption(

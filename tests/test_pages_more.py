@@ -269,3 +269,39 @@ def test_a_budget_rate_reaches_every_page_that_quotes() -> None:
     app.switch_page("pages/tier_designer.py")
     app.run()
     assert "1 USD = 4.0000 AED" in " ".join(c.value for c in app.caption)
+
+
+def test_cost_to_serve_shows_money_in_the_chosen_currency() -> None:
+    """'Each market's own currency' puts Saudi costs in riyals at 3.75 per dollar, with the
+    rate beside them; USD shows the same figures in dollars."""
+    riyals = page("cost_to_serve", {"display_currency": "local"}, market="SA")
+    _no_trouble(riyals)
+    dollars = page("cost_to_serve", market="SA")
+    sar = {m.label: m.value for m in riyals.metric}
+    usd = {m.label: m.value for m in dollars.metric}
+    assert "Baseline (SAR/yr)" in sar and "Baseline (USD/yr)" in usd
+    in_sar = float(sar["Baseline (SAR/yr)"].replace(",", ""))
+    in_usd = float(usd["Baseline (USD/yr)"].replace(",", ""))
+    assert in_sar == pytest.approx(3.75 * in_usd, abs=2)
+    assert any("1 USD = 3.7500 SAR" in c.value for c in riyals.caption)
+    rows = table_with(riyals, "option")
+    plain = table_with(dollars, "option")
+    assert rows["annual_total_usd"].iloc[0] == pytest.approx(
+        3.75 * plain["annual_total_usd"].iloc[0], abs=2
+    )
+
+
+def test_the_market_picked_on_one_page_is_kept_on_the_next() -> None:
+    """The sidebar's page links carry no query: the session remembers the market."""
+    app = page("cost_to_serve", market="AE")
+    app.query_params.clear()
+    app.switch_page("pages/offer_builder.py")
+    app.run()
+    _no_trouble(app)
+    assert app.selectbox(key="ob_market").value == "AE"
+    assert app.query_params["market"] == ["AE"] or app.query_params["market"] == "AE"
+    app.selectbox(key="ob_market").set_value("DE").run()
+    app.query_params.clear()
+    app.switch_page("pages/cost_to_serve.py")
+    app.run()
+    assert app.selectbox(key="cts_market").value == "DE"

@@ -13,7 +13,7 @@ import streamlit as st
 from pricing.errors import InputError, PricingError
 
 if TYPE_CHECKING:
-    from pricing.fx import LiveResult, RateBook
+    from pricing.fx import LiveResult, Rate, RateBook
 
 DEFAULTS: dict[str, object] = {
     "map_metric": "baseline_per_account_usd",
@@ -25,6 +25,7 @@ DEFAULTS: dict[str, object] = {
     "td_margin": 15.0,
     "td_step": 0.0,
     "td_solver": "cbc",
+    "market": None,  # the market last picked on any page (ui.widgets.market_picker)
     "plan_rules": None,  # the rules every page plans with (ui.data.set_plan_rules)
     "plan_segments": None,
 }
@@ -53,6 +54,16 @@ def rate_book() -> RateBook:
     for currency, per_usd in st.session_state.get("budget_rates", {}).items():
         book = book.with_override(currency, per_usd)
     return book
+
+
+def money_rate(market_currency: str | None = None) -> Rate:
+    """The rate from USD to the currency money is shown in: the sidebar's choice, where
+    "each market's own currency" means ``market_currency`` (USD where no one market is meant).
+    """
+    chosen = display_currency()
+    if chosen == "local":
+        chosen = market_currency or "USD"
+    return rate_book().rate("USD", chosen)
 
 
 def refresh_live_rates() -> None:

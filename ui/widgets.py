@@ -86,12 +86,22 @@ def sources_table(market: Market, sources: pd.DataFrame) -> None:
 
 
 def market_picker(codes: list[str], names: dict[str, str], *, key: str) -> str:
-    """A market selector shared through the URL (?market=AE), so a link opens the same view."""
-    wanted = st.query_params.get("market", codes[0])
-    index = codes.index(wanted) if wanted in codes else 0
+    """The market selector of a page. The market picked on any page is the one every page
+    opens on: it is kept in the session and in the URL (?market=AE), so a link opens the same
+    view and the sidebar's page links keep it."""
+    wanted = st.query_params.get("market") or st.session_state.get("market")
+    if wanted not in codes:
+        wanted = codes[0]
+    st.session_state[key] = wanted  # this page's selector follows the last pick anywhere
+
+    def picked() -> None:
+        st.session_state["market"] = st.session_state[key]
+        st.query_params["market"] = st.session_state[key]
+
     code = st.selectbox(
-        "Market", codes, index=index, key=key, format_func=lambda c: f"{names[c]} ({c})"
+        "Market", codes, key=key, format_func=lambda c: f"{names[c]} ({c})", on_change=picked
     )
+    st.session_state["market"] = code
     st.query_params["market"] = code
     return code
 

@@ -8,7 +8,7 @@ import streamlit as st
 from pricing.charts import tornado_chart
 from pricing.errors import PricingError
 from pricing.plan import PlanSettings
-from pricing.scenario import comparison, scenario_payload
+from pricing.scenario import comparison, comparison_totals, scenario_payload
 from pricing.sensitivity import tornado
 from ui import data, state
 from ui.widgets import plotly_chart, stop_page, through_router
@@ -89,20 +89,52 @@ picked = st.multiselect(
     "Scenarios side by side", names, default=names[: min(2, len(names))], key="scenario_compare"
 )
 if picked:
-    table = comparison([store.load(n) for n in picked])
-    totals = {
-        column.removeprefix("profit_usd: "): table[column].sum()
-        for column in table.columns
-        if column.startswith("profit_usd: ")
-    }
+    loaded = [store.load(n) for n in picked]
+    rate = state.money_rate()  # totals add up in one currency
+    money = rate.quote
+    totals = comparison_totals(loaded)
+    money_columns = [c for c in totals.columns if c.endswith("_usd")]
     st.dataframe(
-        pd.DataFrame([{"scenario": k, "profit_usd": v} for k, v in totals.items()]),
+        totals.assign(**{c: (totals[c] * rate.rate).round(0) + 0.0 for c in money_columns}),
         hide_index=True,
+        width="stretch",
         column_config={
-            "profit_usd": st.column_config.NumberColumn("Profit (USD/yr)", format="localized")
+            "scenario": "Scenario",
+            "revenue_usd": st.column_config.NumberColumn(
+                f"Revenue ({money}/yr)", format="localized"
+            ),
+            "cost_usd": st.column_config.NumberColumn(f"Cost ({money}/yr)", format="localized"),
+            "profit_usd": st.column_config.NumberColumn(f"Profit ({money}/yr)", format="localized"),
+            "revenue_vs_first_usd": st.column_config.NumberColumn(
+                f"Revenue vs {picked[0]} ({money}/yr)", format="localized"
+            ),
+            "cost_vs_first_usd": st.column_config.NumberColumn(
+                f"Cost vs {picked[0]} ({money}/yr)", format="localized"
+            ),
+            "profit_vs_first_usd": st.column_config.NumberColumn(
+                f"Profit vs {picked[0]} ({money}/yr)", format="localized"
+            ),
         },
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    table = comparison(loaded)
+    shown = table.assign(
+        **{c: (table[c] * rate.rate).round(0) + 0.0 for c in table.columns if "_usd:" in c}
+    )
+    labels = {"market": "Market"}
+    for column in table.columns:
+        what, _, scenario = column.partition(": ")
+        if what == "tiers":
+            labels[column] = f"{scenario}: tiers (target USD)"
+        elif what == "profit_usd":
+            labels[column] = st.column_config.NumberColumn(
+                f"{scenario}: profit ({money}/yr)", format="localized"
+            )
+        elif what == "profit_vs_first_usd":
+            labels[column] = st.column_config.NumberColumn(
+                f"{scenario}: profit vs first ({money}/yr)", format="localized"
+            )
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
+    st.caption(f"Money in {money}: {rate.line}. Scenarios are saved in USD.")
 
 with st.expander("Delete a scenario"):
     doomed = st.selectbox("Scenario", names, key="scenario_delete")

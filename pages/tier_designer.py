@@ -10,6 +10,7 @@ import streamlit as st
 from pricing.costing.service import OPTION_LABELS, TIER_OPTIONS
 from pricing.errors import PricingError
 from pricing.exports import plan_tables, write_xlsx
+from pricing.fx import to_display_currency
 from pricing.plan import TIER_NAMES, PlanSettings
 from pricing.segments import segment_rows_from_frame, segments_frame
 from ui import data, state
@@ -95,12 +96,22 @@ finally:
     bar.empty()
 tables = plan_tables(plans)
 
-markets = tables["Markets"].round(
-    {"revenue_usd": 0, "cost_usd": 0, "profit_usd": 0, "floor_revenue_usd": 0}
-)
+MONEY = ["revenue_usd", "cost_usd", "profit_usd", "floor_revenue_usd"]
+# Totals add up across markets in one currency: the one chosen, or USD for "each market's own".
+total = state.money_rate()
 left, middle, right = st.columns(3)
-left.metric("Profit, all markets (USD/yr)", f"{markets['profit_usd'].sum():,.0f}")
-middle.metric("Support revenue (USD/yr)", f"{markets['revenue_usd'].sum():,.0f}")
+left.metric(
+    f"Profit, all markets ({total.quote}/yr)",
+    f"{total.convert(tables['Markets']['profit_usd'].sum()):,.0f}",
+)
+middle.metric(
+    f"Support revenue ({total.quote}/yr)",
+    f"{total.convert(tables['Markets']['revenue_usd'].sum()):,.0f}",
+)
+markets, _ = to_display_currency(
+    tables["Markets"], MONEY, state.display_currency(), state.rate_book()
+)
+markets = markets.assign(**{c: markets[c].round(0) + 0.0 for c in MONEY})  # +0.0: no "-0"
 right.metric("Markets with an offer", f"{(markets['tiers_offered'] > 0).sum()} of {len(markets)}")
 
 buffer = io.BytesIO()
@@ -115,8 +126,12 @@ st.download_button(
 names = {p.market.code: p.market.name for p in plans}
 code = market_picker(list(names), names, key="td_market")
 chosen = next(p for p in plans if p.market.code == code)
+rate = state.money_rate(chosen.market.currency)
+money, local = rate.quote, chosen.market.currency
 st.subheader(
-    f"{chosen.market.name}: {len(chosen.tiers)} tier(s), profit {chosen.profit_usd:,.0f} USD/yr"
+    f"{chosen.market.name}: {len(chosen.tiers)} tier(s), "
+    f"profit {rate.convert(chosen.profit_usd):,.0f} {money}/yr",
+    anchor=False,
 )
 if chosen.solution.message:
     st.warning(chosen.solution.message)
@@ -126,8 +141,14 @@ if not tier_rows.empty:
         tier_rows.drop(
             columns=["market", "rate_usd_to_local", "rate_as_of", "fx_buffer", "price_step_local"]
         )
-        # Whole dollars on screen; the Excel file keeps the exact figures.
-        .round({c: 0 for c in tier_rows.columns if c.endswith("_usd")}),
+        # Whole units of the chosen currency on screen; the Excel file keeps exact USD.
+        .assign(
+            **{
+                c: (tier_rows[c] * rate.rate).round(0) + 0.0
+                for c in tier_rows.columns
+                if c.endswith("_usd")
+            }
+        ),
         hide_index=True,
         width="stretch",
         column_config={
@@ -143,41 +164,57 @@ if not tier_rows.empty:
             "buyers": "Bought by",
             "currency": "Currency",
             "unit_cost_usd": st.column_config.NumberColumn(
-                "Cost/account (USD/yr)",
+                f"Cost/account ({money}/yr)",
                 format="localized",
                 help="Fully loaded: the tier's share of the market's cost, by workload.",
             ),
             "marginal_cost_usd": st.column_config.NumberColumn(
-                "Marginal cost/account (USD/yr)",
+                f"Marginal cost/account ({money}/yr)",
                 format="localized",
                 help="What the market would save per account without this tier's buyers.",
             ),
-            "list_usd": st.column_config.NumberColumn("List (USD)", format="localized"),
-            "target_usd": st.column_config.NumberColumn("Target (USD)", format="localized"),
-            "floor_usd": st.column_config.NumberColumn("Floor (USD)", format="localized"),
+            "list_usd": st.column_config.NumberColumn(f"List ({money})", format="localized"),
+            "target_usd": st.column_config.NumberColumn(f"Target ({money})", format="localized"),
+            "floor_usd": st.column_config.NumberColumn(f"Floor ({money})", format="localized"),
             "margin_at_target": st.column_config.NumberColumn("Margin at target", format="percent"),
             "margin_at_floor": st.column_config.NumberColumn("Margin at floor", format="percent"),
-            "list_local": st.column_config.NumberColumn("List (local)", format="localized"),
-            "target_local": st.column_config.NumberColumn("Target (local)", format="localized"),
-            "floor_local": st.column_config.NumberColumn("Floor (local)", format="localized"),
+            "list_local": st.column_config.NumberColumn(
+                f"List quoted ({local})", format="localized"
+            ),
+            "target_local": st.column_config.NumberColumn(
+                f"Target quoted ({local})", format="localized"
+            ),
+            "floor_local": st.column_config.NumberColumn(
+                f"Floor quoted ({local})", format="localized"
+            ),
             "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
         },
     )
     st.caption(
-        chosen.rate.line + (" — stale, refresh before quoting." if chosen.rate.is_stale() else "")
+        f"Quoted in {local}: {chosen.rate.line}"
+        + (" — stale, refresh before quoting." if chosen.rate.is_stale() else "")
+        + ("" if money in ("USD", local) else f". Shown in {money}: {rate.line}")
     )
 st.markdown("**Who buys what**")
 segments = tables["Segments"][tables["Segments"]["market"] == code].drop(columns=["market"])
+value_columns = [c for c in segments.columns if c.endswith("_usd")]
 st.dataframe(
-    segments.round(0),
+    segments.assign(**{c: (segments[c] * rate.rate).round(0) + 0.0 for c in value_columns}).round(
+        {"accounts": 1}
+    ),
     hide_index=True,
     width="stretch",
     column_config={
-        c: st.column_config.NumberColumn(
-            c.removesuffix("_usd").replace("_", " ") + " (USD)", format="localized"
-        )
-        for c in segments.columns
-        if c.endswith("_usd")
+        "segment": "Segment",
+        "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
+        "buys": "Buys",
+        **{
+            c: st.column_config.NumberColumn(
+                c.removesuffix("_usd").replace("_", " ").capitalize() + f" ({money}/yr)",
+                format="localized",
+            )
+            for c in value_columns
+        },
     },
 )
 st.caption("Values per account per year in this market (scaled from the segment values above).")
@@ -186,8 +223,27 @@ for reason in chosen.solution.explanations:
     st.markdown(f"- {reason}")
 with st.expander("What each option costs in this market"):
     costs = tables["Option costs"][tables["Option costs"]["market"] == code]
-    st.dataframe(costs.drop(columns=["market"]), hide_index=True, width="stretch")
+    st.dataframe(
+        costs.drop(columns=["market"]).assign(
+            option=costs["option"].map(lambda o: OPTION_LABELS.get(o, "Bare support")),
+            annual_usd=(costs["annual_usd"] * rate.rate).round(0) + 0.0,
+            per_account_usd=(costs["per_account_usd"] * rate.rate).round(0) + 0.0,
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "option": "Option",
+            "annual_usd": st.column_config.NumberColumn(
+                f"Every account taking it ({money}/yr)", format="localized"
+            ),
+            "per_account_usd": st.column_config.NumberColumn(
+                f"Per account ({money}/yr)", format="localized"
+            ),
+            "delivered_by": st.column_config.TextColumn("How it is delivered", width="large"),
+        },
+    )
 st.markdown("**All markets**")
+each = "local currency" if state.display_currency() == "local" else total.quote
 st.dataframe(
     markets[
         [
@@ -195,6 +251,7 @@ st.dataframe(
             "name",
             "accounts",
             "tiers_offered",
+            "shown_in",
             "revenue_usd",
             "cost_usd",
             "profit_usd",
@@ -211,12 +268,13 @@ st.dataframe(
         "name": "Market",
         "accounts": "Accounts",
         "tiers_offered": "Tiers",
-        "revenue_usd": st.column_config.NumberColumn("Revenue (USD/yr)", format="localized"),
-        "cost_usd": st.column_config.NumberColumn("Cost (USD/yr)", format="localized"),
+        "shown_in": "Currency",
+        "revenue_usd": st.column_config.NumberColumn(f"Revenue ({each}/yr)", format="localized"),
+        "cost_usd": st.column_config.NumberColumn(f"Cost ({each}/yr)", format="localized"),
         "floor_revenue_usd": st.column_config.NumberColumn(
-            "Revenue at floor (USD/yr)", format="localized"
+            f"Revenue at floor ({each}/yr)", format="localized"
         ),
-        "profit_usd": st.column_config.NumberColumn("Profit (USD/yr)", format="localized"),
+        "profit_usd": st.column_config.NumberColumn(f"Profit ({each}/yr)", format="localized"),
         "expected_discount": st.column_config.NumberColumn("Usual discount", format="percent"),
         "max_discount": st.column_config.NumberColumn("Max discount", format="percent"),
         "message": st.column_config.TextColumn("Note", width="large"),

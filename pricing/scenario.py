@@ -20,6 +20,7 @@ def settings_payload(settings: PlanSettings) -> dict:
         "price_step": settings.price_step,
         "solver": settings.solver,
         "allowed": {k: sorted(v) for k, v in (settings.allowed or {}).items()},
+        "required": {k: sorted(v) for k, v in (settings.required or {}).items()},
         "budget_rates": {code: rate.per_usd for code, rate in settings.rates.overrides.items()},
     }
 
@@ -37,6 +38,7 @@ def scenario_payload(
             "name": plan.market.name,
             "profit_usd": round(plan.profit_usd, 2),
             "revenue_usd": round(plan.solution.revenue, 2),
+            "cost_usd": round(plan.solution.cost, 2),
             "tiers": [
                 {
                     "name": t.name,
@@ -67,11 +69,43 @@ def cost_changes(summary: pd.DataFrame, saved: Scenario) -> pd.Series:
     return summary["code"].map(before).pipe(lambda old: summary["baseline_annual_usd"] - old)
 
 
-def comparison(scenarios: Iterable[Scenario]) -> pd.DataFrame:
-    """Markets side by side: each scenario's tiers, target prices and profit."""
+def _label(scenario: Scenario) -> str:
+    return f"{scenario.name} (v{scenario.version})"
+
+
+def _cost(market: dict) -> float:
+    # Scenarios saved before costs were recorded: cost is what revenue did not keep.
+    return market.get("cost_usd", market["revenue_usd"] - market["profit_usd"])
+
+
+def comparison_totals(scenarios: Iterable[Scenario]) -> pd.DataFrame:
+    """One row per scenario: revenue, cost and profit (USD/yr), and each against the first."""
     rows = []
     for scenario in scenarios:
-        label = f"{scenario.name} (v{scenario.version})"
+        markets = scenario.payload.get("markets", {}).values()
+        rows.append(
+            {
+                "scenario": _label(scenario),
+                "revenue_usd": sum(m["revenue_usd"] for m in markets),
+                "cost_usd": sum(_cost(m) for m in markets),
+                "profit_usd": sum(m["profit_usd"] for m in markets),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["scenario", "revenue_usd", "cost_usd", "profit_usd"])
+    for column in ("revenue_usd", "cost_usd", "profit_usd"):
+        first = frame[column].iloc[0] if len(frame) else 0.0
+        frame[f"{column.removesuffix('_usd')}_vs_first_usd"] = frame[column] - first + 0.0
+    return frame
+
+
+def comparison(scenarios: Iterable[Scenario]) -> pd.DataFrame:
+    """Markets side by side: each scenario's tiers (target prices) and profit, and the profit
+    against the first scenario. Columns are named ``<what>: <scenario>``."""
+    rows = []
+    order: list[str] = []
+    for scenario in scenarios:
+        label = _label(scenario)
+        order.append(label)
         for code, market in scenario.payload.get("markets", {}).items():
             rows.append(
                 {
@@ -89,6 +123,13 @@ def comparison(scenarios: Iterable[Scenario]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    wide = frame.pivot(index="market", columns="scenario", values=["profit_usd", "tiers"])
-    wide.columns = [f"{what}: {scenario}" for what, scenario in wide.columns]
-    return wide.reset_index()
+    wide = frame.pivot(index="market", columns="scenario", values=["tiers", "profit_usd"])
+    result = pd.DataFrame(index=wide.index)
+    for label in order:
+        result[f"tiers: {label}"] = wide["tiers", label]
+        result[f"profit_usd: {label}"] = wide["profit_usd", label]
+        if label != order[0]:
+            result[f"profit_vs_first_usd: {label}"] = (
+                wide["profit_usd", label] - wide["profit_usd", order[0]] + 0.0
+            )
+    return result.reset_index()

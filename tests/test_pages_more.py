@@ -305,3 +305,23 @@ def test_the_market_picked_on_one_page_is_kept_on_the_next() -> None:
     app.switch_page("pages/cost_to_serve.py")
     app.run()
     assert app.selectbox(key="cts_market").value == "DE"
+
+
+def test_tier_designer_shows_money_in_the_chosen_currency() -> None:
+    """Euros in the sidebar: the headline, the tier table and the markets table are in EUR."""
+    euros = page("tier_designer", {"display_currency": "EUR"}, market="DE")
+    _no_trouble(euros)
+    dollars = page("tier_designer", market="DE")
+    eur = {m.label: m.value for m in euros.metric}
+    usd = {m.label: m.value for m in dollars.metric}
+    from pricing.fx import rate
+
+    per_usd = rate("USD", "EUR").rate
+    profit_eur = float(eur["Profit, all markets (EUR/yr)"].replace(",", ""))
+    profit_usd = float(usd["Profit, all markets (USD/yr)"].replace(",", ""))
+    assert profit_eur == pytest.approx(per_usd * profit_usd, rel=1e-4)
+    tiers = table_with(euros, "tier")
+    assert tiers["list_usd"].iloc[0] == pytest.approx(
+        per_usd * table_with(dollars, "tier")["list_usd"].iloc[0], abs=1
+    )
+    assert any(h.value.endswith("EUR/yr") for h in euros.subheader)

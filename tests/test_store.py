@@ -11,7 +11,7 @@ import pytest
 from pricing.catalog import load_markets
 from pricing.errors import InputError
 from pricing.plan import PlanSettings, plan_portfolio
-from pricing.scenario import comparison, scenario_payload
+from pricing.scenario import comparison, comparison_totals, scenario_payload
 from pricing.segments import load_segments
 from pricing.sensitivity import tornado
 from pricing.store import ScenarioStore, StoreError
@@ -99,6 +99,31 @@ def test_scenarios_compare_side_by_side(store: ScenarioStore) -> None:
     us = table.set_index("market").loc["US"]
     assert us["profit_usd: three tiers (v1)"] >= us["profit_usd: two tiers (v1)"] - 1e-6
     assert "Premium" in us["tiers: three tiers (v1)"]
+    assert us["profit_vs_first_usd: three tiers (v1)"] == pytest.approx(
+        us["profit_usd: three tiers (v1)"] - us["profit_usd: two tiers (v1)"]
+    )
+    totals = comparison_totals([store.load("two tiers"), store.load("three tiers")])
+    first, second = totals.to_dict(orient="records")
+    assert first["profit_usd"] == pytest.approx(sum(p.profit_usd for p in two), abs=0.05)
+    assert first["cost_usd"] == pytest.approx(sum(p.cost_usd for p in two), abs=0.05)
+    assert first["revenue_usd"] - first["cost_usd"] == pytest.approx(first["profit_usd"], abs=0.05)
+    assert first["profit_vs_first_usd"] == 0.0
+    assert second["profit_vs_first_usd"] == pytest.approx(
+        second["profit_usd"] - first["profit_usd"]
+    )
+
+
+def test_a_saved_scenario_keeps_every_rule() -> None:
+    """Required options were once dropped from saved scenarios: the rule must survive."""
+    settings = PlanSettings(
+        required={"Premium": frozenset({"coverage_24x7"})},
+        allowed={"Basic": frozenset()},
+        min_margin=0.3,
+    )
+    saved = scenario_payload(settings, (), "shipped")["settings"]
+    assert saved["required"] == {"Premium": ["coverage_24x7"]}
+    assert saved["allowed"] == {"Basic": []}
+    assert saved["min_margin"] == 0.3
 
 
 def test_tornado_moves_profit_the_expected_way() -> None:

@@ -122,7 +122,7 @@ if against != "(none)":
     except PricingError as error:  # deleted meanwhile, or the store is unreadable
         st.warning(f"No comparison: {error}")
     else:
-        shown["change_usd"] = change.round(0)
+        shown["change_usd"] = change.round(0) + 0.0  # +0.0: a change of nothing is 0, not -0
         moved = change.dropna()
         st.caption(
             f"Baseline cost against {against!r}: {moved.sum():+,.0f} USD/yr over "
@@ -152,6 +152,7 @@ table = (
     .loc[summary.sort_values("baseline_per_account_usd", ascending=False).index]
     .round({"baseline_per_account_usd": 0, "baseline_annual_usd": 0, "extra_24x7_annual_usd": 0})
 )
+table[MONEY] = table[MONEY] + 0.0  # a rounded -0.4 shows as 0, never as "-0"
 st.dataframe(
     table,
     hide_index=True,
@@ -165,7 +166,9 @@ st.dataframe(
         ),
         "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
         "baseline_per_account_usd": st.column_config.NumberColumn(
-            f"Baseline per account ({unit}/yr)", format="localized"
+            f"Baseline per account ({unit}/yr)",
+            format="localized",
+            help="All-in: the baseline's annual cost divided by the market's accounts.",
         ),
         "baseline_annual_usd": st.column_config.NumberColumn(
             f"Baseline ({unit}/yr)", format="localized"

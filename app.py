@@ -20,7 +20,7 @@ import streamlit as st
 
 from pricing.errors import PricingError
 from ui import state
-from ui.widgets import PageStopped
+from ui.widgets import ROUTED, PageStopped
 
 st.set_page_config(
     page_title="Support-tier pricing studio",
@@ -46,6 +46,8 @@ pages = {
     ],
 }
 navigation = st.navigation(pages)
+# Pages check this to know they run inside the router (see ui.widgets.through_router).
+st.session_state[ROUTED] = True
 with suppress(PageStopped):  # the page has shown why it cannot go on
     navigation.run()
 

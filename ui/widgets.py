@@ -28,24 +28,26 @@ def plotly_chart(figure: go.Figure, *, key: str | None = None) -> None:
     st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG, key=key)
 
 
+ROUTED = "routed_by_app"  # set by app.py once its st.navigation has run in this session
+
+
 def through_router() -> None:
     """Make sure this page runs inside app.py's router; every page calls this first.
 
     Until a session has run app.py, Streamlit takes a ``pages/`` folder for its older multipage
     layout: a link straight to a page (``/tier_designer?market=US``), opened first on a freshly
     started server, runs that page on its own, without the state defaults and the shared
-    sidebar. Here the router runs instead, in this same run (so no click is lost): it opens
-    this page, known by its URL path in both layouts, and draws the sidebar; then this outer
-    run of the page ends. From then on the server uses ``st.navigation`` only.
+    sidebar. Streamlit has no setting to turn that layout off, so the page asks the session
+    (public API) whether the router has run; if not, the router runs instead, in this same run
+    (so no click is lost): its ``st.navigation`` switches the server to the router for good,
+    opens this page (known by its URL path in both layouts) and draws the sidebar; then this
+    outer run of the page ends.
     """
     import runpy
+    from pathlib import Path
 
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    if PagesManager.uses_pages_directory:
-        ctx = get_script_run_ctx()
-        runpy.run_path(str(ctx.pages_manager.main_script_path), run_name="__main__")
+    if not st.session_state.get(ROUTED):
+        runpy.run_path(str(Path(__file__).resolve().parents[1] / "app.py"), run_name="__main__")
         raise PageStopped
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from pricing.catalog import markets_frame, markets_from_frame, read_table, template_csv
 from pricing.errors import DataFileError, PricingError
-from pricing.exports import safe_frame
+from pricing.spreadsheet import safe_frame
 from ui import data
 from ui.widgets import sources_table, stop_page, through_router
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import io
+from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
 
+from pricing.catalog import DEFAULT_MARKETS
 from pricing.costing.service import OPTION_LABELS, TIER_OPTIONS
 from pricing.errors import PricingError
-from pricing.exports import plan_tables, write_xlsx
+from pricing.exports import plan_tables, plan_workbook
 from pricing.fx import to_display_currency
 from pricing.plan import TIER_NAMES, PlanSettings
+from pricing.provenance import plan_file_name
 from pricing.segments import segment_rows_from_frame, segments_frame
 from ui import data, state
 from ui.widgets import market_picker, stop_page, through_router
@@ -114,13 +116,22 @@ markets, _ = to_display_currency(
 markets = markets.assign(**{c: markets[c].round(0) + 0.0 for c in MONEY})  # +0.0: no "-0"
 right.metric("Markets with an offer", f"{(markets['tiers_offered'] > 0).sum()} of {len(markets)}")
 
-buffer = io.BytesIO()
-write_xlsx(tables, buffer)
+label, content = data.active_file()
+made = datetime.now(UTC)
 st.download_button(
     "Download the plan (Excel)",
-    buffer.getvalue(),
-    "support_tier_plan.xlsx",
+    plan_workbook(
+        plans,
+        data.plan_settings(),
+        data.plan_segments(),
+        label,
+        content if content is not None else DEFAULT_MARKETS.read_bytes(),
+        made=made,
+    ),
+    plan_file_name(made),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    help="Every table of the plan, and a Settings sheet with the rules, segment values, "
+    "catalogue checksum and rates it was made with.",
 )
 
 names = {p.market.code: p.market.name for p in plans}

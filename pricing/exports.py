@@ -2,39 +2,44 @@
 
 Text that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return) is prefixed with an apostrophe, so a market name or a note can never run
-as a formula (CSV/formula injection). Numbers stay numbers.
+as a formula (CSV/formula injection). Numbers stay numbers: their stored values are exact (only
+float noise below 1e-9 is set to 0) and the workbook shows them through number formats, money as
+whole units with thousands separators, margins, discounts, shares and buffers as percentages.
+
+The plan's workbook opens on a **Settings** sheet that records what the plan was made with: the
+rules, the segment values, the market catalogue (its file and SHA-256 checksum), every exchange
+rate used, the app's version and when the file was made, so the file stands on its own in an
+audit. Files are named by what they hold and when (:func:`plan_file_name`,
+:func:`offer_file_name`).
 """
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import IO
 
 import pandas as pd
+from openpyxl import Workbook
 
+from pricing.catalog import DEFAULT_MARKETS
 from pricing.costing.service import OPTION_LABELS
-from pricing.plan import MarketPlan, plan_payload
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """A cell value that a spreadsheet shows as text, never evaluates."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every text cell (and header) made safe; numeric columns untouched."""
-    safe = frame.copy()
-    safe.columns = [safe_cell(str(c)) for c in safe.columns]
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(safe_cell)
-    return safe
+from pricing.errors import InputError
+from pricing.plan import MarketPlan, PlanSettings, plan_payload
+from pricing.provenance import (
+    plan_file_name,
+    settings_tables,
+    utc_time,
+    write_settings,
+)
+from pricing.segments import SegmentRow, load_segments
+from pricing.spreadsheet import (
+    add_sheets,
+    clean_frame,
+    safe_frame,
+)
 
 
 def plan_tables(plans: Iterable[MarketPlan]) -> dict[str, pd.DataFrame]:
@@ -142,31 +147,89 @@ def plan_tables(plans: Iterable[MarketPlan]) -> dict[str, pd.DataFrame]:
     }
 
 
-def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path | IO[bytes]) -> Path | IO[bytes]:
-    """One sheet per table, text made safe, a frozen header row and readable column widths."""
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            safe_frame(frame).to_excel(writer, sheet_name=name[:31], index=False)
-            sheet = writer.sheets[name[:31]]
-            sheet.freeze_panes = "A2"
-            for column in sheet.columns:
-                width = max(len(str(cell.value or "")) for cell in column[:200])
-                sheet.column_dimensions[column[0].column_letter].width = min(max(width, 8), 60) + 2
-    return path
+# -- number formats and cell values -----------------------------------------------------------
 
 
-def write_plan(plans: Iterable[MarketPlan], folder: Path) -> list[Path]:
-    """``plan.json`` (as the CLI prints it), one CSV per table and ``plan.xlsx``."""
-    plans = list(plans)
+def _workbook(plans: Sequence[MarketPlan], tables: Mapping[str, pd.DataFrame]) -> bytes:
+    book = Workbook()
+    settings_sheet = book.active
+    settings_sheet.title = "Settings"
+    write_settings(settings_sheet, tables)
+    add_sheets(book, plan_tables(plans))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def plan_workbook(
+    plans: Iterable[MarketPlan],
+    settings: PlanSettings,
+    segment_rows: Sequence[SegmentRow],
+    catalogue_label: str,
+    catalogue_bytes: bytes,
+    made: datetime | None = None,
+) -> bytes:
+    """The plan's Excel workbook: a Settings sheet first (every rule, the segment values, the
+    catalogue file and its SHA-256, every rate, the version, when it was made), then markets,
+    tiers, segments, option costs, reasons and rates. Save it under :func:`plan_file_name`.
+
+    ``catalogue_bytes`` are the bytes of the market file in use (the shipped file's when that
+    is in use); ``made`` defaults to now (UTC).
+    """
+    plans = tuple(plans)
+    tables = settings_tables(plans, settings, segment_rows, catalogue_label, catalogue_bytes, made)
+    return _workbook(plans, tables)
+
+
+def write_plan(
+    plans: Iterable[MarketPlan],
+    folder: Path,
+    *,
+    settings: PlanSettings | None = None,
+    segment_rows: Sequence[SegmentRow] | None = None,
+    catalogue_label: str | None = None,
+    catalogue_bytes: bytes | None = None,
+    made: datetime | None = None,
+) -> list[Path]:
+    """``plan.json`` (as the CLI prints it), one CSV per table (the settings too) and the
+    workbook under :func:`plan_file_name`, also as ``plan.xlsx``.
+
+    Without them, the settings are the defaults, the segment rows the shipped file's and the
+    catalogue the shipped ``data/markets.csv``: pass what the plans were made with.
+    """
+    plans = tuple(plans)
+    settings = settings or PlanSettings()
+    rows = tuple(segment_rows) if segment_rows is not None else load_segments()
+    if catalogue_bytes is None:
+        if catalogue_label is not None:
+            raise InputError(
+                f"the bytes of {catalogue_label!r} are needed for its checksum",
+                field="catalogue_bytes",
+            )
+        catalogue_label, catalogue_bytes = DEFAULT_MARKETS.name, DEFAULT_MARKETS.read_bytes()
+    when = utc_time(made)
+    record = settings_tables(
+        plans, settings, rows, catalogue_label or "market catalogue", catalogue_bytes, when
+    )
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     payload = folder / "plan.json"
     payload.write_text(json.dumps(plan_payload(plans), indent=2, allow_nan=False) + "\n")
     written.append(payload)
     sheets = plan_tables(plans)
-    for name, frame in sheets.items():
+    csvs = {
+        **sheets,
+        "settings": record["Rules"][["setting", "value"]],
+        "settings segments": record["Segments used"],
+        "settings rates": record["Rates used"],
+    }
+    for name, frame in csvs.items():
         path = folder / f"plan_{name.lower().replace(' ', '_')}.csv"
-        safe_frame(frame).to_csv(path, index=False)
+        safe_frame(clean_frame(frame)).to_csv(path, index=False)
         written.append(path)
-    written.append(write_xlsx(sheets, folder / "plan.xlsx"))
+    data = _workbook(plans, record)
+    for name in (plan_file_name(when), "plan.xlsx"):
+        path = folder / name
+        path.write_bytes(data)
+        written.append(path)
     return written

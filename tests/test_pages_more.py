@@ -70,9 +70,10 @@ def test_tier_designer_rules_change_the_plan() -> None:
 
 def test_tier_designer_excel_export_matches_the_screen() -> None:
     app = page("tier_designer", market="US")
-    from pricing.exports import plan_tables, write_xlsx
+    from pricing.exports import plan_tables
     from pricing.plan import PlanSettings, plan_portfolio
     from pricing.segments import load_segments
+    from pricing.spreadsheet import write_xlsx
 
     # The workbook of the same rules (the page's defaults), made outside the app.
     plans = plan_portfolio(load_markets(), PlanSettings(), segment_rows=load_segments())
@@ -107,29 +108,32 @@ def test_offer_builder_in_local_currency() -> None:
     text = " ".join(m.value for m in app.markdown)
     assert "top management" in text and "Do not pitch upgrades" in text
     assert [b.label for b in app.get("download_button")] == [
-        "Download offer (PDF)",
-        "Download offer (Excel)",
+        "Customer offer (PDF)",
+        "Customer offer (Excel)",
+        "Negotiation brief (PDF)",
+        "Negotiation brief (Excel)",
     ]
 
 
 def test_offer_files_open_and_agree(tmp_path: Path) -> None:
     from pricing.catalog import load_markets
-    from pricing.offer import build_offer, offer_pdf, offer_xlsx
+    from pricing.offer import build_offer, internal_xlsx
+    from pricing.offer_pdf import internal_pdf
     from pricing.plan import plan_portfolio
 
     [plan] = plan_portfolio(load_markets(), only=["JP"])
     offer = build_offer(plan)
-    reader = PdfReader(io.BytesIO(offer_pdf(offer)))
+    reader = PdfReader(io.BytesIO(internal_pdf(offer)))
     text = "".join(p.extract_text() for p in reader.pages)
-    assert "Support offer - Japan (JPY)" in text
+    assert "Negotiation brief: Japan (JPY)" in text
     for tier in offer.tiers:
         assert f"JPY {tier.list_local:,.0f}" in text
-    assert "AVOID: Do not pitch upgrades" in text
-    book = openpyxl.load_workbook(io.BytesIO(offer_xlsx(offer)))
-    assert book.sheetnames == ["Offer", "Approvals", "Do and avoid", "Rate"]
-    rows = list(book["Offer"].iter_rows(min_row=2, values_only=True))
+    assert "Avoid: Do not pitch upgrades" in text
+    book = openpyxl.load_workbook(io.BytesIO(internal_xlsx(offer)))
+    assert book.sheetnames == ["Brief", "Prices", "Approvals", "Do and avoid", "Risks"]
+    rows = list(book["Prices"].iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == [t.name for t in offer.tiers]
-    header = [c.value for c in book["Offer"][1]]
+    header = [c.value for c in book["Prices"][1]]
     for row, tier in zip(rows, offer.tiers, strict=True):
         assert row[header.index("list_per_account_year")] == tier.list_local
 

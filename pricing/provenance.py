@@ -1,0 +1,229 @@
+"""What a plan was made with, for its Settings sheet: the rules, the segment values, the market
+catalogue and its checksum, every exchange rate used, the app's version and the time; and the
+names files are given (what they hold and when)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pricing.costing.service import OPTION_LABELS
+from pricing.errors import InputError
+from pricing.fx import STALE_AFTER_DAYS
+from pricing.plan import MarketPlan, PlanSettings
+from pricing.segments import SegmentRow
+from pricing.spreadsheet import (
+    COUNT_FORMAT,
+    PERCENT_FORMAT,
+    fit_columns,
+    put_table,
+)
+
+PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+OFFER_KINDS = ("customer", "internal")
+_ALLOWED_UNSET = "any (not set)"
+_REQUIRED_UNSET = "none (not set)"
+
+
+def app_version(pyproject: Path = PYPROJECT) -> str:
+    """``[project] version`` of pyproject.toml at the repository root ("unknown" without it)."""
+    try:
+        with pyproject.open("rb") as handle:
+            return str(tomllib.load(handle)["project"]["version"])
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError):
+        return "unknown"
+
+
+def utc_time(made: datetime | date | None) -> datetime:
+    if made is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    if not isinstance(made, datetime):
+        return datetime(made.year, made.month, made.day, tzinfo=UTC)
+    if made.tzinfo is None:
+        return made.replace(tzinfo=UTC)
+    return made.astimezone(UTC)
+
+
+def _day(made: date) -> date:
+    return utc_time(made).date() if isinstance(made, datetime) else made
+
+
+def plan_file_name(made: date) -> str:
+    """``support-plan_2026-12-01.xlsx``: what the file holds and the (UTC) day it was made."""
+    return f"support-plan_{_day(made).isoformat()}.xlsx"
+
+
+def offer_file_name(code: str, kind: str, made: date, ext: str) -> str:
+    """``offer_AE_customer_2026-12-01.pdf``: the market, who the offer is for, the day, the type.
+
+    ``kind`` is "customer" (the document for the customer) or "internal" (with floors and
+    approval bands); ``ext`` is the file type, with or without its dot ("pdf", ".xlsx").
+    """
+    market = str(code).strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", market):
+        raise InputError(f"market code must be two letters, got {code!r}", field="code", value=code)
+    if kind not in OFFER_KINDS:
+        raise InputError(
+            f"offer kind must be 'customer' or 'internal', got {kind!r}", field="kind", value=kind
+        )
+    suffix = str(ext).strip().lower().removeprefix(".")
+    if not re.fullmatch(r"[a-z0-9]{1,8}", suffix):
+        raise InputError(
+            f"file type must be letters or digits, got {ext!r}", field="ext", value=ext
+        )
+    return f"offer_{market}_{kind}_{_day(made).isoformat()}.{suffix}"
+
+
+def _options(mapping: Mapping[str, frozenset[str]] | None, tier: str, unset: str) -> str:
+    if mapping is None or tier not in mapping:
+        return unset
+    chosen = set(mapping[tier])
+    ordered = [o for o in OPTION_LABELS if o in chosen] + sorted(chosen - set(OPTION_LABELS))
+    return ", ".join(ordered) or "none"
+
+
+def check_settings(plans: Sequence[MarketPlan], settings: PlanSettings) -> None:
+    """Refuse settings that are not those the plans were made with: a record must not lie."""
+    for plan in plans:
+        terms = plan.problem.terms
+        same = (
+            tuple(plan.problem.tiers) == settings.tier_names
+            and math.isclose(terms.min_margin, settings.min_margin, abs_tol=1e-12)
+            and math.isclose(terms.price_step, settings.price_step, abs_tol=1e-12)
+        )
+        if not same:
+            raise InputError(
+                f"the settings given are not those market {plan.market.code} was planned with "
+                f"(tiers {', '.join(plan.problem.tiers)}, minimum margin {terms.min_margin:g}, "
+                f"price step {terms.price_step:g})",
+                field="settings",
+                value=plan.market.code,
+            )
+
+
+def settings_tables(
+    plans: Iterable[MarketPlan],
+    settings: PlanSettings,
+    segment_rows: Sequence[SegmentRow],
+    catalogue_label: str,
+    catalogue_bytes: bytes,
+    made: datetime | None = None,
+) -> dict[str, pd.DataFrame]:
+    """What a plan was made with, as three tables: "Rules" (setting, value and the value's
+    number format), "Segments used" (the segment rows the planned markets use) and "Rates used"
+    (every exchange rate). Settings the plans were not made with are refused."""
+    plans = tuple(plans)
+    check_settings(plans, settings)
+    when = utc_time(made)
+    codes = [p.market.code for p in plans]
+    own = {row.code for row in segment_rows}
+    defaulted = [c for c in codes if c not in own]
+
+    rules: list[tuple[str, object, str | None]] = [
+        ("App version", app_version(), None),
+        ("File made (UTC)", when.isoformat(timespec="seconds"), None),
+        ("Markets planned", ", ".join(codes) or "none", None),
+        ("Number of tiers", settings.tiers, COUNT_FORMAT),
+        ("Tier names", ", ".join(settings.tier_names), None),
+        ("Minimum margin at the floor", settings.min_margin, PERCENT_FORMAT),
+        ("Price ladder step (least step between tier prices)", settings.price_step, PERCENT_FORMAT),
+        ("Solver", settings.solver, None),
+        ("Solver time limit (seconds)", settings.time_limit_seconds, None),
+    ]
+    for tier in settings.tier_names:
+        allowed = _options(settings.allowed, tier, _ALLOWED_UNSET)
+        required = _options(settings.required, tier, _REQUIRED_UNSET)
+        rules.append((f"Options {tier} may hold (allowed)", allowed, None))
+        rules.append((f"Options {tier} must hold (required)", required, None))
+    book = settings.rates
+    rules += [
+        ("Market catalogue file", catalogue_label, None),
+        ("Market catalogue SHA-256", hashlib.sha256(catalogue_bytes).hexdigest(), None),
+        ("Market catalogue size (bytes)", len(catalogue_bytes), COUNT_FORMAT),
+        ("Segment values", "USD per account per year at US price level (table below)", None),
+        ("Budget rates set by finance", ", ".join(sorted(book.overrides)) or "none", None),
+        ("Live rates", "in use (source per rate below)" if book.live else "not used", None),
+        ("Offline rate table", Path(book.table).name, None),
+        ("FX buffer table", Path(book.buffers_file).name, None),
+        ("Market rates stale after (days)", STALE_AFTER_DAYS, COUNT_FORMAT),
+    ]
+
+    fields = [f.name for f in dataclasses.fields(SegmentRow)]
+    segments = []
+    for row in segment_rows:
+        if row.code in codes:
+            used_for = row.code
+        elif row.code == "*" and defaulted:
+            used_for = ", ".join(defaulted)
+        else:
+            continue
+        values = {name: getattr(row, name) for name in fields}
+        segments.append({"code": values.pop("code"), "used_for": used_for, **values})
+
+    rates: dict[str, dict] = {}
+    for plan in plans:
+        currency = plan.rate.quote
+        if currency in rates:
+            rates[currency]["markets"] += f", {plan.market.code}"
+            continue
+        rates[currency] = {
+            "currency": currency,
+            "per_usd": plan.rate.rate,
+            "as_of": plan.rate.as_of.isoformat(),
+            "kind": ", ".join(plan.rate.kinds),
+            "source": plan.rate.source,
+            "stale": "yes" if plan.rate.is_stale(today=when.date()) else "no",
+            "buffer": plan.buffer,
+            "buffer_source": book.buffer(currency)[1],
+            "markets": plan.market.code,
+        }
+    return {
+        "Rules": pd.DataFrame(
+            [{"setting": s, "value": v} for s, v, _ in rules], columns=["setting", "value"]
+        ).assign(format=[f for _, _, f in rules]),
+        "Segments used": pd.DataFrame(segments, columns=["code", "used_for", *fields[1:]]),
+        "Rates used": pd.DataFrame(
+            list(rates.values()),
+            columns=[
+                "currency",
+                "per_usd",
+                "as_of",
+                "kind",
+                "source",
+                "stale",
+                "buffer",
+                "buffer_source",
+                "markets",
+            ],
+        ),
+    }
+
+
+def write_settings(sheet: Worksheet, tables: Mapping[str, pd.DataFrame]) -> None:
+    """The Settings sheet: the rules as setting/value, then the segments and the rates used."""
+    rules = tables["Rules"]
+    row = put_table(
+        sheet,
+        rules[["setting", "value"]],
+        row_formats=[f if isinstance(f, str) else None for f in rules["format"]],
+        formatted="value",
+    )
+    titles = []
+    for title, name in (
+        ("Segment values used", "Segments used"),
+        ("Exchange rates used", "Rates used"),
+    ):
+        row += 1
+        titles.append(row)
+        row = put_table(sheet, tables[name], row, title=title)
+    sheet.freeze_panes = "A2"
+    fit_columns(sheet, skip_rows=frozenset(titles))

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from pricing.catalog import DEFAULT_MARKETS
-from pricing.costing.service import OPTION_LABELS, TIER_OPTIONS
+from pricing.costing.service import OPTION_LABELS, OPTION_SHORT, TIER_OPTIONS
 from pricing.errors import PricingError
 from pricing.exports import plan_tables, plan_workbook
 from pricing.fx import to_display_currency
@@ -59,7 +59,7 @@ with st.form("tier_rules"):
             name,
             TIER_OPTIONS,
             default=list(TIER_OPTIONS),
-            format_func=OPTION_LABELS.get,
+            format_func=OPTION_SHORT.get,
             key=f"td_allowed_{tiers}_{name}",
         )
     with st.expander("Segment values (USD per account per year at US price level)"):
@@ -148,24 +148,29 @@ if chosen.solution.message:
     st.warning(chosen.solution.message)
 tier_rows = tables["Tiers"][tables["Tiers"]["market"] == code]
 if not tier_rows.empty:
+    # Whole units of the chosen currency on screen; the Excel file keeps exact USD. Two narrow
+    # tables (what each tier holds, then what it costs and earns) fit without scrolling.
+    shown = tier_rows.assign(
+        **{c: (tier_rows[c] * rate.rate).round(0) + 0.0 for c in tier_rows if c.endswith("_usd")}
+    )
     st.dataframe(
-        tier_rows.drop(
-            columns=["market", "rate_usd_to_local", "rate_as_of", "fx_buffer", "price_step_local"]
-        )
-        # Whole units of the chosen currency on screen; the Excel file keeps exact USD.
-        .assign(
-            **{
-                c: (tier_rows[c] * rate.rate).round(0) + 0.0
-                for c in tier_rows.columns
-                if c.endswith("_usd")
-            }
-        ),
+        shown[
+            [
+                "tier",
+                "options",
+                "coverage",
+                "answer_within_seconds",
+                "ticket_response_seconds",
+                "buyers",
+                "accounts",
+            ]
+        ],
         hide_index=True,
         width="stretch",
         column_config={
             "tier": "Tier",
-            "options": st.column_config.TextColumn("Includes", width="medium"),
-            "coverage": "Coverage",
+            "options": st.column_config.TextColumn("Includes", width="large"),
+            "coverage": "Served",
             "answer_within_seconds": st.column_config.NumberColumn(
                 "Phone/chat answer (s)", format="%g"
             ),
@@ -173,32 +178,47 @@ if not tier_rows.empty:
                 "Ticket response (s)", format="%g"
             ),
             "buyers": "Bought by",
-            "currency": "Currency",
+            "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
+        },
+    )
+    st.dataframe(
+        shown[
+            [
+                "tier",
+                "unit_cost_usd",
+                "marginal_cost_usd",
+                "list_usd",
+                "target_usd",
+                "floor_usd",
+                "margin_at_target",
+                "margin_at_floor",
+                "list_local",
+                "target_local",
+                "floor_local",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "tier": "Tier",
             "unit_cost_usd": st.column_config.NumberColumn(
-                f"Cost/account ({money}/yr)",
+                f"Cost/acct ({money}/yr)",
                 format="localized",
-                help="Fully loaded: the tier's share of the market's cost, by workload.",
+                help="All-in: the tier's share of the market's cost, by workload, per account.",
             ),
             "marginal_cost_usd": st.column_config.NumberColumn(
-                f"Marginal cost/account ({money}/yr)",
+                f"Marginal/acct ({money}/yr)",
                 format="localized",
                 help="What the market would save per account without this tier's buyers.",
             ),
             "list_usd": st.column_config.NumberColumn(f"List ({money})", format="localized"),
             "target_usd": st.column_config.NumberColumn(f"Target ({money})", format="localized"),
             "floor_usd": st.column_config.NumberColumn(f"Floor ({money})", format="localized"),
-            "margin_at_target": st.column_config.NumberColumn("Margin at target", format="percent"),
-            "margin_at_floor": st.column_config.NumberColumn("Margin at floor", format="percent"),
-            "list_local": st.column_config.NumberColumn(
-                f"List quoted ({local})", format="localized"
-            ),
-            "target_local": st.column_config.NumberColumn(
-                f"Target quoted ({local})", format="localized"
-            ),
-            "floor_local": st.column_config.NumberColumn(
-                f"Floor quoted ({local})", format="localized"
-            ),
-            "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
+            "margin_at_target": st.column_config.NumberColumn("Margin, target", format="percent"),
+            "margin_at_floor": st.column_config.NumberColumn("Margin, floor", format="percent"),
+            "list_local": st.column_config.NumberColumn(f"List ({local})", format="localized"),
+            "target_local": st.column_config.NumberColumn(f"Target ({local})", format="localized"),
+            "floor_local": st.column_config.NumberColumn(f"Floor ({local})", format="localized"),
         },
     )
     st.caption(

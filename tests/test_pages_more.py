@@ -52,7 +52,7 @@ def test_tier_designer_runs_and_explains() -> None:
     _no_trouble(app)
     metrics = {m.label: m.value for m in app.metric}
     assert int(metrics["Profit, all markets (USD/yr)"].replace(",", "")) > 0
-    tiers = table_with(app, "tier")
+    tiers = table_with(app, "floor_usd")
     assert list(tiers["tier"]) == ["Basic", "Standard", "Premium"]
     assert (tiers["floor_usd"] <= tiers["target_usd"]).all()
     reasons = " ".join(m.value for m in app.markdown)
@@ -92,7 +92,7 @@ def test_tier_designer_excel_export_matches_the_screen() -> None:
     header = [c.value for c in book["Tiers"][1]]
     exact = pd.DataFrame(book["Tiers"].iter_rows(min_row=2, values_only=True), columns=header)
     exact = exact[exact["market"] == "US"].reset_index(drop=True)
-    tiers = table_with(app, "tier").reset_index(drop=True)
+    tiers = table_with(app, "list_usd").reset_index(drop=True)
     for column in ("unit_cost_usd", "list_usd", "target_usd", "floor_usd"):
         assert (tiers[column] == tiers[column].round()).all(), column
         assert (tiers[column] - exact[column]).abs().max() <= 0.5, column
@@ -324,8 +324,8 @@ def test_tier_designer_shows_money_in_the_chosen_currency() -> None:
     profit_eur = float(eur["Profit, all markets (EUR/yr)"].replace(",", ""))
     profit_usd = float(usd["Profit, all markets (USD/yr)"].replace(",", ""))
     assert profit_eur == pytest.approx(per_usd * profit_usd, rel=1e-4)
-    tiers = table_with(euros, "tier")
+    tiers = table_with(euros, "list_usd")
     assert tiers["list_usd"].iloc[0] == pytest.approx(
-        per_usd * table_with(dollars, "tier")["list_usd"].iloc[0], abs=1
+        per_usd * table_with(dollars, "list_usd")["list_usd"].iloc[0], abs=1
     )
     assert any(h.value.endswith("EUR/yr") for h in euros.subheader)

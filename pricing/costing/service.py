@@ -45,6 +45,13 @@ OPTION_LABELS: dict[str, str] = {
     "multilingual": "Support in every local language",
     "local_office": "Local team and on-site visits",
 }
+# For narrow controls (the Tier designer's chips): the same options in a word or two.
+OPTION_SHORT: dict[str, str] = {
+    "priority_response": "Priority",
+    "coverage_24x7": "24/7",
+    "multilingual": "All languages",
+    "local_office": "Local team",
+}
 LIVE_CHANNELS: tuple[str, ...] = ("phone", "chat")
 ASYNC_CHANNELS: tuple[str, ...] = ("messaging", "email", "portal")
 

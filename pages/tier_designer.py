@@ -52,10 +52,9 @@ with st.form("tier_rules"):
         help="CBC (bundled with PuLP) or HiGHS; both give the same optima.",
     )
     st.markdown("**Options each tier may hold**")
-    columns = st.columns(tiers)
     allowed = {}
-    for column, name in zip(columns, TIER_NAMES[tiers], strict=True):
-        allowed[name] = column.multiselect(
+    for name in TIER_NAMES[tiers]:  # full width each, so no chip is cut short
+        allowed[name] = st.multiselect(
             name,
             TIER_OPTIONS,
             default=list(TIER_OPTIONS),
@@ -169,13 +168,13 @@ if not tier_rows.empty:
         width="stretch",
         column_config={
             "tier": "Tier",
-            "options": st.column_config.TextColumn("Includes", width="large"),
+            "options": st.column_config.TextColumn("Includes", width="medium"),
             "coverage": "Served",
             "answer_within_seconds": st.column_config.NumberColumn(
-                "Phone/chat answer (s)", format="%g"
+                "Answer (s)", format="%g", help="Phone and chat: 80 % answered within."
             ),
             "ticket_response_seconds": st.column_config.NumberColumn(
-                "Ticket response (s)", format="%g"
+                "Tickets (s)", format="%g", help="Messages, e-mail, portal: 80 % within."
             ),
             "buyers": "Bought by",
             "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
@@ -192,9 +191,6 @@ if not tier_rows.empty:
                 "floor_usd",
                 "margin_at_target",
                 "margin_at_floor",
-                "list_local",
-                "target_local",
-                "floor_local",
             ]
         ],
         hide_index=True,
@@ -216,6 +212,14 @@ if not tier_rows.empty:
             "floor_usd": st.column_config.NumberColumn(f"Floor ({money})", format="localized"),
             "margin_at_target": st.column_config.NumberColumn("Margin, target", format="percent"),
             "margin_at_floor": st.column_config.NumberColumn("Margin, floor", format="percent"),
+        },
+    )
+    st.markdown(f"**Quoted in {local}** (price points; the floor is rounded up)")
+    st.dataframe(
+        shown[["tier", "list_local", "target_local", "floor_local"]],
+        hide_index=True,
+        column_config={
+            "tier": "Tier",
             "list_local": st.column_config.NumberColumn(f"List ({local})", format="localized"),
             "target_local": st.column_config.NumberColumn(f"Target ({local})", format="localized"),
             "floor_local": st.column_config.NumberColumn(f"Floor ({local})", format="localized"),
@@ -239,12 +243,12 @@ st.dataframe(
         "segment": "Segment",
         "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
         "buys": "Buys",
+        "base_value_usd": st.column_config.NumberColumn(f"Basic ({money}/yr)", format="localized"),
         **{
-            c: st.column_config.NumberColumn(
-                c.removesuffix("_usd").replace("_", " ").capitalize() + f" ({money}/yr)",
-                format="localized",
+            f"{option}_value_usd": st.column_config.NumberColumn(
+                f"{OPTION_SHORT[option]} ({money}/yr)", format="localized"
             )
-            for c in value_columns
+            for option in TIER_OPTIONS
         },
     },
 )

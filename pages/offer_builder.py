@@ -1,16 +1,55 @@
-"""Offer builder (sales): a market's tiers in its currency, how far to bargain, how to behave."""
+"""Offer builder (sales): the customer's offer, and apart from it the internal negotiation brief.
+
+The customer part holds only what the buyer may read (list prices, inclusions, notes, terms);
+target, floor, approvals, guidance and risks are in the internal part. Each part downloads as
+PDF and Excel. Names typed or uploaded (customer, market) are shown with st.text, or escaped
+where an element renders markdown.
+"""
 
 from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from functools import partial
 
 import streamlit as st
 
 from pricing.charts import negotiation_chart
 from pricing.errors import PricingError
-from pricing.offer import build_offer, offer_pdf, offer_xlsx
-from ui import data
+from pricing.offer import MAX_CUSTOMER_CHARS, VALID_FOR_DAYS, build_offer, rate_explained, terms
+from pricing.offer_pdf import document
+from pricing.provenance import offer_file_name
+from ui import data, state
 from ui.widgets import market_from_catalog, plotly_chart, stop_page, through_router
 
 through_router()
+
+MIME = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def plain(text: str) -> str:
+    """Text with every markdown character escaped, for elements that render markdown."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", text)
+
+
+def downloads(offer, kind: str, title: str) -> None:
+    """The PDF and Excel buttons of one document; each file is made when it is clicked."""
+    today = date.today()
+    for column, (ext, label) in zip(
+        st.columns(2), (("pdf", "PDF"), ("xlsx", "Excel")), strict=True
+    ):
+        column.download_button(
+            f"{title} ({label})",
+            partial(document, offer, kind, ext),
+            offer_file_name(offer.market_code, kind, today, ext),
+            mime=MIME[ext],
+            key=f"ob_download_{kind}_{ext}",
+        )
+
+
 st.title("Offer builder")
 
 catalog, code = market_from_catalog(key="ob_market")
@@ -19,7 +58,7 @@ names = {c: m.name for c, m in catalog.items()}
 try:
     [plan] = data.current_plan([code])
 except PricingError as error:
-    st.error(f"No offer could be built for {names[code]}: {error}")
+    st.error(f"No offer could be built for {plain(names[code])}: {plain(str(error))}")
     stop_page()
 st.caption(
     "Tiers and prices from the default rules (set your own in the Tier designer)."
@@ -27,13 +66,44 @@ st.caption(
     else "Tiers and prices from the rules set in the Tier designer."
 )
 
-offer = build_offer(plan)
-st.subheader(f"{offer.market_name}: support offer in {offer.currency}")
-st.caption(f"Prices per account per year. {offer.rate_line}")
+today = date.today()
+left, middle, right = st.columns([2, 1, 1])
+customer = left.text_input(
+    "Customer",
+    key="ob_customer",
+    max_chars=MAX_CUSTOMER_CHARS,
+    placeholder="optional: the name printed on the customer offer",
+)
+valid_until = middle.date_input(
+    "Valid until",
+    value=today + timedelta(days=VALID_FOR_DAYS),
+    min_value=today,
+    key="ob_valid_until",
+)
+currencies = list(dict.fromkeys([plan.market.currency, "USD", "EUR"]))
+currency = right.selectbox("Quote in", currencies, key=f"ob_currency_{code}")
+try:
+    offer = build_offer(
+        plan,
+        today,
+        customer=customer,
+        valid_until=valid_until,
+        currency=currency,
+        book=state.rate_book(),
+    )
+except PricingError as error:
+    st.error(f"No offer could be built: {plain(str(error))}")
+    stop_page()
+
+st.subheader("Customer offer")
+st.caption("What the customer receives: list prices, what each tier includes, notes and terms.")
+if offer.customer:
+    st.text(f"Prepared for: {offer.customer}")
+st.text(f"{offer.market_name} · valid until {offer.valid_until.isoformat()}")
+same = offer.rate.base == offer.rate.quote
+st.caption(f"Prices per account per year. {rate_explained(offer) if same else offer.rate_line}")
 if offer.rate_stale:
     st.warning("This exchange rate is old: refresh live rates or set a budget rate before quoting.")
-if offer.buffer:
-    st.info(f"Local prices include a {offer.buffer:.0%} buffer against the currency falling.")
 if not offer.tiers:
     st.warning(offer.message or "No tier can be offered profitably in this market.")
 
@@ -41,18 +111,38 @@ columns = st.columns(max(len(offer.tiers), 1))
 for column, tier in zip(columns, offer.tiers, strict=False):
     with column.container(border=True):
         st.markdown(f"### {tier.name}")
-        st.metric(
-            "List price", offer.money(tier.list_local, tier.step), help=f"USD {tier.list_usd:,.0f}"
-        )
-        for item in tier.inclusions:
-            st.markdown(f"- {item}")
-        st.caption(
-            f"Target {offer.money(tier.target_local, tier.step)} · walk-away floor "
-            f"{offer.money(tier.floor_local, tier.step)}"
-        )
-        st.caption(offer.rate_line)
+        st.metric("List price", offer.money(tier.list_local, tier.step))
+        st.markdown("\n".join(f"- {item}" for item in tier.inclusions))
+if offer.tiers:
+    for note in offer.notes:
+        st.caption(note)
+    st.caption(terms(offer))
+    downloads(offer, "customer", "Customer offer")
+
+st.divider()
+st.subheader("Internal: negotiation brief")
+st.caption("For the sales team only: none of this is on the customer offer.")
+if offer.buffer:
+    st.info(f"Local prices include a {offer.buffer:.0%} buffer against the currency falling.")
+for risk in offer.risks:
+    st.warning(risk, icon="⚠️")
 
 if offer.tiers:
+    st.dataframe(
+        [
+            {
+                "tier": t.name,
+                "list": offer.money(t.list_local, t.step),
+                "target": offer.money(t.target_local, t.step),
+                "walk-away floor": offer.money(t.floor_local, t.step),
+                "USD list / target / floor": (
+                    f"{t.list_usd:,.0f} / {t.target_usd:,.0f} / {t.floor_usd:,.0f}"
+                ),
+            }
+            for t in offer.tiers
+        ],
+        hide_index=True,
+    )
     st.markdown("**How far to come down, and who approves**")
     chart = [
         {
@@ -77,15 +167,10 @@ if offer.tiers:
 st.markdown("**Do and avoid in this market**")
 for advice in offer.advice:
     st.markdown(f"**{'Do' if advice.kind == 'do' else 'Avoid'}:** {advice.text}")
-    st.caption(f"Basis: {advice.basis}")
-
-left, right = st.columns(2)
-left.download_button(
-    "Download offer (PDF)", offer_pdf(offer), f"offer_{code}.pdf", mime="application/pdf"
-)
-right.download_button(
-    "Download offer (Excel)",
-    offer_xlsx(offer),
-    f"offer_{code}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)
+sources = list(dict.fromkeys(a.basis for a in offer.advice if a.basis))
+if sources:
+    with st.expander("Sources", expanded=False):
+        for source in sources:
+            st.text(source)
+if offer.tiers:
+    downloads(offer, "internal", "Negotiation brief")

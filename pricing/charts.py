@@ -214,50 +214,89 @@ BAND_COLOURS = {"sales rep": "#2e86c1", "sales manager": "#f39c12", "executive":
 
 
 def negotiation_chart(tiers: list[dict], currency: str) -> go.Figure:
-    """Per tier, the price range each approver may concede (list down to floor).
+    """Per tier, a panel of its own: the price range each approver may concede, list to floor.
+
+    Each panel has its own x axis, so a 2,000 tier keeps its detail beside a 17,000 one. The
+    labels cannot meet: list and floor sit above the bar at its two ends (each reaching inwards),
+    the target below it; every value is in the hover too, and the legend names bands and markers.
 
     ``tiers``: dicts with ``name`` and ``bands`` [(approver, lowest, highest)], plus
     ``list``, ``target`` and ``floor`` markers, all in ``currency``.
     """
-    figure = go.Figure()
-    shown = set()
-    for tier in tiers:
+    from plotly.subplots import make_subplots
+
+    if not tiers:
+        return go.Figure()
+    rows = len(tiers)
+    height = 90 + 135 * rows
+    figure = make_subplots(
+        rows=rows,
+        cols=1,
+        subplot_titles=[str(t["name"]) for t in tiers],
+        vertical_spacing=min(85 / height, 0.3),
+    )
+    markers = (  # label, symbol, where the label goes: (x anchor, shift up in px)
+        ("list", "triangle-down", ("right", 19)),
+        ("floor", "line-ns-open", ("left", 19)),
+        ("target", "diamond", ("center", -19)),
+    )
+    for row, tier in enumerate(tiers, start=1):
         for approver, lowest, highest in tier["bands"]:
             figure.add_bar(
-                y=[tier["name"]],
+                y=[0],
                 x=[highest - lowest],
                 base=[lowest],
+                width=0.5,
                 orientation="h",
                 name=approver,
+                legendgroup=approver,
                 marker_color=BAND_COLOURS[approver],
-                showlegend=approver not in shown,
+                showlegend=row == 1,
                 hovertemplate=(
-                    f"{approver}: %{{base:,.0f}} to {highest:,.0f} {currency}<extra></extra>"
+                    f"{approver}: {lowest:,.0f} to {highest:,.0f} {currency}<extra></extra>"
                 ),
+                row=row,
+                col=1,
             )
-            shown.add(approver)
-        for marker, symbol in (
-            ("list", "triangle-down"),
-            ("target", "diamond"),
-            ("floor", "line-ns-open"),
-        ):
+        for marker, symbol, (anchor, shift) in markers:
+            value = tier[marker]
             figure.add_scatter(
-                y=[tier["name"]],
-                x=[tier[marker]],
-                mode="markers+text",
-                text=[marker],
-                textposition="top center",
-                marker={"symbol": symbol, "size": 12, "color": "black"},
-                showlegend=False,
+                y=[0],
+                x=[value],
+                mode="markers",
+                name=marker,
+                legendgroup=marker,
+                showlegend=row == 1,
+                marker={"symbol": symbol, "size": 12, "color": "black", "line_width": 2},
                 hovertemplate=f"{marker}: %{{x:,.0f}} {currency}<extra></extra>",
+                row=row,
+                col=1,
             )
+            figure.add_annotation(
+                x=value,
+                y=0,
+                text=f"{marker} {value:,.0f}",
+                showarrow=False,
+                xanchor=anchor,
+                yshift=shift,
+                font={"size": 11},
+                row=row,
+                col=1,
+            )
+        span = max(tier["list"] - tier["floor"], abs(tier["list"]) * 0.01, 1.0)
+        figure.update_xaxes(
+            range=[tier["floor"] - 0.12 * span, tier["list"] + 0.12 * span],
+            tickformat=",.0f",
+            row=row,
+            col=1,
+        )
+        figure.update_yaxes(visible=False, range=[-1, 1], fixedrange=True, row=row, col=1)
+    figure.update_xaxes(title_text=f"{currency} per account per year", row=rows, col=1)
     figure.update_layout(
         barmode="overlay",
-        height=120 + 90 * len(tiers),
-        xaxis_title=f"{currency} per account per year",
-        xaxis_tickformat=",.0f",
-        margin={"t": 20, "b": 10},
-        legend={"orientation": "h", "y": -0.3},
+        height=height,
+        margin={"t": 30, "b": 80},
+        legend={"orientation": "h", "yanchor": "top", "y": -55 / (height - 110)},
     )
     return figure
 

@@ -179,7 +179,14 @@ def _plan(args: argparse.Namespace) -> dict:
     segments = load_segments(args.segments)
     plans = plan_portfolio(markets, settings, segment_rows=segments, only=args.market)
     if args.out:
-        write_plan(plans, Path(args.out))
+        write_plan(
+            plans,
+            Path(args.out),
+            settings=settings,
+            segment_rows=segments,
+            catalogue_label=Path(args.markets).name,
+            catalogue_bytes=Path(args.markets).read_bytes(),
+        )
     if args.export_models:
         export_models(plans, Path(args.export_models))
     return plan_payload(plans)
@@ -378,6 +385,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fx.add_argument("--json", action="store_true", help="print JSON")
     fx.set_defaults(run=_fx, table=_fx_table)
+
+    from pricing.offer_cli import add_offer_command  # its own module: fpdf2 loads on use
+
+    add_offer_command(commands)
     return parser
 
 

@@ -1,24 +1,37 @@
-"""The sales offer for one market: tiers, what they include, prices and who approves what.
+"""The sales offer for one market, as two documents: the customer's offer and the internal brief.
 
-Built from a market's plan; written as PDF (fpdf2) and XLSX (openpyxl) for the sales team. Money
-is in the market's currency (price points) with USD beside it and the rate line underneath.
+The **customer offer** holds what a buyer may read: the tiers at their list price in the quoted
+currency (with the exchange rate's figure, date and source), what each tier includes (languages,
+the days and hours served, answer times), notes for the customer and the terms. The **internal
+negotiation brief** adds what must never reach the buyer: target and walk-away floor in the quoted
+currency and USD, who may approve which discount, what to do and avoid, and the risks where the
+market's expectations and the offer disagree. Both are written as PDF (:mod:`pricing.offer_pdf`)
+and XLSX; :func:`customer_tables` and :func:`internal_tables` are the split, in one place.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
+import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
-from fpdf import FPDF
+from babel.numbers import get_currency_name
 
-from pricing.exports import write_xlsx
-from pricing.guidance import Advice, guidance, language_name
+from pricing.errors import InputError
+from pricing.fx import DEFAULT_BOOK, ECB_SOURCE, LIVE_SOURCE, Rate, RateBook
+from pricing.guidance import Advice, customer_notes, guidance, language_name, risks
 from pricing.plan import MarketPlan, PricedTier
-from pricing.pricepoints import format_money
+from pricing.pricepoints import LocalPrices, format_money, local_price_points
+from pricing.spreadsheet import write_xlsx
 from pricing.tiers.negotiation import REP_SHARE_OF_EXPECTED
+
+VALID_FOR_DAYS = 30
+MAX_CUSTOMER_CHARS = 120
+KINDS = ("customer", "internal")
 
 
 @dataclass(frozen=True)
@@ -51,17 +64,36 @@ class OfferTier:
 class Offer:
     market_code: str
     market_name: str
-    currency: str
+    currency: str  # the currency quoted (the market's own unless asked otherwise)
     tiers: tuple[OfferTier, ...]
     advice: tuple[Advice, ...]
-    rate_line: str
-    rate_stale: bool
+    risks: tuple[str, ...]
+    notes: tuple[str, ...]  # for the customer
+    rate: Rate  # USD to the quoted currency
     buffer: float
     prepared: date
+    valid_until: date
+    customer: str  # "" when the offer names no customer
     message: str | None
+
+    @property
+    def rate_line(self) -> str:
+        return self.rate.line
+
+    @property
+    def rate_stale(self) -> bool:
+        return self.rate.is_stale(self.prepared)
+
+    @property
+    def currency_name(self) -> str:
+        return get_currency_name(self.currency, count=1, locale="en")
 
     def money(self, amount: float, step: float = 1.0) -> str:
         return format_money(amount, self.currency, step=step)
+
+    def amount(self, value: float, step: float = 1.0) -> str:
+        """Money with the ISO code, as the documents print it: ``SAR 5,950``."""
+        return f"{self.currency} {value:,.{0 if step >= 1 else 2}f}"
 
 
 def duration(seconds: float) -> str:
@@ -74,29 +106,33 @@ def duration(seconds: float) -> str:
 
 
 def inclusions(plan: MarketPlan, tier: PricedTier) -> tuple[str, ...]:
-    """What the customer gets, in the order a buyer reads it: languages and days, answers."""
+    """What the customer gets, in the order a buyer reads it: languages and days, answers.
+
+    One line per promise: the languages, days and hours are said once (a 24/7 tier says round
+    the clock instead of the business week), and a language is never named twice.
+    """
     market = plan.market
     week = plan.workload.week
-    languages = [language_name(code) for code in market.support_languages]
-    spoken = languages if "multilingual" in tier.options else languages[:1]
-    closed = f", closed on {len(week.holidays)} public holidays" if week.holidays else ""
+    languages = list(dict.fromkeys(language_name(code) for code in market.support_languages))
+    spoken = " and ".join(languages if "multilingual" in tier.options else languages[:1])
+    if "coverage_24x7" in tier.options:
+        served = f"Support in {spoken} round the clock, every day including public holidays (24/7)"
+    else:
+        closed = f", closed on {len(week.holidays)} public holidays" if week.holidays else ""
+        served = f"Support in {spoken}, {week.label} ({market.timezone}){closed}"
     items = [
-        f"Support in {' and '.join(spoken)}, {week.label} ({market.timezone}){closed}",
+        served,
         f"Phone and chat answered within {duration(tier.answer_within_seconds)}, messages and "
         f"tickets within {duration(tier.ticket_response_seconds)} (80 % of contacts)",
     ]
     if "priority_response" in tier.options:
         items.append("Priority response: your contacts are answered ahead of the queue")
-    if "coverage_24x7" in tier.options:
-        items.append("Round-the-clock coverage, nights, weekends and public holidays")
     if "local_office" in tier.options:
         items.append("A local support team and on-site visits")
-    return tuple(items)
+    return tuple(dict.fromkeys(items))
 
 
-def _bands(tier: PricedTier, plan: MarketPlan) -> tuple[Band, ...]:
-    local = tier.local
-    expected = plan.market.expected_discount
+def _bands(local: LocalPrices, tier: PricedTier, expected: float) -> tuple[Band, ...]:
     # The rep's lowest price sits on the quote's price step, rounded up: within authority.
     raw = local.list_price * (1 - REP_SHARE_OF_EXPECTED * expected)
     rep_lowest = min(
@@ -111,48 +147,193 @@ def _bands(tier: PricedTier, plan: MarketPlan) -> tuple[Band, ...]:
     )
 
 
-def build_offer(plan: MarketPlan, prepared: date | None = None) -> Offer:
-    tiers = tuple(
-        OfferTier(
-            name=tier.name,
-            inclusions=inclusions(plan, tier),
-            answer_within_seconds=tier.answer_within_seconds,
-            ticket_response_seconds=tier.ticket_response_seconds,
-            coverage=tier.coverage,
-            list_local=tier.local.list_price,
-            target_local=tier.local.target,
-            floor_local=tier.local.floor,
-            list_usd=tier.quote_usd.list_price,
-            target_usd=tier.quote_usd.target,
-            floor_usd=tier.quote_usd.floor,
-            bands=_bands(tier, plan),
-            step=tier.local.step,
+def customer_name(text: str | None) -> str:
+    """The customer's name as typed, trimmed; refused if it holds control characters."""
+    name = " ".join((text or "").split())
+    if len(name) > MAX_CUSTOMER_CHARS:
+        raise InputError(
+            f"customer name is over {MAX_CUSTOMER_CHARS} characters", field="customer", value=name
         )
-        for tier in plan.tiers
-    )
+    if any(unicodedata.category(c).startswith("C") for c in name):
+        raise InputError("customer name holds control characters", field="customer", value=name)
+    return name
+
+
+def validity(prepared: date, valid_until: date | None = None) -> date:
+    """The last day the offer holds: 30 days after ``prepared`` unless given; never before it."""
+    valid_until = valid_until or prepared + timedelta(days=VALID_FOR_DAYS)
+    if valid_until < prepared:
+        raise InputError(
+            f"valid-until date {valid_until.isoformat()} is in the past (the offer is dated "
+            f"{prepared.isoformat()})",
+            field="valid_until",
+            value=valid_until.isoformat(),
+        )
+    return valid_until
+
+
+def build_offer(
+    plan: MarketPlan,
+    prepared: date | None = None,
+    *,
+    customer: str | None = "",
+    valid_until: date | None = None,
+    currency: str | None = None,
+    book: RateBook = DEFAULT_BOOK,
+) -> Offer:
+    """The offer of ``plan``'s tiers to ``customer``, quoted in ``currency`` (default: the
+    market's own, at the plan's rate; another currency at ``book``'s rate and buffer), valid
+    from ``prepared`` (today) until ``valid_until`` (30 days later; never before ``prepared``)."""
+    prepared = prepared or date.today()
+    valid_until = validity(prepared, valid_until)
+    market = plan.market
+    code = (currency or market.currency).strip().upper()
+    if code == market.currency:
+        rate, buffer = plan.rate, plan.buffer
+    else:
+        rate, buffer = book.rate("USD", code), book.buffer(code)[0]
+    tiers = []
+    for tier in plan.tiers:
+        usd = tier.quote_usd
+        local = (
+            tier.local
+            if code == market.currency
+            else local_price_points(usd.list_price, usd.target, usd.floor, rate, buffer)
+        )
+        tiers.append(
+            OfferTier(
+                name=tier.name,
+                inclusions=inclusions(plan, tier),
+                answer_within_seconds=tier.answer_within_seconds,
+                ticket_response_seconds=tier.ticket_response_seconds,
+                coverage=tier.coverage,
+                list_local=local.list_price,
+                target_local=local.target,
+                floor_local=local.floor,
+                list_usd=usd.list_price,
+                target_usd=usd.target,
+                floor_usd=usd.floor,
+                bands=_bands(local, tier, market.expected_discount),
+                step=local.step,
+            )
+        )
+    offered = {option for tier in plan.tiers for option in tier.options}
+    quoted = market if code == market.currency else dataclasses.replace(market, currency=code)
     return Offer(
-        market_code=plan.market.code,
-        market_name=plan.market.name,
-        currency=plan.market.currency,
-        tiers=tiers,
-        advice=guidance(plan.market),
-        rate_line=plan.rate.line,
-        rate_stale=plan.rate.is_stale(),
-        buffer=plan.buffer,
-        prepared=prepared or date.today(),
+        market_code=market.code,
+        market_name=market.name,
+        currency=code,
+        tiers=tuple(tiers),
+        advice=guidance(market),
+        risks=risks(
+            market,
+            frozenset(offered),
+            answer_within_seconds=min((t.answer_within_seconds for t in plan.tiers), default=None),
+        ),
+        notes=customer_notes(quoted),
+        rate=rate,
+        buffer=buffer,
+        prepared=prepared,
+        valid_until=valid_until,
+        customer=customer_name(customer),
         message=plan.solution.message,
     )
 
 
-def offer_tables(offer: Offer) -> dict[str, pd.DataFrame]:
+def terms(offer: Offer) -> str:
+    """The company's terms, printed on every customer offer."""
+    return (
+        f"All prices are per account per year in {offer.currency} and exclude taxes. This offer "
+        f"is valid until {offer.valid_until.isoformat()} and is subject to contract: it binds "
+        "neither party until both have signed a support agreement."
+    )
+
+
+def _public_source(source: str) -> str:
+    """A rate's source as a customer may read it: the institution, not our working notes."""
+    parts = []
+    for part in source.split("; "):
+        if part.startswith(ECB_SOURCE):
+            part = "European Central Bank euro reference rate"
+        elif part.startswith(LIVE_SOURCE):
+            part = "market rate on the day"
+        elif part.startswith("budget rate"):
+            part = "our planning rate"
+        elif "refresh before quoting" in part:
+            continue
+        parts.append(part.removeprefix("assumption: "))
+    return "; ".join(dict.fromkeys(parts)) or "our planning rate"
+
+
+def rate_explained(offer: Offer) -> str:
+    """The exchange rate for the customer: its figure, its date and its source."""
+    rate = offer.rate
+    if rate.base == rate.quote:
+        return f"Prices are set in {offer.currency_name} ({offer.currency}); no conversion."
+    pegged = rate.kinds and all(kind == "peg" for kind in rate.kinds)
+    when = f"pegged since {rate.as_of.isoformat()}" if pegged else rate.as_of.isoformat()
+    return (
+        f"Reference exchange rate: 1 {rate.base} = {rate.rate:,.4f} {rate.quote}; "
+        f"date: {when}; source: {_public_source(rate.source)}."
+    )
+
+
+def _meta(offer: Offer, internal: bool) -> pd.DataFrame:
+    rows = [("Market", f"{offer.market_name} ({offer.market_code})")]
+    if offer.customer:
+        rows.append(("Customer", offer.customer))
+    rows += [
+        ("Prepared", offer.prepared.isoformat()),
+        ("Valid until", offer.valid_until.isoformat()),
+        ("Currency", f"{offer.currency_name} ({offer.currency})"),
+        ("Exchange rate", rate_explained(offer)),
+    ]
+    if internal:
+        rows += [
+            ("Rate used", offer.rate_line),
+            ("Rate stale", "yes: refresh before quoting" if offer.rate_stale else "no"),
+            ("Currency buffer", f"{offer.buffer:.0%}"),
+        ]
+        if offer.message:
+            rows.append(("Note", offer.message))
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def customer_tables(offer: Offer) -> dict[str, pd.DataFrame]:
+    """The customer's workbook: the offer's heading, the tiers at list price, notes and terms."""
     tiers = pd.DataFrame(
         [
             {
                 "tier": t.name,
-                "includes": "; ".join(t.inclusions),
-                "coverage": t.coverage,
-                "answer_within_seconds": t.answer_within_seconds,
-                "ticket_response_seconds": t.ticket_response_seconds,
+                "currency": offer.currency,
+                "list_per_account_year": t.list_local,
+                "includes": "\n".join(t.inclusions),
+                "days_served": t.coverage,
+                "phone_and_chat_within": duration(t.answer_within_seconds),
+                "messages_and_tickets_within": duration(t.ticket_response_seconds),
+            }
+            for t in offer.tiers
+        ],
+        columns=[
+            "tier",
+            "currency",
+            "list_per_account_year",
+            "includes",
+            "days_served",
+            "phone_and_chat_within",
+            "messages_and_tickets_within",
+        ],
+    )
+    notes = pd.DataFrame({"notes and terms": [*offer.notes, terms(offer)]})
+    return {"Offer": _meta(offer, internal=False), "Tiers": tiers, "Terms": notes}
+
+
+def internal_tables(offer: Offer) -> dict[str, pd.DataFrame]:
+    """The sales team's workbook: prices, approvals, guidance with its sources, risks."""
+    prices = pd.DataFrame(
+        [
+            {
+                "tier": t.name,
                 "currency": offer.currency,
                 "list_per_account_year": t.list_local,
                 "target": t.target_local,
@@ -160,6 +341,7 @@ def offer_tables(offer: Offer) -> dict[str, pd.DataFrame]:
                 "list_usd": round(t.list_usd, 2),
                 "target_usd": round(t.target_usd, 2),
                 "floor_usd": round(t.floor_usd, 2),
+                "days_served": t.coverage,
             }
             for t in offer.tiers
         ]
@@ -179,130 +361,28 @@ def offer_tables(offer: Offer) -> dict[str, pd.DataFrame]:
         ]
     )
     advice = pd.DataFrame(
-        [{"kind": a.kind, "advice": a.text, "basis": a.basis} for a in offer.advice]
+        [{"kind": a.kind, "advice": a.text, "source": a.basis} for a in offer.advice],
+        columns=["kind", "advice", "source"],
     )
-    rate = pd.DataFrame(
-        [
-            {
-                "rate": offer.rate_line,
-                "stale": offer.rate_stale,
-                "fx_buffer": offer.buffer,
-                "prepared": offer.prepared.isoformat(),
-            }
-        ]
-    )
-    return {"Offer": tiers, "Approvals": approvals, "Do and avoid": advice, "Rate": rate}
+    found = pd.DataFrame({"risk": list(offer.risks)}, dtype=object)
+    return {
+        "Brief": _meta(offer, internal=True),
+        "Prices": prices,
+        "Approvals": approvals,
+        "Do and avoid": advice,
+        "Risks": found,
+    }
 
 
-def offer_xlsx(offer: Offer) -> bytes:
+def _xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     buffer = io.BytesIO()
-    write_xlsx(offer_tables(offer), buffer)
+    write_xlsx(sheets, buffer)
     return buffer.getvalue()
 
 
-# fpdf2's built-in fonts are Latin-1: spell out what they cannot draw.
-_PLAIN = str.maketrans(
-    {
-        "–": "-",
-        "—": "-",
-        "’": "'",
-        "‘": "'",
-        "“": '"',
-        "”": '"',
-        "…": "...",
-        "≥": ">=",
-        "≤": "<=",
-        "\u00a0": " ",
-    }
-)
+def customer_xlsx(offer: Offer) -> bytes:
+    return _xlsx(customer_tables(offer))
 
 
-def _text(value: str) -> str:
-    return value.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
-
-
-def _amount(offer: Offer, value: float, step: float) -> str:
-    """Money with the ISO code (every currency symbol is not in the PDF's font)."""
-    digits = 0 if step >= 1 else 2
-    return f"{offer.currency} {value:,.{digits}f}"
-
-
-def offer_pdf(offer: Offer) -> bytes:
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(
-        0,
-        10,
-        _text(f"Support offer - {offer.market_name} ({offer.currency})"),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_font("Helvetica", "", 9)
-    pdf.multi_cell(
-        0,
-        5,
-        _text(
-            f"Internal sales sheet prepared {offer.prepared.isoformat()}. Prices per account per "
-            f"year. {offer.rate_line}"
-            + (" STALE RATE: refresh before quoting." if offer.rate_stale else "")
-            + (f" Includes a {offer.buffer:.0%} currency buffer." if offer.buffer else "")
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.ln(2)
-    if not offer.tiers:
-        pdf.set_font("Helvetica", "B", 11)
-        pdf.multi_cell(
-            0,
-            6,
-            _text(offer.message or "No tier is offered in this market."),
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-    for tier in offer.tiers:
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.cell(
-            0,
-            8,
-            _text(f"{tier.name}: list {_amount(offer, tier.list_local, tier.step)}"),
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-        pdf.set_font("Helvetica", "", 10)
-        for item in tier.inclusions:
-            pdf.multi_cell(0, 5, _text(f"- {item}"), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "I", 9)
-        pdf.multi_cell(
-            0,
-            5,
-            _text(
-                f"Target {_amount(offer, tier.target_local, tier.step)}, walk-away floor "
-                f"{_amount(offer, tier.floor_local, tier.step)} (USD {tier.list_usd:,.0f} / "
-                f"{tier.target_usd:,.0f} / {tier.floor_usd:,.0f})."
-            ),
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-        for band in tier.bands:
-            pdf.multi_cell(
-                0,
-                5,
-                _text(
-                    f"  {band.approver}: {_amount(offer, band.highest_local, tier.step)} down to "
-                    f"{_amount(offer, band.lowest_local, tier.step)} - {band.note}"
-                ),
-                new_x="LMARGIN",
-                new_y="NEXT",
-            )
-        pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 8, "Do and avoid in this market", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
-    for advice in offer.advice:
-        pdf.multi_cell(
-            0, 5, _text(f"{advice.kind.upper()}: {advice.text}"), new_x="LMARGIN", new_y="NEXT"
-        )
-    return bytes(pdf.output())
+def internal_xlsx(offer: Offer) -> bytes:
+    return _xlsx(internal_tables(offer))

@@ -1,0 +1,90 @@
+"""The command line's ``offer`` command (docs/cli.md, "offer"): one market's four documents.
+
+A module of its own so that the PDF machinery (fpdf2, fonts) loads only when this command runs,
+not for every command of :mod:`pricing.cli`, which registers it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from pricing.catalog import DEFAULT_MARKETS
+from pricing.segments import DEFAULT_SEGMENTS
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _offer(args: argparse.Namespace) -> dict:
+    from pricing.catalog import load_markets
+    from pricing.errors import InputError
+    from pricing.offer import build_offer, validity
+    from pricing.offer_pdf import write_documents
+    from pricing.plan import plan_market
+    from pricing.schemas import load_json, parse_scenario
+    from pricing.segments import load_segments
+
+    if len(args.market) != 1:
+        raise InputError("give one --market: an offer is for one market")
+    [code] = args.market
+    today = date.today()
+    valid_until = validity(today, args.valid_until)  # refused before the market is planned
+    settings = parse_scenario(load_json(args.scenario) if args.scenario else {}).settings()
+    if args.currency:
+        settings.rates.rate("USD", args.currency)  # an unknown currency fails fast too
+    markets = {m.code: m for m in load_markets(args.markets)}
+    if code not in markets:
+        raise InputError(f"unknown market {code!r}", field="market", value=code)
+    plan = plan_market(markets[code], markets, load_segments(args.segments), settings)
+    offer = build_offer(
+        plan,
+        today,
+        customer=args.customer,
+        valid_until=valid_until,
+        currency=args.currency,
+        book=settings.rates,
+    )
+    if not offer.tiers:
+        raise InputError(f"no tier can be offered in {offer.market_name}: {offer.message or ''}")
+    files = write_documents(offer, Path(args.out))
+    return {
+        "market": offer.market_code,
+        "files": [str(path) for path in files],
+        "currency": offer.currency,
+        "valid_until": offer.valid_until.isoformat(),
+        "customer": offer.customer,
+    }
+
+
+def _offer_table(payload: dict) -> str:
+    head = f"{payload['market']}: offer in {payload['currency']}, valid until "
+    head += payload["valid_until"] + (f", for {payload['customer']}" if payload["customer"] else "")
+    return "\n".join([head, *(f"  wrote {path}" for path in payload["files"])])
+
+
+def add_offer_command(commands) -> None:
+    """Register ``offer`` on the CLI's subcommands."""
+    offer = commands.add_parser(
+        "offer",
+        help="customer offer and internal negotiation brief for one market (PDF, XLSX)",
+        description="Write a market's customer offer and internal negotiation brief, "
+        "each as PDF and XLSX.",
+    )
+    offer.add_argument("--market", action="append", metavar="CODE", required=True)
+    offer.add_argument("--out", metavar="DIR", required=True, help="folder for the four files")
+    offer.add_argument("--customer", default="", help="customer name on the offer (optional)")
+    offer.add_argument(
+        "--valid-until", type=_day, metavar="YYYY-MM-DD", help="default: 30 days from today"
+    )
+    offer.add_argument("--currency", metavar="CODE", help="quote in (default: the market's own)")
+    offer.add_argument("--markets", default=str(DEFAULT_MARKETS), help="market file (CSV/XLSX)")
+    offer.add_argument("--segments", default=str(DEFAULT_SEGMENTS), help="segment file (CSV)")
+    offer.add_argument("--scenario", help="scenario JSON, as for plan (rules, budget rates)")
+    offer.add_argument("--json", action="store_true", help="print JSON")
+    offer.set_defaults(run=_offer, table=_offer_table)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from pricing.errors import InputError
 from pricing.offer import KINDS, Offer, customer_xlsx, internal_xlsx, rate_explained, terms
@@ -207,7 +208,17 @@ def customer_pdf(offer: Offer) -> bytes:
 
 def _table(pdf: _Sheet, rows: list[tuple[str, ...]], widths: tuple[float, ...]) -> None:
     pdf.style(8)
-    with pdf.table(col_widths=widths, line_height=4.5, padding=1, text_align="LEFT") as table:
+    # A light header on white rows: the chart's last fill colour must not leak into the table.
+    pdf.set_fill_color(255, 255, 255)
+    heading = FontFace(emphasis="BOLD", fill_color=(232, 232, 232))
+    with pdf.table(
+        col_widths=widths,
+        line_height=4.5,
+        padding=1,
+        text_align="LEFT",
+        headings_style=heading,
+        cell_fill_mode="NONE",
+    ) as table:
         for values in rows:
             cells = table.row()
             for value in values:

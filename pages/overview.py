@@ -159,14 +159,14 @@ st.dataframe(
     width="stretch",
     column_config={
         "name": "Market",
-        "region": st.column_config.TextColumn("Region", width="medium"),
+        "region": st.column_config.TextColumn("Region", width="small"),
         "shown_in": st.column_config.TextColumn("Currency", width="small"),
         "remote_hub": st.column_config.TextColumn(
             "Hub", help="Country of the regional hub", width="small"
         ),
         "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
         "baseline_per_account_usd": st.column_config.NumberColumn(
-            f"Baseline per account ({unit}/yr)",
+            f"Per account ({unit}/yr)",
             format="localized",
             help="All-in: the baseline's annual cost divided by the market's accounts.",
         ),
@@ -174,7 +174,7 @@ st.dataframe(
             f"Baseline ({unit}/yr)", format="localized"
         ),
         "extra_24x7_annual_usd": st.column_config.NumberColumn(
-            f"Extra for 24/7 ({unit}/yr)", format="localized"
+            f"24/7 extra ({unit}/yr)", format="localized"
         ),
         "fte": st.column_config.NumberColumn("Agents (FTE)", format="%.1f"),
         "change_usd": st.column_config.NumberColumn(

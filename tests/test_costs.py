@@ -951,3 +951,19 @@ def test_delivery_comparison_and_summary_shapes() -> None:
     )
     assert summary.set_index("code").loc["SA", "working_days"] == "Sun Mon Tue Wed Thu"
     assert summary.set_index("code").loc["DE", "working_days"] == "Mon Tue Wed Thu Fri"
+
+
+def test_portfolio_summary_agrees_with_cost_to_serve() -> None:
+    """The Overview's figures (one shared workload per market) are the designs' own costs."""
+    summary = portfolio_summary(CATALOG.values()).set_index("code")
+    for code in ("US", "SA", "IN", "DE", "AU"):
+        market = CATALOG[code]
+        base = cost_to_serve(market, BASELINE, CATALOG)
+        always = cost_to_serve(market, OPTIONS["coverage_24x7"], CATALOG)
+        row = summary.loc[code]
+        assert row["baseline_annual_usd"] == pytest.approx(base.annual_total_usd, rel=1e-12)
+        assert row["extra_24x7_annual_usd"] == pytest.approx(
+            always.annual_total_usd - base.annual_total_usd, rel=1e-12, abs=1e-6
+        )
+        assert row["fte"] == pytest.approx(base.fte, rel=1e-12)
+        assert row["working_days"] == " ".join(base.working_days)

@@ -21,6 +21,7 @@ from pricing.costing.engine import (
     SupportDesign,
     cost_curve,
     cost_to_serve,
+    design_workload,
 )
 from pricing.errors import InputError
 from pricing.models import CostParameters, Market
@@ -146,12 +147,24 @@ def delivery_comparison(
 def portfolio_summary(
     markets: Iterable[Market], params: CostParameters | None = None
 ) -> pd.DataFrame:
-    """Per market: baseline cost to serve and the extra cost of 24/7 (for maps and headlines)."""
+    """Per market: baseline cost to serve and the extra cost of 24/7 (for maps and headlines).
+
+    Both come from one workload per market (the 24/7 one holds the baseline too), evaluated
+    for every account on the baseline and every account on 24/7.
+    """
+    params = params or CostParameters()
     catalog = {m.code: m for m in markets}
     rows = []
     for market in catalog.values():
-        base = cost_to_serve(market, BASELINE, catalog, params)
-        always = cost_to_serve(market, OPTIONS["coverage_24x7"], catalog, params)
+        always = OPTIONS["coverage_24x7"]
+        workload = design_workload(market, always, catalog, params)
+        configs = np.zeros((2, len(workload.sets)))
+        configs[0, workload.set_index(BASELINE.options)] = market.accounts
+        configs[1, workload.set_index(always.options)] = market.accounts
+        evaluation = workload.evaluate(configs)
+        base, nights = (float(v) for v in evaluation.cost_usd)
+        hours = np.array([g.hours_per_year for g in workload.groups])
+        duty = float(evaluation.agents[0] @ hours)
         rows.append(
             {
                 "code": market.code,
@@ -160,13 +173,13 @@ def portfolio_summary(
                 "currency": market.currency,
                 "remote_hub": market.remote_hub,
                 "accounts": market.accounts,
-                "baseline_annual_usd": base.annual_total_usd,
+                "baseline_annual_usd": base,
                 "baseline_per_account_usd": (
-                    base.per_account_usd if market.accounts else float("nan")
+                    base / market.accounts if market.accounts else float("nan")
                 ),
-                "extra_24x7_annual_usd": always.annual_total_usd - base.annual_total_usd,
-                "fte": base.fte,
-                "working_days": " ".join(base.working_days),
+                "extra_24x7_annual_usd": nights - base,
+                "fte": duty / (1.0 - params.shrinkage) / params.paid_hours_per_fte,
+                "working_days": " ".join(workload.week.working_day_names),
             }
         )
     return pd.DataFrame(rows)

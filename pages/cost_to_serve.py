@@ -72,7 +72,8 @@ last.metric(
 )
 
 st.subheader("The baseline and what each option adds")
-st.caption(f"Money in {money}: {rate.line}.")
+if money != "USD":
+    st.caption(f"Money in {money}, converted from USD: {rate.line}.")
 plotly_chart(option_cost_bars(rows, unit=f"{money} per year"), key="cts_options")
 shown = rows.assign(
     option=rows["option"].map(OPTION_TITLES),

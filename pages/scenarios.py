@@ -134,7 +134,10 @@ if picked:
                 f"{scenario}: profit vs first ({money}/yr)", format="localized"
             )
     st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
-    st.caption(f"Money in {money}: {rate.line}. Scenarios are saved in USD.")
+    if money != "USD":
+        st.caption(
+            f"Money in {money}, converted from USD: {rate.line}. Scenarios are saved in USD."
+        )
 
 with st.expander("Delete a scenario"):
     doomed = st.selectbox("Scenario", names, key="scenario_delete")

@@ -26,14 +26,7 @@ except PricingError as error:
 settings: PlanSettings = data.plan_settings()
 if data.rules_are_default():
     st.info("The default rules are in force: change them in the Tier designer.")
-bar = st.progress(0.0, text="Planning…")
-try:
-    plans = data.current_plan(progress=bar)
-except PricingError as error:
-    st.error(f"The plan could not be made: {error}")
-    stop_page()
-finally:
-    bar.empty()
+plans = data.current_plan_or_stop("Planning…", "The plan could not be made")
 
 st.subheader("Save the current plan")
 label, _ = data.active_file()

@@ -87,14 +87,7 @@ except PricingError as error:
 
 if submitted:
     data.set_plan_rules(settings, rows)  # in force on every page from now on
-bar = st.progress(0.0, text="Optimising…")
-try:
-    plans = data.current_plan(progress=bar)
-except PricingError as error:
-    st.error(f"The optimiser stopped: {error}")
-    stop_page()
-finally:
-    bar.empty()
+plans = data.current_plan_or_stop("Optimising…", "The optimiser stopped")
 tables = plan_tables(plans)
 
 MONEY = ["revenue_usd", "cost_usd", "profit_usd", "floor_revenue_usd"]

@@ -17,6 +17,7 @@ import streamlit as st
 
 from pricing.catalog import DEFAULT_MARKETS, DEFAULT_SOURCES, load_markets, load_sources
 from pricing.costing.tables import portfolio_summary
+from pricing.errors import PricingError
 from pricing.models import CostParameters, Market
 from pricing.segments import SegmentRow, load_segments
 from ui import state
@@ -146,6 +147,21 @@ def current_plan(codes: list[str] | None = None, progress=None) -> tuple[MarketP
     an unchanged rerun costs nothing.
     """
     return plan(plan_settings(), plan_segments(), codes, progress)
+
+
+def current_plan_or_stop(doing: str, failed: str) -> tuple[MarketPlan, ...]:
+    """The current plan with a progress bar (``doing``); a page that cannot go on without it
+    says ``failed: <reason>`` and ends (the shared sidebar is still drawn)."""
+    from ui.widgets import stop_page
+
+    bar = st.progress(0.0, text=doing)
+    try:
+        return current_plan(progress=bar)
+    except PricingError as error:
+        st.error(f"{failed}: {error}")
+        stop_page()
+    finally:
+        bar.empty()
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

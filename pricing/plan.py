@@ -56,6 +56,15 @@ class PlanSettings:
             raise InputError(
                 f"tiers must be 1 to 5, got {self.tiers!r}", field="tiers", value=self.tiers
             )
+        for rule in ("allowed", "required"):
+            unknown = sorted(set(getattr(self, rule) or {}) - set(TIER_NAMES[self.tiers]))
+            if unknown:
+                raise InputError(
+                    f"{rule}: tier(s) {', '.join(unknown)} are not among the {self.tiers} "
+                    f"tier(s) planned ({', '.join(TIER_NAMES[self.tiers])})",
+                    field=rule,
+                    value=unknown,
+                )
         if not 1 <= self.workers <= 16:
             raise InputError(
                 f"workers must be 1 to 16, got {self.workers!r}",

@@ -149,3 +149,11 @@ def test_rates_basics() -> None:
     assert round_trip == pytest.approx(1.0)
     with pytest.raises(InputError, match="unknown currency 'ZZZ'"):
         rate("USD", "ZZZ")
+
+
+def test_a_rule_for_a_tier_that_is_not_planned_is_refused() -> None:
+    """A required option on Premium with one tier (Standard) would bind nothing: refused."""
+    with pytest.raises(InputError, match=r"required: tier\(s\) Premium are not among the 1 tier"):
+        PlanSettings(tiers=1, required={"Premium": frozenset({"coverage_24x7"})})
+    with pytest.raises(InputError, match="allowed: tier"):
+        PlanSettings(tiers=2, allowed={"Standard": frozenset()})

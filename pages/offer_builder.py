@@ -8,7 +8,6 @@ where an element renders markdown.
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from functools import partial
 
@@ -20,7 +19,7 @@ from pricing.offer import MAX_CUSTOMER_CHARS, VALID_FOR_DAYS, build_offer, rate_
 from pricing.offer_pdf import document
 from pricing.provenance import offer_file_name
 from ui import data, state
-from ui.widgets import market_from_catalog, plotly_chart, stop_page, through_router
+from ui.widgets import market_from_catalog, plain, plotly_chart, stop_page, through_router
 
 through_router()
 
@@ -28,11 +27,6 @@ MIME = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def plain(text: str) -> str:
-    """Text with every markdown character escaped, for elements that render markdown."""
-    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", text)
 
 
 def downloads(offer, kind: str, title: str) -> None:

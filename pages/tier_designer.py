@@ -16,7 +16,7 @@ from pricing.plan import TIER_NAMES, PlanSettings
 from pricing.provenance import plan_file_name
 from pricing.segments import segment_rows_from_frame, segments_frame
 from ui import data, state
-from ui.widgets import market_picker, stop_page, through_router
+from ui.widgets import market_picker, plain, stop_page, through_router
 
 through_router()
 st.title("Tier designer")
@@ -132,7 +132,7 @@ chosen = next(p for p in plans if p.market.code == code)
 rate = state.money_rate(chosen.market.currency)
 money, local = rate.quote, chosen.market.currency
 st.subheader(
-    f"{chosen.market.name}: {len(chosen.tiers)} tier(s), "
+    f"{plain(chosen.market.name)}: {len(chosen.tiers)} tier(s), "
     f"profit {rate.convert(chosen.profit_usd):,.0f} {money}/yr",
     anchor=False,
 )

@@ -38,17 +38,24 @@ def menu_is_allowed(problem: TierProblem, design, sold: set[int]) -> bool:
     return all(len(design[t + 1]) > len(design[t]) for t in range(len(sold) - 1))
 
 
+def choice(values, prices, unit) -> int | None:
+    """The tier a segment buys: the most surplus, ties to the seller's margin; None when every
+    surplus is negative (buying nothing leaves none and earns nothing)."""
+    pick, pick_key = None, (0.0, 0.0)
+    for t, price in enumerate(prices):
+        if price is None:
+            continue
+        key = (values[t] - price, price - unit[t])
+        if key > pick_key:
+            pick, pick_key = t, key
+    return pick
+
+
 def variable_total(problem: TierProblem, reservations, prices, unit) -> float:
-    """Accounts x unit cost of what each segment buys (the same choice rule as below)."""
+    """Accounts x unit cost of what each segment buys."""
     total = 0.0
     for b, values in zip(problem.buyers, reservations, strict=True):
-        pick, pick_key = None, (0.0, 0.0)
-        for t, price in enumerate(prices):
-            if price is None:
-                continue
-            key = (values[t] - price, price - unit[t])
-            if key > pick_key:
-                pick, pick_key = t, key
+        pick = choice(values, prices, unit)
         if pick is not None:
             total += b.size * unit[pick]
     return total
@@ -68,15 +75,7 @@ def best_profit(problem: TierProblem, price_grid: range) -> float:
             profit = 0.0
             sold: set[int] = set()
             for b, values in zip(problem.buyers, reservations, strict=True):
-                # Buying nothing leaves no surplus and earns nothing; a tier wins with more
-                # surplus, and among equal surpluses with more margin (ties to the seller).
-                pick, pick_key = None, (0.0, 0.0)
-                for t, price in enumerate(prices):
-                    if price is None:
-                        continue
-                    key = (values[t] - price, price - unit[t])
-                    if key > pick_key:
-                        pick, pick_key = t, key
+                pick = choice(values, prices, unit)
                 if pick is not None:
                     sold.add(pick)
                     profit += b.size * (prices[pick] - unit[pick])

@@ -6,8 +6,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from pricing.errors import InputError
 from pricing.offer import build_offer, customer_xlsx, internal_xlsx, rate_explained
 from pricing.offer_pdf import customer_pdf, internal_pdf
 from pricing.plan import plan_portfolio
+from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date.today()
@@ -258,17 +257,6 @@ def test_the_negotiation_chart_gives_each_tier_its_own_axis_and_apart_labels(pla
     assert {bar.name: bar.marker.color for bar in bars} == BAND_COLOURS
     assert sorted(t.name for t in figure.data if t.showlegend) == sorted(
         [*BAND_COLOURS, "list", "target", "floor"]
-    )
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pricing", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
     )
 
 

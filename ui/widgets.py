@@ -6,6 +6,7 @@ first elements on screen before the data libraries have loaded.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, NoReturn
 
 import streamlit as st
@@ -21,6 +22,11 @@ if TYPE_CHECKING:
 
 # Geography for maps is served from ./static (see .streamlit/config.toml), never from a CDN.
 PLOTLY_CONFIG = {"topojsonURL": "app/static/topojson/", "displaylogo": False}
+
+
+def plain(text: str) -> str:
+    """Text with every markdown character escaped, for elements that render markdown."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", text)
 
 
 def plotly_chart(figure: go.Figure, *, key: str | None = None) -> None:

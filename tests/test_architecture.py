@@ -72,23 +72,30 @@ def test_pages_hold_no_model_maths() -> None:
 
 
 def test_the_router_imports_pandas_before_any_page_builds_a_figure() -> None:
-    """Sessions run in threads: a figure built while another session is still importing pandas
-    meets a half-made module (plotly/plotly.py#2433). app.py imports it first, so Python's
-    import lock holds every session until pandas is whole."""
+    """Sessions run in threads: a figure built while another thread (a session, or the warm-up)
+    is still importing pandas meets a half-made module (plotly/plotly.py#2433). A session's run
+    of app.py imports it first, so Python's import lock holds it until pandas is whole."""
     tree = ast.parse((ROOT / "app.py").read_text())
-    imports = [
-        node
-        for node in tree.body
-        if isinstance(node, ast.Import | ast.ImportFrom)
-        and not (isinstance(node, ast.ImportFrom) and node.module == "__future__")
-    ]
+    session = next(node for node in tree.body if isinstance(node, ast.If))
+    assert ast.unparse(session.test) == "__name__ == '__main__'"
     names = [
-        node.names[0].name if isinstance(node, ast.Import) else node.module for node in imports
+        node.names[0].name if isinstance(node, ast.Import) else node.module
+        for node in session.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
     ]
     first_of_ours = next(
         i for i, name in enumerate(names) if name.split(".")[0] in ("pricing", "ui")
     )
     assert "pandas" in names[:first_of_ours]
+
+
+def test_streamlit_finds_the_app_and_its_warm_up() -> None:
+    """`streamlit run app.py` serves app.py's st.App (so its lifespan warms the server) only if
+    Streamlit's own discovery finds it; otherwise the app would still run, just cold."""
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    found = discover_asgi_app(ROOT / "app.py")
+    assert found.is_asgi_app and found.app_name == "app"
 
 
 def test_pages_end_early_with_stop_page_not_st_stop() -> None:

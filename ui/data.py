@@ -38,8 +38,13 @@ def data_key() -> str:
     """Identifies the catalogue in use (for caches keyed by it)."""
     _, content = active_file()
     if content is None:
-        return f"{DEFAULT_MARKETS}:{DEFAULT_MARKETS.stat().st_mtime}"
+        return shipped_key()
     return hashlib.sha256(content).hexdigest()
+
+
+def shipped_key() -> str:
+    """Identifies the shipped catalogue, in the same form as :func:`data_key`."""
+    return f"{DEFAULT_MARKETS}:{DEFAULT_MARKETS.stat().st_mtime}"
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -57,12 +62,15 @@ def catalog() -> dict[str, Market]:
 
 
 @st.cache_data(max_entries=16, show_spinner="Costing every market…")
-def _summary(key: str, params: CostParameters) -> pd.DataFrame:
-    return portfolio_summary(_markets(key, active_file()[1]), params)
+def summary_of(key: str, params: CostParameters, _content: bytes | None) -> pd.DataFrame:
+    """The portfolio summary of the catalogue ``key`` (its bytes in ``_content``, None for the
+    shipped file); cached on the key, which identifies the bytes, so the warm-up and sessions
+    share one entry."""
+    return portfolio_summary(_markets(key, _content), params)
 
 
 def summary(params: CostParameters | None = None) -> pd.DataFrame:
-    return _summary(data_key(), params or CostParameters())
+    return summary_of(data_key(), params or CostParameters(), active_file()[1])
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

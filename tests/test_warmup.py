@@ -1,0 +1,68 @@
+"""The server's warm-up: it fills the caches the first session reads, and never stops the
+server when it fails."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+
+import pytest
+
+from pricing.models import CostParameters
+from ui import data, warmup
+
+
+def test_warm_up_leaves_the_overview_costing_in_the_cache_sessions_read(monkeypatch) -> None:
+    data.summary_of.clear()
+    warmup.warm()
+
+    def not_again(*_args, **_kwargs):
+        raise AssertionError("the session costed the markets again")
+
+    monkeypatch.setattr(data, "portfolio_summary", not_again)
+    summary = data.summary_of(data.shipped_key(), CostParameters(), None)
+    assert len(summary) == len(data._markets(data.shipped_key(), None))
+    assert (summary["baseline_annual_usd"] > 0).all()
+
+
+def test_the_shipped_key_is_the_key_a_session_uses_for_the_shipped_file() -> None:
+    """Same key, same cache entry: otherwise the warm-up would cost markets nobody reads."""
+    from streamlit.testing.v1 import AppTest
+
+    def page() -> None:
+        import streamlit as st
+
+        from ui import data
+
+        st.session_state["key"] = data.data_key()
+
+    session = AppTest.from_function(page).run()
+    assert session.session_state["key"] == data.shipped_key()
+
+
+def test_a_failed_warm_up_is_logged_and_the_server_goes_on(monkeypatch, caplog) -> None:
+    def broken() -> None:
+        raise OSError("market file unreadable")
+
+    monkeypatch.setattr(warmup, "warm", broken)
+
+    async def serve() -> str:
+        async with warmup.lifespan(None):
+            return "served"  # the server runs while the warm-up fails in its thread
+
+    with caplog.at_level(logging.WARNING, logger=warmup.__name__):
+        assert asyncio.run(serve()) == "served"
+        for thread in threading.enumerate():
+            if thread.name == warmup.THREAD:
+                thread.join(timeout=10)
+    [record] = [r for r in caplog.records if r.name == warmup.__name__]
+    assert "Warm-up stopped early" in record.getMessage()
+    assert "market file unreadable" in str(record.exc_info[1])
+
+
+@pytest.mark.parametrize("thread", [warmup.THREAD, "ScriptRunner.scriptThread"])
+def test_only_the_warm_up_s_no_session_warnings_are_muted(thread: str) -> None:
+    record = logging.LogRecord("x", logging.WARNING, "f", 1, "missing ScriptRunContext", (), None)
+    record.threadName = thread
+    assert warmup._NotFromWarmUp().filter(record) is (thread != warmup.THREAD)

@@ -1,0 +1,101 @@
+"""The router every session runs: page config, state defaults, navigation, the shared sidebar.
+
+``app.py`` calls :func:`route` on every script run. The page runs before the shared sidebar, so
+its first elements reach the browser early. Pages end early with ``ui.widgets.stop_page()``,
+never ``st.stop()``, so the sidebar is drawn in every case.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+import streamlit as st
+
+from pricing.errors import PricingError
+from ui import state
+from ui.widgets import ROUTED, PageStopped
+
+PAGES = {
+    "Executives": [
+        ("pages/overview.py", "Overview", ":material/public:"),
+        ("pages/cost_to_serve.py", "Cost to serve", ":material/payments:"),
+        ("pages/scenarios.py", "Scenarios", ":material/compare_arrows:"),
+    ],
+    "Finance": [
+        ("pages/tier_designer.py", "Tier designer", ":material/tune:"),
+        ("pages/markets.py", "Markets", ":material/table:"),
+    ],
+    "Sales": [
+        ("pages/offer_builder.py", "Offer builder", ":material/handshake:"),
+    ],
+}
+
+
+def route() -> None:
+    """One script run: the chosen page, then the shared sidebar."""
+    st.set_page_config(
+        page_title="Support-tier pricing studio",
+        page_icon="static/favicon.png",  # served locally: no font server needed offline
+        layout="wide",
+    )
+    # Defaults set once, in one place; pages read them and never re-initialise them.
+    state.init()
+    navigation = st.navigation(
+        {
+            group: [
+                st.Page(path, title=title, icon=icon, default=path.endswith("overview.py"))
+                for path, title, icon in pages
+            ]
+            for group, pages in PAGES.items()
+        }
+    )
+    # Pages check this to know they run inside the router (see ui.widgets.through_router).
+    st.session_state[ROUTED] = True
+    with suppress(PageStopped):  # the page has shown why it cannot go on
+        navigation.run()
+    with st.sidebar:
+        sidebar()
+
+
+def sidebar() -> None:
+    """Active data, saved scenario, display currency, live and budget rates."""
+    # The data module loads pandas and the market file, hence only after the page.
+    from ui import data
+
+    st.caption("Active data")
+    try:
+        count = len(data.markets())
+        st.markdown(f"**{data.active_file()[0]}** · {count} markets")
+    except PricingError as error:
+        st.error(f"Market data could not be loaded: {error}")
+    try:
+        state.scenario_picker(data.store())
+    except PricingError as error:
+        st.caption(f"Saved scenarios unavailable: {error}")
+    st.selectbox(
+        "Show money in",
+        options=list(state.CURRENCY_CHOICES),
+        format_func=state.CURRENCY_CHOICES.get,
+        key="display_currency",
+        help="Costs and prices are held in USD and converted for display with the rate shown "
+        "under each table.",
+    )
+    st.button(
+        "Refresh live rates",
+        on_click=state.refresh_live_rates,
+        help="Fetch today's rates (forex-python). Falls back to the offline rates "
+        "after 5 s or on any error.",
+    )
+    try:
+        currencies = sorted({m.currency for m in data.markets()} - {"USD"})
+    except PricingError:
+        currencies = ["EUR"]
+    state.budget_rates_editor(currencies)
+    live = st.session_state.get("live_fx")
+    if live is None:
+        st.caption("Rates: offline (ECB reference rates and pegs shipped with the app).")
+    elif live.used_live:
+        st.success(f"Using live rates fetched {live.fetched_at}: {live.reason}.")
+    else:
+        st.warning(f"Live rates not used: {live.reason}.")
+    st.caption("Figures per year unless stated. Sources: data/README.md.")

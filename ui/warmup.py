@@ -1,0 +1,68 @@
+"""Warm the server at start, while the first browser is still loading the page.
+
+A freshly started server has imported nothing of the app: the first session would import
+pandas, the costing core and plotly, load CLDR week data and holiday calendars, and cost every
+market before the Overview can show a figure. ``lifespan`` (the ``st.App`` lifespan in
+``app.py``) starts that work in a background thread as soon as the server starts, so it runs
+while the browser fetches and starts the front end. The costing lands in the same bounded
+caches the pages read (``ui.data``), keyed the same way, so the first session finds it there;
+a session that arrives earlier waits on Python's import locks or computes alongside, and sees
+the same figures either way.
+
+Nothing here may stop the server: a failure is logged, and the first session meets the same
+problem where it can show it to the user.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+THREAD = "warm-up"
+log = logging.getLogger(__name__)
+
+
+def warm() -> None:
+    """Import, cost and draw what the Overview needs first, for the shipped catalogue."""
+    import pandas  # noqa: F401  (first: see app.py on half-imported pandas)
+    import pyarrow
+
+    from pricing.charts import cost_map, map_frame
+    from pricing.models import CostParameters
+    from ui import data
+
+    summary = data.summary_of(data.shipped_key(), CostParameters(), None)
+    data.sources()
+    # plotly builds its validators and encoders on first use, Streamlit sends tables as Arrow.
+    map_frame("").to_json()
+    cost_map(summary).to_json()
+    pyarrow.Table.from_pandas(summary)
+    data.store()
+
+
+def _warm_quietly() -> None:
+    try:
+        warm()
+    except Exception:  # noqa: BLE001  (the first session reports it where the user sees it)
+        log.warning("Warm-up stopped early; the first session will do the rest.", exc_info=True)
+
+
+class _NotFromWarmUp(logging.Filter):
+    """Caches used outside a session warn that no session is running: expected here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.threadName != THREAD
+
+
+@asynccontextmanager
+async def lifespan(_app: object) -> AsyncIterator[None]:
+    """Start the warm-up and let the server go on starting; it never waits for it."""
+    for name in (
+        "streamlit.runtime.scriptrunner_utils.script_run_context",
+        "streamlit.runtime.caching.cache_data_api",
+    ):
+        logging.getLogger(name).addFilter(_NotFromWarmUp())
+    threading.Thread(target=_warm_quietly, name=THREAD, daemon=True).start()
+    yield

@@ -45,7 +45,7 @@ def warm() -> None:
 def _warm_quietly() -> None:
     try:
         warm()
-    except Exception:  # noqa: BLE001  (the first session reports it where the user sees it)
+    except Exception:  # the first session reports it where the user sees it
         log.warning("Warm-up stopped early; the first session will do the rest.", exc_info=True)
 
 

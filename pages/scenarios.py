@@ -87,6 +87,7 @@ if picked:
     money = rate.quote
     totals = comparison_totals(loaded)
     money_columns = [c for c in totals.columns if c.endswith("_usd")]
+    against = f"Against {picked[0]}, the first scenario picked."
     st.dataframe(
         totals.assign(**{c: (totals[c] * rate.rate).round(0) + 0.0 for c in money_columns}),
         hide_index=True,
@@ -99,34 +100,40 @@ if picked:
             "cost_usd": st.column_config.NumberColumn(f"Cost ({money}/yr)", format="localized"),
             "profit_usd": st.column_config.NumberColumn(f"Profit ({money}/yr)", format="localized"),
             "revenue_vs_first_usd": st.column_config.NumberColumn(
-                f"Revenue vs {picked[0]} ({money}/yr)", format="localized"
+                f"Δ revenue ({money}/yr)", format="localized", help=against
             ),
             "cost_vs_first_usd": st.column_config.NumberColumn(
-                f"Cost vs {picked[0]} ({money}/yr)", format="localized"
+                f"Δ cost ({money}/yr)", format="localized", help=against
             ),
             "profit_vs_first_usd": st.column_config.NumberColumn(
-                f"Profit vs {picked[0]} ({money}/yr)", format="localized"
+                f"Δ profit ({money}/yr)", format="localized", help=against
             ),
         },
     )
-    table = comparison(loaded)
-    shown = table.assign(
-        **{c: (table[c] * rate.rate).round(0) + 0.0 for c in table.columns if "_usd:" in c}
+    table = comparison(loaded, per_usd=rate.rate)
+    st.dataframe(
+        table.assign(
+            profit_usd=(table["profit_usd"] * rate.rate).round(0) + 0.0,
+            profit_vs_first_usd=(table["profit_vs_first_usd"] * rate.rate).round(0) + 0.0,
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "market": st.column_config.TextColumn("Market", width="small"),
+            "scenario": "Scenario",
+            "tiers": st.column_config.TextColumn(
+                f"Tiers sold: target ({money} per account/yr) and options",
+                width="large",
+                help="Options in short: Priority response, 24/7 coverage, every local "
+                "language (All languages), local team and visits.",
+            ),
+            "profit_usd": st.column_config.NumberColumn(f"Profit ({money}/yr)", format="localized"),
+            "profit_vs_first_usd": st.column_config.NumberColumn(
+                f"Δ profit ({money}/yr)", format="localized", help=against
+            ),
+        },
     )
-    labels = {"market": "Market"}
-    for column in table.columns:
-        what, _, scenario = column.partition(": ")
-        if what == "tiers":
-            labels[column] = f"{scenario}: tiers (target USD)"
-        elif what == "profit_usd":
-            labels[column] = st.column_config.NumberColumn(
-                f"{scenario}: profit ({money}/yr)", format="localized"
-            )
-        elif what == "profit_vs_first_usd":
-            labels[column] = st.column_config.NumberColumn(
-                f"{scenario}: profit vs first ({money}/yr)", format="localized"
-            )
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
+    st.caption(f"Δ: the difference against {picked[0]}, the first scenario picked.")
     if money != "USD":
         st.caption(
             f"Money in {money}, converted from USD: {rate.line}. Scenarios are saved in USD."

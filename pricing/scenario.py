@@ -98,38 +98,39 @@ def comparison_totals(scenarios: Iterable[Scenario]) -> pd.DataFrame:
     return frame
 
 
-def comparison(scenarios: Iterable[Scenario]) -> pd.DataFrame:
-    """Markets side by side: each scenario's tiers (target prices) and profit, and the profit
-    against the first scenario. Columns are named ``<what>: <scenario>``."""
-    rows = []
-    order: list[str] = []
-    for scenario in scenarios:
-        label = _label(scenario)
-        order.append(label)
-        for code, market in scenario.payload.get("markets", {}).items():
-            rows.append(
-                {
-                    "market": code,
-                    "scenario": label,
-                    "tiers": ", ".join(
-                        f"{t['name']} {t['target_usd']:,.0f}"
-                        + (f" [{'+'.join(t['options'])}]" if t["options"] else "")
-                        for t in market["tiers"]
-                    )
-                    or "nothing sold",
-                    "profit_usd": market["profit_usd"],
-                }
-            )
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return frame
-    wide = frame.pivot(index="market", columns="scenario", values=["tiers", "profit_usd"])
-    result = pd.DataFrame(index=wide.index)
-    for label in order:
-        result[f"tiers: {label}"] = wide["tiers", label]
-        result[f"profit_usd: {label}"] = wide["profit_usd", label]
-        if label != order[0]:
-            result[f"profit_vs_first_usd: {label}"] = (
-                wide["profit_usd", label] - wide["profit_usd", order[0]] + 0.0
-            )
-    return result.reset_index()
+def _tier_text(tier: dict, per_usd: float) -> str:
+    """``Standard 3,680 (Priority, All languages)``: name, target price, options in short."""
+    from pricing.costing.service import OPTION_SHORT
+
+    options = ", ".join(OPTION_SHORT.get(o, o) for o in tier["options"])
+    return f"{tier['name']} {tier['target_usd'] * per_usd:,.0f}" + (
+        f" ({options})" if options else ""
+    )
+
+
+def comparison(scenarios: Iterable[Scenario], per_usd: float = 1.0) -> pd.DataFrame:
+    """Markets by scenario, one row each: the tiers sold (target price per account and year,
+    with their options), profit, and profit against the first scenario for the same market.
+
+    Long rather than one column per scenario, so any number of scenarios fits a screen. Money
+    is converted at ``per_usd`` units of the display currency per USD (1: USD).
+    """
+    rows = [
+        {
+            "market": code,
+            "scenario": _label(scenario),
+            "order": number,
+            "tiers": " · ".join(_tier_text(t, per_usd) for t in market["tiers"]) or "nothing sold",
+            "profit_usd": market["profit_usd"],
+        }
+        for number, scenario in enumerate(scenarios)
+        for code, market in scenario.payload.get("markets", {}).items()
+    ]
+    columns = ["market", "scenario", "tiers", "profit_usd", "profit_vs_first_usd"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(rows).sort_values(["market", "order"], kind="stable")
+    first = frame[frame["order"] == 0].set_index("market")["profit_usd"]
+    # A market the first scenario did not plan has nothing to be compared with.
+    frame["profit_vs_first_usd"] = frame["profit_usd"] - frame["market"].map(first) + 0.0
+    return frame[columns].reset_index(drop=True)

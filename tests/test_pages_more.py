@@ -205,6 +205,9 @@ def test_scenarios_save_compare_delete(tmp_path: Path, monkeypatch: pytest.Monke
     app.multiselect(key="scenario_compare").set_value(["FY27 baseline", "FY27 stretch"]).run()
     totals = table_with(app, "scenario")
     assert len(totals) == 2 and totals["profit_usd"].nunique() == 1  # same plan saved twice
+    per_market = table_with(app, "tiers")  # one row per market and scenario, not per column
+    assert len(per_market) == 2 * per_market["market"].nunique()
+    assert (per_market["profit_vs_first_usd"] == 0).all()
     app.selectbox(key="scenario_delete").set_value("FY27 stretch").run()
     app.checkbox(key="scenario_delete_sure").check().run()
     [delete] = [b for b in app.button if b.label == "Delete"]

@@ -16,11 +16,13 @@ problem where it can show it to the user.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 THREAD = "warm-up"
+SWITCH_SECONDS = 0.0005  # Python's default is 0.005
 log = logging.getLogger(__name__)
 
 
@@ -43,10 +45,17 @@ def warm() -> None:
 
 
 def _warm_quietly() -> None:
+    # The warm-up holds the interpreter lock for long stretches (imports, unpickling), while
+    # the server's event loop answers the browser in short ones: switch threads more often
+    # while it runs, so the front end's files and the first session are not kept waiting.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_SECONDS)
     try:
         warm()
     except Exception:  # the first session reports it where the user sees it
         log.warning("Warm-up stopped early; the first session will do the rest.", exc_info=True)
+    finally:
+        sys.setswitchinterval(interval)
 
 
 class _NotFromWarmUp(logging.Filter):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import threading
 
 import pytest
@@ -51,6 +52,7 @@ def test_a_failed_warm_up_is_logged_and_the_server_goes_on(monkeypatch, caplog) 
         async with warmup.lifespan(None):
             return "served"  # the server runs while the warm-up fails in its thread
 
+    before = sys.getswitchinterval()
     with caplog.at_level(logging.WARNING, logger=warmup.__name__):
         assert asyncio.run(serve()) == "served"
         for thread in threading.enumerate():
@@ -59,6 +61,7 @@ def test_a_failed_warm_up_is_logged_and_the_server_goes_on(monkeypatch, caplog) 
     [record] = [r for r in caplog.records if r.name == warmup.__name__]
     assert "Warm-up stopped early" in record.getMessage()
     assert "market file unreadable" in str(record.exc_info[1])
+    assert sys.getswitchinterval() == before  # the quick switching ends with the warm-up
 
 
 @pytest.mark.parametrize("thread", [warmup.THREAD, "ScriptRunner.scriptThread"])

@@ -13,8 +13,7 @@ from ui.widgets import bullets, plain, show_error, sources_table, stop_page, thr
 
 through_router()
 st.title("Markets")
-label, _ = data.active_file()
-st.caption(f"In use: **{plain(label)}**. Every page and export uses this catalogue.")
+in_use = st.empty()  # written below, once this run's upload has been taken in
 
 
 def _use(name: str, frame: pd.DataFrame) -> None:
@@ -38,6 +37,9 @@ if upload is not None and st.session_state.get("markets_file_done") != upload.fi
         show_error(f"{upload.name} was not loaded; the catalogue in use is unchanged.")
         bullets(error.problems or (error,))
 
+in_use.caption(
+    f"In use: **{plain(data.active_file()[0])}**. Every page and export uses this catalogue."
+)
 left, right = st.columns(2)
 left.download_button(
     "Download template (CSV)", template_csv(), "markets_template.csv", mime="text/csv"

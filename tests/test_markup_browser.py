@@ -110,7 +110,9 @@ def test_uploaded_names_with_markup_are_shown_as_typed(app_url: str, browser) ->
             {"name": FILE, "mimeType": "text/csv", "buffer": catalogue()}
         )
         wait_until_idle(page, 90_000)
-        assert f"{FILE}: 3 markets loaded." in shown(page)
+        text = shown(page)
+        assert f"{FILE}: 3 markets loaded." in text
+        assert f"In use: {FILE}. Every page" in text  # the file just taken in, not the one before
         assert_nothing_rendered(page, "Markets, upload")
 
         for code, name in NAMES.items():

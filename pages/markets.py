@@ -9,12 +9,11 @@ from pricing.catalog import markets_frame, markets_from_frame, read_table, templ
 from pricing.errors import DataFileError, PricingError
 from pricing.spreadsheet import safe_frame
 from ui import data
-from ui.widgets import sources_table, stop_page, through_router
+from ui.widgets import bullets, plain, show_error, sources_table, stop_page, through_router
 
 through_router()
 st.title("Markets")
-label, _ = data.active_file()
-st.caption(f"In use: **{label}**. Every page and export uses this catalogue.")
+in_use = st.empty()  # written below, once this run's upload has been taken in
 
 
 def _use(name: str, frame: pd.DataFrame) -> None:
@@ -33,12 +32,14 @@ if upload is not None and st.session_state.get("markets_file_done") != upload.fi
         frame, name = read_table(upload.getvalue())
         _use(upload.name, frame)
         st.session_state["markets_file_done"] = upload.file_id
-        st.success(f"{upload.name}: {len(frame)} markets loaded.")
+        st.success(plain(f"{upload.name}: {len(frame)} markets loaded."))
     except DataFileError as error:
-        st.error(f"{upload.name} was not loaded; the catalogue in use is unchanged.")
-        for problem in error.problems or (str(error),):
-            st.markdown(f"- {problem}")
+        show_error(f"{upload.name} was not loaded; the catalogue in use is unchanged.")
+        bullets(error.problems or (error,))
 
+in_use.caption(
+    f"In use: **{plain(data.active_file()[0])}**. Every page and export uses this catalogue."
+)
 left, right = st.columns(2)
 left.download_button(
     "Download template (CSV)", template_csv(), "markets_template.csv", mime="text/csv"
@@ -50,7 +51,7 @@ if data.active_file()[1] is not None and right.button("Back to the shipped marke
 try:
     current = markets_frame(data.markets())
 except PricingError as error:
-    st.error(str(error))
+    show_error(error)
     stop_page()
 
 st.subheader("Edit the catalogue")
@@ -69,8 +70,7 @@ if left.button("Apply edits", type="primary"):
         st.rerun()
     except DataFileError as error:
         st.error("The edits were not applied (your changes stay in the table above):")
-        for problem in error.problems or (str(error),):
-            st.markdown(f"- {problem}")
+        bullets(error.problems or (error,))
 right.download_button(
     "Download the catalogue (CSV)",
     safe_frame(current).to_csv(index=False),

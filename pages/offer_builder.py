@@ -19,7 +19,15 @@ from pricing.offer import MAX_CUSTOMER_CHARS, VALID_FOR_DAYS, build_offer, rate_
 from pricing.offer_pdf import document
 from pricing.provenance import offer_file_name
 from ui import data, state
-from ui.widgets import market_from_catalog, plain, plotly_chart, stop_page, through_router
+from ui.widgets import (
+    bullets,
+    market_from_catalog,
+    plain,
+    plotly_chart,
+    show_error,
+    stop_page,
+    through_router,
+)
 
 through_router()
 
@@ -52,7 +60,7 @@ names = {c: m.name for c, m in catalog.items()}
 try:
     [plan] = data.current_plan([code])
 except PricingError as error:
-    st.error(f"No offer could be built for {plain(names[code])}: {plain(str(error))}")
+    show_error(f"No offer could be built for {names[code]}: {error}")
     stop_page()
 st.caption(
     "Tiers and prices from the default rules (set your own in the Tier designer)."
@@ -86,7 +94,7 @@ try:
         book=state.rate_book(),
     )
 except PricingError as error:
-    st.error(f"No offer could be built: {plain(str(error))}")
+    show_error(f"No offer could be built: {error}")
     stop_page()
 
 st.subheader("Customer offer")
@@ -99,17 +107,17 @@ st.caption(f"Prices per account per year. {rate_explained(offer) if same else of
 if offer.rate_stale:
     st.warning("This exchange rate is old: refresh live rates or set a budget rate before quoting.")
 if not offer.tiers:
-    st.warning(offer.message or "No tier can be offered profitably in this market.")
+    st.warning(plain(offer.message or "No tier can be offered profitably in this market."))
 
 columns = st.columns(max(len(offer.tiers), 1))
 for column, tier in zip(columns, offer.tiers, strict=False):
     with column.container(border=True):
         st.markdown(f"### {tier.name}")
         st.metric("List price", offer.money(tier.list_local, tier.step))
-        st.markdown("\n".join(f"- {item}" for item in tier.inclusions))
+        bullets(tier.inclusions)
 if offer.tiers:
     for note in offer.notes:
-        st.caption(note)
+        st.caption(plain(note))
     st.caption(terms(offer))
     downloads(offer, "customer", "Customer offer")
 
@@ -160,7 +168,7 @@ if offer.tiers:
 
 st.markdown("**Do and avoid in this market**")
 for advice in offer.advice:
-    st.markdown(f"**{'Do' if advice.kind == 'do' else 'Avoid'}:** {advice.text}")
+    st.markdown(f"**{'Do' if advice.kind == 'do' else 'Avoid'}:** {plain(advice.text)}")
 sources = list(dict.fromkeys(a.basis for a in offer.advice if a.basis))
 if sources:
     with st.expander("Sources", expanded=False):

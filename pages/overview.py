@@ -6,7 +6,7 @@ import streamlit as st
 
 from pricing.charts import MAP_METRICS, cost_map, map_frame
 from ui import state
-from ui.widgets import plotly_chart, sources_table, stop_page, through_router
+from ui.widgets import plain, plotly_chart, show_error, sources_table, stop_page, through_router
 
 through_router()
 st.title("Cost to serve by market")
@@ -34,7 +34,7 @@ try:
     sources = data.sources()
 except PricingError as error:
     map_slot.empty()
-    st.error(f"The market data could not be costed: {error}")
+    show_error(f"The market data could not be costed: {error}")
     stop_page()
 
 MONEY = ["baseline_per_account_usd", "baseline_annual_usd", "extra_24x7_annual_usd"]
@@ -78,7 +78,7 @@ with headline:
         try:
             plans = data.current_plan(progress=bar)
         except PricingError as error:
-            st.error(f"Profit could not be computed: {error}")
+            show_error(f"Profit could not be computed: {error}")
         finally:
             bar.empty()
     if plans is not None:
@@ -120,12 +120,12 @@ if against != "(none)":
     try:
         change = cost_changes(summary, data.store().load(against))
     except PricingError as error:  # deleted meanwhile, or the store is unreadable
-        st.warning(f"No comparison: {error}")
+        st.warning(plain(f"No comparison: {error}"))
     else:
         shown["change_usd"] = change.round(0) + 0.0  # +0.0: a change of nothing is 0, not -0
         moved = change.dropna()
         st.caption(
-            f"Baseline cost against {against!r}: {moved.sum():+,.0f} USD/yr over "
+            f"Baseline cost against {plain(repr(against))}: {moved.sum():+,.0f} USD/yr over "
             f"{len(moved)} markets saved with it"
             + (
                 f"; {len(summary) - len(moved)} market(s) were not in it."

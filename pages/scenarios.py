@@ -11,7 +11,7 @@ from pricing.plan import PlanSettings
 from pricing.scenario import comparison, comparison_totals, scenario_payload
 from pricing.sensitivity import tornado
 from ui import data, state
-from ui.widgets import plotly_chart, stop_page, through_router
+from ui.widgets import plain, plotly_chart, show_error, stop_page, through_router
 
 through_router()
 st.title("Scenarios")
@@ -20,7 +20,7 @@ try:
     store = data.store()
     saved = store.names()
 except PricingError as error:
-    st.error(f"Saved scenarios are not available: {error}")
+    show_error(f"Saved scenarios are not available: {error}")
     stop_page()
 
 settings: PlanSettings = data.plan_settings()
@@ -32,17 +32,17 @@ st.subheader("Save the current plan")
 label, _ = data.active_file()
 st.caption(
     f"{len(plans)} markets, profit {sum(p.profit_usd for p in plans):,.0f} USD/yr, data: "
-    f"{label}. Every save is a new version; nothing is overwritten."
+    f"{plain(label)}. Every save is a new version; nothing is overwritten."
 )
 left, right = st.columns([3, 1])
 name = left.text_input("Name", key="scenario_name", max_chars=80, placeholder="e.g. FY27 baseline")
 if right.button("Save", type="primary", disabled=not name.strip()):
     try:
         stored = store.save(name, scenario_payload(settings, plans, label, data.summary()))
-        st.success(f"Saved {stored.name!r} as version {stored.version}.")
+        st.success(plain(f"Saved {stored.name!r} as version {stored.version}."))
         saved = store.names()
     except PricingError as error:
-        st.error(f"Not saved: {error}")
+        show_error(f"Not saved: {error}")
 
 if not saved:
     st.info("No scenario saved yet.")
@@ -71,7 +71,7 @@ rules = opened.payload["settings"]
 st.caption(
     f"Version {opened.version}, saved {opened.saved_at:%Y-%m-%d %H:%M} UTC: {rules['tiers']} "
     f"tiers, minimum margin {rules['min_margin']:.0%}, ladder step {rules['price_step']:.0%}, "
-    f"solver {rules['solver']}; data {opened.payload.get('data', 'unknown')}."
+    f"solver {rules['solver']}; data {plain(opened.payload.get('data', 'unknown'))}."
 )
 if st.button("Use these rules in the Tier designer"):
     state.apply_scenario_rules(rules)
@@ -87,7 +87,7 @@ if picked:
     money = rate.quote
     totals = comparison_totals(loaded)
     money_columns = [c for c in totals.columns if c.endswith("_usd")]
-    against = f"Against {picked[0]}, the first scenario picked."
+    against = plain(f"Against {picked[0]}, the first scenario picked.")
     st.dataframe(
         totals.assign(**{c: (totals[c] * rate.rate).round(0) + 0.0 for c in money_columns}),
         hide_index=True,
@@ -133,7 +133,7 @@ if picked:
             ),
         },
     )
-    st.caption(f"Δ: the difference against {picked[0]}, the first scenario picked.")
+    st.caption(plain(f"Δ: the difference against {picked[0]}, the first scenario picked."))
     if money != "USD":
         st.caption(
             f"Money in {money}, converted from USD: {rate.line}. Scenarios are saved in USD."
@@ -141,10 +141,10 @@ if picked:
 
 with st.expander("Delete a scenario"):
     doomed = st.selectbox("Scenario", names, key="scenario_delete")
-    sure = st.checkbox(f"Delete every version of {doomed!r}", key="scenario_delete_sure")
+    sure = st.checkbox(plain(f"Delete every version of {doomed!r}"), key="scenario_delete_sure")
     if st.button("Delete", disabled=not sure):
         removed = store.delete(doomed)
-        st.success(f"Deleted {removed} version(s) of {doomed!r}.")
+        st.success(plain(f"Deleted {removed} version(s) of {doomed!r}."))
         st.rerun()
 
 st.subheader("Sensitivity of the current plan")

@@ -16,7 +16,7 @@ from pricing.plan import TIER_NAMES, PlanSettings
 from pricing.provenance import plan_file_name
 from pricing.segments import segment_rows_from_frame, segments_frame
 from ui import data, state
-from ui.widgets import market_picker, plain, stop_page, through_router
+from ui.widgets import bullets, market_picker, plain, show_error, stop_page, through_router
 
 through_router()
 st.title("Tier designer")
@@ -82,7 +82,7 @@ try:
         rates=state.rate_book(),
     )
 except PricingError as error:
-    st.error(f"These rules cannot be used: {error}")
+    show_error(f"These rules cannot be used: {error}")
     stop_page()
 
 if submitted:
@@ -137,7 +137,7 @@ st.subheader(
     anchor=False,
 )
 if chosen.solution.message:
-    st.warning(chosen.solution.message)
+    st.warning(plain(chosen.solution.message))
 tier_rows = tables["Tiers"][tables["Tiers"]["market"] == code]
 if not tier_rows.empty:
     # Whole units of the chosen currency on screen; the Excel file keeps exact USD. Two narrow
@@ -247,8 +247,7 @@ st.dataframe(
 )
 st.caption("Values per account per year in this market (scaled from the segment values above).")
 st.markdown("**Why the prices are what they are**")
-for reason in chosen.solution.explanations:
-    st.markdown(f"- {reason}")
+bullets(chosen.solution.explanations)
 with st.expander("What each option costs in this market"):
     costs = tables["Option costs"][tables["Option costs"]["market"] == code]
     st.dataframe(

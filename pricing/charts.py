@@ -6,6 +6,7 @@ send the map's frame to the browser before the data libraries have loaded.
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
@@ -35,7 +36,9 @@ def alpha3(code: str) -> str | None:
 def cost_map(summary: pd.DataFrame, metric: str = "baseline_per_account_usd") -> go.Figure:
     """World map of the markets coloured by a cost metric of :func:`portfolio_summary`."""
     title, unit = MAP_METRICS[metric]
-    frame = summary.assign(iso3=summary["code"].map(alpha3))
+    # Plotly reads tags in hover text (<b>, <a href>): a market's name goes in with its
+    # characters escaped, and Plotly shows them as typed.
+    frame = summary.assign(iso3=summary["code"].map(alpha3), name=summary["name"].map(escape))
     hover = (
         "<b>%{customdata[0]}</b> (%{customdata[1]})<br>" + title + ": %{z:,.0f} USD<br>"
         "Accounts: %{customdata[2]:,}<br>"

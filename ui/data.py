@@ -160,13 +160,13 @@ def current_plan(codes: list[str] | None = None, progress=None) -> tuple[MarketP
 def current_plan_or_stop(doing: str, failed: str) -> tuple[MarketPlan, ...]:
     """The current plan with a progress bar (``doing``); a page that cannot go on without it
     says ``failed: <reason>`` and ends (the shared sidebar is still drawn)."""
-    from ui.widgets import stop_page
+    from ui.widgets import show_error, stop_page
 
     bar = st.progress(0.0, text=doing)
     try:
         return current_plan(progress=bar)
     except PricingError as error:
-        st.error(f"{failed}: {error}")
+        show_error(f"{failed}: {error}")
         stop_page()
     finally:
         bar.empty()

@@ -13,7 +13,7 @@ import streamlit as st
 
 from pricing.errors import PricingError
 from ui import state
-from ui.widgets import ROUTED, PageStopped
+from ui.widgets import ROUTED, PageStopped, plain, show_error
 
 PAGES = {
     "Executives": [
@@ -65,13 +65,13 @@ def sidebar() -> None:
     st.caption("Active data")
     try:
         count = len(data.markets())
-        st.markdown(f"**{data.active_file()[0]}** · {count} markets")
+        st.markdown(f"**{plain(data.active_file()[0])}** · {count} markets")
     except PricingError as error:
-        st.error(f"Market data could not be loaded: {error}")
+        show_error(f"Market data could not be loaded: {error}")
     try:
         state.scenario_picker(data.store())
     except PricingError as error:
-        st.caption(f"Saved scenarios unavailable: {error}")
+        st.caption(plain(f"Saved scenarios unavailable: {error}"))
     st.selectbox(
         "Show money in",
         options=list(state.CURRENCY_CHOICES),
@@ -95,7 +95,7 @@ def sidebar() -> None:
     if live is None:
         st.caption("Rates: offline (ECB reference rates and pegs shipped with the app).")
     elif live.used_live:
-        st.success(f"Using live rates fetched {live.fetched_at}: {live.reason}.")
+        st.success(plain(f"Using live rates fetched {live.fetched_at}: {live.reason}."))
     else:
-        st.warning(f"Live rates not used: {live.reason}.")
+        st.warning(plain(f"Live rates not used: {live.reason}."))
     st.caption("Figures per year unless stated. Sources: data/README.md.")

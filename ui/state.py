@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from pricing.errors import InputError, PricingError
+from ui.widgets import plain, show_error
 
 if TYPE_CHECKING:
     from pricing.fx import LiveResult, Rate, RateBook
@@ -97,7 +98,7 @@ def budget_rates_editor(currencies: list[str]) -> None:
                     **parse_budget_rates([{"currency": currency, "per_usd": per_usd}]),
                 }
             except InputError as error:
-                st.error(str(error))
+                show_error(error)
         if right.button("Clear all", key="budget_clear"):
             st.session_state["budget_rates"] = {}
         for code, value in st.session_state["budget_rates"].items():
@@ -137,7 +138,7 @@ def scenario_picker(store) -> None:
     try:
         names = [row["name"] for row in store.names()]
     except PricingError as error:
-        st.caption(f"Saved scenarios unavailable: {error}")
+        st.caption(plain(f"Saved scenarios unavailable: {error}"))
         return
     if not names:
         st.caption("No saved scenario yet (Scenarios page).")

@@ -7,6 +7,7 @@ first elements on screen before the data libraries have loaded.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, NoReturn
 
 import streamlit as st
@@ -24,9 +25,36 @@ if TYPE_CHECKING:
 PLOTLY_CONFIG = {"topojsonURL": "app/static/topojson/", "displaylogo": False}
 
 
-def plain(text: str) -> str:
-    """Text with every markdown character escaped, for elements that render markdown."""
-    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", text)
+# Every ASCII punctuation character: CommonMark lets each be escaped with a backslash, which
+# makes it plain text (no emphasis, link, image, HTML, LaTeX, colour directive, list, quote,
+# heading or table).
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Streamlit also rewrites patterns in the text that markdown leaves after parsing, where the
+# backslash is gone: shortcodes (:smile:, :material/home:, :streamlit:), web and e-mail
+# addresses (http://, www., a@b.co become links) and arrows (->, <=, -- become →, ≤, —). An
+# invisible word joiner after each ':' and '@', after "www" and inside each arrow breaks them.
+WORD_JOINER = "\u2060"
+_REWRITTEN = re.compile(r"(?<=[:@])|(?i:(?<=www))(?=\.)|(?<=[-<>~])(?=[-=>])")
+
+
+def plain(text: object) -> str:
+    """``text`` for an element that renders markdown (markdown, caption, headings, alerts,
+    widget labels), so that it shows exactly as typed: a market, file, scenario or segment
+    name, a cell value, a message quoting them. Line breaks and runs of white space become one
+    space (as a paragraph shows them anyway; a line break would end a heading or a list item).
+    """
+    one_line = " ".join(str(text).split())
+    return _PUNCTUATION.sub(r"\\\1", _REWRITTEN.sub(WORD_JOINER, one_line))
+
+
+def show_error(message: object) -> None:
+    """An error message, shown as text: messages quote file names, names and cell values."""
+    st.error(plain(message))
+
+
+def bullets(lines: Iterable[object]) -> None:
+    """A bulleted list whose every line is shown as text."""
+    st.markdown("\n".join(f"- {plain(line)}" for line in lines))
 
 
 def plotly_chart(figure: go.Figure, *, key: str | None = None) -> None:
@@ -122,7 +150,7 @@ def market_from_catalog(*, key: str) -> tuple[dict[str, Market], str]:
     try:
         catalog = data.catalog()
     except PricingError as error:
-        st.error(f"The market data could not be loaded: {error}")
+        show_error(f"The market data could not be loaded: {error}")
         stop_page()
     names = {code: market.name for code, market in catalog.items()}
     return catalog, market_picker(list(names), names, key=key)

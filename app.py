@@ -61,10 +61,7 @@ with st.sidebar:
         st.markdown(f"**{data.active_file()[0]}** · {count} markets")
     except PricingError as error:
         st.error(f"Market data could not be loaded: {error}")
-    try:
-        state.scenario_picker(data.store())
-    except PricingError as error:
-        st.caption(f"Saved scenarios unavailable: {error}")
+    state.scenario_picker(data.store)
     st.selectbox(
         "Show money in",
         options=list(state.CURRENCY_CHOICES),

@@ -24,7 +24,7 @@ if not st.session_state.get("overview_framed"):
         plotly_chart(map_frame("Costing every market…"))
     st.session_state["overview_framed"] = True
 
-from pricing.errors import PricingError  # noqa: E402
+from pricing.errors import PricingError, StoreError  # noqa: E402
 from pricing.fx import to_display_currency  # noqa: E402
 from pricing.scenario import cost_changes  # noqa: E402
 from ui import data  # noqa: E402
@@ -116,11 +116,14 @@ st.subheader("Per market")
 # the scenario store; its value is already in the session on the run it triggers.
 picker_slot = st.empty()
 against = st.session_state.get("overview_against") or "(none)"
+store_error: StoreError | None = None  # the database cannot be used: said once, in the slot
 if against != "(none)":
     try:
         change = cost_changes(summary, data.store().load(against))
-    except PricingError as error:  # deleted meanwhile, or the store is unreadable
-        st.warning(plain(f"No comparison: {error}"))
+    except StoreError as error:
+        store_error = error
+    except PricingError as error:  # deleted meanwhile
+        st.warning(f"No comparison: {plain(str(error))}")
     else:
         shown["change_usd"] = change.round(0) + 0.0  # +0.0: a change of nothing is 0, not -0
         moved = change.dropna()
@@ -186,15 +189,18 @@ st.dataframe(
 )
 
 try:
-    saved_names = [row["name"] for row in data.store().names()]
-except PricingError:
-    saved_names = []
-picker_slot.selectbox(
-    "Compare with a saved scenario",
-    ["(none)", *saved_names],
-    key="overview_against",
-    help="Saved on the Scenarios page; shows how each market's baseline cost has moved since.",
-)
+    saved_names = [] if store_error else [row["name"] for row in data.store().names()]
+except StoreError as error:
+    store_error = error
+if store_error:
+    picker_slot.error(f"No comparison with a saved scenario: {plain(str(store_error))}")
+else:
+    picker_slot.selectbox(
+        "Compare with a saved scenario",
+        ["(none)", *saved_names],
+        key="overview_against",
+        help="Saved on the Scenarios page; shows how each market's baseline cost has moved since.",
+    )
 
 stale = rates_used[rates_used["stale"]]
 if display != "USD":

@@ -10,142 +10,168 @@ from pricing.errors import PricingError
 from pricing.plan import PlanSettings
 from pricing.scenario import comparison, comparison_totals, scenario_payload
 from pricing.sensitivity import tornado
+from pricing.store import ScenarioStore
 from ui import data, state
-from ui.widgets import plain, plotly_chart, show_error, stop_page, through_router
+from ui.widgets import plain, plotly_chart, through_router
 
 through_router()
 st.title("Scenarios")
-
-try:
-    store = data.store()
-    saved = store.names()
-except PricingError as error:
-    show_error(f"Saved scenarios are not available: {error}")
-    stop_page()
 
 settings: PlanSettings = data.plan_settings()
 if data.rules_are_default():
     st.info("The default rules are in force: change them in the Tier designer.")
 plans = data.current_plan_or_stop("Planning…", "The plan could not be made")
 
-st.subheader("Save the current plan")
-label, _ = data.active_file()
-st.caption(
-    f"{len(plans)} markets, profit {sum(p.profit_usd for p in plans):,.0f} USD/yr, data: "
-    f"{plain(label)}. Every save is a new version; nothing is overwritten."
-)
-left, right = st.columns([3, 1])
-name = left.text_input("Name", key="scenario_name", max_chars=80, placeholder="e.g. FY27 baseline")
-if right.button("Save", type="primary", disabled=not name.strip()):
-    try:
-        stored = store.save(name, scenario_payload(settings, plans, label, data.summary()))
-        st.success(plain(f"Saved {stored.name!r} as version {stored.version}."))
-        saved = store.names()
-    except PricingError as error:
-        show_error(f"Not saved: {error}")
 
-if not saved:
-    st.info("No scenario saved yet.")
-    stop_page()
+def save_section(store: ScenarioStore, saved: list[dict]) -> list[dict]:
+    """Save the current plan under a name; returns the saved scenarios (``saved`` before)."""
+    st.subheader("Save the current plan")
+    label, _ = data.active_file()
+    st.caption(
+        f"{len(plans)} markets, profit {sum(p.profit_usd for p in plans):,.0f} USD/yr, data: "
+        f"{plain(label)}. Every save is a new version; nothing is overwritten."
+    )
+    left, right = st.columns([3, 1])
+    name = left.text_input(
+        "Name", key="scenario_name", max_chars=80, placeholder="e.g. FY27 baseline"
+    )
+    if right.button("Save", type="primary", disabled=not name.strip()):
+        try:
+            stored = store.save(name, scenario_payload(settings, plans, label, data.summary()))
+        except PricingError as error:
+            st.error(f"Not saved: {plain(str(error))}")
+        else:
+            st.success(f"Saved {plain(repr(stored.name))} as version {stored.version}.")
+            return store.names()
+    return saved
 
-st.subheader("Saved scenarios")
-st.dataframe(
-    pd.DataFrame(saved),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "name": "Name",
-        "versions": "Versions",
-        "saved_at": st.column_config.DatetimeColumn("Last saved (UTC)"),
-    },
-)
-names = [row["name"] for row in saved]
 
-wanted = st.query_params.get("scenario")
-chosen = st.selectbox(
-    "Open", names, index=names.index(wanted) if wanted in names else 0, key="scenario_open"
-)
-st.query_params["scenario"] = chosen
-opened = store.load(chosen)
-rules = opened.payload["settings"]
-st.caption(
-    f"Version {opened.version}, saved {opened.saved_at:%Y-%m-%d %H:%M} UTC: {rules['tiers']} "
-    f"tiers, minimum margin {rules['min_margin']:.0%}, ladder step {rules['price_step']:.0%}, "
-    f"solver {rules['solver']}; data {plain(opened.payload.get('data', 'unknown'))}."
-)
-if st.button("Use these rules in the Tier designer"):
-    state.apply_scenario_rules(rules)
-    st.switch_page("pages/tier_designer.py")
-
-st.subheader("Compare")
-picked = st.multiselect(
-    "Scenarios side by side", names, default=names[: min(2, len(names))], key="scenario_compare"
-)
-if picked:
-    loaded = [store.load(n) for n in picked]
-    rate = state.money_rate()  # totals add up in one currency
-    money = rate.quote
-    totals = comparison_totals(loaded)
-    money_columns = [c for c in totals.columns if c.endswith("_usd")]
-    against = plain(f"Against {picked[0]}, the first scenario picked.")
+def open_section(store: ScenarioStore, saved: list[dict]) -> None:
+    """The saved scenarios, one opened with its rules, and loading them into the designer."""
+    st.subheader("Saved scenarios")
     st.dataframe(
-        totals.assign(**{c: (totals[c] * rate.rate).round(0) + 0.0 for c in money_columns}),
+        pd.DataFrame(saved),
         hide_index=True,
         width="stretch",
         column_config={
-            "scenario": "Scenario",
-            "revenue_usd": st.column_config.NumberColumn(
-                f"Revenue ({money}/yr)", format="localized"
-            ),
-            "cost_usd": st.column_config.NumberColumn(f"Cost ({money}/yr)", format="localized"),
-            "profit_usd": st.column_config.NumberColumn(f"Profit ({money}/yr)", format="localized"),
-            "revenue_vs_first_usd": st.column_config.NumberColumn(
-                f"Δ revenue ({money}/yr)", format="localized", help=against
-            ),
-            "cost_vs_first_usd": st.column_config.NumberColumn(
-                f"Δ cost ({money}/yr)", format="localized", help=against
-            ),
-            "profit_vs_first_usd": st.column_config.NumberColumn(
-                f"Δ profit ({money}/yr)", format="localized", help=against
-            ),
+            "name": "Name",
+            "versions": "Versions",
+            "saved_at": st.column_config.DatetimeColumn("Last saved (UTC)"),
         },
     )
-    table = comparison(loaded, per_usd=rate.rate)
-    st.dataframe(
-        table.assign(
-            profit_usd=(table["profit_usd"] * rate.rate).round(0) + 0.0,
-            profit_vs_first_usd=(table["profit_vs_first_usd"] * rate.rate).round(0) + 0.0,
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "market": st.column_config.TextColumn("Market", width="small"),
-            "scenario": "Scenario",
-            "tiers": st.column_config.TextColumn(
-                f"Tiers sold: target ({money} per account/yr) and options",
-                width="large",
-                help="Options in short: Priority response, 24/7 coverage, every local "
-                "language (All languages), local team and visits.",
-            ),
-            "profit_usd": st.column_config.NumberColumn(f"Profit ({money}/yr)", format="localized"),
-            "profit_vs_first_usd": st.column_config.NumberColumn(
-                f"Δ profit ({money}/yr)", format="localized", help=against
-            ),
-        },
+    names = [row["name"] for row in saved]
+    wanted = st.query_params.get("scenario")
+    chosen = st.selectbox(
+        "Open", names, index=names.index(wanted) if wanted in names else 0, key="scenario_open"
     )
-    st.caption(plain(f"Δ: the difference against {picked[0]}, the first scenario picked."))
-    if money != "USD":
-        st.caption(
-            f"Money in {money}, converted from USD: {rate.line}. Scenarios are saved in USD."
+    st.query_params["scenario"] = chosen
+    opened = store.load(chosen)
+    rules = opened.payload["settings"]
+    st.caption(
+        f"Version {opened.version}, saved {opened.saved_at:%Y-%m-%d %H:%M} UTC: {rules['tiers']} "
+        f"tiers, minimum margin {rules['min_margin']:.0%}, ladder step {rules['price_step']:.0%}, "
+        f"solver {rules['solver']}; data {plain(opened.payload.get('data', 'unknown'))}."
+    )
+    if st.button("Use these rules in the Tier designer"):
+        state.apply_scenario_rules(rules)
+        st.switch_page("pages/tier_designer.py")
+
+
+def compare_section(store: ScenarioStore, names: list[str]) -> None:
+    """Several scenarios side by side: totals, then tiers and profit per market."""
+    st.subheader("Compare")
+    picked = st.multiselect(
+        "Scenarios side by side", names, default=names[: min(2, len(names))], key="scenario_compare"
+    )
+    if picked:
+        loaded = [store.load(n) for n in picked]
+        rate = state.money_rate()  # totals add up in one currency
+        money = rate.quote
+        totals = comparison_totals(loaded)
+        money_columns = [c for c in totals.columns if c.endswith("_usd")]
+        against = plain(f"Against {picked[0]}, the first scenario picked.")
+        st.dataframe(
+            totals.assign(**{c: (totals[c] * rate.rate).round(0) + 0.0 for c in money_columns}),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "scenario": "Scenario",
+                "revenue_usd": st.column_config.NumberColumn(
+                    f"Revenue ({money}/yr)", format="localized"
+                ),
+                "cost_usd": st.column_config.NumberColumn(f"Cost ({money}/yr)", format="localized"),
+                "profit_usd": st.column_config.NumberColumn(
+                    f"Profit ({money}/yr)", format="localized"
+                ),
+                "revenue_vs_first_usd": st.column_config.NumberColumn(
+                    f"Δ revenue ({money}/yr)", format="localized", help=against
+                ),
+                "cost_vs_first_usd": st.column_config.NumberColumn(
+                    f"Δ cost ({money}/yr)", format="localized", help=against
+                ),
+                "profit_vs_first_usd": st.column_config.NumberColumn(
+                    f"Δ profit ({money}/yr)", format="localized", help=against
+                ),
+            },
         )
+        table = comparison(loaded, per_usd=rate.rate)
+        st.dataframe(
+            table.assign(
+                profit_usd=(table["profit_usd"] * rate.rate).round(0) + 0.0,
+                profit_vs_first_usd=(table["profit_vs_first_usd"] * rate.rate).round(0) + 0.0,
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "market": st.column_config.TextColumn("Market", width="small"),
+                "scenario": "Scenario",
+                "tiers": st.column_config.TextColumn(
+                    f"Tiers sold: target ({money} per account/yr) and options",
+                    width="large",
+                    help="Options in short: Priority response, 24/7 coverage, every local "
+                    "language (All languages), local team and visits.",
+                ),
+                "profit_usd": st.column_config.NumberColumn(
+                    f"Profit ({money}/yr)", format="localized"
+                ),
+                "profit_vs_first_usd": st.column_config.NumberColumn(
+                    f"Δ profit ({money}/yr)", format="localized", help=against
+                ),
+            },
+        )
+        st.caption(plain(f"Δ: the difference against {picked[0]}, the first scenario picked."))
+        if money != "USD":
+            st.caption(
+                f"Money in {money}, converted from USD: {rate.line}. Scenarios are saved in USD."
+            )
 
-with st.expander("Delete a scenario"):
-    doomed = st.selectbox("Scenario", names, key="scenario_delete")
-    sure = st.checkbox(plain(f"Delete every version of {doomed!r}"), key="scenario_delete_sure")
-    if st.button("Delete", disabled=not sure):
-        removed = store.delete(doomed)
-        st.success(plain(f"Deleted {removed} version(s) of {doomed!r}."))
-        st.rerun()
+
+def delete_section(store: ScenarioStore, names: list[str]) -> None:
+    """Delete every version of one scenario (a read-only database says so)."""
+    with st.expander("Delete a scenario"):
+        doomed = st.selectbox("Scenario", names, key="scenario_delete")
+        sure = st.checkbox(plain(f"Delete every version of {doomed!r}"), key="scenario_delete_sure")
+        if st.button("Delete", disabled=not sure):
+            try:
+                removed = store.delete(doomed)
+            except PricingError as error:
+                st.error(f"Not deleted: {plain(str(error))}")
+            else:
+                st.success(f"Deleted {removed} version(s) of {plain(repr(doomed))}.")
+                st.rerun()
+
+
+try:  # a database that cannot be used says why; the sensitivity below needs none
+    store = data.store()
+    saved = save_section(store, store.names())  # asked first: a broken store shows no form
+    if saved:
+        open_section(store, saved)
+        compare_section(store, [row["name"] for row in saved])
+        delete_section(store, [row["name"] for row in saved])
+    else:
+        st.info("No scenario saved yet.")
+except PricingError as error:
+    st.error(f"Saved scenarios are not available: {plain(str(error))}")
 
 st.subheader("Sensitivity of the current plan")
 st.caption(

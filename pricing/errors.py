@@ -49,3 +49,9 @@ class InfeasibleError(PricingError):
 
 class SolverError(PricingError):
     """The solver ended without a usable answer (error, or time limit with no solution)."""
+
+
+class StoreError(PricingError):
+    """The scenario database cannot be used as it is: a bad URL, a driver that is not installed,
+    a server that cannot be reached, a corrupt, locked or read-only database. The message says
+    which, in one line, with the password masked and no folder of the server."""

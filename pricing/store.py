@@ -1,17 +1,21 @@
 """Saved scenarios: named, versioned, never overwritten.
 
 A scenario is plain JSON (the choices and the results), stored with SQLAlchemy: a SQLite file by
-default (``scenarios.sqlite`` in the working directory, or the URL in ``PRICING_DB_URL``, e.g.
-``postgresql+psycopg://user@host/db``). Every save adds a version; each save is one transaction,
-and two sessions saving the same name at once both succeed with different versions (the unique
-(name, version) key makes the loser retry). A corrupt or locked database raises
-:class:`StoreError` with a message a user can act on.
+default (``scenarios.sqlite`` in the working directory), or the database at the URL in
+``PRICING_DB_URL``, e.g. ``postgresql+psycopg://user:password@host/db`` (the driver is in
+requirements.txt). Every save adds a version; each save is one transaction, and two sessions
+saving the same name at once both succeed with different versions (the unique (name, version)
+key makes the loser retry). Anything that keeps the database from being used, from a URL that is
+not one to a server that refuses connections, raises :class:`StoreError` with a message a user
+can act on (see :mod:`pricing.store_messages`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import random
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,15 +35,16 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 
-from pricing.errors import InputError, PricingError
+from pricing.errors import InputError, StoreError
+from pricing.store_messages import URL_VARIABLE, database_problem, url_problem
 
 DEFAULT_FILE = "scenarios.sqlite"
-URL_VARIABLE = "PRICING_DB_URL"
 MAX_NAME = 80
 SAVE_ATTEMPTS = 8
+RETRY_AFTER_SECONDS = 10.0
 
 metadata = MetaData()
 versions = Table(
@@ -54,10 +59,6 @@ versions = Table(
 )
 
 
-class StoreError(PricingError):
-    """The scenario database cannot be used as it is (corrupt, locked, unreachable)."""
-
-
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -68,6 +69,27 @@ class Scenario:
 
 def default_url() -> str:
     return os.environ.get(URL_VARIABLE) or f"sqlite:///{Path(DEFAULT_FILE).resolve()}"
+
+
+def _engine(url: str, busy_timeout_seconds: float, connect_timeout_seconds: float) -> Engine:
+    """The engine for ``url``; a URL that is not one, or whose driver is missing, is refused."""
+    try:
+        parsed = make_url(url)
+        options: dict = {}
+        if parsed.get_backend_name() == "sqlite":
+            # SQLite waits this long for another writer before reporting the file as locked.
+            options = {"timeout": busy_timeout_seconds}
+        elif parsed.get_driver_name() in {"psycopg", "psycopg2"}:
+            # Without a connect timeout a server behind a silent firewall holds a page for
+            # minutes; without a lock timeout a save waits for ever behind another program.
+            options = {
+                "connect_timeout": max(2, round(connect_timeout_seconds)),  # libpq: >= 2 s
+                "options": f"-c lock_timeout={round(busy_timeout_seconds * 1000)}",
+            }
+        given = {key: value for key, value in options.items() if key not in parsed.query}
+        return create_engine(parsed, connect_args=given)
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
+        raise url_problem(url, exc) from exc
 
 
 def _check_name(name: str) -> str:
@@ -82,37 +104,59 @@ def _check_name(name: str) -> str:
 
 
 class ScenarioStore:
-    """Scenarios in a database given by a SQLAlchemy URL."""
+    """Scenarios in a database given by a SQLAlchemy URL.
 
-    def __init__(self, url: str | None = None, *, busy_timeout_seconds: float = 5.0) -> None:
+    Making one only checks the URL and its driver; the database is first reached (and its table
+    made) by the first call, so a store can be kept for the life of the app while its database
+    comes and goes.
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        busy_timeout_seconds: float = 5.0,
+        connect_timeout_seconds: float = 5.0,
+    ) -> None:
         self.url = url or default_url()
-        # SQLite waits this long for another writer before reporting the file as locked.
-        options = (
-            {"connect_args": {"timeout": busy_timeout_seconds}}
-            if self.url.startswith("sqlite")
-            else {}
-        )
-        self.engine: Engine = create_engine(self.url, **options)
-        self._guard(lambda: metadata.create_all(self.engine))
+        self.connect_timeout_seconds = connect_timeout_seconds
+        self.engine: Engine = _engine(self.url, busy_timeout_seconds, connect_timeout_seconds)
+        self._table_made = False
+        self._table_lock = threading.Lock()  # sessions share one store: make the table once
+        self._unreachable: tuple[float, str] | None = None  # when, and the message
 
     def _guard(self, work):
-        """Run database work, turning driver errors into messages a user can act on."""
+        """Run database work, turning driver errors into messages a user can act on.
+
+        A database that could not be reached is not asked again for RETRY_AFTER_SECONDS: the
+        same message is given at once, so a page that asks several times waits once.
+        """
+        if self._unreachable and time.monotonic() - self._unreachable[0] < RETRY_AFTER_SECONDS:
+            raise StoreError(self._unreachable[1])
         try:
+            self._make_table()
             return work()
         except IntegrityError:
             raise  # a save racing another save: the caller retries with the next version
-        except OperationalError as exc:
-            text = str(exc.orig)
-            if "locked" in text or "busy" in text:
-                raise StoreError(
-                    "the scenario database is locked by another program; try again in a moment"
-                ) from exc
-            raise StoreError(f"the scenario database cannot be opened ({text})") from exc
-        except DatabaseError as exc:
-            raise StoreError(
-                f"{self.url.removeprefix('sqlite:///')} is not a usable scenario database "
-                f"({exc.orig}); move it aside or point {URL_VARIABLE} elsewhere"
-            ) from exc
+        except DBAPIError as exc:
+            problem = database_problem(self.url, exc, self.connect_timeout_seconds)
+            if exc.statement is None:
+                self._unreachable = (time.monotonic(), str(problem))
+            raise problem from exc
+
+    def _make_table(self) -> None:
+        with self._table_lock:
+            if self._table_made:
+                return
+            try:
+                metadata.create_all(self.engine)
+            except DBAPIError as exc:
+                if exc.statement is None:
+                    raise  # not reached at all: asking again would only wait again
+                # Another process made the table between the check and the CREATE ("already
+                # exists"): the check now finds it. Any other failure repeats and is reported.
+                metadata.create_all(self.engine)
+            self._table_made = True
 
     def save(self, name: str, payload: dict) -> Scenario:
         """Store ``payload`` as the next version of ``name``; earlier versions stay."""
@@ -122,7 +166,8 @@ class ScenarioStore:
             try:
                 return self._guard(lambda: self._insert(clean, text))
             except IntegrityError:
-                time.sleep(0.01 * (attempt + 1))  # another session took this version: retry
+                # Another session took this version: retry, at random so the losers spread out.
+                time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
         raise StoreError(f"could not save {clean!r}: too many saves at the same moment")
 
     def _insert(self, name: str, text: str) -> Scenario:

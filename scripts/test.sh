@@ -7,14 +7,22 @@ cd "$(dirname "$0")/.."
 python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here); the
-# offer PDFs are set in DejaVu Sans (fonts-dejavu-core) so every currency sign prints.
+# offer PDFs are set in DejaVu Sans (fonts-dejavu-core) so every currency sign prints. The
+# store tests run on a real PostgreSQL server too: tests/conftest.py starts a throwaway cluster
+# from Debian's postgresql binaries (or uses the server at PRICING_TEST_PG_URL when set).
 CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
-if [ ! -x "$CHROMIUM_PATH" ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+missing=()
+if [ ! -x "$CHROMIUM_PATH" ]; then missing+=(chromium); fi
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then missing+=(fonts-dejavu-core); fi
+if [ -z "${PRICING_TEST_PG_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 export CHROMIUM_PATH
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests import pg_server
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "test-output"
@@ -33,10 +34,30 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """A PostgreSQL server's admin URL: PRICING_TEST_PG_URL if set (a user who may create
+    databases and roles), else a throwaway cluster started here and deleted at the end."""
+    given = os.environ.get("PRICING_TEST_PG_URL")
+    if given:
+        yield given
+        return
+    cluster = pg_server.start()
+    try:
+        yield cluster.url
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A scenario database of its own for each test: a new SQLite file, or a new database on
+    a real PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'scenarios.sqlite'}"
+        return
+    with pg_server.fresh_database(request.getfixturevalue("postgres_admin_url")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +73,7 @@ def silent_rates_server() -> Iterator[str]:
 @contextmanager
 def serve_app(rates_url: str, log_name: str = "streamlit.log") -> Iterator[str]:
     """`streamlit run app.py`, as the README starts it, on a free port; yields its URL."""
-    port = _free_port()
+    port = pg_server.free_port()
     OUTPUT.mkdir(exist_ok=True)
     log = (OUTPUT / log_name).open("w")
     server = subprocess.Popen(

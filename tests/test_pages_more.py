@@ -198,8 +198,9 @@ def test_markets_page_uses_an_uploaded_catalogue() -> None:
     assert {m.label: m.value for m in app.metric}["Markets"] == "2"
 
 
-def test_scenarios_save_compare_delete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PRICING_DB_URL", f"sqlite:///{tmp_path / 'scenarios.sqlite'}")
+def test_scenarios_save_compare_delete(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a new SQLite file and on a new database of a real PostgreSQL server."""
+    monkeypatch.setenv("PRICING_DB_URL", store_url)
     app = page("scenarios")
     _no_trouble(app)
     for name in ("FY27 baseline", "FY27 stretch"):

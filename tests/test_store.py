@@ -1,12 +1,17 @@
-"""Saved scenarios in a real SQLite file: versions, concurrent saves, broken databases."""
+"""Saved scenarios in a real SQLite file and on a real PostgreSQL server: versions, saves
+from several processes at once, and every way the database can fail, each said precisely."""
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
-import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from pricing.catalog import load_markets
 from pricing.errors import InputError
@@ -15,11 +20,37 @@ from pricing.scenario import comparison, comparison_totals, scenario_payload
 from pricing.segments import load_segments
 from pricing.sensitivity import tornado
 from pricing.store import ScenarioStore, StoreError
+from pricing.store_messages import shown_url
+from tests import pg_server, store_worker
+from tests.test_fx import _Holder
+
+SECRET = "s3cret-pw"  # put in URLs; must never reach a message
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> ScenarioStore:
-    return ScenarioStore(f"sqlite:///{tmp_path / 'scenarios.sqlite'}")
+def store(store_url: str) -> ScenarioStore:
+    return ScenarioStore(store_url)
+
+
+def _is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def _with(url: str, **parts: str) -> str:
+    return make_url(url).set(**parts).render_as_string(hide_password=False)
+
+
+def _refuses(call, *fragments: str) -> str:
+    """Run ``call``; it must raise StoreError naming every fragment, on one line, with no
+    password and no folder of the machine. Returns the message."""
+    with pytest.raises(StoreError) as caught:
+        call()
+    message = str(caught.value)
+    for fragment in fragments:
+        assert fragment in message, message
+    assert SECRET not in message and "\n" not in message, message
+    assert "/tmp" not in message and str(Path.home()) not in message, message
+    return message
 
 
 def test_every_save_is_a_new_version(store: ScenarioStore) -> None:
@@ -41,51 +72,172 @@ def test_names_are_checked(store: ScenarioStore) -> None:
         store.save("x" * 81, {})
 
 
-def test_concurrent_saves_lose_nothing(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
-    ScenarioStore(url)  # create the tables once
-    errors: list[Exception] = []
-
-    def saver(worker: int) -> None:
-        own = ScenarioStore(url)  # a session of its own, as two browser sessions would have
-        try:
-            for n in range(15):
-                own.save("shared", {"worker": worker, "n": n})
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=saver, args=(w,)) for w in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
-    store = ScenarioStore(url)
-    versions = [store.load("shared", v).payload for v in range(1, 46)]
-    assert sorted((p["worker"], p["n"]) for p in versions) == sorted(
-        (w, n) for w in range(3) for n in range(15)
+def test_saves_from_several_processes_lose_nothing(store_url: str) -> None:
+    """Three processes (as three app servers would be) save the same name at the same moment,
+    on a database none of them has made the table in yet: every save gets its own version."""
+    workers, saves = 3, 15
+    context = multiprocessing.get_context("spawn")
+    start, errors = context.Barrier(workers), context.Queue()
+    processes = [
+        context.Process(target=store_worker.save_many, args=(store_url, w, saves, start, errors))
+        for w in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    assert [p.exitcode for p in processes] == [0] * workers
+    assert errors.empty(), errors.get()
+    store = ScenarioStore(store_url)
+    assert store.names()[0]["versions"] == workers * saves
+    payloads = [store.load("shared", v).payload for v in range(1, workers * saves + 1)]
+    assert sorted((p["worker"], p["n"]) for p in payloads) == sorted(
+        (w, n) for w in range(workers) for n in range(saves)
     )
 
 
-def test_corrupt_database_is_named(tmp_path: Path) -> None:
+def test_corrupt_sqlite_file_is_named_by_its_name(tmp_path: Path) -> None:
     path = tmp_path / "broken.sqlite"
     path.write_bytes(b"this is not SQLite " * 200)
-    with pytest.raises(StoreError, match="is not a usable scenario database"):
-        ScenarioStore(f"sqlite:///{path}")
+    store = ScenarioStore(f"sqlite:///{path}")  # nothing is read before the first call
+    _refuses(store.names, "broken.sqlite is not a usable scenario database", "move it aside")
 
 
-def test_locked_database_says_try_again(tmp_path: Path) -> None:
-    path = tmp_path / "busy.sqlite"
-    store = ScenarioStore(f"sqlite:///{path}", busy_timeout_seconds=0.2)
-    holder = sqlite3.connect(path)
-    holder.execute("BEGIN EXCLUSIVE")
+def test_a_table_the_app_did_not_make_is_named(store_url: str) -> None:
+    """A database that already holds another program's scenario_versions table."""
+    with create_engine(store_url).begin() as connection:
+        connection.execute(text("CREATE TABLE scenario_versions (id INTEGER, title TEXT)"))
+    store = ScenarioStore(store_url)
+    _refuses(store.names, "holds a scenario_versions table the app did not make")
+    _refuses(lambda: store.save("FY27", {}), "the app did not make")
+
+
+@contextmanager
+def _locked(url: str) -> Iterator[None]:
+    """Another program holding the scenario table against writers until the block ends."""
+    if _is_sqlite(url):
+        holder = sqlite3.connect(make_url(url).database)
+        holder.execute("BEGIN EXCLUSIVE")
+    else:
+        holder = pg_server.connect(url, autocommit=False)
+        holder.execute("LOCK TABLE scenario_versions IN EXCLUSIVE MODE")
     try:
-        with pytest.raises(StoreError, match="locked by another program"):
-            store.save("blocked", {})
+        yield
     finally:
         holder.rollback()
         holder.close()
+
+
+def test_locked_database_says_try_again(store_url: str) -> None:
+    store = ScenarioStore(store_url, busy_timeout_seconds=0.2)
+    store.names()  # the table exists before another program locks it
+    with _locked(store_url):
+        _refuses(lambda: store.save("blocked", {}), "is locked by another program; try again")
     assert store.save("blocked", {}).version == 1  # nothing was half-written
+
+
+READ_ONLY = [
+    pytest.param("sqlite", "opened read-only", id="sqlite-read-only-file"),
+    pytest.param("postgresql", "role with SELECT only", id="postgresql-select-only-role"),
+    pytest.param("postgresql", "read-only database", id="postgresql-read-only-database"),
+]
+
+
+def _read_only_url(store_url: str, kind: str, *, table: bool) -> str:
+    """A URL to the database of ``store_url`` that may read it but not write it."""
+    if _is_sqlite(store_url):
+        return f"sqlite:///file:{make_url(store_url).database}?mode=ro&uri=true"
+    database = make_url(store_url).database
+    if kind == "read-only database":
+        pg_server.execute(
+            store_url, f'ALTER DATABASE "{database}" SET default_transaction_read_only = on'
+        )
+        return store_url
+    role = f"reader_{database}"
+    grants = [f'GRANT SELECT ON scenario_versions TO "{role}"'] if table else []
+    pg_server.execute(store_url, f"CREATE ROLE \"{role}\" LOGIN PASSWORD '{SECRET}'", *grants)
+    return _with(store_url, username=role, password=SECRET)
+
+
+@pytest.mark.parametrize(("store_url", "kind"), READ_ONLY, indirect=["store_url"])
+def test_read_only_database_opens_scenarios_and_refuses_saves(store_url: str, kind: str) -> None:
+    writable = ScenarioStore(store_url)
+    writable.save("FY27", {"x": 1})
+    reader = ScenarioStore(_read_only_url(store_url, kind, table=True))
+    assert [row["name"] for row in reader.names()] == ["FY27"]
+    assert reader.load("FY27").payload == {"x": 1}
+    for write in (lambda: reader.save("FY27", {"x": 2}), lambda: reader.delete("FY27")):
+        _refuses(write, "can be read but refuses writes", "saved scenarios open")
+    assert writable.names()[0]["versions"] == 1  # nothing was half-written
+
+
+@pytest.mark.parametrize(("store_url", "kind"), READ_ONLY[:2], indirect=["store_url"])
+def test_read_only_database_without_the_table_says_it_cannot_make_it(
+    store_url: str, kind: str
+) -> None:
+    if _is_sqlite(store_url):
+        sqlite3.connect(make_url(store_url).database).close()  # an empty database file
+    reader = ScenarioStore(_read_only_url(store_url, kind, table=False))
+    _refuses(reader.names, "has no scenario table yet and may not make one")
+
+
+def test_missing_folder_is_named_without_the_path(tmp_path: Path) -> None:
+    store = ScenarioStore(f"sqlite:///{tmp_path / 'gone' / 'scenarios.sqlite'}")
+    _refuses(store.names, "cannot open the scenario database file scenarios.sqlite")
+
+
+def test_server_that_refuses_connections_is_named() -> None:
+    port = pg_server.free_port()  # nothing listens there
+    store = ScenarioStore(f"postgresql+psycopg://pricing:{SECRET}@127.0.0.1:{port}/scenarios")
+    _refuses(
+        store.names,
+        f"cannot connect to the scenario database postgresql+psycopg://pricing@127.0.0.1:{port}"
+        "/scenarios: Connection refused; is the PostgreSQL server running",
+    )
+
+
+def test_missing_database_on_a_real_server_is_named(postgres_admin_url: str) -> None:
+    store = ScenarioStore(_with(postgres_admin_url, database="no_such_db", password=SECRET))
+    _refuses(store.names, "cannot connect", 'database "no_such_db" does not exist')
+
+
+def test_silent_server_is_waited_for_once() -> None:
+    """A server that accepts connections and never answers: the message says how long was
+    waited, and the next call within a few seconds answers at once instead of waiting again."""
+    server = _Holder()
+    try:
+        url = f"postgresql+psycopg://pricing:{SECRET}@127.0.0.1:{server.port}/scenarios"
+        store = ScenarioStore(url, connect_timeout_seconds=2)
+        first = _refuses(store.names, "cannot connect", "no answer within 2 s")
+        assert len(server.held) == 1
+        assert _refuses(lambda: store.save("FY27", {}), "no answer") == first
+        assert len(server.held) == 1  # not asked again
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("scenarios.sqlite", "PRICING_DB_URL is not a database URL ('scenarios.sqlite')"),
+        (f"postgresql+psycopg://u:{SECRET}@host:port/db", "is not a database URL"),
+        ("oracle+nothing://u@host/db", "a database or driver SQLAlchemy does not know"),
+        (f"postgresql+pg8000://u:{SECRET}@host/db", "postgresql+pg8000:// URLs is not installed "
+         "(no Python module 'pg8000')"),
+        (f"mysql+mysqldb://u:{SECRET}@host/db", "no Python module 'MySQLdb'"),
+    ],
+)  # fmt: skip
+def test_a_url_that_cannot_work_is_refused_at_once(url: str, expected: str) -> None:
+    _refuses(lambda: ScenarioStore(url), expected)
+
+
+def test_urls_are_shown_without_passwords_or_folders() -> None:
+    assert (
+        shown_url(f"postgresql+psycopg://u:{SECRET}@db.example:5433/plans?password={SECRET}")
+        == "postgresql+psycopg://u@db.example:5433/plans"
+    )
+    assert shown_url("sqlite:////srv/pricing/scenarios.sqlite") == "scenarios.sqlite"
+    assert shown_url(f"not a url://u:{SECRET}@x") == "not a url://u:***@x"
 
 
 def test_scenarios_compare_side_by_side(store: ScenarioStore) -> None:

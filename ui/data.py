@@ -180,7 +180,11 @@ def _store(url: str):
 
 
 def store():
-    """The scenario store (SQLite file by default, or PRICING_DB_URL)."""
+    """The scenario store (SQLite file by default, or PRICING_DB_URL), one for every session.
+
+    Raises StoreError at once for a URL that cannot work (not a URL, driver not installed);
+    a database that cannot be reached or written raises StoreError when it is used.
+    """
     from pricing.store import default_url
 
     return _store(default_url())

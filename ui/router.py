@@ -68,10 +68,7 @@ def sidebar() -> None:
         st.markdown(f"**{plain(data.active_file()[0])}** · {count} markets")
     except PricingError as error:
         show_error(f"Market data could not be loaded: {error}")
-    try:
-        state.scenario_picker(data.store())
-    except PricingError as error:
-        st.caption(plain(f"Saved scenarios unavailable: {error}"))
+    state.scenario_picker(data.store)
     st.selectbox(
         "Show money in",
         options=list(state.CURRENCY_CHOICES),

@@ -6,6 +6,7 @@ imported where rates are first used, not here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -15,6 +16,7 @@ from ui.widgets import plain, show_error
 
 if TYPE_CHECKING:
     from pricing.fx import LiveResult, Rate, RateBook
+    from pricing.store import ScenarioStore
 
 DEFAULTS: dict[str, object] = {
     "map_metric": "baseline_per_account_usd",
@@ -31,6 +33,7 @@ DEFAULTS: dict[str, object] = {
     "plan_segments": None,
 }
 NO_SCENARIO = "(this session's rules)"
+PICKER_ERROR = "sidebar_scenario_error"  # why the scenario picked in the sidebar did not load
 CURRENCY_CHOICES = {"USD": "US dollars", "EUR": "Euros", "local": "Each market's own currency"}
 
 
@@ -133,13 +136,17 @@ def _options(mapping: dict | None) -> dict | None:
     return None if mapping is None else {t: frozenset(o) for t, o in mapping.items()}
 
 
-def scenario_picker(store) -> None:
-    """The shared sidebar's scenario picker: choosing one loads its rules."""
+def scenario_picker(open_store: Callable[[], ScenarioStore]) -> None:
+    """The shared sidebar's scenario picker: choosing one loads its rules. A store that cannot
+    be used (bad URL, driver missing, server down) is one line saying why; the app goes on."""
     try:
+        store = open_store()
         names = [row["name"] for row in store.names()]
     except PricingError as error:
-        st.caption(plain(f"Saved scenarios unavailable: {error}"))
+        st.warning(f"Saved scenarios unavailable: {plain(str(error))}")
         return
+    if PICKER_ERROR in st.session_state:  # set by load() below on the run before this one
+        st.error(plain(st.session_state.pop(PICKER_ERROR)))
     if not names:
         st.caption("No saved scenario yet (Scenarios page).")
         return
@@ -147,7 +154,11 @@ def scenario_picker(store) -> None:
     def load() -> None:
         chosen = st.session_state.get("sidebar_scenario")
         if chosen and chosen != NO_SCENARIO:
-            apply_scenario_rules(store.load(chosen).payload["settings"])
+            try:
+                apply_scenario_rules(store.load(chosen).payload["settings"])
+            except PricingError as error:  # deleted meanwhile, or the database went away
+                st.session_state[PICKER_ERROR] = f"{chosen!r} not loaded: {error}"
+                return
             st.query_params["scenario"] = chosen
 
     st.selectbox(

@@ -1,0 +1,151 @@
+"""Every page with a scenario database that cannot be used, or only read: one clear message
+saying what failed, never a password, and the rest of the app still at work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pricing.catalog import load_markets
+from pricing.store import ScenarioStore
+from tests import pg_server
+from ui.widgets import ROUTED
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "s3cret-pw"
+
+
+def _texts(app: AppTest) -> list[str]:
+    """Every message and caption on the page and in the sidebar."""
+    return [e.value for kind in ("error", "warning", "caption", "markdown", "info")
+            for e in getattr(app, kind)]  # fmt: skip
+
+
+def _open(app: AppTest, page: str) -> AppTest:
+    """Run ``page`` with the shared sidebar. After its first run AppTest runs the page alone,
+    without app.py; a page opened as a link in a new session goes through the router instead
+    (ui.widgets.through_router), which draws the sidebar too: that is the way taken here."""
+    app.switch_page(f"pages/{page}.py")
+    app.session_state[ROUTED] = False
+    return app.run()
+
+
+# Each page: its title, what it shows whatever the scenario database does, and the one error
+# it shows in its own part when it needs the database (None: it does not).
+PAGES = {
+    "overview": (
+        "Cost to serve by market",
+        lambda app: len(app.dataframe[0].value) == len(load_markets()),
+        "No comparison with a saved scenario: ",
+    ),
+    "cost_to_serve": ("Cost to serve", lambda app: len(app.get("plotly_chart")) >= 3, None),
+    "scenarios": (
+        "Scenarios",
+        lambda app: (
+            app.subheader[-1].value == "Sensitivity of the current plan" and not app.text_input
+        ),  # no save form that could not save
+        "Saved scenarios are not available: ",
+    ),
+    "tier_designer": (
+        "Tier designer",
+        lambda app: any(b.label == "Run the optimiser" for b in app.main.button),
+        None,
+    ),
+    "markets": ("Markets", lambda app: bool(app.get("download_button")), None),
+    "offer_builder": (
+        "Offer builder",
+        lambda app: any(m.label == "List price" for m in app.metric),
+        None,
+    ),
+}
+BROKEN = [
+    pytest.param("not a database url", "PRICING_DB_URL is not a database URL", id="garbage"),
+    pytest.param(
+        f"postgresql+psycopg://pricing:{SECRET}@127.0.0.1:{pg_server.free_port()}/scenarios",
+        "Connection refused; is the PostgreSQL server running",
+        id="nothing-listens",
+    ),
+    pytest.param(
+        f"postgresql+pg8000://pricing:{SECRET}@127.0.0.1/scenarios",
+        "no Python module 'pg8000'",
+        id="driver-missing",
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "said"), BROKEN)
+def test_every_page_runs_and_says_why_scenarios_are_unavailable(
+    url: str, said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRICING_DB_URL", url)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    for page, (title, shows_its_content, error) in PAGES.items():
+        _open(app, page)
+        assert not app.exception, (page, app.exception)
+        assert app.title[0].value == title
+        [sidebar] = [w.value for w in app.sidebar.warning]
+        assert sidebar.startswith("Saved scenarios unavailable: ")
+        assert said in sidebar.replace("\\", ""), sidebar  # the message is markdown-escaped
+        assert [e.value.partition(": ")[0] + ": " for e in app.main.error] == (
+            [error] if error else []
+        ), page
+        assert not any(SECRET in text for text in _texts(app)), page
+        assert app.sidebar.selectbox[0].label == "Show money in"  # the sidebar goes on
+        assert shows_its_content(app), page
+
+
+def _saved_plan(url: str, name: str) -> None:
+    from pricing.plan import PlanSettings, plan_portfolio
+    from pricing.scenario import scenario_payload
+
+    plans = plan_portfolio(load_markets(), PlanSettings(tiers=2), only=["US"])
+    ScenarioStore(url).save(name, scenario_payload(PlanSettings(tiers=2), plans, "shipped"))
+
+
+def test_a_read_only_database_opens_and_compares_but_refuses_saves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "scenarios.sqlite"
+    _saved_plan(f"sqlite:///{path}", "FY27")
+    monkeypatch.setenv("PRICING_DB_URL", f"sqlite:///file:{path}?mode=ro&uri=true")
+    app = _open(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run(), "scenarios")
+    assert not app.exception and not app.error
+    assert list(app.dataframe[0].value["name"]) == ["FY27"]
+    assert app.sidebar.selectbox(key="sidebar_scenario").options == [
+        "(this session's rules)",
+        "FY27",
+    ]
+    app.text_input(key="scenario_name").input("FY28").run()
+    [save] = [b for b in app.main.button if b.label == "Save"]
+    save.click().run()
+    app.checkbox(key="scenario_delete_sure").check().run()
+    [delete] = [b for b in app.main.button if b.label == "Delete"]
+    delete.click().run()
+    assert not app.exception
+    errors = [e.value for e in app.main.error]
+    assert [e.partition(":")[0] for e in errors] == ["Not deleted"]  # the save's error went
+    assert "can be read but refuses writes" in errors[0]
+    app.text_input(key="scenario_name").input("FY29").run()
+    [save] = [b for b in app.main.button if b.label == "Save"]
+    save.click().run()
+    [error] = [e.value for e in app.main.error]
+    assert error.startswith("Not saved: ") and "can be read but refuses writes" in error
+    assert list(app.dataframe[0].value["name"]) == ["FY27"]  # still there, still alone
+
+
+def test_a_scenario_deleted_meanwhile_is_not_loaded_from_the_sidebar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'scenarios.sqlite'}"
+    monkeypatch.setenv("PRICING_DB_URL", url)
+    _saved_plan(url, "FY27")
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    ScenarioStore(url).delete("FY27")  # in another session, after this one listed it
+    app.sidebar.selectbox(key="sidebar_scenario").set_value("FY27")
+    _open(app, "overview")
+    assert not app.exception
+    [error] = [e.value.replace("\\", "") for e in app.sidebar.error]  # markdown-escaped
+    assert error == "'FY27' not loaded: no saved scenario 'FY27'"
+    assert app.session_state["plan_rules"] is None  # the rules in force did not change

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from pricing.catalog import load_markets
 from pricing.store import ScenarioStore
 from tests import pg_server
+from tests.test_pages_more import shown
 from ui.widgets import ROUTED
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,7 +88,7 @@ def test_every_page_runs_and_says_why_scenarios_are_unavailable(
         assert app.title[0].value == title
         [sidebar] = [w.value for w in app.sidebar.warning]
         assert sidebar.startswith("Saved scenarios unavailable: ")
-        assert said in sidebar.replace("\\", ""), sidebar  # the message is markdown-escaped
+        assert said in shown(sidebar), sidebar  # the message is markdown-escaped
         assert [e.value.partition(": ")[0] + ": " for e in app.main.error] == (
             [error] if error else []
         ), page
@@ -146,6 +147,6 @@ def test_a_scenario_deleted_meanwhile_is_not_loaded_from_the_sidebar(
     app.sidebar.selectbox(key="sidebar_scenario").set_value("FY27")
     _open(app, "overview")
     assert not app.exception
-    [error] = [e.value.replace("\\", "") for e in app.sidebar.error]  # markdown-escaped
+    [error] = [shown(e.value) for e in app.sidebar.error]  # markdown-escaped
     assert error == "'FY27' not loaded: no saved scenario 'FY27'"
     assert app.session_state["plan_rules"] is None  # the rules in force did not change

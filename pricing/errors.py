@@ -49,3 +49,7 @@ class InfeasibleError(PricingError):
 
 class SolverError(PricingError):
     """The solver ended without a usable answer (error, or time limit with no solution)."""
+
+
+class LiveSourceError(PricingError):
+    """The live exchange-rate source gave no usable answer; the offline rates stay in use."""

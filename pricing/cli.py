@@ -22,7 +22,8 @@ from pricing.costing.staffing import staff_queue
 from pricing.costing.tables import option_costs
 from pricing.errors import PricingError
 from pricing.exports import write_plan
-from pricing.fx import DEFAULT_BOOK, LIVE_DEADLINE_SECONDS, fetch_live_rates
+from pricing.fx import DEFAULT_BOOK
+from pricing.live_rates import LIVE_DEADLINE_SECONDS, fetch_live_rates
 from pricing.plan import export_models, plan_payload, plan_portfolio
 from pricing.schemas import load_json, parse_scenario, parse_tier_problem
 from pricing.segments import DEFAULT_SEGMENTS, load_segments
@@ -246,6 +247,7 @@ def _fx(args: argparse.Namespace) -> dict:
             "used": live.used_live,
             "reason": live.reason,
             "seconds": round(live.seconds, 2),
+            "refused": [refused.as_json() for refused in live.refused],
         }
     return payload
 
@@ -259,6 +261,7 @@ def _fx_table(payload: dict) -> str:
         lines.append(f"warning: this rate is {payload['age_days']} days old")
     if "live" in payload:
         lines.append(f"live: {payload['live']['reason']}")
+        lines += [f"refused: {refused['notice']}" for refused in payload["live"]["refused"]]
     return "\n".join(lines)
 
 

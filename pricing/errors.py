@@ -55,3 +55,7 @@ class StoreError(PricingError):
     """The scenario database cannot be used as it is: a bad URL, a driver that is not installed,
     a server that cannot be reached, a corrupt, locked or read-only database. The message says
     which, in one line, with the password masked and no folder of the server."""
+
+
+class LiveSourceError(PricingError):
+    """The live exchange-rate source gave no usable answer; the offline rates stay in use."""

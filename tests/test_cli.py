@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,8 @@ STAFFING_KEYS = {
 COST_KEYS = {"market", "option", "annual_fixed_usd", "per_account_usd", "annual_total_usd"}
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m pricing ARGS`` from the project root; ``env`` adds environment variables."""
     return subprocess.run(
         [sys.executable, "-m", "pricing", *args],
         cwd=ROOT,
@@ -29,6 +31,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=180,
         check=False,
+        env={**os.environ, **(env or {})},
     )
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
+import math
 import socket
-import subprocess
-import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,10 +20,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pricing.errors import InputError
-from pricing.fx import DEFAULT_BOOK, ECB_LATEST, RateBook, fetch_live_rates, rate
+from pricing.fx import DEFAULT_BOOK, ECB_LATEST, RateBook, rate
+from pricing.live_rates import fetch_live_rates
 from pricing.pricepoints import format_money, local_price_points, price_step
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.test_cli import run as run_cli
 
 
 def _ecb_file() -> dict[str, float]:
@@ -189,7 +189,10 @@ def silent_server():
     server.close()
 
 
-def _serve(body: bytes):
+@contextmanager
+def serving(body: bytes) -> Iterator[str]:
+    """A rates server on 127.0.0.1 answering ``body`` to every request; yields its address."""
+
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             self.send_response(200)
@@ -202,7 +205,10 @@ def _serve(body: bytes):
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/api/"
+    finally:
+        server.shutdown()
 
 
 def test_live_falls_back_within_the_deadline(silent_server: str) -> None:
@@ -217,12 +223,8 @@ def test_live_falls_back_within_the_deadline(silent_server: str) -> None:
 
 
 def test_live_rates_are_used_when_they_arrive() -> None:
-    server = _serve(json.dumps({"base": "USD", "rates": {"EUR": 0.9, "JPY": 150.0}}).encode())
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/api/"
+    with serving(json.dumps({"base": "USD", "rates": {"EUR": 0.9, "JPY": 150.0}}).encode()) as url:
         result = fetch_live_rates(deadline_seconds=10, source_url=url)
-    finally:
-        server.shutdown()
     assert result.used_live, result.reason
     book = DEFAULT_BOOK.with_live(result)
     used = book.rate("USD", "JPY")
@@ -232,27 +234,16 @@ def test_live_rates_are_used_when_they_arrive() -> None:
 
 
 def test_live_garbage_falls_back() -> None:
-    server = _serve(b"<html>maintenance</html>")
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/api/"
+    with serving(b"<html>maintenance</html>") as url:
         result = fetch_live_rates(deadline_seconds=10, source_url=url)
-    finally:
-        server.shutdown()
     assert not result.used_live
     assert "offline rates kept" in result.reason
 
 
 def test_cli_live_answers_within_the_deadline(silent_server: str) -> None:
     started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-m", "pricing", "fx", "250", "USD", "EUR", "--live", "--deadline", "1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, "PRICING_FX_URL": silent_server},
-    )
+    live = {"PRICING_FX_URL": silent_server}
+    done = run_cli("fx", "250", "USD", "EUR", "--live", "--deadline", "1", env=live)
     elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
@@ -263,25 +254,11 @@ def test_cli_live_answers_within_the_deadline(silent_server: str) -> None:
 
 
 def test_cli_fx_offline_and_unknown_currency() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "pricing", "fx", "100", "USD", "SAR"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_cli("fx", "100", "USD", "SAR")
     assert done.returncode == 0
     payload = json.loads(done.stdout)
     assert payload["converted"] == pytest.approx(375.0) and payload["as_of"] == "1986-06-01"
-    bad = subprocess.run(
-        [sys.executable, "-m", "pricing", "fx", "100", "USD", "QQQ"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    bad = run_cli("fx", "100", "USD", "QQQ")
     assert bad.returncode == 2 and "unknown currency 'QQQ'" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
 
@@ -291,3 +268,131 @@ def test_rate_book_files_are_validated(tmp_path: Path) -> None:
     table.write_text("currency,per_usd,as_of,kind,source\nAED,-1,2020-01-01,peg,x\n")
     with pytest.raises(InputError, match="must be > 0"):
         RateBook(table=str(table)).rate("USD", "AED")
+
+
+# --- Live rates checked against the offline ones (no network: the source is replaced) ---
+
+OFFLINE_EUR = rate("USD", "EUR").rate
+OFFLINE_INR = rate("USD", "INR").rate
+# One live answer per US dollar: two absurd, three not numbers a rate can be, two sane.
+ABSURD_LIVE = {
+    "EUR": 1000.0,  # per USD: a wrong base or a misplaced decimal point
+    "AED": 3.6725 * 1.05,  # a peg off by 5 %
+    "JPY": math.nan,
+    "GBP": 0.0,
+    "CHF": -0.9,
+    "SAR": 3.75 * 1.01,  # 1 % off its peg: within the band
+    "INR": OFFLINE_INR * 1.2,  # a big but possible move
+}
+
+
+@pytest.fixture
+def fake_live(monkeypatch: pytest.MonkeyPatch):
+    """Replace the live source with a fixed answer (units per USD)."""
+
+    def use(answer: dict[str, float]) -> None:
+        monkeypatch.setattr(
+            "pricing.live_rates.ask_live_source", lambda base, deadline, url: dict(answer)
+        )
+
+    return use
+
+
+def test_absurd_live_rates_are_refused_and_sane_ones_used(fake_live) -> None:
+    fake_live(ABSURD_LIVE)
+    result = fetch_live_rates()
+    assert result.used_live
+    assert {r.currency for r in result.refused} == {"EUR", "AED", "JPY", "GBP", "CHF"}
+    assert set(result.rates) == {"SAR", "INR"}
+    assert "5 refused" in result.reason
+    notices = {r.currency: r.notice for r in result.refused}
+    # The CLI prints these as strict JSON: a NaN live value becomes null.
+    as_json = json.loads(json.dumps([r.as_json() for r in result.refused], allow_nan=False))
+    assert {r["currency"]: r["live_per_usd"] for r in as_json}["JPY"] is None
+    assert notices["EUR"].startswith("EUR: live rate 1,000 per USD refused (")
+    assert f"the offline rate of {OFFLINE_EUR:,.6g} per USD" in notices["EUR"]
+    assert "AED: live rate 3.85613 per USD refused (5.00% off its peg" in notices["AED"]
+    assert "the peg of 3.6725 per USD is used" in notices["AED"]
+    assert "JPY: live rate nan per USD refused (not a positive finite number)" in notices["JPY"]
+    book = DEFAULT_BOOK.with_live(result)
+    assert book.rate("USD", "EUR").rate == OFFLINE_EUR
+    assert book.rate("USD", "EUR").kinds == ("ecb",)
+    assert book.rate("USD", "AED").rate == 3.6725 and book.rate("USD", "AED").kinds == ("peg",)
+    for code in ("JPY", "GBP", "CHF"):
+        assert book.rate("USD", code).rate == rate("USD", code).rate
+    assert book.rate("USD", "SAR").rate == pytest.approx(3.7875)
+    assert book.rate("USD", "INR").rate == pytest.approx(OFFLINE_INR * 1.2)
+    assert book.rate("USD", "INR").kinds == ("live",)
+
+
+def test_when_every_live_rate_is_refused_none_is_used(fake_live) -> None:
+    fake_live({"EUR": 1000.0, "AED": 0.0})
+    result = fetch_live_rates()
+    assert not result.used_live
+    assert result.reason == "all 2 live rates refused: offline rates kept"
+    assert DEFAULT_BOOK.with_live(result).rate("USD", "EUR").kinds == ("ecb",)
+
+
+@pytest.mark.parametrize(
+    ("currency", "live_over_offline", "used"),
+    [
+        ("SAR", 1.0199, True),  # pegs: 2 % either way
+        ("SAR", 0.9799, False),
+        ("QAR", 0.9801, True),
+        ("QAR", 1.0201, False),
+        ("EUR", 2.99, True),  # floating: 3x either way
+        ("EUR", 3.01, False),
+        ("EUR", 1 / 2.99, True),
+        ("EUR", 1 / 3.01, False),
+        ("EGP", 2.5, True),  # a dated table rate floats too
+    ],
+)
+def test_bands(fake_live, currency: str, live_over_offline: float, used: bool) -> None:
+    offline = rate("USD", currency).rate
+    fake_live({currency: offline * live_over_offline})
+    result = fetch_live_rates()
+    assert (currency in result.rates) is used
+    assert (currency in {r.currency for r in result.refused}) is not used
+
+
+@given(
+    factor=st.floats(1e-6, 1e6) | st.sampled_from([math.nan, math.inf, 0.0, -1.0]),
+    currency=st.sampled_from(["EUR", "JPY", "AED", "SAR", "EGP", "INR"]),
+)
+def test_whatever_the_live_source_says_the_rate_used_stays_in_its_band(
+    factor: float, currency: str
+) -> None:
+    from pricing.live_rates import FLOATING_BAND, PEG_BAND, check_live_rates
+
+    offline = DEFAULT_BOOK.usd_rate(currency)
+    accepted, refused = check_live_rates({currency: offline.per_usd * factor})
+    used = accepted.get(currency, offline.per_usd)
+    if offline.kind == "peg":
+        assert abs(used / offline.per_usd - 1) <= PEG_BAND
+    else:
+        assert 1 / FLOATING_BAND <= used / offline.per_usd <= FLOATING_BAND
+    assert len(accepted) + len(refused) == 1
+
+
+def test_live_answer_with_a_key_that_is_no_currency_code_is_not_used() -> None:
+    with serving(json.dumps({"base": "USD", "rates": {"EUR": 0.9, "<b>X</b>": 1}}).encode()) as url:
+        result = fetch_live_rates(deadline_seconds=10, source_url=url)
+    assert not result.used_live
+    assert "not a rate table" in result.reason
+
+
+def test_cli_live_refuses_an_absurd_rate_and_converts_at_the_offline_one() -> None:
+    """Through the real child process and a local server: EUR = 1000 per USD, JPY 0."""
+    body = json.dumps({"base": "USD", "rates": {"EUR": 1000.0, "JPY": 0.0, "GBP": 0.75}})
+    with serving(body.encode()) as url:
+        done = run_cli("fx", "100", "USD", "EUR", "--live", "--json", env={"PRICING_FX_URL": url})
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["converted"] == pytest.approx(100 * OFFLINE_EUR)
+    assert payload["rate"] == pytest.approx(OFFLINE_EUR) and payload["kinds"] == ["ecb"]
+    assert payload["live"]["used"] is True  # GBP passed its check
+    refused = {r["currency"]: r for r in payload["live"]["refused"]}
+    assert set(refused) == {"EUR", "JPY"}
+    assert refused["EUR"]["live_per_usd"] == 1000.0
+    assert refused["EUR"]["offline_per_usd"] == pytest.approx(OFFLINE_EUR)
+    assert refused["JPY"]["live_per_usd"] == 0.0 and "not a positive" in refused["JPY"]["notice"]

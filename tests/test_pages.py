@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from pathlib import Path
 
 import pytest
@@ -122,3 +124,59 @@ def test_overview_profit_needs_and_gets_a_plan(app: AppTest) -> None:
     assert float(metrics["Support revenue (USD m/yr)"]) > float(
         metrics["Profit from support (USD m/yr)"]
     )
+
+
+def _text(markdown: str) -> str:
+    """What a reader sees of a markdown body whose characters were escaped."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def test_absurd_live_rates_are_refused_with_a_notice(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EUR = 1000 per USD and the dirham 5 % off its peg are refused, NaN and 0 too; the
+    sidebar names each with its live value and offline rate, and the prices on the page stay
+    at the offline rates for those while a sane live rate is used."""
+    offline_eur, offline_inr = rate("USD", "EUR").rate, rate("USD", "INR").rate
+    answer = {
+        "EUR": 1000.0,
+        "AED": 3.6725 * 1.05,
+        "JPY": math.nan,
+        "GBP": 0.0,
+        "INR": offline_inr * 1.1,
+    }
+    monkeypatch.setattr("pricing.live_rates.ask_live_source", lambda base, deadline, url: answer)
+    usd = app.dataframe[0].value.set_index("name")
+    next(b for b in app.sidebar.button if b.label == "Refresh live rates").click()
+    app.session_state["display_currency"] = "local"
+    app.run()
+    assert not app.exception
+    local = app.dataframe[0].value.set_index("name")
+    for name, per_usd in [
+        ("Germany", offline_eur),
+        ("United Arab Emirates", 3.6725),
+        ("India", offline_inr * 1.1),
+    ]:
+        assert local.loc[name, "baseline_annual_usd"] == pytest.approx(
+            usd.loc[name, "baseline_annual_usd"] * per_usd, rel=1e-4
+        ), name
+    rates = app.dataframe[1].value.set_index("currency")
+    assert "ECB" in rates.loc["EUR", "source"]
+    assert "pegged" in rates.loc["AED", "source"]
+    assert rates.loc["INR", "source"].startswith("live rate")
+
+    # AppTest draws the router's sidebar on a session's first run only (later runs take the
+    # pages/ folder for its older layout), so a new session holding this refresh shows it.
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    fresh.session_state["live_fx"] = app.session_state["live_fx"]
+    fresh.run()
+    assert not fresh.exception
+    [used] = [_text(s.value) for s in fresh.sidebar.success]
+    assert used.startswith("Using live rates") and "4 refused" in used
+    [notice] = [_text(w.value) for w in fresh.sidebar.warning]
+    assert "EUR: live rate 1,000 per USD refused" in notice
+    assert f"the offline rate of {offline_eur:,.6g} per USD" in notice
+    assert "AED: live rate 3.85613 per USD refused (5.00% off its peg" in notice
+    assert "the peg of 3.6725 per USD is used" in notice
+    assert "JPY: live rate nan per USD refused" in notice
+    assert "GBP: live rate 0 per USD refused" in notice

@@ -88,11 +88,5 @@ def sidebar() -> None:
     except PricingError:
         currencies = ["EUR"]
     state.budget_rates_editor(currencies)
-    live = st.session_state.get("live_fx")
-    if live is None:
-        st.caption("Rates: offline (ECB reference rates and pegs shipped with the app).")
-    elif live.used_live:
-        st.success(plain(f"Using live rates fetched {live.fetched_at}: {live.reason}."))
-    else:
-        st.warning(plain(f"Live rates not used: {live.reason}."))
+    state.live_rates_notice()
     st.caption("Figures per year unless stated. Sources: data/README.md.")

@@ -15,7 +15,8 @@ from pricing.errors import InputError, PricingError
 from ui.widgets import plain, show_error
 
 if TYPE_CHECKING:
-    from pricing.fx import LiveResult, Rate, RateBook
+    from pricing.fx import Rate, RateBook
+    from pricing.live_rates import LiveResult
     from pricing.store import ScenarioStore
 
 DEFAULTS: dict[str, object] = {
@@ -71,10 +72,28 @@ def money_rate(market_currency: str | None = None) -> Rate:
 
 
 def refresh_live_rates() -> None:
-    from pricing.fx import fetch_live_rates
+    from pricing.live_rates import fetch_live_rates
 
     with st.spinner("Asking for live rates (gives up after 5 s)…"):
         st.session_state["live_fx"] = fetch_live_rates()
+
+
+def live_rates_notice() -> None:
+    """Which rates are in use: offline, live, or live with some currencies refused (each named
+    with its live value and the offline rate used instead)."""
+
+    live: LiveResult | None = st.session_state.get("live_fx")
+    if live is None:
+        st.caption("Rates: offline (ECB reference rates and pegs shipped with the app).")
+        return
+    if live.used_live:
+        st.success(plain(f"Using live rates fetched {live.fetched_at}: {live.reason}."))
+    else:
+        st.warning(plain(f"Live rates not used: {live.reason}."))
+    if live.refused:
+        # The currency codes and values come from the live source: shown as text.
+        lines = "\n".join(f"- {plain(refused.notice)}" for refused in live.refused)
+        st.warning(f"Live rates refused, offline rates used instead:\n{lines}")
 
 
 def budget_rates_editor(currencies: list[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -157,3 +158,9 @@ def wait_until_idle(page, timeout_ms: int = 30_000) -> None:
     page.wait_for_timeout(500)
     page.wait_for_selector("[data-test-script-state='notRunning']", timeout=timeout_ms)
     page.wait_for_function(NOTHING_LOADING, timeout=timeout_ms)
+
+
+def shown(markdown: str) -> str:
+    """The text a markdown element shows for ``markdown`` that holds only escaped text (see
+    ui.widgets.plain): backslash escapes undone, invisible word joiners dropped."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")

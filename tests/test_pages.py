@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from pricing.catalog import load_markets
 from pricing.fx import rate
+from tests.conftest import shown
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -126,11 +126,6 @@ def test_overview_profit_needs_and_gets_a_plan(app: AppTest) -> None:
     )
 
 
-def _text(markdown: str) -> str:
-    """What a reader sees of a markdown body whose characters were escaped."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
 def test_absurd_live_rates_are_refused_with_a_notice(
     app: AppTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -171,9 +166,9 @@ def test_absurd_live_rates_are_refused_with_a_notice(
     fresh.session_state["live_fx"] = app.session_state["live_fx"]
     fresh.run()
     assert not fresh.exception
-    [used] = [_text(s.value) for s in fresh.sidebar.success]
+    [used] = [shown(s.value) for s in fresh.sidebar.success]
     assert used.startswith("Using live rates") and "4 refused" in used
-    [notice] = [_text(w.value) for w in fresh.sidebar.warning]
+    [notice] = [shown(w.value) for w in fresh.sidebar.warning]
     assert "EUR: live rate 1,000 per USD refused" in notice
     assert f"the offline rate of {offline_eur:,.6g} per USD" in notice
     assert "AED: live rate 3.85613 per USD refused (5.00% off its peg" in notice

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +12,7 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from pricing.catalog import DEFAULT_MARKETS, load_markets
+from tests.conftest import shown
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,12 +27,6 @@ def page(name: str, state: dict | None = None, **query: str) -> AppTest:
     app.run()
     app.switch_page(f"pages/{name}.py")
     return app.run()
-
-
-def shown(markdown: str) -> str:
-    """The text a markdown element shows for ``markdown`` that holds only escaped text (see
-    ui.widgets.plain): backslash escapes undone, invisible word joiners dropped."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
 
 
 def table_with(app: AppTest, column: str):
@@ -93,8 +87,8 @@ def test_tier_designer_excel_export_matches_the_screen() -> None:
         row[header.index("profit_usd")]
         for row in book["Markets"].iter_rows(min_row=2, values_only=True)
     ]
-    shown = int(app.metric[0].value.replace(",", ""))
-    assert sum(profits) == pytest.approx(shown, abs=1)
+    on_screen = int(app.metric[0].value.replace(",", ""))
+    assert sum(profits) == pytest.approx(on_screen, abs=1)
     # The tier table shows whole dollars; the workbook keeps the exact prices behind them.
     header = [c.value for c in book["Tiers"][1]]
     exact = pd.DataFrame(book["Tiers"].iter_rows(min_row=2, values_only=True), columns=header)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from pricing.catalog import load_markets
 from pricing.store import ScenarioStore
 from tests import pg_server
-from tests.test_pages_more import shown
+from tests.conftest import shown
 from ui.widgets import ROUTED
 
 ROOT = Path(__file__).resolve().parents[1]

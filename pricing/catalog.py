@@ -9,25 +9,24 @@ at once, each naming the spreadsheet row, the column and the value.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from pathlib import Path
-from typing import IO
 
 import pandas as pd
 from pydantic import ValidationError
 
-from pricing.errors import DataFileError
+from pricing.errors import DataFileError, validation_problem
+from pricing.limits import MAX_FILE_BYTES, MAX_ROWS, shown_value
 from pricing.models import Market
+from pricing.table_files import Source, read_table
+
+__all__ = ["MAX_FILE_BYTES", "MAX_ROWS", "Source", "read_table"]  # read here by other modules
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_MARKETS = DATA_DIR / "markets.csv"
 DEFAULT_SOURCES = DATA_DIR / "sources.csv"
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5_000
 MAX_PROBLEMS_LISTED = 20
 
 MARKET_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Market))
@@ -39,74 +38,6 @@ SOURCED_COLUMNS: tuple[str, ...] = tuple(
     c for c in MARKET_COLUMNS if c not in ("code", "name", "currency")
 )
 
-Source = str | Path | bytes | IO[bytes]
-
-
-def _read_bytes(source: Source, max_bytes: int) -> tuple[bytes, str]:
-    """The raw bytes of a file and a display name, refusing missing and oversized files."""
-    if isinstance(source, bytes):
-        data, label = source, "uploaded file"
-    elif isinstance(source, str | Path):
-        path = Path(source)
-        if not path.is_file():
-            raise DataFileError(f"{path}: no such file", value=str(path))
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise DataFileError(
-                f"{path.name}: {size:,} bytes is over the {max_bytes:,}-byte limit",
-                value=size,
-            )
-        data, label = path.read_bytes(), path.name
-    else:
-        data = source.read(max_bytes + 1)
-        label = getattr(source, "name", "uploaded file")
-    if len(data) > max_bytes:
-        raise DataFileError(f"{label}: over the {max_bytes:,}-byte limit", value=len(data))
-    if not data.strip():
-        raise DataFileError(f"{label}: the file is empty")
-    return data, str(label)
-
-
-def read_table(source: Source, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[pd.DataFrame, str]:
-    """A CSV or XLSX file as a DataFrame of strings (cells are validated later, one by one)."""
-    data, label = _read_bytes(source, max_bytes)
-    if data[:4] == b"PK\x03\x04":  # an XLSX file is a zip archive
-        try:
-            frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for a broken workbook
-            raise DataFileError(f"{label}: not a readable XLSX workbook ({exc})") from exc
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise DataFileError(
-                f"{label}: not a UTF-8 CSV file (byte {exc.start} cannot be decoded); "
-                "save it as 'CSV UTF-8' or upload an XLSX"
-            ) from exc
-        if "\x00" in text:
-            raise DataFileError(f"{label}: binary content, not a CSV file")
-        try:
-            dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
-            delimiter = dialect.delimiter
-        except csv.Error:
-            delimiter = ","
-        try:
-            frame = pd.read_csv(
-                io.StringIO(text),
-                sep=delimiter,
-                dtype=str,
-                keep_default_na=False,
-                skipinitialspace=True,
-            )
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise DataFileError(f"{label}: not a readable CSV table ({exc})") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if frame.empty:
-        raise DataFileError(f"{label}: the table has a header but no rows")
-    if len(frame) > MAX_ROWS:
-        raise DataFileError(f"{label}: {len(frame):,} rows is over the {MAX_ROWS:,}-row limit")
-    return frame, label
-
 
 def _cell(value: object) -> object:
     """Blank cells become None so defaults and derivations apply."""
@@ -117,9 +48,11 @@ def _cell(value: object) -> object:
     return value
 
 
-def markets_from_frame(frame: pd.DataFrame, label: str = "markets") -> tuple[Market, ...]:
-    """Validate a table of markets; every problem names its spreadsheet row, column and value."""
-    columns = [str(c).strip() for c in frame.columns]
+def _check_columns(columns: list[str], label: str) -> None:
+    """Each column named once, every required column present, no unknown column."""
+    for position, column in enumerate(columns):
+        if columns.index(column) != position:
+            raise DataFileError(f"{label}: duplicate column {shown_value(column)}", field=column)
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise DataFileError(
@@ -130,11 +63,52 @@ def markets_from_frame(frame: pd.DataFrame, label: str = "markets") -> tuple[Mar
     unknown = [c for c in columns if c not in MARKET_COLUMNS]
     if unknown:
         raise DataFileError(
-            f"{label}: unknown column(s) {', '.join(unknown)}; "
-            f"expected {', '.join(MARKET_COLUMNS)}",
+            f"{label}: unknown column(s) {', '.join(shown_value(c) for c in unknown[:5])}"
+            f"{' and more' if len(unknown) > 5 else ''}; expected {', '.join(MARKET_COLUMNS)}",
             field=unknown[0],
         )
-    problems: list[tuple[int, str, object, str]] = []
+
+
+Problem = tuple[int, str, object, str]
+
+
+def _row_problems(row: int, cells: dict[str, object], exc: ValidationError) -> list[Problem]:
+    """One problem per bad cell of a row: (row, column, value, message), the message quoting
+    the value where it does not already."""
+    problems = []
+    for err in exc.errors():
+        location, message, quoted = validation_problem(err)
+        column = str(location[0]) if location else "code"
+        value = cells.get(column)
+        if not quoted:
+            message = f"{message} (value: {shown_value(value)})"
+        problems.append((row, column, value, message))
+    return problems
+
+
+def _raise_problems(label: str, problems: list[Problem]) -> None:
+    """One line naming the file and, for each problem, its row, column and value."""
+    lines = tuple(f"row {row}, column '{column}': {text}" for row, column, _, text in problems)
+    if len(lines) == 1:
+        message = f"{label} {lines[0]}"
+    else:
+        shown = "; ".join(lines[:MAX_PROBLEMS_LISTED])
+        more = len(lines) - MAX_PROBLEMS_LISTED
+        rest = f"; and {more} more" if more > 0 else ""
+        message = f"{label}: {len(lines)} problems: {shown}{rest}"
+    first_row, first_column, first_value, _ = problems[0]
+    raise DataFileError(
+        message, problems=lines, field=first_column, row=first_row, value=first_value
+    )
+
+
+def markets_from_frame(frame: pd.DataFrame, label: str = "markets") -> tuple[Market, ...]:
+    """Validate a table of markets; every problem names its spreadsheet row, column and value.
+
+    Blank rows are skipped (spreadsheets leave them); rows keep their spreadsheet numbers.
+    """
+    _check_columns([str(c).strip() for c in frame.columns], label)
+    problems: list[Problem] = []
     markets: list[Market] = []
     rows_of: dict[str, int] = {}
     invalid_codes: set[str] = set()  # rows with problems of their own: no knock-on hub errors
@@ -145,20 +119,19 @@ def markets_from_frame(frame: pd.DataFrame, label: str = "markets") -> tuple[Mar
             for k, v in ((str(k).strip(), _cell(v)) for k, v in record.items())
             if v is not None
         }
+        if not cells:
+            continue
         try:
             market = Market(**cells)
         except ValidationError as exc:
-            for err in exc.errors():
-                column = str(err["loc"][0]) if err["loc"] else "(row)"
-                value = cells.get(column, err.get("input"))
-                message = err["msg"].removeprefix("Value error, ")
-                problems.append((row, column, value, message))
+            problems += _row_problems(row, cells, exc)
             invalid_codes.add(str(cells.get("code", "")).strip())
             continue
         if market.code in rows_of:
             problems.append(
-                (row, "code", market.code, f"duplicate market, first on row {rows_of[market.code]}")
-            )
+                (row, "code", market.code, f"duplicate market {market.code!r}, first on row "
+                 f"{rows_of[market.code]}")
+            )  # fmt: skip
             continue
         rows_of[market.code] = row
         markets.append(market)
@@ -169,32 +142,20 @@ def markets_from_frame(frame: pd.DataFrame, label: str = "markets") -> tuple[Mar
                     rows_of[market.code],
                     "remote_hub",
                     market.remote_hub,
-                    "the hub must itself be a market of this file "
+                    f"{market.remote_hub!r}: the hub must itself be a market of this file "
                     "(its wages and time zone are used)",
                 )
             )
     if problems:
-        lines = tuple(
-            f"row {row}, column '{column}': {message} (value: {value!r})"
-            for row, column, value, message in problems
-        )
-        shown = "; ".join(lines[:MAX_PROBLEMS_LISTED])
-        more = len(lines) - MAX_PROBLEMS_LISTED
-        suffix = f"; and {more} more" if more > 0 else ""
-        first_row, first_column, first_value, _ = problems[0]
-        raise DataFileError(
-            f"{label}: {len(lines)} problem(s): {shown}{suffix}",
-            problems=lines,
-            field=first_column,
-            row=first_row,
-            value=first_value,
-        )
+        _raise_problems(label, problems)
+    if not markets:
+        raise DataFileError(f"{label}: the table has a header but no rows")
     return tuple(markets)
 
 
-def load_markets(source: Source = DEFAULT_MARKETS) -> tuple[Market, ...]:
-    """Read and validate a market file (CSV or XLSX)."""
-    frame, label = read_table(source)
+def load_markets(source: Source = DEFAULT_MARKETS, name: str | None = None) -> tuple[Market, ...]:
+    """Read and validate a market file (CSV or XLSX); ``name`` names uploaded bytes."""
+    frame, label = read_table(source, name=name)
     return markets_from_frame(frame, label)
 
 

@@ -13,11 +13,11 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import NoReturn
 
 import pandas as pd
 
 from pricing.catalog import DEFAULT_MARKETS, load_markets
+from pricing.cli_args import Parser, UsageError, bounded, folder, number, one_line
 from pricing.costing.staffing import staff_queue
 from pricing.costing.tables import option_costs
 from pricing.errors import PricingError
@@ -33,32 +33,10 @@ from pricing.tiers.solve import given_tiers_problem, solve
 EXIT_BAD_INPUT = 2
 
 
-class UsageError(Exception):
-    """Raised instead of argparse's own exit so that every error prints as one line."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message}")
-
-
-def _number(text: str) -> float:
-    """A finite number (argparse's float accepts 'nan' and 'inf')."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
-    return value
-
-
 def _emit(payload: dict, as_json: bool, table: Callable[[dict], str]) -> None:
-    if as_json:
-        json.dump(payload, sys.stdout, indent=2, allow_nan=False)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(table(payload) + "\n")
+    # Formatted whole before a byte is written: a failure leaves no half-written output.
+    text = json.dumps(payload, indent=2, allow_nan=False) if as_json else table(payload)
+    sys.stdout.write(text + "\n")
 
 
 def _staffing(args: argparse.Namespace) -> dict:
@@ -81,17 +59,6 @@ def _staffing_table(payload: dict) -> str:
     return "\n".join(f"{key:<{width}}  {value}" for key, value in payload.items())
 
 
-def _accounts(text: str) -> int:
-    """A whole number of accounts within what a real business has."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"accounts must be a whole number, got {text!r}") from None
-    if not 0 <= value <= 10_000_000:
-        raise argparse.ArgumentTypeError(f"accounts must be 0 to 10,000,000, got {value}")
-    return value
-
-
 def _costs(args: argparse.Namespace) -> dict:
     markets = load_markets(args.markets)
     frame = option_costs(markets, only=args.market, accounts=args.accounts)
@@ -109,7 +76,7 @@ def _money(value: float | None) -> float | None:
 
 
 def _tiers(args: argparse.Namespace) -> dict:
-    spec = parse_tier_problem(load_json(args.problem))
+    spec = parse_tier_problem(load_json(args.problem), Path(args.problem).name)
     terms = Terms(
         min_margin=spec.min_margin,
         expected_discount=spec.expected_discount,
@@ -164,7 +131,11 @@ def _tiers_table(payload: dict) -> str:
 
 
 def _plan(args: argparse.Namespace) -> dict:
-    scenario = parse_scenario(load_json(args.scenario) if args.scenario else {})
+    scenario = (
+        parse_scenario(load_json(args.scenario), Path(args.scenario).name)
+        if args.scenario
+        else parse_scenario({})
+    )
     overrides = {
         key: value
         for key, value in (
@@ -182,14 +153,14 @@ def _plan(args: argparse.Namespace) -> dict:
     if args.out:
         write_plan(
             plans,
-            Path(args.out),
+            args.out,
             settings=settings,
             segment_rows=segments,
             catalogue_label=Path(args.markets).name,
             catalogue_bytes=Path(args.markets).read_bytes(),
         )
     if args.export_models:
-        export_models(plans, Path(args.export_models))
+        export_models(plans, args.export_models)
     return plan_payload(plans)
 
 
@@ -266,8 +237,8 @@ def _fx_table(payload: dict) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m pricing", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = Parser(prog="python -m pricing", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     staffing = commands.add_parser(
         "staffing",
@@ -275,32 +246,38 @@ def build_parser() -> argparse.ArgumentParser:
         description="Least agents on duty meeting a service level (Erlang C).",
     )
     staffing.add_argument(
-        "--contacts-per-hour", type=_number, required=True, help="arrivals per hour"
+        "--contacts-per-hour",
+        type=bounded("contacts_per_hour"),
+        required=True,
+        help="arrivals per hour",
     )
     staffing.add_argument(
-        "--aht-seconds", type=_number, required=True, help="average handle time, seconds"
+        "--aht-seconds",
+        type=bounded("aht_seconds"),
+        required=True,
+        help="average handle time, seconds",
     )
     staffing.add_argument(
         "--answer-within-seconds",
-        type=_number,
+        type=bounded("answer_within_seconds"),
         required=True,
         help="answer-time target of the service level, seconds",
     )
     staffing.add_argument(
         "--service-level",
-        type=_number,
+        type=bounded("service_level"),
         required=True,
         help="share answered within the target, e.g. 0.8",
     )
     staffing.add_argument(
         "--max-occupancy",
-        type=_number,
+        type=bounded("max_occupancy"),
         default=1.0,
         help="cap on agent occupancy A/N, default 1.0 (no cap)",
     )
     staffing.add_argument(
         "--shrinkage",
-        type=_number,
+        type=bounded("shrinkage"),
         default=0.0,
         help="share of paid time not on the queue, default 0",
     )
@@ -325,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     costs.add_argument(
         "--accounts",
-        type=_accounts,
+        type=bounded("accounts"),
         metavar="N",
         help="cost every market at N accounts instead of its own",
     )
@@ -339,7 +316,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tiers.add_argument("problem", help="problem JSON (docs/cli.md, 'tiers')")
     tiers.add_argument("--solver", choices=SOLVERS, default="cbc")
-    tiers.add_argument("--time-limit", type=_number, default=20.0, help="seconds, default 20")
+    tiers.add_argument(
+        "--time-limit",
+        type=bounded("time_limit_seconds"),
+        default=20.0,
+        help="seconds (1 to 3,600), default 20",
+    )
     tiers.add_argument("--json", action="store_true", help="print JSON")
     tiers.set_defaults(run=_tiers, table=_tiers_table)
 
@@ -358,12 +340,20 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "--market", action="append", metavar="CODE", help="only this market; may be repeated"
     )
-    plan.add_argument("--tiers", type=int, help="number of tiers, 1 to 5 (default 3)")
-    plan.add_argument("--min-margin", type=_number, help="margin kept at the floor (default 0.15)")
-    plan.add_argument("--price-step", type=_number, help="least step between tiers (fraction)")
+    plan.add_argument("--tiers", type=bounded("tiers"), help="number of tiers, 1 to 5 (default 3)")
+    plan.add_argument(
+        "--min-margin", type=bounded("min_margin"), help="margin kept at the floor (default 0.15)"
+    )
+    plan.add_argument(
+        "--price-step", type=bounded("price_step"), help="least step between tiers (fraction)"
+    )
     plan.add_argument("--solver", choices=SOLVERS)
-    plan.add_argument("--out", metavar="DIR", help="also write plan.json, CSV tables, plan.xlsx")
-    plan.add_argument("--export-models", metavar="DIR", help="write each market's MILP as MPS")
+    plan.add_argument(
+        "--out", type=folder, metavar="DIR", help="also write plan.json, CSV tables, plan.xlsx"
+    )
+    plan.add_argument(
+        "--export-models", type=folder, metavar="DIR", help="write each market's MILP as MPS"
+    )
     plan.add_argument("--json", action="store_true", help="print JSON")
     plan.set_defaults(run=_plan, table=_plan_table)
 
@@ -372,7 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="convert an amount between currencies",
         description="Convert with offline rates (ECB, pegs, dated table) or, on request, live.",
     )
-    fx.add_argument("amount", type=_number)
+    fx.add_argument("amount", type=number)
     fx.add_argument("base", metavar="FROM", help="ISO 4217 code, e.g. USD")
     fx.add_argument("quote", metavar="TO", help="ISO 4217 code, e.g. AED")
     fx.add_argument(
@@ -382,7 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fx.add_argument(
         "--deadline",
-        type=_number,
+        type=number,
         default=LIVE_DEADLINE_SECONDS,
         help=f"seconds to wait for live rates, default {LIVE_DEADLINE_SECONDS:g}",
     )
@@ -403,16 +393,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.market = [code.strip().upper() for code in args.market]
         payload = args.run(args)
     except (UsageError, PricingError) as exc:
-        message = " ".join(str(exc).split())  # one line, whatever the message held
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:  # an output folder that cannot be written: the user's to fix
+        name = Path(exc.filename).name if exc.filename else ""
+        print(f"error: cannot write {name!r}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as exc:  # a bug, not bad input: still one line, no traceback
-        message = " ".join(f"{type(exc).__name__}: {exc}".split())
-        print(f"internal error: {message}", file=sys.stderr)
+        print(f"internal error: {one_line(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)
         return 1
     try:
         _emit(payload, args.json or not sys.stdout.isatty(), args.table)
     except BrokenPipeError:  # e.g. piped into `head`: the reader left, nothing to report
         sys.stderr.close()
-        return 0
+    except ValueError as exc:  # a result JSON cannot hold (inf, NaN): a bug, said in one line
+        print(f"internal error: {one_line(str(exc))}", file=sys.stderr)
+        return 1
     return 0

@@ -6,6 +6,9 @@ Pages show them with ``st.error``; the CLI prints ``str(error)`` on one line and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 class PricingError(Exception):
     """Base class for every error the pricing core raises on purpose."""
@@ -59,3 +62,19 @@ class StoreError(PricingError):
 
 class LiveSourceError(PricingError):
     """The live exchange-rate source gave no usable answer; the offline rates stay in use."""
+
+
+def validation_problem(error: Mapping[str, Any]) -> tuple[tuple[str | int, ...], str, bool]:
+    """Where one of pydantic's error records points, what it says, and whether the message
+    already quotes the value (the project's own checks do; pydantic's built-in ones do not).
+
+    A cross-field check raises :class:`InputError` naming the field it blames: pydantic gives
+    such an error no location and the whole row as its input, so the field is taken from the
+    error itself and the row is never quoted.
+    """
+    location = tuple(error.get("loc", ()))
+    cause = (error.get("ctx") or {}).get("error")
+    if not location and isinstance(cause, InputError) and cause.field:
+        location = (cause.field,)
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    return location, message, error.get("type") == "value_error"

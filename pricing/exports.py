@@ -41,6 +41,16 @@ from pricing.spreadsheet import (
     safe_frame,
 )
 
+# The columns of the tables that can be empty (no market sells a tier, no reason given): an
+# empty table keeps its columns, so a page filtering it by market finds none rather than failing.
+TIER_COLUMNS = (
+    "market", "tier", "options", "coverage", "answer_within_seconds", "ticket_response_seconds",
+    "buyers", "accounts", "unit_cost_usd", "marginal_cost_usd", "list_usd", "target_usd",
+    "floor_usd", "margin_at_target", "margin_at_floor", "currency", "list_local", "target_local",
+    "floor_local", "rate_usd_to_local", "rate_as_of", "fx_buffer", "price_step_local",
+)  # fmt: skip
+REASON_COLUMNS = ("market", "number", "reason")
+
 
 def plan_tables(plans: Iterable[MarketPlan]) -> dict[str, pd.DataFrame]:
     """The plan as tidy tables: markets, tiers, segments, option costs, reasons, rates."""
@@ -139,10 +149,10 @@ def plan_tables(plans: Iterable[MarketPlan]) -> dict[str, pd.DataFrame]:
     )
     return {
         "Markets": pd.DataFrame(markets),
-        "Tiers": pd.DataFrame(tiers),
+        "Tiers": pd.DataFrame(tiers, columns=list(TIER_COLUMNS)),
         "Segments": pd.DataFrame(segments),
         "Option costs": pd.DataFrame(costs),
-        "Why": pd.DataFrame(reasons),
+        "Why": pd.DataFrame(reasons, columns=list(REASON_COLUMNS)),
         "Rates": rates,
     }
 

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from pricing.catalog import DEFAULT_MARKETS
+from pricing.cli_args import folder
 from pricing.segments import DEFAULT_SEGMENTS
 
 
@@ -35,7 +36,12 @@ def _offer(args: argparse.Namespace) -> dict:
     [code] = args.market
     today = date.today()
     valid_until = validity(today, args.valid_until)  # refused before the market is planned
-    settings = parse_scenario(load_json(args.scenario) if args.scenario else {}).settings()
+    scenario = (
+        parse_scenario(load_json(args.scenario), Path(args.scenario).name)
+        if args.scenario
+        else parse_scenario({})
+    )
+    settings = scenario.settings()
     if args.currency:
         settings.rates.rate("USD", args.currency)  # an unknown currency fails fast too
     markets = {m.code: m for m in load_markets(args.markets)}
@@ -52,7 +58,7 @@ def _offer(args: argparse.Namespace) -> dict:
     )
     if not offer.tiers:
         raise InputError(f"no tier can be offered in {offer.market_name}: {offer.message or ''}")
-    files = write_documents(offer, Path(args.out))
+    files = write_documents(offer, args.out)
     return {
         "market": offer.market_code,
         "files": [str(path) for path in files],
@@ -77,7 +83,9 @@ def add_offer_command(commands) -> None:
         "each as PDF and XLSX.",
     )
     offer.add_argument("--market", action="append", metavar="CODE", required=True)
-    offer.add_argument("--out", metavar="DIR", required=True, help="folder for the four files")
+    offer.add_argument(
+        "--out", type=folder, metavar="DIR", required=True, help="folder for the four files"
+    )
     offer.add_argument("--customer", default="", help="customer name on the offer (optional)")
     offer.add_argument(
         "--valid-until", type=_day, metavar="YYYY-MM-DD", help="default: 30 days from today"

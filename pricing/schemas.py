@@ -6,59 +6,111 @@ Errors name the field by its path in the file (``segments[1].size``) and the off
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pricing.costing.service import TIER_OPTIONS
-from pricing.errors import InputError
+from pricing.errors import InputError, validation_problem
 from pricing.fx import DEFAULT_BOOK, RateBook, parse_budget_rates
+from pricing.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, bounded, shown_value
 from pricing.plan import TIER_NAMES, PlanSettings
+from pricing.table_files import read_bytes
 from pricing.tiers.problem import Terms
-
-MAX_JSON_BYTES = 1024 * 1024
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 Name = Annotated[str, Field(min_length=1, max_length=60)]
-Money = Annotated[float, Field(ge=0.0)]
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+class _Refused(ValueError):
+    """A JSON text that parses but is not data: a repeated key, NaN or Infinity."""
+
+
+def _pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """An object, refusing a key given twice (the reader would silently keep the last)."""
+    found: dict[str, object] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _Refused(f"key {shown_value(key)} appears twice in one object")
+        found[key] = value
+    return found
+
+
+def _constant(name: str) -> object:
+    """JSON has no NaN or Infinity; Python's reader accepts them, so they are refused here."""
+    raise _Refused(f"{name} is not a number JSON allows")
+
+
+def nesting_depth(text: str) -> int:
+    """How deeply arrays and objects nest in a JSON text (brackets inside strings ignored)."""
+    depth = deepest = 0
+    for bracket in re.findall(r"[\[\]{}]", _STRINGS.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def load_json(path: str | Path) -> object:
-    """A JSON file's content; missing, oversized or malformed files raise InputError."""
-    file = Path(path)
-    if not file.is_file():
-        raise InputError(f"{file}: no such file", value=str(file))
-    if file.stat().st_size > MAX_JSON_BYTES:
-        raise InputError(f"{file.name}: over the {MAX_JSON_BYTES:,}-byte limit")
+    """A JSON file's content; missing, oversized, too deeply nested or malformed files raise
+    InputError naming the file (its name only)."""
+    data, label = read_bytes(path, MAX_JSON_BYTES)
     try:
-        return json.loads(file.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{file.name}: not UTF-8 text") from exc
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{label}: not UTF-8 text") from None
+    # Checked before parsing: the parser recurses once per level and would overflow the stack.
+    if nesting_depth(text) > MAX_JSON_DEPTH:
+        raise InputError(f"{label}: nested over {MAX_JSON_DEPTH} levels deep; not a scenario")
+    try:
+        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"{file.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from exc
+            f"{label}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    except _Refused as exc:
+        raise InputError(f"{label}: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # e.g. an integer of thousands of digits
+        raise InputError(f"{label}: not usable JSON ({' '.join(str(exc).split())})") from None
 
 
 def _path(location: tuple) -> str:
     text = ""
     for part in location:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(file)"
+        name = shown_value(part) if isinstance(part, str) and not part.isidentifier() else part
+        text += f"[{part}]" if isinstance(part, int) else (f".{name}" if text else str(name))
+    return text
+
+
+JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "true or false"}
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    return next((n for t, n in JSON_TYPES.items() if isinstance(value, t)), "a number")
 
 
 def _validated(model: type[BaseModel], data: object, what: str) -> BaseModel:
+    if not isinstance(data, dict):
+        raise InputError(f"{what}: must be a JSON object, not {_json_type(data)}")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors()[:10]:
-            field = _path(err["loc"])
-            message = err["msg"].removeprefix("Value error, ")
+            location, message, quoted = validation_problem(err)
             value = err.get("input")
-            shown = "" if isinstance(value, dict | list) else f" (value: {value!r})"
-            problems.append(f"{field}: {message}{shown}")
+            if err["type"] in ("model_type", "dataclass_type", "dict_type"):
+                message = f"must be a JSON object, not {_json_type(value)}"
+                quoted = True
+            shown = "" if quoted or isinstance(value, dict | list) else shown_value(value)
+            field = _path(location)
+            problems.append(
+                f"{field + ': ' if field else ''}{message}{f' (value: {shown})' if shown else ''}"
+            )
         first = exc.errors()[0]
         raise InputError(
             f"{what}: {'; '.join(problems)}", field=_path(first["loc"]), value=first.get("input")
@@ -68,15 +120,15 @@ def _validated(model: type[BaseModel], data: object, what: str) -> BaseModel:
 class TierIn(BaseModel):
     model_config = _STRICT
     name: Name
-    unit_cost: Money
-    fixed_cost: Money = 0.0
+    unit_cost: Annotated[float, bounded("unit_cost")]
+    fixed_cost: Annotated[float, bounded("fixed_cost")] = 0.0
 
 
 class SegmentIn(BaseModel):
     model_config = _STRICT
     name: Name
-    size: Money
-    reservation_prices: dict[str, Money]
+    size: Annotated[float, bounded("size")]
+    reservation_prices: dict[str, Annotated[float, bounded("reservation_price")]]
 
 
 class TierProblemIn(BaseModel):
@@ -85,10 +137,10 @@ class TierProblemIn(BaseModel):
     model_config = _STRICT
     tiers: Annotated[list[TierIn], Field(min_length=1, max_length=10)]
     segments: Annotated[list[SegmentIn], Field(min_length=1, max_length=50)]
-    min_margin: Annotated[float, Field(ge=-0.99, le=100.0)] = 0.0
-    expected_discount: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
-    max_discount: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
-    price_step: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
+    min_margin: Annotated[float, bounded("min_margin")] = 0.0
+    expected_discount: Annotated[float, bounded("expected_discount")] = 0.0
+    max_discount: Annotated[float, bounded("max_discount")] = 0.0
+    price_step: Annotated[float, bounded("price_step")] = 0.0
     must_offer: list[Name] = []
 
     @model_validator(mode="after")
@@ -116,14 +168,14 @@ class ScenarioIn(BaseModel):
     """A plan scenario: the choices finance makes before the optimiser runs."""
 
     model_config = _STRICT
-    tiers: Annotated[int, Field(ge=1, le=5)] = 3
-    min_margin: Annotated[float, Field(ge=-0.99, le=100.0)] = 0.15
-    price_step: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
+    tiers: Annotated[int, bounded("tiers")] = 3
+    min_margin: Annotated[float, bounded("min_margin")] = 0.15
+    price_step: Annotated[float, bounded("price_step")] = 0.0
     solver: Literal["cbc", "highs"] = "cbc"
-    time_limit_seconds: Annotated[float, Field(gt=0.0, le=3_600.0)] = 20.0
+    time_limit_seconds: Annotated[float, bounded("time_limit_seconds")] = 20.0
     allowed: dict[str, list[str]] | None = None
     required: dict[str, list[str]] | None = None
-    budget_rates: dict[str, Annotated[float, Field(gt=0.0)]] = {}
+    budget_rates: dict[str, Annotated[float, bounded("budget_rate")]] = {}
 
     @field_validator("budget_rates")
     @classmethod
@@ -179,9 +231,11 @@ def _frozen(mapping: dict[str, list[str]] | None) -> dict[str, frozenset[str]] |
     return None if mapping is None else {k: frozenset(v) for k, v in mapping.items()}
 
 
-def parse_tier_problem(data: object) -> TierProblemIn:
-    return _validated(TierProblemIn, data, "tier problem")  # type: ignore[return-value]
+def parse_tier_problem(data: object, label: str = "tier problem") -> TierProblemIn:
+    """A tier problem (``label`` names its file in messages)."""
+    return _validated(TierProblemIn, data, label)  # type: ignore[return-value]
 
 
-def parse_scenario(data: object) -> ScenarioIn:
-    return _validated(ScenarioIn, data, "scenario")  # type: ignore[return-value]
+def parse_scenario(data: object, label: str = "scenario") -> ScenarioIn:
+    """A scenario (``label`` names its file in messages)."""
+    return _validated(ScenarioIn, data, label)  # type: ignore[return-value]

@@ -27,7 +27,8 @@ from pydantic.dataclasses import dataclass as validated_dataclass
 
 from pricing.catalog import DATA_DIR, Source, read_table
 from pricing.costing.service import TIER_OPTIONS
-from pricing.errors import DataFileError, InputError
+from pricing.errors import DataFileError, InputError, validation_problem
+from pricing.limits import bounded, shown_value
 from pricing.models import Market
 
 DEFAULT_SEGMENTS = DATA_DIR / "segments.csv"
@@ -37,7 +38,7 @@ REFERENCE_OTHER_LANGUAGE_SHARE = 0.25
 IN_PERSON_FACTOR = 1.5
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
-Value = Annotated[float, Field(ge=0.0)]
+Value = Annotated[float, bounded("segment_value_usd")]
 
 
 @validated_dataclass(frozen=True, config=_STRICT)
@@ -46,7 +47,7 @@ class SegmentRow:
 
     code: Annotated[str, Field(pattern=r"^(\*|[A-Z]{2})$")]
     segment: Annotated[str, Field(min_length=1, max_length=40)]
-    share: Annotated[float, Field(gt=0.0, le=1.0)]
+    share: Annotated[float, bounded("share")]
     base_value_usd: Value
     priority_response_usd: Value
     coverage_24x7_usd: Value
@@ -82,15 +83,16 @@ def segment_rows_from_frame(frame: pd.DataFrame, label: str = "segments") -> tup
     for position, record in enumerate(frame.to_dict(orient="records")):
         row = position + 2
         cells = {k: v for k, v in record.items() if v is not None and str(v).strip() != ""}
+        if not cells:
+            continue  # a blank row
         try:
             rows.append(SegmentRow(**cells))
         except ValidationError as exc:
             for err in exc.errors():
-                column = str(err["loc"][0]) if err["loc"] else "(row)"
-                message = err["msg"].removeprefix("Value error, ")
-                problems.append(
-                    f"row {row}, column '{column}': {message} (value: {cells.get(column)!r})"
-                )
+                location, message, quoted = validation_problem(err)
+                column = str(location[0]) if location else "segment"
+                shown = "" if quoted else f" (value: {shown_value(cells.get(column))})"
+                problems.append(f"row {row}, column '{column}': {message}{shown}")
     by_code: dict[str, list[SegmentRow]] = {}
     for item in rows:
         by_code.setdefault(item.code, []).append(item)
@@ -104,7 +106,7 @@ def segment_rows_from_frame(frame: pd.DataFrame, label: str = "segments") -> tup
     if "*" not in by_code:
         problems.append("no default rows (code '*'): every market needs segments")
     if problems:
-        raise DataFileError(f"{label}: {'; '.join(problems)}", problems=tuple(problems))
+        raise DataFileError(f"{label}: {'; '.join(problems[:20])}", problems=tuple(problems))
     return tuple(rows)
 
 

@@ -150,11 +150,11 @@ def test_template_lists_every_column() -> None:
     [
         ("code", "XX", "not an ISO 3166-1"),
         ("currency", "ABC", "not an ISO 4217"),
-        ("agent_cost_usd", "-100", "greater than 0"),
-        ("office_fixed_usd", "-1", "greater than or equal to 0"),
-        ("share_expecting_24x7", "1.5", "less than or equal to 1"),
-        ("expected_discount", "abc", "valid number"),
-        ("accounts", "12.5", "valid integer"),
+        ("agent_cost_usd", "-100", "must be above 0 USD a year"),
+        ("office_fixed_usd", "-1", "is below the minimum of 0 USD a year"),
+        ("share_expecting_24x7", "1.5", "is above the limit of 1"),
+        ("expected_discount", "abc", "is not a number"),
+        ("accounts", "12.5", "is not a whole number"),
         ("support_languages", "en;xx", "not an ISO 639"),
         ("timezone", "Mars/Olympus", "not an IANA time zone"),
         ("region", "Antarctica", "Americas"),
@@ -213,7 +213,7 @@ def test_missing_and_unknown_columns(shipped: pd.DataFrame) -> None:
     assert "missing column(s) agent_cost_usd" in str(
         _problem(shipped.drop(columns=["agent_cost_usd"]))
     )
-    assert "unknown column(s) colour" in str(_problem(shipped.assign(colour="red")))
+    assert "unknown column(s) 'colour'" in str(_problem(shipped.assign(colour="red")))
 
 
 @pytest.mark.parametrize(

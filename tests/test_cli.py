@@ -113,17 +113,17 @@ def test_costs_reads_an_uploaded_file(tmp_path: Path) -> None:
         (
             ("staffing", "--contacts-per-hour", "x", "--aht-seconds", "1",
              "--answer-within-seconds", "1", "--service-level", "0.8"),
-            "not a number: 'x'",
+            "argument --contacts-per-hour: 'x' is not a number",
         ),
         (
             ("staffing", "--contacts-per-hour", "10", "--aht-seconds", "-5",
              "--answer-within-seconds", "20", "--service-level", "0.8"),
-            "aht_seconds must be a finite number > 0, got -5.0",
+            "argument --aht-seconds: '-5' must be above 0 seconds",
         ),
         (
             ("staffing", "--contacts-per-hour", "10", "--aht-seconds", "60",
              "--answer-within-seconds", "20", "--service-level", "1.2"),
-            "service_level must be strictly between 0 and 1, got 1.2",
+            "argument --service-level: '1.2' must be below 1",
         ),
         (("costs", "--market", "ZZ"), "unknown market 'ZZ'"),
         (("costs", "--markets", "no/such/file.csv"), "no such file"),
@@ -209,7 +209,7 @@ def test_tiers_infeasible_exits_2_naming_the_constraint(tmp_path: Path) -> None:
         ({"tiers": [], "segments": []}, "tiers: List should have at least 1 item"),
         (
             {**EXAMPLE, "segments": [{"name": "S", "size": -1, "reservation_prices": {}}]},
-            "segments[0].size: Input should be greater than or equal to 0 (value: -1)",
+            "problem.json: segments[0].size: -1 is below the minimum of 0 accounts",
         ),
         (
             {**EXAMPLE, "segments": [{"name": "S", "size": 1, "reservation_prices": {"Gold": 5}}]},
@@ -276,7 +276,7 @@ def test_plan_with_a_scenario_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("plan", "--tiers", "8"), "tiers: Input should be less than or equal to 5"),
+        (("plan", "--tiers", "8"), "argument --tiers: '8' is above the limit of 5 tiers"),
         (("plan", "--market", "XX"), "unknown market 'XX'"),
         (("plan", "--solver", "gurobi"), "invalid choice: 'gurobi'"),
     ],

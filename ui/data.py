@@ -50,7 +50,9 @@ def shipped_key() -> str:
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _markets(key: str, content: bytes | None) -> tuple[Market, ...]:
     # Markets are frozen, so one shared copy per file version is safe across sessions.
-    return load_markets(content if content is not None else DEFAULT_MARKETS)
+    if content is None:
+        return load_markets(DEFAULT_MARKETS)
+    return load_markets(content, name=active_file()[0])
 
 
 def markets() -> tuple[Market, ...]:

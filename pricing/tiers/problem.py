@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from pricing.errors import InputError
+from pricing.limits import check
 
 if TYPE_CHECKING:
     from pricing.costing.workload import Workload
@@ -32,21 +33,14 @@ class Terms:
     price_step: float = 0.0
 
     def __post_init__(self) -> None:
-        checks = {
-            "min_margin": (self.min_margin, -0.99, 100.0),
-            "expected_discount": (self.expected_discount, 0.0, 0.99),
-            "max_discount": (self.max_discount, 0.0, 0.99),
-            "price_step": (self.price_step, 0.0, 100.0),
-        }
-        for name, (value, low, high) in checks.items():
-            if not (
-                isinstance(value, int | float) and math.isfinite(value) and low <= value <= high
-            ):
-                raise InputError(
-                    f"{name} must be a number in [{low:g}, {high:g}], got {value!r}",
-                    field=name,
-                    value=value,
-                )
+        for name in ("min_margin", "expected_discount", "max_discount", "price_step"):
+            value = getattr(self, name)
+            try:
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise ValueError(f"{value!r} is not a number")
+                check(name, value)
+            except ValueError as exc:
+                raise InputError(f"{name}: {exc}", field=name, value=value) from None
         if self.max_discount < self.expected_discount:
             raise InputError(
                 f"max_discount {self.max_discount:g} is below expected_discount "
@@ -59,6 +53,21 @@ class Terms:
     def floor_ratio(self) -> float:
         """Floor over target: F / T = (1 - D) / (1 - d)."""
         return (1.0 - self.max_discount) / (1.0 - self.expected_discount)
+
+
+def _check_costs(problem: TierProblem) -> None:
+    """Costs are finite and never negative: a negative cost would be counted as income."""
+    costs = {"base_unit_cost": problem.base_unit_cost, "base_fixed_cost": problem.base_fixed_cost}
+    for option in problem.options:
+        costs[f"{option.name}.unit_cost"] = option.unit_cost
+        costs[f"{option.name}.fixed_cost"] = option.fixed_cost
+    for name, value in costs.items():
+        if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
+            raise InputError(
+                f"{problem.label}: {name} must be a finite cost >= 0, got {value!r}",
+                field=name,
+                value=value,
+            )
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,7 @@ class TierProblem:
         if len(set(names)) != len(names):
             raise InputError(f"{self.label}: segment names repeat: {names}", field="segments")
         option_names = {o.name for o in self.options}
+        _check_costs(self)
         for buyer in self.buyers:
             if not (math.isfinite(buyer.size) and buyer.size >= 0):
                 raise InputError(

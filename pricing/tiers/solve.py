@@ -108,19 +108,25 @@ def solve(
             value=time_limit_seconds,
         )
     started = time.perf_counter()
-    model = build_model(problem)
-    status, found_gap = _run(model, solver, time_limit_seconds, gap)
+    try:
+        model = build_model(problem)
+        status, found_gap = _run(model, solver, time_limit_seconds, gap)
+    except pulp.PulpError as exc:  # e.g. a coefficient the solver cannot take
+        raise SolverError(f"{problem.label}: the solver could not run ({exc})") from None
+    reported = pulp.LpStatus[model.lp.status]
+    if status == pulp.LpSolutionNoSolutionFound and reported == "Not Solved":
+        # Stopped (at the time limit) before any menu was found: nothing is known about the
+        # constraints, so none is blamed.
+        raise SolverError(
+            f"{problem.label}: the solver stopped at its time limit of {time_limit_seconds:g} s "
+            "before finding any menu: allow it more time (time_limit_seconds)"
+        )
     if status == pulp.LpSolutionInfeasible or status == pulp.LpSolutionNoSolutionFound:
-        if status == pulp.LpSolutionNoSolutionFound and pulp.LpStatus[model.lp.status] not in (
-            "Infeasible",
-            "Not Solved",
-        ):
-            raise SolverError(
-                f"{problem.label}: the solver found no solution ({pulp.LpStatus[model.lp.status]})"
-            )
+        if status == pulp.LpSolutionNoSolutionFound and reported != "Infeasible":
+            raise SolverError(f"{problem.label}: the solver found no solution ({reported})")
         raise InfeasibleError(diagnose(problem, solver=solver))
     if status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
-        raise SolverError(f"{problem.label}: solver status {pulp.LpStatus[model.lp.status]}")
+        raise SolverError(f"{problem.label}: solver status {reported}")
     solution = _read(
         problem,
         model,
@@ -210,6 +216,13 @@ def _read(
         bare = [SolvedTier(t.name, False, (), 0.0, None, ()) for t in solved]
         result = _costed(problem, bare, nothing, solver, found_gap, seconds, status)
     notes, message = explain(problem, result)
+    if status == "time_limit":
+        gap_text = f" (gap {found_gap:.1%})" if found_gap is not None else ""
+        notes = (
+            "The solver stopped at its time limit: this is the best menu it found, not one "
+            f"proven optimal{gap_text}.",
+            *notes,
+        )
     return dataclasses.replace(result, explanations=notes, message=message)
 
 

@@ -13,9 +13,10 @@ from pricing.charts import (
 )
 from pricing.costing.engine import BASELINE, DeliveryModel, break_even_accounts, cost_to_serve
 from pricing.costing.tables import delivery_comparison, delivery_curves, option_costs
+from pricing.errors import PricingError
 from pricing.guidance import language_name
 from ui import data, state
-from ui.widgets import market_from_catalog, plotly_chart, through_router
+from ui.widgets import market_from_catalog, plotly_chart, show_error, stop_page, through_router
 
 through_router()
 st.title("Cost to serve")
@@ -41,7 +42,11 @@ def _costing(key: str, code: str):
     return rows, comparison, base, even, curves
 
 
-rows, comparison, base, even, curves = _costing(data.data_key(), code)
+try:
+    rows, comparison, base, even, curves = _costing(data.data_key(), code)
+except PricingError as error:
+    show_error(f"This market could not be costed: {error}")
+    stop_page()
 # Money in the currency the sidebar asks for (this market's own when "each market's own").
 rate = state.money_rate(market.currency)
 money = rate.quote

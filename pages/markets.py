@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from pricing.catalog import markets_frame, markets_from_frame, read_table, template_csv
-from pricing.errors import DataFileError, PricingError
+from pricing.errors import PricingError
 from pricing.spreadsheet import safe_frame
 from ui import data
 from ui.widgets import bullets, plain, show_error, sources_table, stop_page, through_router
@@ -29,13 +29,13 @@ upload = st.file_uploader(
 )
 if upload is not None and st.session_state.get("markets_file_done") != upload.file_id:
     try:
-        frame, name = read_table(upload.getvalue())
-        _use(upload.name, frame)
+        frame, name = read_table(upload.getvalue(), name=upload.name)
+        _use(name, frame)
         st.session_state["markets_file_done"] = upload.file_id
-        st.success(plain(f"{upload.name}: {len(frame)} markets loaded."))
-    except DataFileError as error:
+        st.success(plain(f"{name}: {len(frame)} markets loaded."))
+    except PricingError as error:
         show_error(f"{upload.name} was not loaded; the catalogue in use is unchanged.")
-        bullets(error.problems or (error,))
+        bullets(getattr(error, "problems", ()) or (error,))
 
 in_use.caption(
     f"In use: **{plain(data.active_file()[0])}**. Every page and export uses this catalogue."
@@ -68,9 +68,9 @@ if left.button("Apply edits", type="primary"):
         _use("edited catalogue", pd.DataFrame(edited))
         st.success("Edits applied.")
         st.rerun()
-    except DataFileError as error:
+    except PricingError as error:
         st.error("The edits were not applied (your changes stay in the table above):")
-        bullets(error.problems or (error,))
+        bullets(getattr(error, "problems", ()) or (error,))
 right.download_button(
     "Download the catalogue (CSV)",
     safe_frame(current).to_csv(index=False),

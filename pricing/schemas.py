@@ -63,7 +63,9 @@ def load_json(path: str | Path) -> object:
         raise InputError(f"{label}: not UTF-8 text") from None
     # Checked before parsing: the parser recurses once per level and would overflow the stack.
     if nesting_depth(text) > MAX_JSON_DEPTH:
-        raise InputError(f"{label}: nested over {MAX_JSON_DEPTH} levels deep; not a scenario")
+        raise InputError(
+            f"{label}: nested over {MAX_JSON_DEPTH} levels deep (a valid file nests 4 at most)"
+        )
     try:
         return json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
     except json.JSONDecodeError as exc:

@@ -48,6 +48,8 @@ def read_bytes(source: Source, max_bytes: int = MAX_FILE_BYTES, name: str | None
         path = Path(source)
         label = Path(name).name if name else path.name
         try:
+            if path.is_dir():
+                raise DataFileError(f"{label}: a folder, not a file", value=label)
             if not path.is_file():
                 raise DataFileError(f"{label}: no such file", value=label)
             size = path.stat().st_size
@@ -130,6 +132,9 @@ def _xlsx_rows(data: bytes, label: str) -> Iterator[list[object]]:
             raise DataFileError(
                 f"{label}: the sheet declares {declared:,} rows, over the {MAX_ROWS:,}-row limit"
             )
+        # Rows are read to the sheet's end, not to the declared size: openpyxl would silently
+        # stop at a dimension that understates the sheet. The row count stops the reading.
+        sheet.reset_dimensions()
         for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
             yield list(row)
     except DataFileError:
@@ -204,8 +209,8 @@ def _frame(rows: Iterable[list[object]], label: str) -> pd.DataFrame:
         extra = [cell for cell in cells[len(names) :] if cell]
         if extra:
             raise DataFileError(
-                f"{label} row {number}: {len(names) + len(extra)} or more cells, the header "
-                f"names {len(names)} columns (value: {shown_value(extra[0])})",
+                f"{label} row {number}: {len(cells)} cells, but the header names "
+                f"{len(names)} columns (value: {shown_value(extra[0])})",
                 row=number,
             )
         records.append(cells[: len(names)] + [""] * (len(names) - len(cells)))

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import socket
 import statistics
@@ -20,6 +21,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,10 +31,43 @@ sys.path.insert(0, str(ROOT))
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, NOTHING_LOADING  # noqa: E402
 
 
-def _port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def running_app(
+    folder: Path = ROOT, script: str = "app.py", env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run SCRIPT` in ``folder`` on a free loopback port; yields its URL and its
+    process once it answers, and stops it on the way out."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{script} did not start") from None
+                time.sleep(0.05)
+        yield url, server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 FLOOR_SCRIPT = """
@@ -68,35 +104,12 @@ def cold_start(
 ) -> tuple[float, float | None, float]:
     """Seconds from starting the server to: fully rendered, the headline figures on screen
     (None for the floor page), and the map drawn."""
-    port = _port()
     started = time.perf_counter()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            script,
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-        ],
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.05)
+    with running_app(folder, script) as (url, _):
         page = browser.new_page()
         # The page notes when the headline figures and the map's shapes first appear.
         page.add_init_script(SEEN_SCRIPT)
-        page.goto(f"http://127.0.0.1:{port}/")
+        page.goto(f"{url}/")
         page.wait_for_selector("path.choroplethlocation", timeout=60_000)
         if table:
             for selector in OVERVIEW_PARTS:
@@ -113,9 +126,6 @@ def cold_start(
             (head / 1000.0 + lag) if head is not None and table else None,
             (seen["map"] / 1000.0 + lag),
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def floor_folder() -> Path:

@@ -67,10 +67,12 @@ def test_map_metric_switch(app: AppTest) -> None:
 
 def test_sources_are_shown_per_figure(app: AppTest) -> None:
     app.selectbox(key="overview_sources").set_value("SA").run()
-    sources = app.dataframe[1].value
-    row = sources[sources["Figure"] == "expected_discount"].iloc[0]
-    assert row["Value"] == "0.18"
+    sources = app.table[0].value.rename(index=shown).map(shown)
+    row = sources.loc["expected_discount"]
+    assert (row["Value"], row["Unit"]) == ("18 %", "share")
     assert "seed:000_c90025b8bb6a8cf3.txt" in row["Source"]
+    assert sources.loc["agent_cost_usd", "Value"] == "36,000"  # whole units, no float noise
+    assert sources.loc["agent_cost_usd", "Unit"] == "USD a year"
 
 
 def test_currency_selector_converts_the_table(app: AppTest) -> None:

@@ -100,25 +100,44 @@ def stop_page() -> NoReturn:
 
 
 def sources_table(market: Market, sources: pd.DataFrame) -> None:
-    """Every figure of a market with its value and where it comes from."""
+    """Every figure of a market with its unit, value and where it comes from.
+
+    A static table, so long source notes wrap instead of being cut at the column's edge; it
+    renders markdown, so every cell (an uploaded catalogue's notes are user text) is escaped.
+    """
+    import pandas as pd
+
     from pricing.catalog import SOURCED_COLUMNS, source_of
 
     rows = []
     for field in SOURCED_COLUMNS:
-        value = getattr(market, field)
+        unit, value = figure_text(field, getattr(market, field))
         rows.append(
             {
-                "Figure": field,
-                "Value": ";".join(value) if isinstance(value, tuple) else str(value),
-                "Source": source_of(sources, market.code, field),
+                "Figure": plain(field),
+                "Unit": plain(unit),
+                "Value": plain(value),
+                "Source": plain(source_of(sources, market.code, field)),
             }
         )
-    st.dataframe(
-        rows,
-        hide_index=True,
-        width="stretch",
-        column_config={"Source": st.column_config.TextColumn(width="large")},
-    )
+    st.table(pd.DataFrame(rows).set_index("Figure"))
+
+
+def figure_text(field: str, value: object) -> tuple[str, str]:
+    """(unit, value) of a market's figure as a reader takes it: ``("USD a year", "77,600")``,
+    shares as percentages (``("share", "5 %")``), lists joined, yes or no."""
+    from pricing.limits import BOUNDS
+
+    unit = BOUNDS[field].unit if field in BOUNDS else ""
+    if isinstance(value, bool):
+        return unit, "yes" if value else "no"
+    if isinstance(value, tuple):
+        return unit, ", ".join(map(str, value))
+    if isinstance(value, int | float):
+        if unit.startswith("(a fraction"):
+            return "share", f"{value * 100:.10g} %"
+        return unit, format(value, ",.10g")
+    return unit, str(value)
 
 
 def market_picker(codes: list[str], names: dict[str, str], *, key: str) -> str:

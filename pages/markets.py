@@ -60,7 +60,17 @@ st.caption(
     "are filled from babel, pycountry and the tz database."
 )
 edited = st.data_editor(
-    current, num_rows="dynamic", hide_index=True, width="stretch", key="markets_editor"
+    current,
+    num_rows="dynamic",
+    hide_index=True,
+    width="stretch",
+    key="markets_editor",
+    # Headers are the file's own column names (as in the template); numbers read with
+    # thousands separators.
+    column_config={
+        column: st.column_config.NumberColumn(format="localized")
+        for column in current.select_dtypes("number").columns
+    },
 )
 left, right = st.columns(2)
 if left.button("Apply edits", type="primary"):

@@ -109,8 +109,9 @@ def _tier_text(tier: dict, per_usd: float) -> str:
 
 
 def comparison(scenarios: Iterable[Scenario], per_usd: float = 1.0) -> pd.DataFrame:
-    """Markets by scenario, one row each: the tiers sold (target price per account and year,
-    with their options), profit, and profit against the first scenario for the same market.
+    """Markets by scenario, one row each: profit, profit against the first scenario for the
+    same market, and the tiers sold (target price per account and year, with their options),
+    last, as the widest column.
 
     Long rather than one column per scenario, so any number of scenarios fits a screen. Money
     is converted at ``per_usd`` units of the display currency per USD (1: USD).
@@ -126,7 +127,7 @@ def comparison(scenarios: Iterable[Scenario], per_usd: float = 1.0) -> pd.DataFr
         for number, scenario in enumerate(scenarios)
         for code, market in scenario.payload.get("markets", {}).items()
     ]
-    columns = ["market", "scenario", "tiers", "profit_usd", "profit_vs_first_usd"]
+    columns = ["market", "scenario", "profit_usd", "profit_vs_first_usd", "tiers"]
     if not rows:
         return pd.DataFrame(columns=columns)
     frame = pd.DataFrame(rows).sort_values(["market", "order"], kind="stable")

@@ -134,16 +134,19 @@ def choose(page, selectbox, option: str) -> None:
     closed: click again."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    for _ in range(3):
+    for attempt in range(3):
         selectbox.click()
         try:
             page.get_by_role("listbox").wait_for(timeout=3_000)
-            break
+            # Narrow the list to the option: a long list is drawn lazily and redrawn as it
+            # scrolls.
+            selectbox.locator("input").fill(option)
+            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
+            return
         except PlaywrightTimeout:
-            continue
-    # Narrow the list to the option: a long list is drawn lazily and redrawn as it scrolls.
-    selectbox.locator("input").fill(option)
-    page.get_by_role("option", name=option, exact=True).click()
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")  # start again from a closed list
 
 
 # True once no element is still loading its code (Streamlit shows those as skeletons).

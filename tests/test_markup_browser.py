@@ -20,7 +20,10 @@ pytestmark = pytest.mark.browser
 
 LINK = "[click](http://example.com/x)"
 IMAGE = "![x](http://example.com/img.png)"
-FILE = f"{LINK} {IMAGE} **bold** <b>html</b> :red[red] $x^2$.csv"
+# A browser sends a file's leaf name, which never holds a slash (the app keeps only the part after
+# the last one), so the file name's link and image use the slash-free form of the same address
+# (a browser resolves "http:example.com" to http://example.com/).
+FILE = "[click](http:example.com) ![x](http:example.com) **bold** <b>html<b> :red[red] $x^2$.csv"
 # Short names (a catalogue may cap their length), together holding every kind of markup.
 NAMES = {
     "US": "Acme *Intl* **bold** <b>html</b>",

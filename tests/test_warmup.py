@@ -4,6 +4,7 @@ server when it fails."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import sys
 import threading
@@ -42,6 +43,13 @@ def test_the_shipped_key_is_the_key_a_session_uses_for_the_shipped_file() -> Non
     assert session.session_state["key"] == data.shipped_key()
 
 
+def served_elsewhere(serve) -> str:
+    """Run a coroutine on its own thread's event loop: the browser tests' Playwright keeps a loop
+    running on this thread, where asyncio.run refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, serve()).result(timeout=60)
+
+
 def test_a_failed_warm_up_is_logged_and_the_server_goes_on(monkeypatch, caplog) -> None:
     def broken() -> None:
         raise OSError("market file unreadable")
@@ -54,7 +62,7 @@ def test_a_failed_warm_up_is_logged_and_the_server_goes_on(monkeypatch, caplog) 
 
     before = sys.getswitchinterval()
     with caplog.at_level(logging.WARNING, logger=warmup.__name__):
-        assert asyncio.run(serve()) == "served"
+        assert served_elsewhere(serve) == "served"
         for thread in threading.enumerate():
             if thread.name == warmup.THREAD:
                 thread.join(timeout=10)

@@ -54,7 +54,7 @@ def test_a_page_that_stops_keeps_the_shared_sidebar() -> None:
     assert any("could not be costed" in e.value and "missing column" in e.value for e in app.error)
     assert not app.get("plotly_chart")  # no empty frame left above the message
     # The sidebar is drawn after the page, yet a page that ends early still gets it.
-    assert app.sidebar.selectbox[0].label == "Show money in"
+    assert app.sidebar.selectbox(key="display_currency").label == "Show money in"
     assert any("could not be loaded" in e.value for e in app.sidebar.error)
 
 
@@ -100,7 +100,7 @@ def test_currency_selector_converts_the_table(app: AppTest) -> None:
 
 def test_sidebar_offers_currency_and_live_refresh(app: AppTest) -> None:
     sidebar = app.sidebar
-    assert sidebar.selectbox[0].label == "Show money in"
+    assert sidebar.selectbox(key="display_currency").label == "Show money in"
     assert sidebar.button[0].label == "Refresh live rates"
     assert any("offline" in caption.value for caption in sidebar.caption)
 

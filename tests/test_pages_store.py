@@ -93,7 +93,9 @@ def test_every_page_runs_and_says_why_scenarios_are_unavailable(
             [error] if error else []
         ), page
         assert not any(SECRET in text for text in _texts(app)), page
-        assert app.sidebar.selectbox[0].label == "Show money in"  # the sidebar goes on
+        assert (
+            app.sidebar.selectbox(key="display_currency").label == "Show money in"
+        )  # the sidebar goes on
         assert shows_its_content(app), page
 
 

@@ -77,3 +77,36 @@ def test_only_the_warm_up_s_no_session_warnings_are_muted(thread: str) -> None:
     record = logging.LogRecord("x", logging.WARNING, "f", 1, "missing ScriptRunContext", (), None)
     record.threadName = thread
     assert warmup._NotFromWarmUp().filter(record) is (thread != warmup.THREAD)
+
+
+def test_after_the_warm_up_no_element_reads_the_call_stack(monkeypatch) -> None:
+    """Streamlit's first element in a process reads the whole call stack's source to tell a REPL
+    from `streamlit run`; the warm-up has that done before the first session's title. If a
+    Streamlit upgrade moves the check, this fails and the warm-up needs another look."""
+    import inspect
+
+    import streamlit as st
+    from streamlit import delta_generator
+
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    warmup.warm()
+
+    def read_stack(*_args, **_kwargs):
+        raise AssertionError("an element read the call stack after the warm-up")
+
+    monkeypatch.setattr(inspect, "stack", read_stack)
+    st.empty()  # a session's first element
+
+
+def test_without_the_warm_up_the_first_element_reads_the_call_stack(monkeypatch) -> None:
+    """The check above can fail: without the warm-up the first element reads the stack."""
+    import inspect
+
+    import streamlit as st
+    from streamlit import delta_generator
+
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    read = []
+    monkeypatch.setattr(inspect, "stack", lambda *a, **k: read.append(1) or [("", "<x>")])
+    st.empty()
+    assert read

@@ -21,6 +21,8 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import streamlit as st
+
 THREAD = "warm-up"
 SWITCH_SECONDS = 0.0005  # Python's default is 0.005
 log = logging.getLogger(__name__)
@@ -28,6 +30,12 @@ log = logging.getLogger(__name__)
 
 def warm() -> None:
     """Import, cost and draw what the Overview needs first, for the shipped catalogue."""
+    # The first element made in a process has Streamlit check whether it runs in a REPL, by
+    # reading the source of the whole call stack; that maps the file of every loaded module,
+    # about half a second once pandas, plotly and holidays are in, spent in the first
+    # session's first element. Made here, before those imports and outside any session, the
+    # element draws nothing and the check is cheap.
+    st.empty()
     import pandas  # noqa: F401  (first: see app.py on half-imported pandas)
     import pyarrow
 

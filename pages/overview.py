@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from pricing.charts import MAP_METRICS, cost_map, map_frame
@@ -15,13 +16,78 @@ st.caption(
     "language, served from the market's regional hub: whole agents in every quarter hour, "
     "staffed by Erlang C."
 )
-headline = st.container()
+MONEY = ["baseline_per_account_usd", "baseline_annual_usd", "extra_24x7_annual_usd"]
+TABLE = ["name", "region", "shown_in", "remote_hub", "accounts", *MONEY, "fte"]
+display = state.display_currency()
+# Totals add up across markets only in one currency: USD, or EUR when chosen.
+total_in = "EUR" if display == "EUR" else "USD"
+unit = {"USD": "USD", "EUR": "EUR", "local": "local"}[display]
+
+
+def headline_figures(markets: str, accounts: str, baseline: str, extra: str) -> None:
+    left, middle, right, last = st.columns(4)
+    left.metric("Markets", markets)
+    middle.metric("Accounts", accounts)
+    right.metric(
+        f"Baseline cost to serve ({total_in} m/yr)",
+        baseline,
+        help="Sum over markets of the baseline support cost per year.",
+    )
+    last.metric(
+        f"24/7 everywhere, extra ({total_in} m/yr)",
+        extra,
+        help="Night and weekend shifts at each market's hub, on top of the baseline.",
+    )
+
+
+def market_table(table: pd.DataFrame) -> None:
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "name": "Market",
+            "region": st.column_config.TextColumn("Region", width="small"),
+            "shown_in": st.column_config.TextColumn("Currency", width="small"),
+            "remote_hub": st.column_config.TextColumn(
+                "Hub", help="Country of the regional hub", width="small"
+            ),
+            "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
+            "baseline_per_account_usd": st.column_config.NumberColumn(
+                f"Per account ({unit}/yr)",
+                format="localized",
+                help="All-in: the baseline's annual cost divided by the market's accounts.",
+            ),
+            "baseline_annual_usd": st.column_config.NumberColumn(
+                f"Baseline ({unit}/yr)", format="localized"
+            ),
+            "extra_24x7_annual_usd": st.column_config.NumberColumn(
+                f"24/7 extra ({unit}/yr)", format="localized"
+            ),
+            "fte": st.column_config.NumberColumn("Agents (FTE)", format="%.1f"),
+            "change_usd": st.column_config.NumberColumn(
+                "Change vs saved (USD/yr)",
+                format="localized",
+                help="Baseline cost today minus the one saved with the scenario (always in USD).",
+            ),
+        },
+    )
+
+
+headline_slot = st.empty()
 map_slot = st.empty()
+per_market = st.empty()
 if not st.session_state.get("overview_framed"):
-    # First view in this session: the map's frame goes out before the data libraries load,
-    # so the browser fetches its chart library while the server costs the markets.
+    # First view in this session: the page's frame goes out before the data libraries load
+    # (the headline figures' labels, the map, the table's columns), so the browser fetches the
+    # code that draws each while the server costs the markets.
+    with headline_slot.container():
+        headline_figures("…", "…", "…", "…")
     with map_slot:
         plotly_chart(map_frame("Costing every market…"))
+    with per_market.container():
+        st.subheader("Per market")
+        market_table(pd.DataFrame(columns=TABLE))
     st.session_state["overview_framed"] = True
 
 from pricing.errors import PricingError, StoreError  # noqa: E402
@@ -33,31 +99,20 @@ try:
     summary = data.summary()
     sources = data.sources()
 except PricingError as error:
-    map_slot.empty()
+    for slot in (headline_slot, map_slot, per_market):  # no empty frame above the message
+        slot.empty()
     show_error(f"The market data could not be costed: {error}")
     stop_page()
 
-MONEY = ["baseline_per_account_usd", "baseline_annual_usd", "extra_24x7_annual_usd"]
-display = state.display_currency()
-# Totals add up across markets only in one currency: USD, or EUR when chosen.
-total_in = "EUR" if display == "EUR" else "USD"
 shown, rates_used = to_display_currency(summary, MONEY, display, state.rate_book())
 totals, _ = to_display_currency(summary, MONEY, total_in, state.rate_book())
-unit = {"USD": "USD", "EUR": "EUR", "local": "local"}[display]
 
-with headline:
-    left, middle, right, last = st.columns(4)
-    left.metric("Markets", f"{len(summary)}")
-    middle.metric("Accounts", f"{int(summary['accounts'].sum()):,}")
-    right.metric(
-        f"Baseline cost to serve ({total_in} m/yr)",
+with headline_slot.container():
+    headline_figures(
+        f"{len(summary)}",
+        f"{int(summary['accounts'].sum()):,}",
         f"{totals['baseline_annual_usd'].sum() / 1e6:,.2f}",
-        help="Sum over markets of the baseline support cost per year.",
-    )
-    last.metric(
-        f"24/7 everywhere, extra ({total_in} m/yr)",
         f"{totals['extra_24x7_annual_usd'].sum() / 1e6:,.2f}",
-        help="Night and weekend shifts at each market's hub, on top of the baseline.",
     )
 
     metric = (
@@ -110,83 +165,43 @@ with headline:
 with map_slot:
     plotly_chart(cost_map(summary, metric if metric in summary else "baseline_per_account_usd"))
 
-st.subheader("Per market")
-# What changed against a saved scenario: today's baseline costs minus those saved with it. The
-# picker is drawn after the table (into this place above it), so the table does not wait for
-# the scenario store; its value is already in the session on the run it triggers.
-picker_slot = st.empty()
-against = st.session_state.get("overview_against") or "(none)"
-store_error: StoreError | None = None  # the database cannot be used: said once, in the slot
-if against != "(none)":
-    try:
-        change = cost_changes(summary, data.store().load(against))
-    except StoreError as error:
-        store_error = error
-    except PricingError as error:  # deleted meanwhile
-        st.warning(f"No comparison: {plain(str(error))}")
-    else:
-        shown["change_usd"] = change.round(0) + 0.0  # +0.0: a change of nothing is 0, not -0
-        moved = change.dropna()
-        st.caption(
-            f"Baseline cost against {plain(repr(against))}: {moved.sum():+,.0f} USD/yr over "
-            f"{len(moved)} markets saved with it"
-            + (
-                f"; {len(summary) - len(moved)} market(s) were not in it."
-                if len(moved) < len(summary)
-                else "."
+with per_market.container():
+    st.subheader("Per market")
+    # What changed against a saved scenario: today's baseline costs minus those saved with it. The
+    # picker is drawn after the table (into this place above it), so the table does not wait for
+    # the scenario store; its value is already in the session on the run it triggers.
+    picker_slot = st.empty()
+    against = st.session_state.get("overview_against") or "(none)"
+    store_error: StoreError | None = None  # the database cannot be used: said once, in the slot
+    if against != "(none)":
+        try:
+            change = cost_changes(summary, data.store().load(against))
+        except StoreError as error:
+            store_error = error
+        except PricingError as error:  # deleted meanwhile
+            st.warning(f"No comparison: {plain(str(error))}")
+        else:
+            shown["change_usd"] = change.round(0) + 0.0  # +0.0: a change of nothing is 0, not -0
+            moved = change.dropna()
+            st.caption(
+                f"Baseline cost against {plain(repr(against))}: {moved.sum():+,.0f} USD/yr over "
+                f"{len(moved)} markets saved with it"
+                + (
+                    f"; {len(summary) - len(moved)} market(s) were not in it."
+                    if len(moved) < len(summary)
+                    else "."
+                )
             )
+    table = (
+        shown[[*TABLE, *(["change_usd"] if "change_usd" in shown else [])]]
+        # Order by the USD figure: amounts in different currencies do not compare.
+        .loc[summary.sort_values("baseline_per_account_usd", ascending=False).index]
+        .round(
+            {"baseline_per_account_usd": 0, "baseline_annual_usd": 0, "extra_24x7_annual_usd": 0}
         )
-table = (
-    shown[
-        [
-            "name",
-            "region",
-            "shown_in",
-            "remote_hub",
-            "accounts",
-            "baseline_per_account_usd",
-            "baseline_annual_usd",
-            "extra_24x7_annual_usd",
-            "fte",
-            *(["change_usd"] if "change_usd" in shown else []),
-        ]
-    ]
-    # Order by the USD figure: amounts in different currencies do not compare.
-    .loc[summary.sort_values("baseline_per_account_usd", ascending=False).index]
-    .round({"baseline_per_account_usd": 0, "baseline_annual_usd": 0, "extra_24x7_annual_usd": 0})
-)
-table[MONEY] = table[MONEY] + 0.0  # a rounded -0.4 shows as 0, never as "-0"
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "name": "Market",
-        "region": st.column_config.TextColumn("Region", width="small"),
-        "shown_in": st.column_config.TextColumn("Currency", width="small"),
-        "remote_hub": st.column_config.TextColumn(
-            "Hub", help="Country of the regional hub", width="small"
-        ),
-        "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
-        "baseline_per_account_usd": st.column_config.NumberColumn(
-            f"Per account ({unit}/yr)",
-            format="localized",
-            help="All-in: the baseline's annual cost divided by the market's accounts.",
-        ),
-        "baseline_annual_usd": st.column_config.NumberColumn(
-            f"Baseline ({unit}/yr)", format="localized"
-        ),
-        "extra_24x7_annual_usd": st.column_config.NumberColumn(
-            f"24/7 extra ({unit}/yr)", format="localized"
-        ),
-        "fte": st.column_config.NumberColumn("Agents (FTE)", format="%.1f"),
-        "change_usd": st.column_config.NumberColumn(
-            "Change vs saved (USD/yr)",
-            format="localized",
-            help="Baseline cost today minus the one saved with the scenario (always in USD).",
-        ),
-    },
-)
+    )
+    table[MONEY] = table[MONEY] + 0.0  # a rounded -0.4 shows as 0, never as "-0"
+    market_table(table)
 
 try:
     saved_names = [] if store_error else [row["name"] for row in data.store().names()]

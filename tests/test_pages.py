@@ -52,7 +52,8 @@ def test_a_page_that_stops_keeps_the_shared_sidebar() -> None:
     app.run()
     assert not app.exception
     assert any("could not be costed" in e.value and "missing column" in e.value for e in app.error)
-    assert not app.get("plotly_chart")  # no empty frame left above the message
+    # No empty frame left above the message: no map, headline figures or table.
+    assert not app.get("plotly_chart") and not app.metric and not app.dataframe
     # The sidebar is drawn after the page, yet a page that ends early still gets it.
     assert app.sidebar.selectbox(key="display_currency").label == "Show money in"
     assert any("could not be loaded" in e.value for e in app.sidebar.error)

@@ -17,8 +17,10 @@ st.caption(
     "staffed by Erlang C."
 )
 MONEY = ["baseline_per_account_usd", "baseline_annual_usd", "extra_24x7_annual_usd"]
-TABLE = ["name", "region", "shown_in", "remote_hub", "accounts", *MONEY, "fte"]
 display = state.display_currency()
+# One currency for all rows is said in the headers; local currencies need a column.
+TABLE = ["name", "region", *(["shown_in"] if display == "local" else []), "remote_hub", "accounts"]
+TABLE += [*MONEY, "fte"]
 # Totals add up across markets only in one currency: USD, or EUR when chosen.
 total_in = "EUR" if display == "EUR" else "USD"
 unit = {"USD": "USD", "EUR": "EUR", "local": "local"}[display]
@@ -29,14 +31,15 @@ def headline_figures(markets: str, accounts: str, baseline: str, extra: str) -> 
     left.metric("Markets", markets)
     middle.metric("Accounts", accounts)
     right.metric(
-        f"Baseline cost to serve ({total_in} m/yr)",
+        f"Baseline cost ({total_in} m/yr)",
         baseline,
-        help="Sum over markets of the baseline support cost per year.",
+        help="Sum over markets of the baseline cost to serve, in millions a year.",
     )
     last.metric(
-        f"24/7 everywhere, extra ({total_in} m/yr)",
+        f"24/7 extra ({total_in} m/yr)",
         extra,
-        help="Night and weekend shifts at each market's hub, on top of the baseline.",
+        help="24/7 everywhere: night and weekend shifts at each market's hub, on top of the "
+        "baseline, in millions a year.",
     )
 
 

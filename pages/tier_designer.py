@@ -145,33 +145,28 @@ if not tier_rows.empty:
     shown = tier_rows.assign(
         **{c: (tier_rows[c] * rate.rate).round(0) + 0.0 for c in tier_rows if c.endswith("_usd")}
     )
-    st.dataframe(
-        shown[
-            [
-                "tier",
-                "options",
-                "coverage",
-                "answer_within_seconds",
-                "ticket_response_seconds",
-                "buyers",
-                "accounts",
-            ]
-        ],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "tier": "Tier",
-            "options": st.column_config.TextColumn("Includes", width="medium"),
-            "coverage": "Served",
-            "answer_within_seconds": st.column_config.NumberColumn(
-                "Answer (s)", format="%g", help="Phone and chat: 80 % answered within."
-            ),
-            "ticket_response_seconds": st.column_config.NumberColumn(
-                "Tickets (s)", format="%g", help="Messages, e-mail, portal: 80 % within."
-            ),
-            "buyers": "Bought by",
-            "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
-        },
+    # What each tier holds: words that wrap rather than a grid that cuts them off.
+    words = ["options", "coverage", "buyers"]
+    holds = (
+        shown[["tier", *words, "answer_within_seconds", "ticket_response_seconds", "accounts"]]
+        .assign(**{column: shown[column].map(plain) for column in words})
+        .rename(
+            columns={
+                "tier": "Tier",
+                "options": "Includes",
+                "coverage": "Served",
+                "buyers": "Bought by",
+                "answer_within_seconds": "Answer, 80 % within (s)",
+                "ticket_response_seconds": "Tickets, 80 % within (s)",
+                "accounts": "Accounts",
+            }
+        )
+        .set_index("Tier")
+    )
+    st.table(
+        holds.style.format(
+            "{:,.0f}", subset=["Answer, 80 % within (s)", "Tickets, 80 % within (s)", "Accounts"]
+        )
     )
     st.dataframe(
         shown[
@@ -271,39 +266,56 @@ with st.expander("What each option costs in this market"):
     )
 st.markdown("**All markets**")
 each = "local currency" if state.display_currency() == "local" else total.quote
+# Both discounts in one column, so the table fits a 1280 px screen without scrolling.
+markets["discounts"] = [
+    f"{usual:.0%} / {deepest:.0%}"
+    for usual, deepest in zip(markets["expected_discount"], markets["max_discount"], strict=True)
+]
 st.dataframe(
     markets[
         [
-            "market",
             "name",
             "accounts",
             "tiers_offered",
-            "shown_in",
+            # One currency for all rows: said in the headers. Local currencies: a column.
+            *(["shown_in"] if state.display_currency() == "local" else []),
             "revenue_usd",
             "cost_usd",
             "profit_usd",
             "floor_revenue_usd",
-            "expected_discount",
-            "max_discount",
-            "message",
+            "discounts",
         ]
     ],
     hide_index=True,
     width="stretch",
     column_config={
-        "market": "Code",
         "name": "Market",
-        "accounts": "Accounts",
-        "tiers_offered": "Tiers",
+        "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
+        "tiers_offered": st.column_config.NumberColumn("Tiers", width=50),
         "shown_in": "Currency",
         "revenue_usd": st.column_config.NumberColumn(f"Revenue ({each}/yr)", format="localized"),
         "cost_usd": st.column_config.NumberColumn(f"Cost ({each}/yr)", format="localized"),
         "floor_revenue_usd": st.column_config.NumberColumn(
-            f"Revenue at floor ({each}/yr)", format="localized"
+            f"At floor ({each}/yr)",
+            format="localized",
+            help="Revenue if every account bought its tier at the floor price.",
         ),
         "profit_usd": st.column_config.NumberColumn(f"Profit ({each}/yr)", format="localized"),
-        "expected_discount": st.column_config.NumberColumn("Usual discount", format="percent"),
-        "max_discount": st.column_config.NumberColumn("Max discount", format="percent"),
-        "message": st.column_config.TextColumn("Note", width="large"),
+        "discounts": st.column_config.TextColumn(
+            "Discount, usual / max",
+            help="The discount buyers in this market usually expect, and the deepest one that "
+            "may be approved (the floor price).",
+        ),
     },
 )
+# Why a market has no tier or fewer: whole sentences under the table, not cut off in a cell.
+notes = markets[markets["message"].fillna("").str.strip() != ""]
+if not notes.empty:
+    bullets(
+        [
+            f"{name} ({market}): {message}"
+            for market, name, message in notes[["market", "name", "message"]].itertuples(
+                index=False
+            )
+        ]
+    )

@@ -115,18 +115,45 @@ PAGES = {
 }
 
 
+# What a reader cannot see whole: text cut off with an ellipsis (labels, metrics), and tables
+# wider than the page, which scroll sideways. The Markets page's catalogue editor is exempt: it
+# holds the market file's own columns (over twenty), scrolled as in a spreadsheet.
+CUT_OFF = """() => {
+  const cut = [];
+  for (const e of document.querySelectorAll("[data-testid=stMain] *")) {
+    if (getComputedStyle(e).textOverflow === "ellipsis" && e.textContent.trim()
+        && e.scrollWidth > e.clientWidth + 1)
+      cut.push("cut off: " + e.textContent.trim().slice(0, 60));
+  }
+  for (const frame of document.querySelectorAll("[data-testid=stDataFrame]")) {
+    const grid = frame.querySelector("table[role=grid]");
+    const scroller = frame.querySelector(".dvn-scroller");
+    if (grid && Number(grid.getAttribute("aria-colcount")) < 20 && scroller
+        && scroller.scrollWidth > scroller.clientWidth + 2)
+      cut.push("scrolls sideways: table with " + frame.querySelector("th")?.textContent);
+  }
+  return cut;
+}"""
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_renders(app_url: str, browser, name: str) -> None:
+    """Each page draws without an error, and nothing on it is cut off at 1280 or 1600 px."""
     path, title = PAGES[name]
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport={"width": 1280, "height": 2000})
     page.goto(f"{app_url}/{path}")
     wait_until_idle(page, 90_000)
     page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    page.wait_for_timeout(500)  # tables size their columns once drawn
+    assert page.evaluate(CUT_OFF) == [], "at 1280 px"
+    page.set_viewport_size({"width": 1600, "height": 2000})
+    page.wait_for_timeout(1000)
+    assert page.evaluate(CUT_OFF) == [], "at 1600 px"
     # The app scrolls inside its main block: grow the window to it for a whole-page picture.
     height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": min(height + 50, 8000)})
+    page.set_viewport_size({"width": 1600, "height": min(height + 50, 8000)})
     page.wait_for_timeout(1000)
     (OUTPUT / "screenshots").mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT / "screenshots" / f"page_{name}.png"), full_page=True)

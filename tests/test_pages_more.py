@@ -334,3 +334,33 @@ def test_tier_designer_shows_money_in_the_chosen_currency() -> None:
         per_usd * table_with(dollars, "list_usd")["list_usd"].iloc[0], abs=1
     )
     assert any(h.value.endswith("EUR/yr") for h in euros.subheader)
+
+
+def test_tier_designer_tables_fit_and_say_everything() -> None:
+    """What each tier holds wraps in full; the all-markets table keeps its notes as sentences
+    under it and its two discounts in one column; one currency is said in the headers."""
+    from pricing.plan import PlanSettings, plan_portfolio
+    from pricing.segments import load_segments
+
+    app = page("tier_designer", market="US")
+    _no_trouble(app)
+    plans = {
+        p.market.code: p
+        for p in plan_portfolio(load_markets(), PlanSettings(), segment_rows=load_segments())
+    }
+    holds = app.table[0].value
+    [premium] = [t for t in plans["US"].solution.tiers if t.name == "Premium"]
+    includes = shown(holds.loc["Premium", "Includes"])
+    assert includes.count(";") == len(premium.options) - 1  # every option named, none cut off
+    markets = table_with(app, "discounts")
+    assert "shown_in" not in markets.columns and "message" not in markets.columns
+    us = markets.set_index("name").loc["United States", "discounts"]
+    market = plans["US"].market
+    assert us == f"{market.expected_discount:.0%} / {market.max_discount:.0%}"
+    notes = shown(" ".join(m.value for m in app.markdown))
+    for code, plan in plans.items():
+        if plan.solution.message:
+            assert f"({code}): {plan.solution.message}" in notes
+    app.session_state["display_currency"] = "local"
+    app.run()
+    assert "shown_in" in table_with(app, "discounts").columns

@@ -133,11 +133,11 @@ if offer.tiers:
     st.dataframe(
         [
             {
-                "tier": t.name,
-                "list": offer.money(t.list_local, t.step),
-                "target": offer.money(t.target_local, t.step),
-                "walk-away floor": offer.money(t.floor_local, t.step),
-                "USD list / target / floor": (
+                "Tier": t.name,
+                "List": offer.money(t.list_local, t.step),
+                "Target": offer.money(t.target_local, t.step),
+                "Walk-away floor": offer.money(t.floor_local, t.step),
+                "In USD: list / target / floor": (
                     f"{t.list_usd:,.0f} / {t.target_usd:,.0f} / {t.floor_usd:,.0f}"
                 ),
             }

@@ -7,7 +7,15 @@ import streamlit as st
 
 from pricing.charts import MAP_METRICS, cost_map, map_frame
 from ui import state
-from ui.widgets import plain, plotly_chart, show_error, sources_table, stop_page, through_router
+from ui.widgets import (
+    CCY_HELP,
+    plain,
+    plotly_chart,
+    show_error,
+    sources_table,
+    stop_page,
+    through_router,
+)
 
 through_router()
 st.title("Cost to serve by market")
@@ -50,10 +58,10 @@ def market_table(table: pd.DataFrame) -> None:
         width="stretch",
         column_config={
             "name": "Market",
-            "region": st.column_config.TextColumn("Region", width="small"),
-            "shown_in": st.column_config.TextColumn("Currency", width="small"),
+            "region": "Region",
+            "shown_in": st.column_config.TextColumn("Ccy", help=CCY_HELP, width=50),
             "remote_hub": st.column_config.TextColumn(
-                "Hub", help="Country of the regional hub", width="small"
+                "Hub", help="Country of the regional hub", width=50
             ),
             "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
             "baseline_per_account_usd": st.column_config.NumberColumn(
@@ -67,7 +75,9 @@ def market_table(table: pd.DataFrame) -> None:
             "extra_24x7_annual_usd": st.column_config.NumberColumn(
                 f"24/7 extra ({unit}/yr)", format="localized"
             ),
-            "fte": st.column_config.NumberColumn("Agents (FTE)", format="%.1f"),
+            "fte": st.column_config.NumberColumn(
+                "FTE", format="%.1f", help="Agents, full-time equivalents, for the baseline."
+            ),
             "change_usd": st.column_config.NumberColumn(
                 "Change vs saved (USD/yr)",
                 format="localized",

@@ -16,7 +16,15 @@ from pricing.plan import TIER_NAMES, PlanSettings
 from pricing.provenance import plan_file_name
 from pricing.segments import segment_rows_from_frame, segments_frame
 from ui import data, state
-from ui.widgets import bullets, market_picker, plain, show_error, stop_page, through_router
+from ui.widgets import (
+    CCY_HELP,
+    bullets,
+    market_picker,
+    plain,
+    show_error,
+    stop_page,
+    through_router,
+)
 
 through_router()
 st.title("Tier designer")
@@ -265,7 +273,7 @@ with st.expander("What each option costs in this market"):
         },
     )
 st.markdown("**All markets**")
-each = "local currency" if state.display_currency() == "local" else total.quote
+each = "local" if state.display_currency() == "local" else total.quote
 # Both discounts in one column, so the table fits a 1280 px screen without scrolling.
 markets["discounts"] = [
     f"{usual:.0%} / {deepest:.0%}"
@@ -292,7 +300,7 @@ st.dataframe(
         "name": "Market",
         "accounts": st.column_config.NumberColumn("Accounts", format="localized"),
         "tiers_offered": st.column_config.NumberColumn("Tiers", width=50),
-        "shown_in": "Currency",
+        "shown_in": st.column_config.TextColumn("Ccy", help=CCY_HELP, width=50),
         "revenue_usd": st.column_config.NumberColumn(f"Revenue ({each}/yr)", format="localized"),
         "cost_usd": st.column_config.NumberColumn(f"Cost ({each}/yr)", format="localized"),
         "floor_revenue_usd": st.column_config.NumberColumn(
@@ -302,9 +310,9 @@ st.dataframe(
         ),
         "profit_usd": st.column_config.NumberColumn(f"Profit ({each}/yr)", format="localized"),
         "discounts": st.column_config.TextColumn(
-            "Discount, usual / max",
-            help="The discount buyers in this market usually expect, and the deepest one that "
-            "may be approved (the floor price).",
+            "Discounts",
+            help="Usual / max: the discount buyers in this market usually expect, and the "
+            "deepest one that may be approved (the floor price).",
         ),
     },
 )

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 # Geography for maps is served from ./static (see .streamlit/config.toml), never from a CDN.
 PLOTLY_CONFIG = {"topojsonURL": "app/static/topojson/", "displaylogo": False}
+# A money table in each market's own currency: the code of that currency, per row.
+CCY_HELP = "Currency of the money columns in this row (ISO 4217 code)."
 
 
 # Every ASCII punctuation character: CommonMark lets each be escaped with a backslash, which

@@ -339,6 +339,7 @@ def test_tier_designer_shows_money_in_the_chosen_currency() -> None:
 def test_tier_designer_tables_fit_and_say_everything() -> None:
     """What each tier holds wraps in full; the all-markets table keeps its notes as sentences
     under it and its two discounts in one column; one currency is said in the headers."""
+    from pricing.offer import duration
     from pricing.plan import PlanSettings, plan_portfolio
     from pricing.segments import load_segments
 
@@ -352,6 +353,12 @@ def test_tier_designer_tables_fit_and_say_everything() -> None:
     [premium] = [t for t in plans["US"].solution.tiers if t.name == "Premium"]
     includes = shown(holds.loc["Premium", "Includes"])
     assert includes.count(";") == len(premium.options) - 1  # every option named, none cut off
+    # Response times as the offer says them (8 h, 15 s), not a count of seconds.
+    for tier in plans["US"].tiers:
+        answers = holds.loc[tier.name, ["Phone and chat, 80 % within", "Tickets, 80 % within"]]
+        seconds = (tier.answer_within_seconds, tier.ticket_response_seconds)
+        assert list(answers) == [duration(s) for s in seconds]
+    assert "8 h" in set(holds["Tickets, 80 % within"])  # the US business-hours ticket promise
     markets = table_with(app, "discounts")
     assert "shown_in" not in markets.columns and "message" not in markets.columns
     us = markets.set_index("name").loc["United States", "discounts"]

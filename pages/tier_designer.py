@@ -20,6 +20,7 @@ from ui import data, state
 from ui.widgets import (
     CCY_HELP,
     bullets,
+    figure_text,
     market_picker,
     plain,
     show_error,
@@ -275,10 +276,12 @@ with st.expander("What each option costs in this market"):
         },
     )
 st.markdown("**All markets**")
-each = "local" if state.display_currency() == "local" else total.quote
-# Both discounts in one column, so the table fits a 1280 px screen without scrolling.
+in_local = state.display_currency() == "local"
+each = "local" if in_local else total.quote
+# Both discounts in one column, so the table fits a 1280 px screen without scrolling; shares
+# written as on the sources table (exact, "12.5 %"), never rounded to a whole percent.
 markets["discounts"] = [
-    f"{usual:.0%} / {deepest:.0%}"
+    f"{figure_text('expected_discount', usual)[1]} / {figure_text('max_discount', deepest)[1]}"
     for usual, deepest in zip(markets["expected_discount"], markets["max_discount"], strict=True)
 ]
 st.dataframe(
@@ -288,7 +291,7 @@ st.dataframe(
             "accounts",
             "tiers_offered",
             # One currency for all rows: said in the headers. Local currencies: a column.
-            *(["shown_in"] if state.display_currency() == "local" else []),
+            *(["shown_in"] if in_local else []),
             "revenue_usd",
             "cost_usd",
             "profit_usd",

@@ -363,7 +363,7 @@ def test_tier_designer_tables_fit_and_say_everything() -> None:
     assert "shown_in" not in markets.columns and "message" not in markets.columns
     us = markets.set_index("name").loc["United States", "discounts"]
     market = plans["US"].market
-    assert us == f"{market.expected_discount:.0%} / {market.max_discount:.0%}"
+    assert us == f"{market.expected_discount * 100:g} % / {market.max_discount * 100:g} %"
     notes = shown(" ".join(m.value for m in app.markdown))
     for code, plan in plans.items():
         if plan.solution.message:

@@ -11,7 +11,13 @@ from pricing.charts import (
     option_cost_bars,
     staffing_heatmap,
 )
-from pricing.costing.engine import BASELINE, DeliveryModel, break_even_accounts, cost_to_serve
+from pricing.costing.engine import (
+    BASELINE,
+    DeliveryModel,
+    break_even_accounts,
+    break_even_range,
+    cost_to_serve,
+)
 from pricing.costing.tables import delivery_comparison, delivery_curves, option_costs
 from pricing.errors import PricingError
 from pricing.guidance import language_name
@@ -39,11 +45,11 @@ def _costing(key: str, code: str):
     curves = delivery_curves(
         market, catalog, max_accounts=max(3 * market.accounts, int(1.3 * largest), 200)
     )
-    return rows, comparison, base, even, curves
+    return rows, comparison, base, even, curves, break_even_range(market)
 
 
 try:
-    rows, comparison, base, even, curves = _costing(data.data_key(), code)
+    rows, comparison, base, even, curves, search = _costing(data.data_key(), code)
 except PricingError as error:
     show_error(f"This market could not be costed: {error}")
     stop_page()
@@ -131,7 +137,7 @@ for label, accounts in even.items():
         + (
             f"from **{accounts:,}** accounts"
             if accounts is not None
-            else "not within 20× today's accounts"
+            else f"not within {search:,} accounts"
         )
     )
 plotly_chart(

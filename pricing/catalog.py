@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 from pydantic import ValidationError
 
-from pricing.errors import DataFileError, validation_problem
+from pricing.costing.workload import peak_load_problem
+from pricing.errors import DataFileError, InputError, validation_problem
 from pricing.limits import MAX_FILE_BYTES, MAX_ROWS, shown_value
 from pricing.models import Market
 from pricing.table_files import Source, read_table
@@ -135,6 +136,9 @@ def markets_from_frame(frame: pd.DataFrame, label: str = "markets") -> tuple[Mar
             continue
         rows_of[market.code] = row
         markets.append(market)
+        too_big = peak_load_problem(market)  # before anything is costed: see pricing.limits
+        if too_big:
+            problems.append((row, "accounts", market.accounts, f"{market.code}: {too_big}"))
     for market in markets:
         if market.remote_hub not in rows_of and market.remote_hub not in invalid_codes:
             problems.append(
@@ -173,6 +177,24 @@ def markets_frame(markets: Iterable[Market]) -> pd.DataFrame:
 
 def market_by_code(markets: Iterable[Market]) -> dict[str, Market]:
     return {market.code: market for market in markets}
+
+
+def chosen_codes(catalog: Mapping[str, Market], only: Iterable[str] | None) -> list[str]:
+    """The market codes asked for, in the order asked, each once ("us" and "US" are one
+    market); every code of the catalogue when ``only`` is None. An unknown code raises
+    InputError naming it."""
+    if only is None:
+        return list(catalog)
+    codes = list(dict.fromkeys(str(code).strip().upper() for code in only))
+    unknown = [code for code in codes if code not in catalog]
+    if unknown:
+        known = ", ".join(sorted(catalog)[:40])
+        raise InputError(
+            f"unknown market {shown_value(unknown[0])}; known: {known}",
+            field="market",
+            value=unknown[0],
+        )
+    return codes
 
 
 def load_sources(path: Source = DEFAULT_SOURCES) -> pd.DataFrame:

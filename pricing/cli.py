@@ -10,6 +10,7 @@ import argparse
 import json
 import math
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from pricing.catalog import DEFAULT_MARKETS, load_markets
-from pricing.cli_args import Parser, UsageError, bounded, folder, number, one_line
+from pricing.cli_args import Parser, UsageError, bounded, folder, one_line
 from pricing.costing.staffing import staff_queue
 from pricing.costing.tables import option_costs
 from pricing.errors import PricingError
@@ -362,7 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="convert an amount between currencies",
         description="Convert with offline rates (ECB, pegs, dated table) or, on request, live.",
     )
-    fx.add_argument("amount", type=number)
+    fx.add_argument("amount", type=bounded("amount"))
     fx.add_argument("base", metavar="FROM", help="ISO 4217 code, e.g. USD")
     fx.add_argument("quote", metavar="TO", help="ISO 4217 code, e.g. AED")
     fx.add_argument(
@@ -372,7 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fx.add_argument(
         "--deadline",
-        type=number,
+        type=bounded("deadline_seconds"),
         default=LIVE_DEADLINE_SECONDS,
         help=f"seconds to wait for live rates, default {LIVE_DEADLINE_SECONDS:g}",
     )
@@ -385,12 +386,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warning_line(message, category, filename, lineno, line=None) -> str:
+    """A library's warning as one line on stderr, without the file it came from (a server's
+    folders are nobody's business)."""
+    return f"warning: {one_line(f'{category.__name__}: {message}')}\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    warnings.formatwarning = _warning_line
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if getattr(args, "market", None):  # codes are upper case in every market file
-            args.market = [code.strip().upper() for code in args.market]
         payload = args.run(args)
     except (UsageError, PricingError) as exc:
         print(f"error: {one_line(str(exc))}", file=sys.stderr)

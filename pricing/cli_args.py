@@ -19,6 +19,10 @@ from pricing.limits import check
 _FOLDERS = re.compile(r"(?<![\w.])/(?:[^\s'\"/:]+/)+")
 
 
+# A terminal line and a bit: longer refusals are cut, never wrapped over a screen.
+MAX_LINE_CHARS = 300
+
+
 class UsageError(Exception):
     """Raised instead of argparse's own exit so that every error prints as one line."""
 
@@ -61,5 +65,7 @@ def folder(text: str) -> Path:
 
 
 def one_line(message: str) -> str:
-    """A message on one line, folders of any path removed (only file names are shown)."""
-    return _FOLDERS.sub("", " ".join(message.split()))
+    """A message on one line, folders of any path removed (only file names are shown), cut to
+    :data:`MAX_LINE_CHARS` characters: the first problem is what a reader acts on."""
+    line = _FOLDERS.sub("", " ".join(message.split()))
+    return line if len(line) <= MAX_LINE_CHARS else line[: MAX_LINE_CHARS - 1] + "…"

@@ -30,6 +30,7 @@ from currency_converter import CurrencyConverter
 
 from pricing.catalog import DATA_DIR, read_table
 from pricing.errors import DataFileError, InputError
+from pricing.limits import check, shown_value
 
 if TYPE_CHECKING:
     from pricing.live_rates import LiveResult
@@ -150,7 +151,9 @@ def _buffers(path: str) -> dict[str, tuple[float, str]]:
 def currency_code(text: str, *, where: str = "currency") -> str:
     code = text.strip().upper()
     if pycountry.currencies.get(alpha_3=code) is None:
-        raise InputError(f"{where}: unknown currency {text!r}", field="currency", value=text)
+        raise InputError(
+            f"{where}: unknown currency {shown_value(text)}", field="currency", value=text
+        )
     return code
 
 
@@ -217,12 +220,7 @@ class RateBook:
     def with_override(self, currency: str, per_usd: float, note: str = "") -> RateBook:
         """A book where ``currency`` uses a budget rate set by finance."""
         code = currency_code(currency)
-        if not (math.isfinite(per_usd) and per_usd > 0):
-            raise InputError(
-                f"override rate for {code} must be > 0, got {per_usd!r}",
-                field="per_usd",
-                value=per_usd,
-            )
+        per_usd = budget_rate(code, per_usd)
         label = "budget rate set by finance" + (f": {note}" if note else "")
         overrides = {**self.overrides, code: UsdRate(per_usd, date.today(), label, "override")}
         return RateBook(overrides, self.live, self.table, self.buffers_file)
@@ -301,17 +299,26 @@ def parse_budget_rates(rows: list[dict] | pd.DataFrame) -> dict[str, float]:
         blank = value is None or (isinstance(value, float) and math.isnan(value))
         if not code and blank:
             continue
-        currency_code(code or "''", where=f"budget rate row {number}, column 'currency'")
-        try:
-            per_usd = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            per_usd = float("nan")
-        if not (math.isfinite(per_usd) and per_usd > 0):
-            raise InputError(
-                f"budget rate row {number}, column 'per_usd': must be a number > 0, got {value!r}",
-                row=number,
-                field="per_usd",
-                value=value,
-            )
-        rates[code] = per_usd
+        where = f"budget rate row {number}"
+        currency_code(code or "''", where=f"{where}, column 'currency'")
+        rates[code] = budget_rate(code, value, where=where, row=number)
     return rates
+
+
+def budget_rate(code: str, value: object, *, where: str = "budget rate", row: int | None = None):
+    """A budget rate of ``code`` held to the limits table (units per USD), or InputError naming
+    the currency and the value. USD is what every rate is quoted against: its rate is 1."""
+    if code == "USD":
+        raise InputError(
+            f"{where}: rates are quoted per USD, so USD's is always 1; "
+            "set the rate of another currency",
+            row=row,
+            field="currency",
+            value=code,
+        )
+    try:
+        return float(check("budget_rate", value))
+    except ValueError as exc:
+        raise InputError(
+            f"{where}, {code} per USD: {exc}", row=row, field="per_usd", value=value
+        ) from None

@@ -13,6 +13,7 @@ value, so a file's cell, a JSON value and a command-line argument get the same m
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from numbers import Real
 
@@ -30,6 +31,14 @@ MAX_JSON_DEPTH = 20
 MAX_NAME_CHARS = 100
 # A value quoted back in a message is cut to this many characters, so a line stays readable.
 MAX_SHOWN_CHARS = 40
+
+# The work of costing a market grows with its peak load: the agents busy at once in its busiest
+# quarter hour. Erlang C tables and the tier model hold one row and one whole-agent variable per
+# agent, so a market file may hold markets up to MAX_PEAK_ERLANGS (the shipped US, 420
+# accounts, peaks near 1.3; 2,000 costs and plans in about a second, 100 MB); the analyses that
+# scale a market up (delivery curves, break-even) stop at MAX_TABLE_ERLANGS (a table in ~1 s).
+MAX_PEAK_ERLANGS = 2_000.0
+MAX_TABLE_ERLANGS = 20_000.0
 
 MAX_USD = 10_000_000.0
 MAX_ACCOUNTS = 10_000_000
@@ -75,7 +84,10 @@ def as_number(value: object) -> float:
     if isinstance(value, bool):  # True is an int to Python, not a figure to a business
         raise ValueError(f"{shown_value(value)} is not a number")
     if isinstance(value, Real):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer of hundreds of digits: no float holds it
+            raise ValueError(f"{shown_value(value)} is too large") from None
     elif isinstance(value, str):
         try:
             number = float(value.strip())
@@ -98,13 +110,53 @@ def number_text(value: float) -> str:
 def shown_value(value: object) -> str:
     """A value as a message quotes it: the cell's text in quotes, a number as a number, cut to
     :data:`MAX_SHOWN_CHARS` characters and always on one line."""
-    if isinstance(value, Real) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
+        # str() of an integer past 4,300 digits raises: its size is told from its bits instead.
+        text = f"an integer of about {int(abs(value).bit_length() * math.log10(2)) + 1:,} digits"
+    elif isinstance(value, Real) and not isinstance(value, bool):
         number = float(value)
         text = number_text(number) if math.isfinite(number) else str(number)
     else:
         text = repr(value)  # repr escapes newlines and control characters
     if len(text) > MAX_SHOWN_CHARS:
         text = text[: MAX_SHOWN_CHARS - 1] + "…"
+    return text
+
+
+# Marks a keyboard types inside right-to-left or joined scripts (LRM, RLM, ALM, ZWNJ, ZWJ): they
+# shape text, they do not hide it. Every other format or control character is refused in a name:
+# a terminal would run ESC and BEL, a database refuses NUL, and a bidi override (U+202E) makes a
+# name read backwards on screen and in the documents.
+_TYPED_MARKS = frozenset("\u200e\u200f\u061c\u200c\u200d")
+
+
+def _hidden(char: str) -> bool:
+    return unicodedata.category(char)[0] in "CZ" and char != " " and char not in _TYPED_MARKS
+
+
+def check_text(value: object, what: str, max_chars: int = MAX_NAME_CHARS) -> str:
+    """A name as typed, runs of whitespace made one space, or ValueError saying what is wrong:
+    empty, longer than ``max_chars``, or holding a control, format or separator character."""
+    if not isinstance(value, str):
+        raise ValueError(f"{what} must be text, got {shown_value(value)}")
+    text = " ".join(value.split())
+    if not text:
+        raise ValueError(f"{what} is empty")
+    if len(text) > max_chars:
+        raise ValueError(f"{what} {shown_value(text)} is over {max_chars:,} characters")
+    hidden = next(
+        (
+            c
+            for c in text
+            if unicodedata.category(c)[0] in "CZ" and c != " " and c not in _TYPED_MARKS
+        ),
+        None,
+    )
+    if hidden is not None:
+        raise ValueError(
+            f"{what} {shown_value(text)} holds the invisible character U+{ord(hidden):04X} "
+            f"({unicodedata.name(hidden, 'control').lower()})"
+        )
     return text
 
 
@@ -166,6 +218,13 @@ BOUNDS: dict[str, Bound] = {
     ),
     "budget_rate": Bound(
         0, 10_000_000, "units per USD", "the weakest currencies trade near a million", low_open=True
+    ),
+    # A conversion (python -m pricing fx).
+    "amount": Bound(
+        -1e12, 1e12, "units of the currency", "a trillion is beyond any support budget"
+    ),
+    "deadline_seconds": Bound(
+        0, 60, "seconds", "live rates answer in a second or give up", low_open=True
     ),
     # One queue (python -m pricing staffing).
     "contacts_per_hour": Bound(0, 100_000, "contacts an hour", "the largest contact centres"),

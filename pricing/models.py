@@ -23,7 +23,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_
 from pydantic.dataclasses import dataclass
 
 from pricing.errors import InputError
-from pricing.limits import MAX_NAME_CHARS, bounded, shown_value
+from pricing.limits import bounded, check_text, shown_value
 
 Region = Literal["Americas", "Europe", "Middle East & Africa", "Asia-Pacific"]
 REGIONS: tuple[str, ...] = Region.__args__  # type: ignore[attr-defined]
@@ -203,11 +203,7 @@ class Market:
     @field_validator("name")
     @classmethod
     def _printable_name(cls, value: str) -> str:
-        if len(value) > MAX_NAME_CHARS:
-            raise ValueError(f"{shown_value(value)} is over {MAX_NAME_CHARS} characters")
-        if not value.isprintable():
-            raise ValueError(f"{shown_value(value)} holds control characters")
-        return value
+        return check_text(value, "name") if value else value
 
     @field_validator("preferred_channels")
     @classmethod

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import math
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -24,6 +23,7 @@ from babel.numbers import get_currency_name
 from pricing.errors import InputError
 from pricing.fx import DEFAULT_BOOK, ECB_SOURCE, LIVE_SOURCE, Rate, RateBook
 from pricing.guidance import Advice, customer_notes, guidance, language_name, risks
+from pricing.limits import check_text
 from pricing.plan import MarketPlan, PricedTier
 from pricing.pricepoints import LocalPrices, format_money, local_price_points
 from pricing.spreadsheet import write_xlsx
@@ -149,14 +149,12 @@ def _bands(local: LocalPrices, tier: PricedTier, expected: float) -> tuple[Band,
 
 def customer_name(text: str | None) -> str:
     """The customer's name as typed, trimmed; refused if it holds control characters."""
-    name = " ".join((text or "").split())
-    if len(name) > MAX_CUSTOMER_CHARS:
-        raise InputError(
-            f"customer name is over {MAX_CUSTOMER_CHARS} characters", field="customer", value=name
-        )
-    if any(unicodedata.category(c).startswith("C") for c in name):
-        raise InputError("customer name holds control characters", field="customer", value=name)
-    return name
+    if not (text or "").strip():
+        return ""
+    try:
+        return check_text(text, "customer name", MAX_CUSTOMER_CHARS)
+    except ValueError as exc:
+        raise InputError(str(exc), field="customer", value=text) from None
 
 
 def validity(prepared: date, valid_until: date | None = None) -> date:

@@ -23,7 +23,7 @@ def _day(text: str) -> date:
 
 
 def _offer(args: argparse.Namespace) -> dict:
-    from pricing.catalog import load_markets
+    from pricing.catalog import chosen_codes, load_markets
     from pricing.errors import InputError
     from pricing.offer import build_offer, validity
     from pricing.offer_pdf import write_documents
@@ -31,9 +31,8 @@ def _offer(args: argparse.Namespace) -> dict:
     from pricing.schemas import load_json, parse_scenario
     from pricing.segments import load_segments
 
-    if len(args.market) != 1:
+    if len({code.strip().upper() for code in args.market}) != 1:
         raise InputError("give one --market: an offer is for one market")
-    [code] = args.market
     today = date.today()
     valid_until = validity(today, args.valid_until)  # refused before the market is planned
     scenario = (
@@ -45,8 +44,7 @@ def _offer(args: argparse.Namespace) -> dict:
     if args.currency:
         settings.rates.rate("USD", args.currency)  # an unknown currency fails fast too
     markets = {m.code: m for m in load_markets(args.markets)}
-    if code not in markets:
-        raise InputError(f"unknown market {code!r}", field="market", value=code)
+    [code] = chosen_codes(markets, args.market)
     plan = plan_market(markets[code], markets, load_segments(args.segments), settings)
     offer = build_offer(
         plan,

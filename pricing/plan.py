@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from pricing.catalog import chosen_codes
 from pricing.costing.workload import Workload, build_workload
 from pricing.errors import InputError
 from pricing.fx import DEFAULT_BOOK, Rate, RateBook
@@ -312,10 +313,7 @@ def plan_portfolio(
     settings = settings or PlanSettings()
     catalog = {m.code: m for m in markets}
     rows = segment_rows if segment_rows is not None else load_segments()
-    codes = list(only) if only is not None else list(catalog)
-    unknown = [c for c in codes if c not in catalog]
-    if unknown:
-        raise InputError(f"unknown market {unknown[0]!r}", field="market", value=unknown[0])
+    codes = chosen_codes(catalog, only)
 
     def one(code: str) -> MarketPlan:
         return plan_market(catalog[code], catalog, rows, settings, params)

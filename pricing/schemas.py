@@ -10,18 +10,27 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from pricing.costing.service import TIER_OPTIONS
 from pricing.errors import InputError, validation_problem
-from pricing.fx import DEFAULT_BOOK, RateBook, parse_budget_rates
-from pricing.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, bounded, shown_value
+from pricing.fx import DEFAULT_BOOK, RateBook, budget_rate, currency_code
+from pricing.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, bounded, check_text, shown_value
 from pricing.plan import TIER_NAMES, PlanSettings
 from pricing.table_files import read_bytes
 from pricing.tiers.problem import Terms
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
-Name = Annotated[str, Field(min_length=1, max_length=60)]
+MAX_TIER_NAME_CHARS = 60
+Name = Annotated[str, BeforeValidator(lambda value: check_text(value, "name", MAX_TIER_NAME_CHARS))]
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
@@ -182,7 +191,13 @@ class ScenarioIn(BaseModel):
     @field_validator("budget_rates")
     @classmethod
     def _known_currencies(cls, value: dict[str, float]) -> dict[str, float]:
-        return parse_budget_rates([{"currency": c, "per_usd": r} for c, r in value.items()])
+        rates: dict[str, float] = {}
+        for text, per_usd in value.items():
+            code = currency_code(text, where="currency")
+            if code in rates:  # "eur" and "EUR" are one currency, set once
+                raise ValueError(f"{code}: set twice")
+            rates[code] = budget_rate(code, per_usd, where=code)
+        return rates
 
     @field_validator("allowed", "required")
     @classmethod

@@ -75,7 +75,7 @@ def read_table(
     """A CSV or XLSX file as a DataFrame of text cells ('' when blank), and the file's name."""
     data, label = read_bytes(source, max_bytes, name)
     if data.startswith(ZIP_MAGIC):
-        rows = _xlsx_rows(data, label)
+        rows, label = _xlsx_rows(data, label)
     elif data.startswith(OLE_MAGIC):
         raise DataFileError(f"{label}: an old binary .xls workbook; save it as .xlsx or CSV")
     else:
@@ -114,8 +114,10 @@ def _csv_rows(text: str, label: str) -> Iterator[list[str]]:
         ) from None
 
 
-def _xlsx_rows(data: bytes, label: str) -> Iterator[list[object]]:
-    """Rows of a workbook's first sheet, checked unread first, then streamed."""
+def _xlsx_rows(data: bytes, label: str) -> tuple[Iterator[list[object]], str]:
+    """Rows of a workbook's first visible sheet (the one a user sees first), checked unread
+    first, then streamed; and the label to name it by, with the sheet's name when the workbook
+    has several (a hidden sheet before it is never read in its place)."""
     from openpyxl import load_workbook  # loads only when a workbook comes in
 
     _check_archive(data, label)
@@ -123,10 +125,21 @@ def _xlsx_rows(data: bytes, label: str) -> Iterator[list[object]]:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
         raise DataFileError(f"{label}: not a readable XLSX workbook ({_short(exc)})") from None
+    visible = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
+    if not visible:
+        book.close()
+        raise DataFileError(
+            f"{label}: the workbook has no visible sheet"
+            + (" (every sheet is hidden)" if book.worksheets else "")
+        )
+    sheet = visible[0]
+    if len(book.worksheets) > 1:
+        label = f"{label}, sheet {shown_value(sheet.title)}"
+    return _sheet_rows(book, sheet, label), label
+
+
+def _sheet_rows(book, sheet, label: str) -> Iterator[list[object]]:
     try:
-        if not book.worksheets:
-            raise DataFileError(f"{label}: the workbook has no sheet")
-        sheet = book.worksheets[0]
         declared = sheet.max_row  # the sheet's own <dimension>, read without parsing rows
         if declared is not None and declared > MAX_ROWS + 1:
             raise DataFileError(

@@ -83,7 +83,7 @@ def test_budget_override_wins_and_is_labelled() -> None:
     assert used.kinds == ("override",) and "budget rate set by finance: FY27 budget" in used.source
     assert not used.is_stale(date(2030, 1, 1))
     assert DEFAULT_BOOK.rate("USD", "EGP").rate != 50.0  # the shared book is untouched
-    with pytest.raises(InputError, match="must be > 0"):
+    with pytest.raises(InputError, match="EGP per USD: 0 must be above 0"):
         DEFAULT_BOOK.with_override("EGP", 0)
     with pytest.raises(InputError, match="unknown currency 'XXY'"):
         DEFAULT_BOOK.with_override("XXY", 1.0)

@@ -4,6 +4,7 @@ from several processes at once, and every way the database can fail, each said p
 from __future__ import annotations
 
 import multiprocessing
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,10 +67,20 @@ def test_every_save_is_a_new_version(store: ScenarioStore) -> None:
 
 
 def test_names_are_checked(store: ScenarioStore) -> None:
-    with pytest.raises(InputError, match="1 to 80 characters"):
+    with pytest.raises(InputError, match="scenario name is empty"):
         store.save("   ", {})
-    with pytest.raises(InputError, match="1 to 80 characters"):
+    with pytest.raises(InputError, match="over 80 characters"):
         store.save("x" * 81, {})
+    # SQLite would keep a NUL that PostgreSQL refuses: every database refuses it the same way.
+    for hidden, code in (("Q4\x00plan", "U+0000"), ("Q4\x1b[2Jplan", "U+001B")):
+        with pytest.raises(InputError, match=re.escape(code)):
+            store.save(hidden, {})
+    # A bidi override would make the name read backwards in every list it is shown in.
+    with pytest.raises(InputError, match="U\\+202E"):
+        store.save("plan\u202egnp.exe", {})
+    assert store.names() == []
+    # The marks a right-to-left keyboard types are part of a name, not hidden characters.
+    assert store.save("خطة\u200f 2027", {}).name == "خطة\u200f 2027"
 
 
 def test_saves_from_several_processes_lose_nothing(store_url: str) -> None:

@@ -13,7 +13,7 @@ import streamlit as st
 
 from pricing.errors import PricingError
 from ui import state
-from ui.widgets import ROUTED, PageStopped, plain, show_error
+from ui.widgets import ROUTED, PageStopped, contained, plain, show_error
 
 PAGES = {
     "Executives": [
@@ -51,9 +51,9 @@ def route() -> None:
     )
     # Pages check this to know they run inside the router (see ui.widgets.through_router).
     st.session_state[ROUTED] = True
-    with suppress(PageStopped):  # the page has shown why it cannot go on
+    with suppress(PageStopped), contained("this page"):  # PageStopped: it has said why
         navigation.run()
-    with st.sidebar:
+    with st.sidebar, contained("the sidebar"):
         sidebar()
 
 

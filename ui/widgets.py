@@ -6,8 +6,10 @@ first elements on screen before the data libraries have loaded.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, NoReturn
 
 import streamlit as st
@@ -62,6 +64,30 @@ def bullets(lines: Iterable[object]) -> None:
 def plotly_chart(figure: go.Figure, *, key: str | None = None) -> None:
     """A Plotly chart at full width that draws offline."""
     st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG, key=key)
+
+
+# The server's log gets the whole story of an unexpected error; the browser one line.
+LOG = logging.getLogger("pricing.app")
+
+
+@contextmanager
+def contained(where: str) -> Iterator[None]:
+    """Run part of a page so that a failure nobody foresaw (a bug, memory running out) shows
+    the user one line and logs the traceback on the server, never in the browser. Streamlit's
+    own stop and rerun signals are not exceptions of this kind and pass through; the user's
+    inputs stay in the session."""
+    try:
+        yield
+    except PricingError as error:  # a message written for the user: shown as it is
+        show_error(error)
+    except Exception as error:
+        LOG.exception("unexpected error in %s", where)
+        st.error(
+            plain(
+                f"Something went wrong in {where} ({type(error).__name__}); your inputs are "
+                "kept. The details are in the server's log."
+            )
+        )
 
 
 ROUTED = "routed_by_app"  # set by app.py once its st.navigation has run in this session

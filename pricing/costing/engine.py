@@ -29,8 +29,14 @@ from numpy.typing import ArrayLike
 from pricing.costing.service import TIER_OPTIONS
 from pricing.costing.staffing import service_level
 from pricing.costing.week import SLOTS_PER_DAY, SLOTS_PER_HOUR, WEEKS_PER_YEAR
-from pricing.costing.workload import STAFF_COMPONENTS, Workload, build_workload
+from pricing.costing.workload import (
+    STAFF_COMPONENTS,
+    Workload,
+    build_workload,
+    peak_erlangs_per_account,
+)
 from pricing.errors import InputError
+from pricing.limits import MAX_ACCOUNTS, MAX_TABLE_ERLANGS
 from pricing.models import CostParameters, Market
 
 COMPONENTS: tuple[str, ...] = (
@@ -94,6 +100,8 @@ class SupportDesign:
 
 
 BASELINE = SupportDesign()
+# Curves are costed at every whole account count up to this many points, on a grid beyond.
+MAX_CURVE_POINTS = 200_001
 OPTIONS: dict[str, SupportDesign] = {
     "baseline": BASELINE,
     "coverage_24x7": SupportDesign(coverage=Coverage.ALWAYS),
@@ -327,14 +335,14 @@ def break_even_accounts(
     """Fewest accounts from which a local office costs no more than ``versus``.
 
     Staffing is a step function, so the curves are compared at every whole account count up
-    to ``max_accounts`` (default: 20 x the market's accounts, at least 20,000) and the answer is
-    the first count from which the local office stays cheaper to the end of that range. None
-    when it never does.
+    to ``max_accounts`` (default: :func:`break_even_range`; past 200,000 accounts on the grid
+    of :func:`curve_counts`) and the answer is the first count from which the local office
+    stays cheaper to the end of that range. None when it never does.
     """
     if versus is DeliveryModel.LOCAL_OFFICE:
         raise InputError("compare the local office with another delivery model", field="versus")
-    limit = max_accounts or max(20 * market.accounts, 20_000)
-    counts = np.arange(0, limit + 1, dtype=float)
+    limit = min(max_accounts or break_even_range(market, params), costable_accounts(market, params))
+    counts = curve_counts(limit)
     office = cost_curve(
         market,
         SupportDesign(coverage=coverage, delivery=DeliveryModel.LOCAL_OFFICE),
@@ -358,4 +366,27 @@ def break_even_accounts(
     if not cheaper[-1]:
         return None
     losing = np.flatnonzero(~cheaper)  # the first count of the final run of True values
-    return int(losing[-1] + 1) if losing.size else 0
+    return int(counts[losing[-1] + 1]) if losing.size else 0
+
+
+def costable_accounts(market: Market, params: CostParameters | None = None) -> int:
+    """The most accounts at which one server can cost ``market`` (its peak load at
+    :data:`~pricing.limits.MAX_TABLE_ERLANGS`): where curves and break-even scans stop."""
+    per_account = peak_erlangs_per_account(market, params)
+    if per_account <= 0:
+        return 20 * MAX_ACCOUNTS
+    return int(MAX_TABLE_ERLANGS / per_account)
+
+
+def break_even_range(market: Market, params: CostParameters | None = None) -> int:
+    """Accounts up to which a break-even is looked for: 20 x the market's (at least 20,000),
+    no further than one server can cost (:func:`costable_accounts`)."""
+    return min(max(20 * market.accounts, 20_000), costable_accounts(market, params))
+
+
+def curve_counts(limit: int) -> np.ndarray:
+    """Account counts 0..``limit``: every whole count up to :data:`MAX_CURVE_POINTS`, an even
+    grid of that many beyond (steps of limit / 200,000: memory and time stay bounded)."""
+    if limit < MAX_CURVE_POINTS:
+        return np.arange(0, limit + 1, dtype=float)
+    return np.unique(np.linspace(0, limit, MAX_CURVE_POINTS).round())

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from pricing.catalog import chosen_codes
 from pricing.costing.engine import (
     BASELINE,
     COMPONENTS,
@@ -21,8 +22,10 @@ from pricing.costing.engine import (
     SupportDesign,
     cost_curve,
     cost_to_serve,
+    costable_accounts,
     design_workload,
 )
+from pricing.costing.workload import peak_load_problem
 from pricing.errors import InputError
 from pricing.models import CostParameters, Market
 
@@ -74,17 +77,15 @@ def option_costs(
 ) -> pd.DataFrame:
     """One row per market and option: the baseline's cost and each option's extra cost.
 
-    ``accounts`` costs every market at that many accounts instead of its own.
+    ``accounts`` costs every market at that many accounts instead of its own, within what one
+    server can cost (the same limit as a market file's rows).
     """
     catalog = {m.code: m for m in markets}
-    wanted = list(only) if only is not None else list(catalog)
-    unknown = [code for code in wanted if code not in catalog]
-    if unknown:
-        raise InputError(
-            f"unknown market {unknown[0]!r}; known: {', '.join(sorted(catalog))}",
-            field="market",
-            value=unknown[0],
-        )
+    wanted = chosen_codes(catalog, only)
+    for code in wanted if accounts is not None else ():
+        too_big = peak_load_problem(catalog[code], accounts, params)
+        if too_big:
+            raise InputError(f"{code}: {too_big}", field="accounts", value=accounts)
     rows = []
     for code in wanted:
         market = catalog[code]
@@ -201,7 +202,7 @@ def delivery_curves(
     max_accounts: int | None = None,
 ) -> pd.DataFrame:
     """Annual cost of each delivery model (business hours) at account counts from 0 up."""
-    top = max_accounts or max(3 * market.accounts, 200)
+    top = min(max_accounts or max(3 * market.accounts, 200), costable_accounts(market, params))
     counts = np.unique(np.linspace(0, top, points).round())
     frame = pd.DataFrame({"accounts": counts.astype(int)})
     for label, design in BREAK_EVEN_MODELS.items():

@@ -54,6 +54,8 @@ from pricing.costing.week import (
     market_week,
     shift_slots,
 )
+from pricing.errors import InputError
+from pricing.limits import MAX_PEAK_ERLANGS, MAX_TABLE_ERLANGS
 from pricing.models import CostParameters, Market
 
 FloatArray = NDArray[np.float64]
@@ -176,6 +178,42 @@ def _demand(market: Market, week: MarketWeek, mix: ChannelMix, has_local: bool) 
     )
 
 
+def peak_erlangs_per_account(market: Market, params: CostParameters | None = None) -> float:
+    """Erlangs one account adds to the busiest slot any desk can have (the load the capacity
+    tables are sized on): its business-hours contacts plus the backlog of the closed hours, or
+    a 24/7 line's night load where that is higher. Cheap: no desk is built."""
+    params = params or CostParameters()
+    week = market_week(market.code, market.timezone, params.business_hours)
+    mix = channel_mix(market.preferred_channels, market.answer_target_seconds)
+    demand = _demand(market, week, mix, has_local=False)
+    return max(demand.business + demand.backlog, demand.off)
+
+
+def peak_load_problem(
+    market: Market, accounts: float | None = None, params: CostParameters | None = None
+) -> str | None:
+    """Why one server cannot cost ``market`` at ``accounts`` (default: its own), or None.
+
+    The peak load (agents busy at once) is estimated before anything is computed and held to
+    :data:`~pricing.limits.MAX_PEAK_ERLANGS`; the message names the figures that make it.
+    """
+    accounts = market.accounts if accounts is None else accounts
+    per_account = peak_erlangs_per_account(market, params)
+    peak = accounts * per_account
+    if peak <= MAX_PEAK_ERLANGS:
+        return None
+    most = int(MAX_PEAK_ERLANGS / per_account)
+    return (
+        f"{accounts:,.0f} accounts x {market.contacts_per_account_month:,g} contacts a month x "
+        f"{market.aht_seconds:,g} s each is a peak of {_erlangs(peak)} agents busy at once; one "
+        f"server costs up to {MAX_PEAK_ERLANGS:,.0f} (at these figures {most:,} accounts)"
+    )
+
+
+def _erlangs(load: float) -> str:
+    return f"{load:,.0f}" if load < 1e12 else f"{load:.2g}"
+
+
 def _desk_loads(name: str, sets, demand: _Demand, business: BoolArray):
     """(live, total, opens) per option set and slot of one desk."""
     live = np.zeros((len(sets), SLOTS_PER_WEEK))
@@ -277,6 +315,14 @@ def build_workload(
 
     total_matrix = columns("total")
     top = max(float(max_accounts if max_accounts is not None else market.accounts), 1.0)
+    peak = float(total_matrix.max(initial=0.0)) * top
+    if peak > MAX_TABLE_ERLANGS:  # the last guard: the tables would not fit one server
+        raise InputError(
+            f"{market.code}: {top:,.0f} accounts is a peak of {_erlangs(peak)} agents busy at "
+            f"once; one server staffs up to {MAX_TABLE_ERLANGS:,.0f}",
+            field="accounts",
+            value=top,
+        )
     targets = Targets(
         live_seconds=mix.live_seconds,
         live_priority_seconds=mix.live_priority_seconds,
@@ -296,7 +342,7 @@ def build_workload(
         opens=columns("opens", bool),
         priority=columns("priority", bool),
         fixed_usd=_fixed_costs(market, options, week, groups, params, has_local),
-        capacity=capacity_table(targets, float(total_matrix.max(initial=0.0)) * top),
+        capacity=capacity_table(targets, peak),
         min_on_duty=params.min_agents_on_duty,
         week=week,
         mix=mix,

@@ -73,6 +73,8 @@ def _workload_cost(problem: TierProblem, sale: Sale) -> CostOfSale:
         basis = np.where(holders, workload_of, 0.0)
         if basis.sum() <= 0:
             basis = np.where(holders, rows.sum(axis=1), 0.0)
+        if basis.sum() <= 0:  # holders without accounts (a market at 0): split evenly
+            basis = holders.astype(float)
         by_segment = by_segment + basis / basis.sum() * sum(parts.values())
     components = {name: float(values[0]) for name, values in evaluation.components.items()}
     return CostOfSale(

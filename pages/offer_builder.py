@@ -9,7 +9,6 @@ where an element renders markdown.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import partial
 
 import streamlit as st
 
@@ -37,18 +36,26 @@ MIME = {
 }
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _file(offer, kind: str, ext: str) -> bytes:
+    return document(offer, kind, ext)
+
+
 def downloads(offer, kind: str, title: str) -> None:
-    """The PDF and Excel buttons of one document; each file is made when it is clicked."""
+    """The PDF and Excel buttons of one document. Each file is made with the page (once per
+    offer: cached), not when clicked: a file made on click is revoked by the next rerun, so a
+    click just after an edit would fetch nothing. A click does not rerun the page."""
     today = date.today()
     for column, (ext, label) in zip(
         st.columns(2), (("pdf", "PDF"), ("xlsx", "Excel")), strict=True
     ):
         column.download_button(
             f"{title} ({label})",
-            partial(document, offer, kind, ext),
+            _file(offer, kind, ext),
             offer_file_name(offer.market_code, kind, today, ext),
             mime=MIME[ext],
             key=f"ob_download_{kind}_{ext}",
+            on_click="ignore",
         )
 
 

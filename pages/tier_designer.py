@@ -134,6 +134,7 @@ st.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     help="Every table of the plan, and a Settings sheet with the rules, segment values, "
     "catalogue checksum and rates it was made with.",
+    on_click="ignore",  # a download is not an edit: nothing to rerun
 )
 
 names = {p.market.code: p.market.name for p in plans}

@@ -399,20 +399,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         payload = args.run(args)
     except (UsageError, PricingError) as exc:
-        print(f"error: {one_line(str(exc))}", file=sys.stderr)
+        print(one_line(f"error: {exc}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:  # an output folder that cannot be written: the user's to fix
         name = Path(exc.filename).name if exc.filename else ""
         print(f"error: cannot write {name!r}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as exc:  # a bug, not bad input: still one line, no traceback
-        print(f"internal error: {one_line(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)
+        print(one_line(f"internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
         return 1
     try:
         _emit(payload, args.json or not sys.stdout.isatty(), args.table)
     except BrokenPipeError:  # e.g. piped into `head`: the reader left, nothing to report
         sys.stderr.close()
     except ValueError as exc:  # a result JSON cannot hold (inf, NaN): a bug, said in one line
-        print(f"internal error: {one_line(str(exc))}", file=sys.stderr)
+        print(one_line(f"internal error: {exc}"), file=sys.stderr)
         return 1
     return 0

@@ -12,7 +12,7 @@ from pricing.scenario import comparison, comparison_totals, scenario_payload
 from pricing.sensitivity import tornado
 from pricing.store import ScenarioStore
 from ui import data, state
-from ui.widgets import plain, plotly_chart, through_router
+from ui.widgets import plain, plotly_chart, show_error, through_router
 
 through_router()
 st.title("Scenarios")
@@ -73,8 +73,12 @@ def open_section(store: ScenarioStore, saved: list[dict]) -> None:
         f"solver {rules['solver']}; data {plain(opened.payload.get('data', 'unknown'))}."
     )
     if st.button("Use these rules in the Tier designer"):
-        state.apply_scenario_rules(rules)
-        st.switch_page("pages/tier_designer.py")
+        try:
+            state.apply_scenario_rules(rules, chosen)
+        except PricingError as error:  # written by another program: its rules are refused
+            show_error(f"These rules cannot be used: {error}")
+        else:
+            st.switch_page("pages/tier_designer.py")
 
 
 def compare_section(store: ScenarioStore, names: list[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import subprocess
@@ -33,6 +34,31 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_app_error(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The app shows an unforeseen failure as one line and logs it (ui.widgets.contained):
+    a page test whose page failed that way must not pass because no exception surfaced."""
+    handler = _Records()
+    logger = logging.getLogger("pricing.app")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    if handler.records and not request.node.get_closest_marker("unexpected_error_expected"):
+        first = handler.records[0]
+        pytest.fail(f"the app logged an unexpected error: {first.getMessage()}: {first.exc_info}")
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ imported where rates are first used, not here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -127,28 +128,28 @@ def budget_rates_editor(currencies: list[str]) -> None:
             st.caption(f"{code}: {value:,.4f} per USD (budget rate)")
 
 
-def apply_scenario_rules(rules: dict) -> None:
-    """Put a saved scenario's rules into the Tier designer; its next run uses them."""
+def apply_scenario_rules(rules: dict, name: str = "saved scenario") -> None:
+    """Put a saved scenario's rules into the Tier designer; its next run uses them.
+
+    A saved scenario is input like a scenario file (another program, or another version of
+    this one, may have written the database): its rules pass the same checks, and a scenario
+    that fails them raises InputError naming it, leaving the session as it was.
+    """
+    from pricing.fx import DEFAULT_BOOK
+    from pricing.schemas import parse_scenario
+
+    checked = parse_scenario(rules, f"scenario {name!r}")
     st.session_state.update(
         {
-            "td_tiers": rules["tiers"],
-            "td_margin": rules["min_margin"] * 100,
-            "td_step": rules["price_step"] * 100,
-            "td_solver": rules["solver"],
-            "budget_rates": rules.get("budget_rates", {}),
+            "td_tiers": checked.tiers,
+            "td_margin": checked.min_margin * 100,
+            "td_step": checked.price_step * 100,
+            "td_solver": checked.solver,
+            "budget_rates": dict(checked.budget_rates),
         }
     )
-    from pricing.plan import PlanSettings
-
-    # The scenario's rules are in force on every page at once.
-    st.session_state["plan_rules"] = PlanSettings(
-        tiers=rules["tiers"],
-        min_margin=rules["min_margin"],
-        price_step=rules["price_step"],
-        solver=rules["solver"],
-        allowed=_options(rules.get("allowed")),
-        required=_options(rules.get("required")),
-    )
+    # The scenario's rules are in force on every page at once (budget rates from the sidebar's).
+    st.session_state["plan_rules"] = dataclasses.replace(checked.settings(), rates=DEFAULT_BOOK)
 
 
 def _options(mapping: dict | None) -> dict | None:
@@ -174,7 +175,7 @@ def scenario_picker(open_store: Callable[[], ScenarioStore]) -> None:
         chosen = st.session_state.get("sidebar_scenario")
         if chosen and chosen != NO_SCENARIO:
             try:
-                apply_scenario_rules(store.load(chosen).payload["settings"])
+                apply_scenario_rules(store.load(chosen).payload["settings"], chosen)
             except PricingError as error:  # deleted meanwhile, or the database went away
                 st.session_state[PICKER_ERROR] = f"{chosen!r} not loaded: {error}"
                 return

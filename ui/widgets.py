@@ -173,6 +173,7 @@ def market_picker(codes: list[str], names: dict[str, str], *, key: str) -> str:
     opens on: it is kept in the session and in the URL (?market=AE), so a link opens the same
     view and the sidebar's page links keep it."""
     wanted = st.query_params.get("market") or st.session_state.get("market")
+    wanted = str(wanted or "").strip().upper()  # ?market=ae is the UAE too
     if wanted not in codes:
         wanted = codes[0]
     st.session_state[key] = wanted  # this page's selector follows the last pick anywhere

@@ -95,13 +95,17 @@ def test_a_market_beyond_one_server_is_refused_by_row_and_figure_in_little_memor
     for command in ("costs", "plan"):
         done = _run_limited(command, "--markets", path)
         line = _refused(done, "markets.csv row 2", "'accounts'", "US", tmp_path=tmp_path)
-        assert f"{int(accounts):,} accounts" in line and f"peak of {peak}" in line, line
+        assert (
+            f"{int(accounts):,} accounts" in line and f"need {peak} agents busy at once" in line
+        ), line
         assert f"{MAX_PEAK_ERLANGS:,.0f}" in line, line
         assert len(line) <= MAX_LINE_CHARS
 
 
 def test_accounts_typed_on_the_command_line_meet_the_same_limit() -> None:
-    line = _refused(run("costs", "--market", "US", "--accounts", "10000000"), "US", "peak of")
+    line = _refused(
+        run("costs", "--market", "US", "--accounts", "10000000"), "US", "agents busy at once"
+    )
     assert f"up to {MAX_PEAK_ERLANGS:,.0f}" in line
     assert run("costs", "--market", "US", "--accounts", "20000").returncode == 0
 
@@ -122,7 +126,7 @@ def test_the_limit_falls_between_the_last_accepted_and_the_first_refused_account
     most = int(MAX_PEAK_ERLANGS / peak_erlangs_per_account(us))
     assert peak_load_problem(us, most) is None
     problem = peak_load_problem(us, most + 1)
-    assert problem is not None and f"at these figures {most:,} accounts" in problem
+    assert problem is not None and f"at most {most:,} accounts" in problem
 
 
 def test_the_last_guard_stops_any_costing_that_would_not_fit() -> None:

@@ -204,9 +204,10 @@ def peak_load_problem(
         return None
     most = int(MAX_PEAK_ERLANGS / per_account)
     return (
-        f"{accounts:,.0f} accounts x {market.contacts_per_account_month:,g} contacts a month x "
-        f"{market.aht_seconds:,g} s each is a peak of {_erlangs(peak)} agents busy at once; one "
-        f"server costs up to {MAX_PEAK_ERLANGS:,.0f} (at these figures {most:,} accounts)"
+        f"{accounts:,.0f} accounts × {market.contacts_per_account_month:,g} contacts a month × "
+        f"{market.aht_seconds:,g} s each need {_erlangs(peak)} agents busy at once at the peak; "
+        f"one server costs markets up to {MAX_PEAK_ERLANGS:,.0f} (here: at most {most:,} "
+        "accounts)"
     )
 
 
@@ -318,8 +319,8 @@ def build_workload(
     peak = float(total_matrix.max(initial=0.0)) * top
     if peak > MAX_TABLE_ERLANGS:  # the last guard: the tables would not fit one server
         raise InputError(
-            f"{market.code}: {top:,.0f} accounts is a peak of {_erlangs(peak)} agents busy at "
-            f"once; one server staffs up to {MAX_TABLE_ERLANGS:,.0f}",
+            f"{market.code}: {top:,.0f} accounts need {_erlangs(peak)} agents busy at once at "
+            f"the peak; one server staffs up to {MAX_TABLE_ERLANGS:,.0f}",
             field="accounts",
             value=top,
         )

@@ -353,3 +353,13 @@ def test_refused_cells_still_name_row_and_column(tmp_path: Path) -> None:
     """The work estimate comes after the cells' own checks: a bad cell is named as before."""
     path = _markets_with(tmp_path, "aht_seconds", "0")
     _refused(run("costs", "--markets", path), "row 2", "aht_seconds", tmp_path=tmp_path)
+
+
+def test_data_readme_shows_the_bounds_and_work_limits_in_force() -> None:
+    """data/README.md says a test keeps its table and the code in step: this one."""
+    from pricing.limits import bounds_table
+
+    readme = (ROOT / "data" / "README.md").read_text()
+    assert bounds_table() in readme
+    assert f"| `MAX_PEAK_ERLANGS` | {MAX_PEAK_ERLANGS:,.0f} agents busy at once |" in readme
+    assert f"| `MAX_TABLE_ERLANGS` | {MAX_TABLE_ERLANGS:,.0f} |" in readme

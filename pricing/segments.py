@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import pandas as pd
-from pydantic import ConfigDict, Field, ValidationError
+from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic.dataclasses import dataclass as validated_dataclass
 
 from pricing.catalog import DATA_DIR, Source, read_table
 from pricing.costing.service import TIER_OPTIONS
 from pricing.errors import DataFileError, InputError, validation_problem
-from pricing.limits import bounded, shown_value
+from pricing.limits import bounded, check_text, shown_value
 from pricing.models import Market
 
 DEFAULT_SEGMENTS = DATA_DIR / "segments.csv"
@@ -46,7 +46,7 @@ class SegmentRow:
     """One row of the segment file (values at US price level, USD per account per year)."""
 
     code: Annotated[str, Field(pattern=r"^(\*|[A-Z]{2})$")]
-    segment: Annotated[str, Field(min_length=1, max_length=40)]
+    segment: Annotated[str, BeforeValidator(lambda text: check_text(text, "segment", 40))]
     share: Annotated[float, bounded("share")]
     base_value_usd: Value
     priority_response_usd: Value

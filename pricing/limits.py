@@ -35,9 +35,10 @@ MAX_SHOWN_CHARS = 40
 # The work of costing a market grows with its peak load: the agents busy at once in its busiest
 # quarter hour. Erlang C tables and the tier model hold one row and one whole-agent variable per
 # agent, so a market file may hold markets up to MAX_PEAK_ERLANGS (the shipped US, 420
-# accounts, peaks near 1.3; 2,000 costs and plans in about a second, 100 MB); the analyses that
-# scale a market up (delivery curves, break-even) stop at MAX_TABLE_ERLANGS (a table in ~1 s).
-MAX_PEAK_ERLANGS = 2_000.0
+# accounts, peaks near 1.3; at 300 the slowest shipped market shapes plan in about a second, at
+# 500 in five, at 2,000 past the solver's time limit); the analyses that scale a market up
+# (delivery curves, break-even) stop at MAX_TABLE_ERLANGS (a capacity table in about a second).
+MAX_PEAK_ERLANGS = 300.0
 MAX_TABLE_ERLANGS = 20_000.0
 
 MAX_USD = 10_000_000.0

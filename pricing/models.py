@@ -57,6 +57,13 @@ def _blank_to_empty(value: object) -> object:
     return value
 
 
+def _upper(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+# "us" is the US: one market whatever the case it is typed in (a file with "US" and "us" has
+# the same market twice, and is refused for it).
+CountryCode = Annotated[str, BeforeValidator(_upper), Field(pattern=r"^[A-Z]{2}$")]
 ListCell = Annotated[tuple[str, ...], BeforeValidator(_split_list)]
 TextCell = Annotated[str, BeforeValidator(_blank_to_empty)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -137,9 +144,9 @@ class Market:
     Money is in USD per year unless the name says otherwise; shares are fractions in [0, 1].
     """
 
-    code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    code: CountryCode
     region: Region
-    remote_hub: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    remote_hub: CountryCode
     price_level: Annotated[float, bounded("price_level")]
     agent_cost_usd: Annotated[float, bounded("agent_cost_usd")]
     office_fixed_usd: Annotated[float, bounded("office_fixed_usd")]

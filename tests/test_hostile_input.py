@@ -267,6 +267,19 @@ def test_a_market_asked_for_twice_in_any_case_is_planned_once() -> None:
         assert codes == ["US"], codes
 
 
+def test_a_market_file_with_one_code_in_two_cases_is_refused_as_a_duplicate(
+    tmp_path: Path,
+) -> None:
+    header, first, *rest = SHIPPED.splitlines()
+    path = tmp_path / "twice.csv"
+    path.write_text("\n".join([header, first, "us" + first[2:], *rest]) + "\n")
+    _refused(run("costs", "--markets", str(path)), "row 3", "duplicate market 'US'")
+    path.write_text("\n".join([header, "us" + first[2:], *rest]) + "\n")  # one, in lower case
+    done = run("costs", "--markets", str(path), "--market", "US")
+    assert done.returncode == 0, done.stderr
+    assert {row["market"] for row in json.loads(done.stdout)["rows"]} == {"US"}
+
+
 def _workbook(path: Path, sheets: list[tuple[str, list[list[str]], str]]) -> str:
     book = openpyxl.Workbook()
     book.remove(book.active)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -145,6 +146,22 @@ def test_locked_database_says_try_again(store_url: str) -> None:
     with _locked(store_url):
         _refuses(lambda: store.save("blocked", {}), "is locked by another program; try again")
     assert store.save("blocked", {}).version == 1  # nothing was half-written
+
+
+def test_a_store_opened_on_a_locked_database_answers_within_the_readmes_5_s(
+    store_url: str,
+) -> None:
+    """A new store (the app's, after a restart) meets a database another program holds: it
+    waited for the lock twice, once making the table and once more, and answered after 10 s.
+    The README promises an answer within 5 s; the default wait is what keeps it."""
+    ScenarioStore(store_url).names()  # the table exists; another program then locks it
+    with _locked(store_url):
+        fresh = ScenarioStore(store_url)
+        started = time.monotonic()
+        _refuses(lambda: fresh.save("blocked", {}), "is locked by another program; try again")
+        waited = time.monotonic() - started
+    assert waited < 5.0, waited
+    assert fresh.save("blocked", {}).version == 1
 
 
 READ_ONLY = [

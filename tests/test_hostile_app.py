@@ -36,7 +36,7 @@ def test_a_sidebar_budget_rate_beyond_the_limits_is_refused_naming_its_currency(
     assert app.session_state["budget_rates"] == {"JPY": 150.0}
     app = _apply_budget_rate(app, "JPY", 1e308, "tier_designer")
     [error] = [shown(e.value) for e in app.sidebar.error]
-    assert error.startswith("budget rate row 1, JPY per USD: 1e+308 is above the limit of")
+    assert error.startswith("Budget rate, JPY per USD: 1e+308 is above the limit of")
     assert app.session_state["budget_rates"] == {"JPY": 150.0}  # the rate before is kept
     assert not app.exception
     app.switch_page("pages/offer_builder.py")

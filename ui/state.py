@@ -100,7 +100,7 @@ def live_rates_notice() -> None:
 def budget_rates_editor(currencies: list[str]) -> None:
     """Finance's budget rates: pick a currency, type units per USD, apply. A budget rate wins
     over live and offline rates and is labelled as such wherever it is used."""
-    from pricing.fx import DEFAULT_BOOK, parse_budget_rates
+    from pricing.fx import DEFAULT_BOOK, budget_rate
 
     with st.expander("Budget rates"):
         currency = st.selectbox("Currency", currencies, key="budget_currency")
@@ -118,7 +118,7 @@ def budget_rates_editor(currencies: list[str]) -> None:
             try:
                 st.session_state["budget_rates"] = {
                     **st.session_state["budget_rates"],
-                    **parse_budget_rates([{"currency": currency, "per_usd": per_usd}]),
+                    currency: budget_rate(currency, per_usd, where="Budget rate"),
                 }
             except InputError as error:
                 show_error(error)

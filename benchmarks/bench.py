@@ -22,10 +22,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.generate import generated_markets
-from pricing.catalog import load_markets
+from pricing.catalog import DEFAULT_MARKETS, load_markets
 from pricing.costing.engine import DeliveryModel, break_even_accounts
 from pricing.costing.staffing import required_agents, staff_queue
 from pricing.costing.tables import delivery_comparison, option_costs, portfolio_summary
+from pricing.errors import DataFileError
 from pricing.plan import PlanSettings, export_models, plan_payload, plan_portfolio
 from pricing.segments import load_segments
 from pricing.tiers.model import TIE_BREAK_USD
@@ -44,6 +45,15 @@ def measure(label: str, work: Callable[[], object], repeat: int) -> float:
         f"(min {min(times) * 1e3:.2f}, max {max(times) * 1e3:.2f}, n={repeat})"
     )
     return median
+
+
+def _refused(content: bytes) -> None:
+    """Load a market file that must be refused (its refusal is what is timed)."""
+    try:
+        load_markets(content, name="extreme.csv")
+    except DataFileError:
+        return
+    raise AssertionError("the extreme market file was accepted")
 
 
 def main() -> None:
@@ -78,7 +88,19 @@ def main() -> None:
 
     markets = load_markets()
     catalog = {m.code: m for m in markets}
+    shipped = DEFAULT_MARKETS.read_text().splitlines()
+    us = shipped[1].split(",")
+    columns = shipped[0].split(",")
+    for column, value in (("accounts", "10000000"), ("contacts_per_account_month", "1000"),
+                          ("aht_seconds", "28800")):  # fmt: skip
+        us[columns.index(column)] = value
+    extreme = "\n".join([shipped[0], ",".join(us), *shipped[2:]]).encode()
     measure("catalogue: load and validate data/markets.csv", load_markets, args.repeat)
+    measure(
+        "catalogue: refuse a market beyond one server (10M accounts)",
+        lambda: _refused(extreme),
+        args.repeat,
+    )
     measure(
         f"costs: every option for all {len(markets)} shipped markets",
         lambda: option_costs(markets),

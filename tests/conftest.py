@@ -98,18 +98,14 @@ def silent_rates_server() -> Iterator[str]:
 
 
 @contextmanager
-def serve_app(rates_url: str, log_name: str = "streamlit.log") -> Iterator[str]:
-    """`streamlit run app.py`, as the README starts it, on a free port; yields its URL."""
-    port = pg_server.free_port()
+def running_app(
+    command: list[str], env: dict[str, str], port: int, log_name: str
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start ``command`` (a Streamlit server on ``port``) from the project root, wait for its
+    health check, yield its URL and process, stop it at the end."""
     OUTPUT.mkdir(exist_ok=True)
     log = (OUTPUT / log_name).open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "PRICING_FX_URL": rates_url,
-             "PRICING_DB_URL": os.environ["PRICING_DB_URL"]},
-    )  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     try:
@@ -123,7 +119,7 @@ def serve_app(rates_url: str, log_name: str = "streamlit.log") -> Iterator[str]:
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the app did not start; see {OUTPUT / log_name}")
             time.sleep(0.3)
-        yield url
+        yield url, server
     finally:
         server.terminate()
         try:
@@ -131,6 +127,23 @@ def serve_app(rates_url: str, log_name: str = "streamlit.log") -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@contextmanager
+def serve_app(rates_url: str, log_name: str = "streamlit.log") -> Iterator[str]:
+    """`streamlit run app.py`, as the README starts it, on a free port; yields its URL."""
+    port = pg_server.free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--server.headless", "true",
+    ]  # fmt: skip
+    env = {
+        **os.environ,
+        "PRICING_FX_URL": rates_url,
+        "PRICING_DB_URL": os.environ["PRICING_DB_URL"],
+    }
+    with running_app(command, env, port, log_name) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")

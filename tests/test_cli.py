@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -22,8 +23,15 @@ STAFFING_KEYS = {
 COST_KEYS = {"market", "option", "annual_fixed_usd", "per_account_usd", "annual_total_usd"}
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """``python -m pricing ARGS`` from the project root; ``env`` adds environment variables."""
+def run(
+    *args: str, env: dict[str, str] | None = None, memory_bytes: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m pricing ARGS`` from the project root; ``env`` adds environment variables,
+    ``memory_bytes`` caps the memory the process may take (its address space)."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
     return subprocess.run(
         [sys.executable, "-m", "pricing", *args],
         cwd=ROOT,
@@ -32,6 +40,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
         timeout=180,
         check=False,
         env={**os.environ, **(env or {})},
+        preexec_fn=limit if memory_bytes else None,
     )
 
 

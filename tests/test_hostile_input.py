@@ -14,8 +14,6 @@ import csv
 import dataclasses
 import io
 import json
-import os
-import resource
 import subprocess
 import sys
 import zipfile
@@ -57,24 +55,6 @@ def _write(rows: list[dict], path: Path) -> str:
     return str(path)
 
 
-def _run_limited(*args: str, memory_bytes: int = 2 * GIB) -> subprocess.CompletedProcess[str]:
-    """``python -m pricing ARGS`` in a process that may use at most ``memory_bytes``."""
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-
-    return subprocess.run(
-        [sys.executable, "-m", "pricing", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        preexec_fn=limit,
-        env={**os.environ, "OPENBLAS_NUM_THREADS": "1"},
-    )
-
-
 # --- The work a market asks for, estimated before it is done ---
 
 
@@ -93,7 +73,7 @@ def test_a_market_beyond_one_server_is_refused_by_row_and_figure_in_little_memor
     rows = _market_rows(accounts=accounts, contacts_per_account_month=contacts, aht_seconds=aht)
     path = _write(rows, tmp_path / "markets.csv")
     for command in ("costs", "plan"):
-        done = _run_limited(command, "--markets", path)
+        done = run(command, "--markets", path, memory_bytes=2 * GIB)
         line = _refused(done, "markets.csv row 2", "'accounts'", "US", tmp_path=tmp_path)
         assert (
             f"{int(accounts):,} accounts" in line and f"need {peak} agents busy at once" in line

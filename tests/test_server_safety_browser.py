@@ -13,9 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import tomllib
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +23,7 @@ import pytest
 
 from pricing.catalog import DEFAULT_MARKETS
 from tests import pg_server
-from tests.conftest import OUTPUT, ROOT, wait_until_idle
+from tests.conftest import OUTPUT, ROOT, running_app, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -60,40 +58,15 @@ def readme_server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen, Path]
     (tmp_path / "sitecustomize.py").write_text(RECORDER)
     sockets = tmp_path / "sockets.log"
     port = pg_server.free_port()
-    log = (OUTPUT / "readme_server.log").open("w")
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
         "SOCKET_LOG": str(sockets),
         "STREAMLIT_SERVER_PORT": str(port),
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py"],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "the app did not start"
-            time.sleep(0.3)
+    command = [sys.executable, "-m", "streamlit", "run", "app.py"]
+    with running_app(command, env, port, "readme_server.log") as (url, server):
         yield url, server, sockets
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def listening_addresses(port: int) -> set[str]:

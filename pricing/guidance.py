@@ -18,6 +18,7 @@ from babel.numbers import get_currency_name
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from pricing.catalog import DATA_DIR, Source, read_table
+from pricing.citations import readable
 from pricing.errors import DataFileError
 from pricing.models import Market, _split_list, country, derived_languages
 
@@ -327,7 +328,7 @@ def guidance(
             text, seeds = line
             kind = "avoid" if text.startswith("avoid:") else "do"
             field = f"culture.{column}" if column in CULTURE_COLUMNS else column
-            basis = f"{field}; {seeds}" if seeds else field
+            basis = readable(f"{field}; {seeds}" if seeds else field)
             items.append(Advice(kind, text.removeprefix("avoid:").format(**fill), basis))
     return tuple(items)
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from pricing.catalog import DEFAULT_MARKETS, load_markets, load_sources
+from pricing.citations import seed_titles
 from pricing.errors import DataFileError
 from pricing.guidance import (
     CULTURE_COLUMNS,
@@ -244,7 +245,7 @@ def test_cultural_lines_name_their_field_and_seed(markets: dict[str, Market]) ->
             if advice.basis.startswith("culture."):
                 field = advice.basis.split(";")[0].removeprefix("culture.")
                 assert field in PROFILE_FIELDS, advice.basis
-                assert re.search(r"seed:\d{3}_[0-9a-f]+\.txt", advice.basis), advice.basis
+                assert any(f"“{t}”" in advice.basis for t in seed_titles().values()), advice.basis
                 seen_fields.add(field)
     assert seen_fields == set(PROFILE_FIELDS)
 

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from pricing.catalog import load_markets
 from pricing.charts import BAND_COLOURS, negotiation_chart
+from pricing.citations import seed_titles
 from pricing.errors import InputError
 from pricing.offer import build_offer, customer_xlsx, internal_xlsx, rate_explained
 from pricing.offer_pdf import customer_pdf, internal_pdf
@@ -97,7 +98,9 @@ def test_the_internal_pdf_holds_floors_approvals_risks_and_sources_last(saudi) -
     assert "Basis" not in text
     assert "Avoid: Do not pitch upgrades" in text
     sources = text.index("Sources [1]")
-    assert "seed" in text[sources:] and "seed" not in text[:sources]
+    titles = seed_titles().values()
+    assert any(t in text[sources:] for t in titles) and "seed" not in text
+    assert not any(t in text[:sources] for t in titles)  # cited only in the appendix
 
 
 def test_both_pdfs_draw_their_chart(saudi) -> None:
@@ -319,7 +322,8 @@ def test_the_offer_builder_page_keeps_the_internal_part_apart() -> None:
     shown = " ".join([*markdown, *(c.value for c in app.caption)])
     assert "Basis" not in shown and "seed" not in shown
     [sources] = [e for e in app.expander if e.label == "Sources"]
-    assert any("seed" in t.value for t in sources.text)
+    assert any(t in s.value for s in sources.text for t in seed_titles().values())
+    assert not any("seed:" in s.value for s in sources.text)
     assert [b.label for b in app.get("download_button")] == [
         "Customer offer (PDF)",
         "Customer offer (Excel)",

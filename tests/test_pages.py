@@ -71,7 +71,9 @@ def test_sources_are_shown_per_figure(app: AppTest) -> None:
     sources = app.table[0].value.rename(index=shown).map(shown)
     row = sources.loc["expected_discount"]
     assert (row["Value"], row["Unit"]) == ("18 %", "share")
-    assert "seed:000_c90025b8bb6a8cf3.txt" in row["Source"]
+    # The article by its title, never by its file name.
+    assert row["Source"].startswith("“Improving customer service for clients around the world”:")
+    assert not sources["Source"].str.contains("seed:").any()
     assert sources.loc["agent_cost_usd", "Value"] == "36,000"  # whole units, no float noise
     assert sources.loc["agent_cost_usd", "Unit"] == "USD a year"
 

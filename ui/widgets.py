@@ -136,6 +136,7 @@ def sources_table(market: Market, sources: pd.DataFrame) -> None:
     import pandas as pd
 
     from pricing.catalog import SOURCED_COLUMNS, source_of
+    from pricing.citations import readable
 
     rows = []
     for field in SOURCED_COLUMNS:
@@ -145,7 +146,7 @@ def sources_table(market: Market, sources: pd.DataFrame) -> None:
                 "Figure": plain(field),
                 "Unit": plain(unit),
                 "Value": plain(value),
-                "Source": plain(source_of(sources, market.code, field)),
+                "Source": plain(readable(source_of(sources, market.code, field))),
             }
         )
     st.table(pd.DataFrame(rows).set_index("Figure"))

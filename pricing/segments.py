@@ -131,22 +131,36 @@ def value_factors(market: Market) -> dict[str, float]:
     return {option: _factor(market, option) for option in TIER_OPTIONS}
 
 
+def whole_accounts(total: int, shares: list[float]) -> list[int]:
+    """``total`` accounts split by ``shares`` in whole accounts that add up to ``total``: each
+    share's whole part, then one more to the largest remainders (the first on a tie); the
+    largest-remainder rule, so no segment is ever a fraction of a customer."""
+    exact = [total * share for share in shares]
+    whole = [math.floor(x + 1e-9) for x in exact]  # 1e-9: 0.6 x 35 is 20.999999999999996
+    left = max(0, min(len(shares), total - sum(whole)))
+    for index in sorted(range(len(shares)), key=lambda i: (whole[i] - exact[i], i))[:left]:
+        whole[index] += 1
+    return whole
+
+
 def market_segments(market: Market, rows: tuple[SegmentRow, ...]) -> tuple[Segment, ...]:
-    """The segments of one market with their sizes and values scaled to that market."""
+    """The segments of one market with their sizes (whole accounts) and values scaled to that
+    market."""
     own = [row for row in rows if row.code == market.code]
     chosen = own or [row for row in rows if row.code == "*"]
     factors = value_factors(market)
+    sizes = whole_accounts(int(market.accounts), [row.share for row in chosen])
     return tuple(
         Segment(
             name=row.segment,
-            accounts=market.accounts * row.share,
+            accounts=float(size),
             base_value_usd=row.base_value_usd * market.price_level,
             option_values_usd={
                 option: getattr(row, f"{option}_usd") * market.price_level * factors[option]
                 for option in TIER_OPTIONS
             },
         )
-        for row in chosen
+        for row, size in zip(chosen, sizes, strict=True)
     )
 
 

@@ -157,3 +157,31 @@ def test_a_rule_for_a_tier_that_is_not_planned_is_refused() -> None:
         PlanSettings(tiers=1, required={"Premium": frozenset({"coverage_24x7"})})
     with pytest.raises(InputError, match="allowed: tier"):
         PlanSettings(tiers=2, allowed={"Standard": frozenset()})
+
+
+def test_customers_are_whole_and_add_up_to_the_market(plans) -> None:
+    """Indonesia's 35 accounts were split 21 / 10.5 / 3.5: segments and tiers now count whole
+    customers (largest remainders), and a market's segments still hold all its accounts."""
+    from pricing.segments import market_segments, whole_accounts
+
+    rows = load_segments()
+    for code, plan in plans.items():
+        sizes = [s.accounts for s in market_segments(plan.market, rows)]
+        assert all(size == int(size) for size in sizes), (code, sizes)
+        assert sum(sizes) == plan.market.accounts, code
+        for tier in plan.tiers:
+            assert tier.accounts == int(tier.accounts), (code, tier.name, tier.accounts)
+    indonesia = [s.accounts for s in market_segments(plans["ID"].market, rows)]
+    assert plans["ID"].market.accounts == 35 and indonesia == [21, 11, 3]
+    assert whole_accounts(7, [1 / 3, 1 / 3, 1 / 3]) == [3, 2, 2]
+    assert whole_accounts(0, [0.6, 0.3, 0.1]) == [0, 0, 0]
+
+
+@pytest.mark.parametrize("total", [0, 1, 2, 3, 17, 35, 420, 9_999_999])
+def test_whole_accounts_are_the_nearest_split_that_adds_up(total: int) -> None:
+    from pricing.segments import whole_accounts
+
+    shares = [0.55, 0.3, 0.15]
+    split = whole_accounts(total, shares)
+    assert sum(split) == total
+    assert all(abs(part - total * share) < 1 for part, share in zip(split, shares, strict=True))

@@ -3,8 +3,9 @@
 Each holds its chart, drawn with fpdf2's own rectangles and text (no browser, no image export):
 the customer's tiers at list price as bars; the brief's negotiation bands, one row per tier on
 a scale of its own (a 2,000 tier beside a 17,000 one would otherwise be a sliver). Text is set in
-DejaVu Sans when Debian's ``fonts-dejavu-core`` is installed (any language's letters), otherwise
-in the PDF core fonts, which draw Latin-1 only (other characters are spelt out or replaced).
+DejaVu Sans, shipped with the app, with Noto Sans CJK (a package the app installs) for Chinese,
+Japanese and Korean, and shaped by HarfBuzz, so Arabic and Hebrew read right to left with their
+letters joined.
 Customer names are drawn as plain text, never read as markup.
 """
 
@@ -12,14 +13,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import noto_cjk_sans_otc
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from pricing.errors import InputError
 from pricing.offer import KINDS, Offer, customer_xlsx, internal_xlsx, rate_explained, terms
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+# Shipped with the app (pricing/fonts, DejaVu's licence beside them): Latin, Greek, Cyrillic,
+# Arabic, Hebrew and every currency sign. Chinese, Japanese and Korean come from Noto Sans CJK,
+# installed with the app (the noto-cjk-sans-otc package), as the fallback for the letters DejaVu
+# does not have.
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
+CJK_FONT = Path(str(noto_cjk_sans_otc.FONT_PATH))
+# Faces of the collection: one Han glyph can be drawn differently in each script's tradition, so a
+# market's document takes its own (Japanese by default: it also holds Hangul and every Han form).
+CJK_FACE = {"KR": 1, "CN": 2, "SG": 2, "MY": 2, "TW": 3, "HK": 4, "MO": 4}
 BAND_RGB = {
     "sales rep": (46, 134, 193),
     "sales manager": (243, 156, 18),
@@ -29,47 +39,57 @@ BAR_RGB = (46, 134, 193)
 RISK_FILL = (253, 237, 236)
 RISK_TEXT = (146, 43, 33)
 
-# The core fonts are Latin-1: spell out what they cannot draw.
-_PLAIN = str.maketrans(
-    {
-        "–": "-",
-        "—": "-",
-        "’": "'",
-        "‘": "'",
-        "“": '"',
-        "”": '"',
-        "…": "...",
-        "≥": ">=",
-        "≤": "<=",
-        "\u00a0": " ",
-    }
-)
+
+# Markets whose documents are in Chinese, Japanese or Korean script.
+CJK_MARKETS = frozenset({"JP", "KR", "CN", "TW", "HK", "MO"})
 
 
-def _text(value: str) -> str:
-    return value.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+def _needs_cjk(offer: Offer) -> bool:
+    """Whether an offer has text in Chinese, Japanese or Korean script or is for a market that
+    writes in one."""
+    text = f"{offer.customer}{offer.market_name}"
+    return offer.market_code in CJK_MARKETS or any(map(_cjk, text))
+
+
+def _cjk(char: str) -> bool:
+    """Hangul jamo, the CJK blocks (radicals to Hangul syllables), half- and full-width forms and
+    the supplementary ideographs."""
+    code = ord(char)
+    return (
+        0x1100 <= code < 0x1200
+        or 0x2E80 <= code < 0xD7B0
+        or 0xFF00 <= code < 0xFFF0
+        or (code >= 0x20000)
+    )
 
 
 class _Sheet(FPDF):
     """An A4 page with the offer's fonts, a footer line and a few writing helpers."""
 
-    def __init__(self, footer_line: str) -> None:
+    def __init__(self, footer_line: str, offer: Offer) -> None:
         super().__init__(format="A4")
         self.footer_line = footer_line
-        self.unicode = all((FONT_DIR / name).is_file() for name in FONT_FILES.values())
-        if self.unicode:
-            for style, name in FONT_FILES.items():
-                self.add_font("DejaVu", style, str(FONT_DIR / name))
-        self.body = "DejaVu" if self.unicode else "Helvetica"
+        for style, name in FONT_FILES.items():
+            self.add_font("DejaVu", style, str(FONT_DIR / name))
+        self.body = "DejaVu"
+        self.drawable = set(self.fonts["dejavu"].cmap)
+        if _needs_cjk(offer):  # the collection is large to read: only where it is needed
+            face = CJK_FACE.get(offer.market_code, 0)
+            self.add_font("NotoSansCJK", "", str(CJK_FONT), collection_font_number=face)
+            # Letters DejaVu lacks are drawn in Noto Sans CJK (regular in bold text too: it
+            # has no bold face here).
+            self.set_fallback_fonts(["NotoSansCJK"], exact_match=False)
+            self.drawable |= set(self.fonts["notosanscjk"].cmap)
+        # Shaping joins Arabic letters and sets Arabic and Hebrew right to left (HarfBuzz).
+        self.set_text_shaping(True)
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(auto=True, margin=16)
         self.add_page()
 
     def clean(self, value: str) -> str:
-        if not self.unicode:
-            return _text(value)
-        drawable = self.current_font.cmap
-        return "".join(c if ord(c) in drawable or c in "\n\t" else "?" for c in value)
+        """``value`` with any character no font here can draw (an emoji, say) shown as "?"."""
+        keep = "\n\t\u200e\u200f\u061c\u200c\u200d"  # the marks names may hold (limits.py)
+        return "".join(c if ord(c) in self.drawable or c in keep else "?" for c in value)
 
     def style(self, size: float, weight: str = "", rgb: tuple[int, int, int] = (0, 0, 0)) -> None:
         self.set_font(self.body, weight, size)
@@ -179,7 +199,7 @@ def _bands_chart(pdf: _Sheet, offer: Offer) -> None:
 def customer_pdf(offer: Offer) -> bytes:
     """The offer a customer receives: list prices, inclusions, notes and terms; nothing
     internal."""
-    pdf = _Sheet(f"Support offer, {offer.market_name} - valid until {offer.valid_until}")
+    pdf = _Sheet(f"Support offer, {offer.market_name} - valid until {offer.valid_until}", offer)
     pdf.para("Support offer", size=18, weight="B", height=10)
     pdf.para(f"{offer.market_name} - prices in {offer.currency_name} ({offer.currency})", size=11)
     pdf.ln(1)
@@ -196,7 +216,7 @@ def customer_pdf(offer: Offer) -> bytes:
         pdf.room(30)
         pdf.heading(f"{tier.name}: {offer.amount(tier.list_local, tier.step)} per account per year")
         for item in tier.inclusions:
-            pdf.para(f"\u2022 {item}" if pdf.unicode else f"- {item}")
+            pdf.para(f"\u2022 {item}")
     if offer.notes:
         pdf.heading("Good to know")
         for note in offer.notes:
@@ -227,7 +247,7 @@ def _table(pdf: _Sheet, rows: list[tuple[str, ...]], widths: tuple[float, ...]) 
 
 def internal_pdf(offer: Offer) -> bytes:
     """The sales team's brief: target, floor, approvals, do and avoid, risks; sources last."""
-    pdf = _Sheet("INTERNAL negotiation brief - not for the customer")
+    pdf = _Sheet("INTERNAL negotiation brief - not for the customer", offer)
     pdf.para(f"Negotiation brief: {offer.market_name} ({offer.currency})", size=16, weight="B")
     pdf.para("INTERNAL - do not send to the customer", size=9, weight="B", rgb=RISK_TEXT)
     pdf.ln(1)

@@ -6,14 +6,16 @@ cd "$(dirname "$0")/.."
 
 python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
-# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here); the
-# offer PDFs are set in DejaVu Sans (fonts-dejavu-core) so every currency sign prints. The
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here), which
+# draws the pages in DejaVu Sans (fonts-dejavu-core); the offer PDFs are read back with poppler's
+# pdftotext and pdffonts (poppler-utils) as a reader would see them. The
 # store tests run on a real PostgreSQL server too: tests/conftest.py starts a throwaway cluster
 # from Debian's postgresql binaries (or uses the server at PRICING_TEST_PG_URL when set).
 CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 missing=()
 if [ ! -x "$CHROMIUM_PATH" ]; then missing+=(chromium); fi
 if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then missing+=(fonts-dejavu-core); fi
+if ! command -v pdftotext >/dev/null 2>&1; then missing+=(poppler-utils); fi
 if [ -z "${PRICING_TEST_PG_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi

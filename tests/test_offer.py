@@ -3,9 +3,10 @@ internal, the negotiation brief holds floors and approvals; the page, the chart 
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
+import subprocess
+import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,7 +31,8 @@ INTERNAL_WORDS = ("floor", "approv", "seed", "basis", "target")
 
 @pytest.fixture(scope="module")
 def plans():
-    return {p.market.code: p for p in plan_portfolio(load_markets(), only=["SA", "AE", "US"])}
+    codes = ["SA", "AE", "US", "JP", "CN", "KR", "IL"]
+    return {p.market.code: p for p in plan_portfolio(load_markets(), only=codes)}
 
 
 @pytest.fixture(scope="module")
@@ -332,15 +334,69 @@ def test_the_offer_builder_page_keeps_the_internal_part_apart() -> None:
     ]
 
 
-def test_without_the_unicode_font_the_core_fonts_still_write_both_documents(
-    saudi, monkeypatch, tmp_path: Path
-) -> None:
-    """A machine without Debian's fonts-dejavu-core: Latin-1 core fonts, other letters as ?."""
-    import pricing.offer_pdf
+def poppler_text(content: bytes, tmp_path: Path) -> str:
+    """The PDF's text as poppler's pdftotext reads it (pypdf misreads CFF-based CJK fonts)."""
+    path = tmp_path / "document.pdf"
+    path.write_bytes(content)
+    done = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return done.stdout
 
-    monkeypatch.setattr(pricing.offer_pdf, "FONT_DIR", tmp_path)
-    offer = dataclasses.replace(saudi, customer="Société Générale 株式会社")
-    text = pdf_text(customer_pdf(offer))
-    assert "Prepared for: Société Générale ????" in text
-    assert f"Basic: {saudi.amount(saudi.tiers[0].list_local)}" in text
-    assert "Walk-away floor" in pdf_text(internal_pdf(offer))
+
+def embedded_fonts(content: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(content)
+    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+
+
+@pytest.mark.parametrize(
+    ("code", "customer", "shown"),
+    [
+        ("JP", "株式会社サンプル商事", "株式会社サンプル商事"),
+        ("CN", "中国银行股份有限公司", "中国银行股份有限公司"),
+        ("KR", "삼성전자 주식회사", "삼성전자 주식회사"),
+        # Typed on an Arabic keyboard (U+200F). A name without the lam-alef ligature, whose
+        # extraction order poppler swaps in right-to-left text.
+        ("SA", "شركة النور\u200f للتجارة", "شركة النور للتجارة"),
+        ("IL", 'חברת אלפא בע"מ', "חברת אלפא"),
+        ("SA", "株式会社サンプル", "株式会社サンプル"),  # a Japanese buyer in another market
+    ],
+    ids=["japanese", "chinese", "korean", "arabic", "hebrew", "japanese-in-saudi"],
+)
+def test_the_documents_are_set_in_the_customers_script(
+    plans, tmp_path: Path, code: str, customer: str, shown: str
+) -> None:
+    """A Japanese name printed as "??????????": the PDFs had no CJK glyphs. Both documents now
+    carry every script, from fonts the app installs itself (none of the machine's)."""
+    offer = build_offer(plans[code], TODAY, customer=customer)
+    for document in (customer_pdf(offer), internal_pdf(offer)):
+        text = poppler_text(document, tmp_path)
+        assert "?" not in text.replace("?)", ""), text[:300]
+    text = poppler_text(customer_pdf(offer), tmp_path)
+    # Directional marks and embeddings are how extraction says where right-to-left text runs.
+    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    assert shown in " ".join(visible.split()), text[:300]
+    fonts = embedded_fonts(customer_pdf(offer), tmp_path)
+    assert "DejaVuSans" in fonts
+    if any(ord(c) >= 0x2E80 for c in customer):
+        assert "NotoSansCJK" in fonts
+
+
+def test_the_fonts_come_with_the_app() -> None:
+    """Shipped in the repository (DejaVu, with its licence) or installed by requirements.txt
+    (Noto Sans CJK): nothing is read from the machine's own font folders."""
+    import pricing.offer_pdf as offer_pdf
+
+    assert Path(offer_pdf.__file__).resolve().parent / "fonts" == offer_pdf.FONT_DIR
+    assert all((offer_pdf.FONT_DIR / name).is_file() for name in offer_pdf.FONT_FILES.values())
+    assert (offer_pdf.FONT_DIR / "DejaVu-LICENSE.txt").is_file()
+    assert offer_pdf.CJK_FONT.is_file() and "site-packages" in str(offer_pdf.CJK_FONT)
+    requirements = (Path(__file__).resolve().parents[1] / "requirements.txt").read_text()
+    assert "noto-cjk-sans-otc==" in requirements and "uharfbuzz==" in requirements
+
+
+def test_a_character_no_font_draws_is_a_question_mark_not_a_blank(plans, tmp_path: Path) -> None:
+    offer = build_offer(plans["US"], TODAY, customer="ACME \U0001f680 Rockets")
+    text = poppler_text(customer_pdf(offer), tmp_path)
+    assert "ACME ? Rockets" in text

@@ -25,6 +25,9 @@ st.caption(
     "staffed by Erlang C."
 )
 MONEY = ["baseline_per_account_usd", "baseline_annual_usd", "extra_24x7_annual_usd"]
+# Once tiers are priced the table shows what each market earns, in place of the region (on the
+# map), the 24/7 extra and the staff (on the Cost to serve page): all of it fits 1,280 px.
+PRICED = ["revenue_usd", "profit_usd"]
 display = state.display_currency()
 # One currency for all rows is said in the headers; local currencies need a column.
 TABLE = ["name", "region", *(["shown_in"] if display == "local" else []), "remote_hub", "accounts"]
@@ -79,9 +82,31 @@ def market_table(table: pd.DataFrame) -> None:
                 "FTE", format="%.1f", help="Agents, full-time equivalents, for the baseline."
             ),
             "change_usd": st.column_config.NumberColumn(
-                "Change vs saved (USD/yr)",
+                "Cost vs saved (USD/yr)",
                 format="localized",
                 help="Baseline cost today minus the one saved with the scenario (always in USD).",
+            ),
+            "tiers_sold": st.column_config.NumberColumn(
+                "Tiers",
+                width=50,
+                help="Tiers offered in the market; 0: not sold, no tier pays its way there "
+                "(the Tier designer says why).",
+            ),
+            "revenue_usd": st.column_config.NumberColumn(
+                f"Revenue ({unit}/yr)", format="localized"
+            ),
+            "profit_usd": st.column_config.NumberColumn(
+                f"Profit ({unit}/yr)",
+                format="localized",
+                help="Revenue less the exact cost of what is sold; 0 where nothing is sold.",
+            ),
+            "margin": st.column_config.TextColumn(
+                "Margin", help="Profit as a share of revenue (at target prices)."
+            ),
+            "profit_change_usd": st.column_config.NumberColumn(
+                "Profit vs saved (USD/yr)",
+                format="localized",
+                help="Profit today minus the profit saved with the scenario (always in USD).",
             ),
         },
     )
@@ -105,7 +130,7 @@ if not st.session_state.get("overview_framed"):
 
 from pricing.errors import PricingError, StoreError  # noqa: E402
 from pricing.fx import to_display_currency  # noqa: E402
-from pricing.scenario import cost_changes  # noqa: E402
+from pricing.scenario import cost_changes, profit_changes  # noqa: E402
 from ui import data  # noqa: E402
 
 try:
@@ -159,6 +184,21 @@ with headline_slot.container():
                 lambda c: by_code[c].solution.revenue if c in by_code else 0.0
             ),
         )
+        summary = summary.assign(
+            tiers_sold=summary["code"].map(lambda c: len(by_code[c].tiers) if c in by_code else 0)
+        )
+        priced, _ = to_display_currency(summary, PRICED, display, state.rate_book())
+        shown = shown.assign(
+            **{column: priced[column] for column in PRICED},
+            # Written as on the other screens ("28 %"); a market without a sale has none.
+            margin=[
+                f"{profit / revenue:.0%}".replace("%", " %") if revenue > 0 else "not sold"
+                for profit, revenue in zip(
+                    summary["profit_usd"], summary["revenue_usd"], strict=True
+                )
+            ],
+            tiers_sold=summary["tiers_sold"],
+        )
         revenue, profit = st.columns(2)
         revenue.metric(
             "Support revenue (USD m/yr)",
@@ -188,7 +228,8 @@ with per_market.container():
     store_error: StoreError | None = None  # the database cannot be used: said once, in the slot
     if against != "(none)":
         try:
-            change = cost_changes(summary, data.store().load(against))
+            saved = data.store().load(against)
+            change = cost_changes(summary, saved)
         except StoreError as error:
             store_error = error
         except PricingError as error:  # deleted meanwhile
@@ -205,15 +246,27 @@ with per_market.container():
                     else "."
                 )
             )
+            if "profit_usd" in summary:  # tiers are priced: what the plan earns moved too
+                earned = profit_changes(summary, saved)
+                shown["profit_change_usd"] = earned.round(0) + 0.0
+                st.caption(
+                    f"Profit against {plain(repr(against))}: {earned.dropna().sum():+,.0f} USD/yr "
+                    f"over {earned.notna().sum()} markets planned in both."
+                )
+    columns = TABLE
+    if "profit_usd" in shown:
+        columns = [c for c in TABLE if c not in ("region", "extra_24x7_annual_usd", "fte")]
+        columns += ["tiers_sold", *PRICED, "margin"]
     table = (
-        shown[[*TABLE, *(["change_usd"] if "change_usd" in shown else [])]]
+        shown[[*columns, *(c for c in ("change_usd", "profit_change_usd") if c in shown)]]
         # Order by the USD figure: amounts in different currencies do not compare.
         .loc[summary.sort_values("baseline_per_account_usd", ascending=False).index]
         .round(
             {"baseline_per_account_usd": 0, "baseline_annual_usd": 0, "extra_24x7_annual_usd": 0}
         )
     )
-    table[MONEY] = table[MONEY] + 0.0  # a rounded -0.4 shows as 0, never as "-0"
+    money = [c for c in [*MONEY, *PRICED] if c in table]
+    table[money] = table[money].round(0) + 0.0  # a rounded -0.4 shows as 0, never as "-0"
     market_table(table)
 
 try:

@@ -26,6 +26,7 @@ MAP_METRICS: dict[str, tuple[str, str]] = {
 }
 # Costs run light (cheap) to dark red (dear); profit runs light to dark green.
 MAP_SCALES = {"profit_usd": "Greens"}
+UNSOLD_GREY = "#9e9e9e"  # darker than the land of countries outside the portfolio (#eeeeee)
 
 
 def alpha3(code: str) -> str | None:
@@ -44,6 +45,12 @@ def cost_map(summary: pd.DataFrame, metric: str = "baseline_per_account_usd") ->
         "Accounts: %{customdata[2]:,}<br>"
         "Served from hub: %{customdata[3]}<extra></extra>"
     )
+    # A market where no tier pays is not a market that earns little: drawn apart, in grey.
+    unsold = (
+        (frame["tiers_sold"] == 0) if "tiers_sold" in frame and metric == "profit_usd" else None
+    )
+    if unsold is not None:
+        frame, unsold_frame = frame[~unsold], frame[unsold]
     figure = go.Figure(
         go.Choropleth(
             locations=frame["iso3"],
@@ -57,7 +64,28 @@ def cost_map(summary: pd.DataFrame, metric: str = "baseline_per_account_usd") ->
             hovertemplate=hover,
         )
     )
-    figure.update_layout(title={"text": f"{title} ({unit})", "x": 0.0}, **MAP_LAYOUT)
+    if unsold is not None and len(unsold_frame):
+        figure.add_trace(
+            go.Choropleth(
+                locations=unsold_frame["iso3"],
+                z=[0] * len(unsold_frame),
+                locationmode="ISO-3",
+                colorscale=[[0, UNSOLD_GREY], [1, UNSOLD_GREY]],
+                showscale=False,
+                marker_line_color="white",
+                marker_line_width=0.5,
+                name="Not sold",
+                showlegend=True,
+                customdata=unsold_frame[["name", "code", "accounts", "remote_hub"]].to_numpy(),
+                hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>Not sold: no tier "
+                "pays its way<br>Accounts: %{customdata[2]:,}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        title={"text": f"{title} ({unit})", "x": 0.0},
+        legend={"x": 0.0, "y": 0.05, "bgcolor": "rgba(255,255,255,0.8)"},
+        **MAP_LAYOUT,
+    )
     return figure
 
 

@@ -69,6 +69,13 @@ def cost_changes(summary: pd.DataFrame, saved: Scenario) -> pd.Series:
     return summary["code"].map(before).pipe(lambda old: summary["baseline_annual_usd"] - old)
 
 
+def profit_changes(summary: pd.DataFrame, saved: Scenario) -> pd.Series:
+    """Today's profit (``summary["profit_usd"]``) minus the one saved, per market code (NaN
+    where the scenario did not plan the market)."""
+    before = {code: m["profit_usd"] for code, m in saved.payload.get("markets", {}).items()}
+    return summary["profit_usd"] - summary["code"].map(before)
+
+
 def _label(scenario: Scenario) -> str:
     return f"{scenario.name} (v{scenario.version})"
 

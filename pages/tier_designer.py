@@ -12,8 +12,8 @@ from pricing.costing.service import OPTION_LABELS, OPTION_SHORT, TIER_OPTIONS
 from pricing.errors import PricingError
 from pricing.exports import plan_tables, plan_workbook
 from pricing.fx import to_display_currency
+from pricing.market_model import TIER_NAMES, PlanSettings
 from pricing.offer import duration
-from pricing.plan import TIER_NAMES, PlanSettings
 from pricing.provenance import plan_file_name
 from pricing.segments import segment_rows_from_frame, segments_frame
 from ui import data, state

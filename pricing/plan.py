@@ -15,67 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pricing.catalog import chosen_codes
-from pricing.costing.workload import Workload, build_workload
-from pricing.errors import InputError
-from pricing.fx import DEFAULT_BOOK, Rate, RateBook
+from pricing.costing.workload import Workload
+from pricing.fx import Rate
+from pricing.market_model import PlanSettings, solve_market
 from pricing.models import CostParameters, Market
 from pricing.pricepoints import LocalPrices, local_price_points
-from pricing.segments import TIER_OPTIONS, Segment, SegmentRow, load_segments, market_segments
+from pricing.rules import RuleEffect, rule_effects
+from pricing.segments import Segment, SegmentRow, load_segments, market_segments
 from pricing.tiers.accounts import total_cost
 from pricing.tiers.negotiation import Quote, quote
-from pricing.tiers.problem import Buyer, Option, Solution, SolverName, Terms, TierProblem
-from pricing.tiers.solve import solve, write_mps
-
-TIER_NAMES: dict[int, tuple[str, ...]] = {
-    1: ("Standard",),
-    2: ("Basic", "Premium"),
-    3: ("Basic", "Standard", "Premium"),
-    4: ("Basic", "Standard", "Premium", "Enterprise"),
-    5: ("Essential", "Basic", "Standard", "Premium", "Enterprise"),
-}
-
-
-@dataclass(frozen=True)
-class PlanSettings:
-    """What finance chooses: how many tiers, the margin kept at the floor, the ladder, solver.
-
-    ``allowed`` and ``required`` map a tier name to the options it may or must hold.
-    """
-
-    tiers: int = 3
-    min_margin: float = 0.15
-    price_step: float = 0.0
-    solver: SolverName = "cbc"
-    time_limit_seconds: float = 20.0
-    allowed: Mapping[str, frozenset[str]] | None = None
-    required: Mapping[str, frozenset[str]] | None = None
-    workers: int = 2
-    rates: RateBook = DEFAULT_BOOK
-
-    def __post_init__(self) -> None:
-        if self.tiers not in TIER_NAMES:
-            raise InputError(
-                f"tiers must be 1 to 5, got {self.tiers!r}", field="tiers", value=self.tiers
-            )
-        for rule in ("allowed", "required"):
-            unknown = sorted(set(getattr(self, rule) or {}) - set(TIER_NAMES[self.tiers]))
-            if unknown:
-                raise InputError(
-                    f"{rule}: tier(s) {', '.join(unknown)} are not among the {self.tiers} "
-                    f"tier(s) planned ({', '.join(TIER_NAMES[self.tiers])})",
-                    field=rule,
-                    value=unknown,
-                )
-        if not 1 <= self.workers <= 16:
-            raise InputError(
-                f"workers must be 1 to 16, got {self.workers!r}",
-                field="workers",
-                value=self.workers,
-            )
-
-    @property
-    def tier_names(self) -> tuple[str, ...]:
-        return TIER_NAMES[self.tiers]
+from pricing.tiers.problem import Solution, TierProblem
+from pricing.tiers.solve import write_mps
 
 
 @dataclass(frozen=True)
@@ -142,6 +92,7 @@ class MarketPlan:
     segments: tuple[Segment, ...]
     rate: Rate
     buffer: float = 0.0
+    rules: tuple[RuleEffect, ...] = ()  # what each rule does here (pricing.rules)
 
     @property
     def workload(self) -> Workload:
@@ -159,72 +110,6 @@ class MarketPlan:
     @property
     def working_days(self) -> list[str]:
         return self.workload.week.working_day_names
-
-
-def _market_options(market: Market, segments: tuple[Segment, ...], settings: PlanSettings) -> tuple:
-    """The options a market's tiers can hold: those some segment values, and those a rule
-    requires (a required option stays required even where nobody values it). Multilingual
-    support means something only where the market has several support languages; required in
-    a one-language market it costs nothing and promises the one language."""
-    required = {o for chosen in (settings.required or {}).values() for o in chosen}
-    valued = {
-        name
-        for name in TIER_OPTIONS
-        if any(s.option_values_usd[name] > 0 for s in segments)
-        and not (name == "multilingual" and len(market.support_languages) < 2)
-    }
-    return tuple(o for o in TIER_OPTIONS if o in valued or o in required)
-
-
-def market_problem(
-    market: Market,
-    workload: Workload,
-    segments: tuple[Segment, ...],
-    settings: PlanSettings,
-) -> TierProblem:
-    """The tier MILP of one market, on the exact step cost of its desks."""
-    kept = set(workload.options)
-    options = tuple(
-        Option(name, 0.0, sum(workload.fixed_usd.get(name, {}).values()))
-        for name in workload.options
-    )
-    buyers = tuple(
-        Buyer(
-            s.name,
-            s.accounts,
-            s.base_value_usd,
-            {o: v for o, v in s.option_values_usd.items() if o in kept},
-        )
-        for s in segments
-    )
-
-    def restrict(mapping: Mapping[str, frozenset[str]] | None) -> dict | None:
-        if mapping is None:
-            return None
-        return {t: frozenset(mapping.get(t, frozenset())) & kept for t in settings.tier_names}
-
-    allowed = restrict(settings.allowed)
-    if settings.allowed is not None and allowed is not None:
-        # A tier the caller did not mention keeps every option.
-        allowed = {
-            t: (allowed[t] if t in settings.allowed else frozenset(kept))
-            for t in settings.tier_names
-        }
-    return TierProblem(
-        label=market.code,
-        tiers=settings.tier_names,
-        options=options,
-        buyers=buyers,
-        terms=Terms(
-            min_margin=settings.min_margin,
-            expected_discount=market.expected_discount,
-            max_discount=market.max_discount,
-            price_step=settings.price_step,
-        ),
-        allowed=allowed,
-        required=restrict(settings.required),
-        workload=workload,
-    )
 
 
 def option_costs(problem: TierProblem) -> dict[str, OptionCost]:
@@ -260,13 +145,10 @@ def plan_market(
 ) -> MarketPlan:
     """Cost, optimise and quote one market."""
     settings = settings or PlanSettings()
+    problem, solution = solve_market(market, markets, segment_rows, settings, params)
+    workload = problem.workload
+    assert workload is not None
     segments = market_segments(market, segment_rows)
-    options = _market_options(market, segments, settings)
-    workload = build_workload(market, markets, params, options=options)
-    problem = market_problem(market, workload, segments, settings)
-    solution = solve(
-        problem, solver=settings.solver, time_limit_seconds=settings.time_limit_seconds
-    )
     used = settings.rates.rate("USD", market.currency)
     buffer, _ = settings.rates.buffer(market.currency)
     mix = workload.mix
@@ -296,8 +178,17 @@ def plan_market(
                 accounts=tier.accounts,
             )
         )
+    rules = rule_effects(market, markets, segment_rows, settings, solution, params)
     return MarketPlan(
-        market, problem, solution, tuple(priced), option_costs(problem), segments, used, buffer
+        market,
+        problem,
+        solution,
+        tuple(priced),
+        option_costs(problem),
+        segments,
+        used,
+        buffer,
+        rules,
     )
 
 
@@ -373,7 +264,9 @@ def plan_payload(plans: Iterable[MarketPlan]) -> dict:
                     "stale": plan.rate.is_stale(),
                     "buffer": plan.buffer,
                 },
-                "explanations": list(solution.explanations),
+                "rules": [effect.as_json() for effect in plan.rules],
+                "explanations": list(solution.explanations)
+                + [e.sentence for e in plan.rules if e.status == "tier_unsold"],
                 "message": solution.message,
             }
         )

@@ -22,6 +22,7 @@ def settings_payload(settings: PlanSettings) -> dict:
         "allowed": {k: sorted(v) for k, v in (settings.allowed or {}).items()},
         "required": {k: sorted(v) for k, v in (settings.required or {}).items()},
         "budget_rates": {code: rate.per_usd for code, rate in settings.rates.overrides.items()},
+        "must_offer": sorted(settings.must_offer),
     }
 
 

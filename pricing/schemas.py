@@ -24,7 +24,7 @@ from pricing.costing.service import TIER_OPTIONS
 from pricing.errors import InputError, validation_problem
 from pricing.fx import DEFAULT_BOOK, RateBook, budget_rate, currency_code
 from pricing.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, bounded, check_text, shown_value
-from pricing.plan import TIER_NAMES, PlanSettings
+from pricing.market_model import TIER_NAMES, PlanSettings
 from pricing.table_files import read_bytes
 from pricing.tiers.problem import Terms
 
@@ -187,6 +187,7 @@ class ScenarioIn(BaseModel):
     allowed: dict[str, list[str]] | None = None
     required: dict[str, list[str]] | None = None
     budget_rates: dict[str, Annotated[float, bounded("budget_rate")]] = {}
+    must_offer: list[Name] = []
 
     @field_validator("budget_rates")
     @classmethod
@@ -213,6 +214,11 @@ class ScenarioIn(BaseModel):
     @model_validator(mode="after")
     def _known_tiers(self) -> ScenarioIn:
         names = TIER_NAMES[self.tiers]
+        unknown = sorted(set(self.must_offer) - set(names))
+        if unknown:
+            raise ValueError(
+                f"must_offer: unknown tier(s) {unknown}; with {self.tiers} tiers: {list(names)}"
+            )
         for mapping in (self.allowed, self.required):
             unknown = sorted(set(mapping or {}) - set(names))
             if unknown:
@@ -234,6 +240,7 @@ class ScenarioIn(BaseModel):
             allowed=_frozen(merged.allowed),
             required=_frozen(merged.required),
             rates=_book(merged.budget_rates),
+            must_offer=frozenset(merged.must_offer),
         )
 
 

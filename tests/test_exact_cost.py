@@ -20,7 +20,8 @@ from scipy.optimize import linprog
 
 from pricing.catalog import load_markets
 from pricing.errors import InfeasibleError
-from pricing.plan import TIER_NAMES, PlanSettings, plan_market, plan_payload, plan_portfolio
+from pricing.market_model import TIER_NAMES, PlanSettings
+from pricing.plan import plan_market, plan_payload, plan_portfolio
 from pricing.segments import load_segments
 from pricing.tiers import model as tier_model
 from pricing.tiers.model import TIE_BREAK_USD, build_model

@@ -1,0 +1,165 @@
+"""One market's tier problem: the rules finance sets (PlanSettings) and the MILP they make.
+
+:func:`solve_market` builds a market's problem from its segments and the exact step cost of its
+desks and solves it; the plan (:mod:`pricing.plan`) prices what it sells, and the rules report
+(:mod:`pricing.rules`) solves it again without each rule to say what the rule costs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pricing.costing.workload import Workload, build_workload
+from pricing.errors import InputError
+from pricing.fx import DEFAULT_BOOK, RateBook
+from pricing.models import CostParameters, Market
+from pricing.segments import TIER_OPTIONS, Segment, SegmentRow, market_segments
+from pricing.tiers.problem import Buyer, Option, Solution, SolverName, Terms, TierProblem
+from pricing.tiers.solve import solve
+
+TIER_NAMES: dict[int, tuple[str, ...]] = {
+    1: ("Standard",),
+    2: ("Basic", "Premium"),
+    3: ("Basic", "Standard", "Premium"),
+    4: ("Basic", "Standard", "Premium", "Enterprise"),
+    5: ("Essential", "Basic", "Standard", "Premium", "Enterprise"),
+}
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """What finance chooses: how many tiers, the margin kept at the floor, the ladder, solver.
+
+    ``allowed`` and ``required`` map a tier name to the options it may or must hold;
+    ``must_offer`` names the tiers every market must offer.
+    """
+
+    tiers: int = 3
+    min_margin: float = 0.15
+    price_step: float = 0.0
+    solver: SolverName = "cbc"
+    time_limit_seconds: float = 20.0
+    allowed: Mapping[str, frozenset[str]] | None = None
+    required: Mapping[str, frozenset[str]] | None = None
+    workers: int = 2
+    rates: RateBook = DEFAULT_BOOK
+    must_offer: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.tiers not in TIER_NAMES:
+            raise InputError(
+                f"tiers must be 1 to 5, got {self.tiers!r}", field="tiers", value=self.tiers
+            )
+        for rule in ("allowed", "required"):
+            unknown = sorted(set(getattr(self, rule) or {}) - set(TIER_NAMES[self.tiers]))
+            if unknown:
+                raise InputError(
+                    f"{rule}: tier(s) {', '.join(unknown)} are not among the {self.tiers} "
+                    f"tier(s) planned ({', '.join(TIER_NAMES[self.tiers])})",
+                    field=rule,
+                    value=unknown,
+                )
+        unknown = sorted(set(self.must_offer) - set(TIER_NAMES[self.tiers]))
+        if unknown:
+            raise InputError(
+                f"must_offer: tier(s) {', '.join(unknown)} are not among the {self.tiers} "
+                f"tier(s) planned ({', '.join(TIER_NAMES[self.tiers])})",
+                field="must_offer",
+                value=unknown,
+            )
+        if not 1 <= self.workers <= 16:
+            raise InputError(
+                f"workers must be 1 to 16, got {self.workers!r}",
+                field="workers",
+                value=self.workers,
+            )
+
+    @property
+    def tier_names(self) -> tuple[str, ...]:
+        return TIER_NAMES[self.tiers]
+
+
+def _market_options(market: Market, segments: tuple[Segment, ...], settings: PlanSettings) -> tuple:
+    """The options a market's tiers can hold: those some segment values, and those a rule
+    requires (a required option stays required even where nobody values it). Multilingual
+    support means something only where the market has several support languages; required in
+    a one-language market it costs nothing and promises the one language."""
+    required = {o for chosen in (settings.required or {}).values() for o in chosen}
+    valued = {
+        name
+        for name in TIER_OPTIONS
+        if any(s.option_values_usd[name] > 0 for s in segments)
+        and not (name == "multilingual" and len(market.support_languages) < 2)
+    }
+    return tuple(o for o in TIER_OPTIONS if o in valued or o in required)
+
+
+def market_problem(
+    market: Market,
+    workload: Workload,
+    segments: tuple[Segment, ...],
+    settings: PlanSettings,
+) -> TierProblem:
+    """The tier MILP of one market, on the exact step cost of its desks."""
+    kept = set(workload.options)
+    options = tuple(
+        Option(name, 0.0, sum(workload.fixed_usd.get(name, {}).values()))
+        for name in workload.options
+    )
+    buyers = tuple(
+        Buyer(
+            s.name,
+            s.accounts,
+            s.base_value_usd,
+            {o: v for o, v in s.option_values_usd.items() if o in kept},
+        )
+        for s in segments
+    )
+
+    def restrict(mapping: Mapping[str, frozenset[str]] | None) -> dict | None:
+        if mapping is None:
+            return None
+        return {t: frozenset(mapping.get(t, frozenset())) & kept for t in settings.tier_names}
+
+    allowed = restrict(settings.allowed)
+    if settings.allowed is not None and allowed is not None:
+        # A tier the caller did not mention keeps every option.
+        allowed = {
+            t: (allowed[t] if t in settings.allowed else frozenset(kept))
+            for t in settings.tier_names
+        }
+    return TierProblem(
+        label=market.code,
+        tiers=settings.tier_names,
+        options=options,
+        buyers=buyers,
+        terms=Terms(
+            min_margin=settings.min_margin,
+            expected_discount=market.expected_discount,
+            max_discount=market.max_discount,
+            price_step=settings.price_step,
+        ),
+        allowed=allowed,
+        required=restrict(settings.required),
+        must_offer=frozenset(settings.must_offer),
+        workload=workload,
+    )
+
+
+def solve_market(
+    market: Market,
+    markets: Mapping[str, Market],
+    segment_rows: tuple[SegmentRow, ...],
+    settings: PlanSettings,
+    params: CostParameters | None = None,
+) -> tuple[TierProblem, Solution]:
+    """One market's tier MILP under ``settings``, built on its exact step cost, and solved."""
+    segments = market_segments(market, segment_rows)
+    options = _market_options(market, segments, settings)
+    workload = build_workload(market, markets, params, options=options)
+    problem = market_problem(market, workload, segments, settings)
+    solution = solve(
+        problem, solver=settings.solver, time_limit_seconds=settings.time_limit_seconds
+    )
+    return problem, solution

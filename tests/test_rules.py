@@ -1,0 +1,108 @@
+"""Every rule accounted for: each rule's effect in each market is the difference of two plans,
+the market planned with the rule and without it (rules were silent: a rule that left a tier
+unsold said nothing, and a plan scenario could not ask for a tier to be offered)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from pricing.catalog import load_markets
+from pricing.market_model import PlanSettings
+from pricing.plan import plan_payload, plan_portfolio
+from pricing.rules import rules_of
+from pricing.schemas import parse_scenario
+from tests.test_bad_input import _refused
+from tests.test_cli import run
+
+MARKETS = load_markets()
+PREMIUM_24X7 = PlanSettings(min_margin=0.2, required={"Premium": frozenset({"coverage_24x7"})})
+
+
+def _plan(code: str, settings: PlanSettings):
+    [plan] = plan_portfolio(MARKETS, settings, only=[code])
+    return plan
+
+
+def _effect(plan, text: str):
+    [effect] = [e for e in plan.rules if e.rule == text]
+    return effect
+
+
+def test_a_rule_that_leaves_a_tier_unsold_says_so_and_what_it_costs() -> None:
+    """Poland with 24/7 required in Premium: Premium no longer pays. Without the rule it sells."""
+    with_rule = _plan("PL", PREMIUM_24X7)
+    without = _plan("PL", dataclasses.replace(PREMIUM_24X7, required=None))
+    effect = _effect(with_rule, "Premium must hold 24/7")
+    assert effect.status == "tier_unsold" and effect.unsold == ("Premium",)
+    assert "Premium" not in [t.name for t in with_rule.tiers]
+    assert "Premium" in [t.name for t in without.tiers]
+    assert effect.profit_change_usd == pytest.approx(
+        with_rule.profit_usd - without.profit_usd, abs=0.01
+    )
+    assert effect.profit_change_usd < 0
+    [market] = plan_payload([with_rule])["markets"]
+    assert {"rule": "Premium must hold 24/7", "status": "tier_unsold"}.items() <= market["rules"][
+        0
+    ].items()
+    assert any("leaves Premium unsold" in line for line in market["explanations"])
+
+
+def test_a_rule_that_changes_nothing_is_slack() -> None:
+    """The US sells 24/7 in Premium anyway: requiring it changes nothing."""
+    with_rule = _plan("US", PREMIUM_24X7)
+    without = _plan("US", dataclasses.replace(PREMIUM_24X7, required=None))
+    effect = _effect(with_rule, "Premium must hold 24/7")
+    assert effect.status == "slack" and effect.profit_change_usd == pytest.approx(0, abs=0.01)
+    assert with_rule.profit_usd == pytest.approx(without.profit_usd, abs=0.01)
+
+
+def test_a_tier_that_must_be_offered_binds_at_its_price() -> None:
+    """Germany sells two tiers; offering Premium too costs what the two plans differ by."""
+    forced = PlanSettings(must_offer=frozenset({"Premium"}))
+    with_rule = _plan("DE", forced)
+    without = _plan("DE", PlanSettings())
+    assert "Premium" in [t.name for t in with_rule.tiers]
+    assert "Premium" not in [t.name for t in without.tiers]
+    effect = _effect(with_rule, "Premium must be offered")
+    assert effect.status == "binds"
+    assert effect.profit_change_usd == pytest.approx(
+        with_rule.profit_usd - without.profit_usd, abs=0.01
+    )
+    assert effect.profit_change_usd < 0
+
+
+def test_the_margin_rule_is_measured_against_no_margin() -> None:
+    with_rule = _plan("BR", PlanSettings(min_margin=0.5))
+    without = _plan("BR", PlanSettings(min_margin=0.0))
+    effect = _effect(with_rule, "at the floor, a margin of at least 50% on the whole cost")
+    assert effect.profit_change_usd == pytest.approx(
+        with_rule.profit_usd - without.profit_usd, abs=0.01
+    )
+    assert effect.status in ("binds", "slack", "tier_unsold")
+
+
+def test_only_what_takes_a_choice_away_is_a_rule() -> None:
+    everything = frozenset({"priority_response", "coverage_24x7", "multilingual", "local_office"})
+    settings = PlanSettings(min_margin=0.0, allowed={"Basic": everything, "Standard": frozenset()})
+    assert [text for text, _ in rules_of(settings)] == ["Standard may hold only no option"]
+
+
+def test_a_scenario_asks_for_tiers_to_be_offered(tmp_path: Path) -> None:
+    """`must_offer` was refused in a plan scenario ("Extra inputs are not permitted")."""
+    assert parse_scenario({"must_offer": ["Premium"]}).settings().must_offer == {"Premium"}
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps({"must_offer": ["Premium"]}))
+    done = run("plan", "--market", "DE", "--scenario", str(path))
+    assert done.returncode == 0, done.stderr
+    [market] = json.loads(done.stdout)["markets"]
+    assert "Premium" in [t["name"] for t in market["tiers"]]
+    assert market["rules"][0]["rule"] == "Premium must be offered"
+    path.write_text(json.dumps({"must_offer": ["Gold"]}))
+    _refused(run("plan", "--market", "DE", "--scenario", str(path)), "must_offer", "Gold")
+    # An impossible combination is refused, naming the rule that cannot hold.
+    path.write_text(json.dumps({"must_offer": ["Premium"], "min_margin": 5}))
+    _refused(run("plan", "--market", "DE", "--scenario", str(path)), "floor_margin", "Premium")

@@ -61,16 +61,31 @@ with st.form("tier_rules"):
         key="td_solver",
         help="CBC (bundled with PuLP) or HiGHS; both give the same optima.",
     )
-    st.markdown("**Options each tier may hold**")
-    allowed = {}
-    for name in TIER_NAMES[tiers]:  # full width each, so no chip is cut short
-        allowed[name] = st.multiselect(
-            name,
+    st.markdown("**Options each tier may hold, and must hold**")
+    allowed, required = {}, {}
+    for name in TIER_NAMES[tiers]:
+        may, must = st.columns([3, 2])  # wide enough that no chip is cut short
+        allowed[name] = may.multiselect(
+            f"{name} may hold",
             TIER_OPTIONS,
             default=list(TIER_OPTIONS),
             format_func=OPTION_SHORT.get,
             key=f"td_allowed_{tiers}_{name}",
         )
+        required[name] = must.multiselect(
+            f"{name} must hold",
+            TIER_OPTIONS,
+            default=[],
+            format_func=OPTION_SHORT.get,
+            key=f"td_required_{tiers}_{name}",
+        )
+    must_offer = st.multiselect(
+        "Tiers every market must offer",
+        TIER_NAMES[tiers],
+        default=[],
+        key=f"td_must_offer_{tiers}",
+        help="A market where such a tier cannot pay its way is refused, naming the rule.",
+    )
     with st.expander("Segment values (USD per account per year at US price level)"):
         st.caption("Scaled per market by its price level and expectations; see data/README.md.")
         edited = st.data_editor(
@@ -89,6 +104,9 @@ try:
         price_step=step / 100,
         solver=solver,
         allowed={name: frozenset(options) for name, options in allowed.items()},
+        required={name: frozenset(options) for name, options in required.items() if options}
+        or None,
+        must_offer=frozenset(must_offer),
         rates=state.rate_book(),
     )
 except PricingError as error:
@@ -255,6 +273,9 @@ st.dataframe(
 st.caption("Values per account per year in this market (scaled from the segment values above).")
 st.markdown("**Why the prices are what they are**")
 bullets(chosen.solution.explanations)
+if chosen.rules:  # each rule against this market planned without it
+    st.markdown("**What each rule does here**")
+    bullets(effect.sentence for effect in chosen.rules)
 with st.expander("What each option costs in this market"):
     costs = tables["Option costs"][tables["Option costs"]["market"] == code]
     st.dataframe(

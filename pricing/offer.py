@@ -227,7 +227,9 @@ def build_offer(
             market,
             frozenset(offered),
             answer_within_seconds=min((t.answer_within_seconds for t in plan.tiers), default=None),
-        ),
+        )
+        # A rule of finance's that leaves a tier unsold here is the brief's to say.
+        + tuple(f"Rule: {e.sentence}" for e in plan.rules if e.status == "tier_unsold"),
         notes=customer_notes(quoted),
         rate=rate,
         buffer=buffer,

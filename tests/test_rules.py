@@ -106,3 +106,45 @@ def test_a_scenario_asks_for_tiers_to_be_offered(tmp_path: Path) -> None:
     # An impossible combination is refused, naming the rule that cannot hold.
     path.write_text(json.dumps({"must_offer": ["Premium"], "min_margin": 5}))
     _refused(run("plan", "--market", "DE", "--scenario", str(path)), "floor_margin", "Premium")
+
+
+def test_the_tier_designer_sets_must_hold_and_must_offer_and_says_what_each_rule_does() -> None:
+    from tests.conftest import shown
+    from tests.test_pages_more import _no_trouble, button, page, table_with
+
+    app = page("tier_designer", market="PL")
+    app.number_input(key="td_margin").set_value(20.0)
+    app.multiselect(key="td_required_3_Premium").set_value(["coverage_24x7"])
+    button(app, "Run the optimiser").click()
+    app.run()
+    _no_trouble(app)
+    assert "Premium" not in list(table_with(app, "tier")["tier"])
+    text = shown(" ".join(m.value for m in app.markdown))
+    assert "What each rule does here" in text
+    assert "The rule “Premium must hold 24/7” leaves Premium unsold" in text
+    # A tier every market must offer: where it cannot pay (Brazil), the plan is refused naming
+    # the market and the rule, and the rules typed stay in the form.
+    app.multiselect(key="td_required_3_Premium").set_value([])
+    app.multiselect(key="td_must_offer_3").set_value(["Premium"])
+    app.number_input(key="td_margin").set_value(15.0)
+    button(app, "Run the optimiser").click()
+    app.run()
+    assert not app.exception
+    [error] = [shown(e.value) for e in app.main.error]
+    assert "BR cannot hold while Premium must be offered" in error, error
+    assert app.multiselect(key="td_must_offer_3").value == ["Premium"]
+
+
+def test_the_brief_says_which_rule_leaves_a_tier_unsold() -> None:
+    from datetime import date
+
+    from pricing.offer import build_offer
+
+    offer = build_offer(_plan("PL", PREMIUM_24X7), date.today())
+    assert any(
+        r.startswith("Rule: The rule “Premium must hold 24/7” leaves Premium unsold")
+        for r in offer.risks
+    ), offer.risks
+    assert not any(
+        r.startswith("Rule:") for r in build_offer(_plan("PL", PlanSettings()), date.today()).risks
+    )

@@ -273,6 +273,9 @@ st.dataframe(
 st.caption("Values per account per year in this market (scaled from the segment values above).")
 st.markdown("**Why the prices are what they are**")
 bullets(chosen.solution.explanations)
+if chosen.counterfactuals:
+    st.markdown("**The alternatives, each planned**")
+    bullets(c.sentence(chosen.profit_usd) for c in chosen.counterfactuals)
 if chosen.rules:  # each rule against this market planned without it
     st.markdown("**What each rule does here**")
     bullets(effect.sentence for effect in chosen.rules)

@@ -79,6 +79,21 @@ class PlanSettings:
     def tier_names(self) -> tuple[str, ...]:
         return TIER_NAMES[self.tiers]
 
+    def as_scenario(self) -> dict:
+        """These rules as a scenario file (pricing.schemas.ScenarioIn): ``plan --scenario``
+        with it plans exactly as these settings do."""
+        return {
+            "tiers": self.tiers,
+            "min_margin": self.min_margin,
+            "price_step": self.price_step,
+            "solver": self.solver,
+            "time_limit_seconds": self.time_limit_seconds,
+            "allowed": {k: sorted(v) for k, v in (self.allowed or {}).items()},
+            "required": {k: sorted(v) for k, v in (self.required or {}).items()},
+            "budget_rates": {code: rate.per_usd for code, rate in self.rates.overrides.items()},
+            "must_offer": sorted(self.must_offer),
+        }
+
 
 def _market_options(market: Market, segments: tuple[Segment, ...], settings: PlanSettings) -> tuple:
     """The options a market's tiers can hold: those some segment values, and those a rule

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pricing.catalog import chosen_codes
 from pricing.costing.workload import Workload
+from pricing.counterfactuals import Counterfactual, counterfactuals
 from pricing.fx import Rate
 from pricing.market_model import PlanSettings, solve_market
 from pricing.models import CostParameters, Market
@@ -93,6 +94,17 @@ class MarketPlan:
     rate: Rate
     buffer: float = 0.0
     rules: tuple[RuleEffect, ...] = ()  # what each rule does here (pricing.rules)
+    counterfactuals: tuple[Counterfactual, ...] = ()  # alternatives, solved
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Why the plan is what it is: the binding constraints, each alternative solved, and
+        each rule that leaves a tier unsold."""
+        return (
+            *self.solution.explanations,
+            *(c.sentence(self.profit_usd) for c in self.counterfactuals),
+            *(e.sentence for e in self.rules if e.status == "tier_unsold"),
+        )
 
     @property
     def workload(self) -> Workload:
@@ -179,6 +191,9 @@ def plan_market(
             )
         )
     rules = rule_effects(market, markets, segment_rows, settings, solution, params)
+    alternatives = counterfactuals(
+        market, markets, segment_rows, settings, problem, solution, params
+    )
     return MarketPlan(
         market,
         problem,
@@ -189,6 +204,7 @@ def plan_market(
         used,
         buffer,
         rules,
+        alternatives,
     )
 
 
@@ -265,8 +281,8 @@ def plan_payload(plans: Iterable[MarketPlan]) -> dict:
                     "buffer": plan.buffer,
                 },
                 "rules": [effect.as_json() for effect in plan.rules],
-                "explanations": list(solution.explanations)
-                + [e.sentence for e in plan.rules if e.status == "tier_unsold"],
+                "counterfactuals": [c.as_json() for c in plan.counterfactuals],
+                "explanations": list(plan.reasons),
                 "message": solution.message,
             }
         )

@@ -12,20 +12,6 @@ if TYPE_CHECKING:  # types only: reading a saved scenario needs no solver
     from pricing.store import Scenario
 
 
-def settings_payload(settings: PlanSettings) -> dict:
-    """The plan choices in the scenario-file format (see pricing.schemas.ScenarioIn)."""
-    return {
-        "tiers": settings.tiers,
-        "min_margin": settings.min_margin,
-        "price_step": settings.price_step,
-        "solver": settings.solver,
-        "allowed": {k: sorted(v) for k, v in (settings.allowed or {}).items()},
-        "required": {k: sorted(v) for k, v in (settings.required or {}).items()},
-        "budget_rates": {code: rate.per_usd for code, rate in settings.rates.overrides.items()},
-        "must_offer": sorted(settings.must_offer),
-    }
-
-
 def scenario_payload(
     settings: PlanSettings,
     plans: Iterable[MarketPlan],
@@ -57,7 +43,7 @@ def scenario_payload(
         else {row.code: round(float(row.baseline_annual_usd), 2) for row in costs.itertuples()}
     )
     return {
-        "settings": settings_payload(settings),
+        "settings": settings.as_scenario(),
         "data": data_label,
         "markets": markets,
         "baseline_cost_usd": baseline,

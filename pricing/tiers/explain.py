@@ -78,7 +78,10 @@ def explain(problem: TierProblem, solution: Solution) -> tuple[tuple[str, ...], 
                 f"{_money(problem.reservation(buyer, best.options))} to it."
             )
     fixed_costs = {o.name: o.fixed_cost for o in problem.options}
-    for option in problem.options:
+    # On a market's exact step cost an option's cost is not one figure (its staff depend on the
+    # whole menu): what an alternative would earn is computed by solving it again
+    # (pricing.counterfactuals), never narrated here.
+    for option in problem.options if problem.workload is None else ():
         name = option.name
         label = OPTION_LABELS.get(name, name)
         if name in solution.options_paid:
@@ -100,15 +103,15 @@ def explain(problem: TierProblem, solution: Solution) -> tuple[tuple[str, ...], 
             )
     message = None
     if not offered:
-        top = max(
-            problem.reservation(b, tuple(o.name for o in problem.options)) for b in problem.buyers
-        )
-        cheapest = _cheapest_service(problem)
+        cheapest, buyer = _cheapest_service(problem)
+        everything = tuple(o.name for o in problem.options)
+        worth = buyer.size * problem.reservation(buyer, everything)
         message = (
-            f"Nothing can be sold profitably in {problem.label}: serving even its smallest "
-            f"segment costs {_money(cheapest)} a year, and no tier earns that back with the "
-            f"{terms.min_margin:.0%} margin kept at the floor (the most any segment would pay "
-            f"is {_money(top)} per account)."
+            f"Nothing can be sold profitably in {problem.label}: serving even one segment alone "
+            f"(the cheapest, {buyer.name}: {buyer.size:,.0f} accounts) costs {_money(cheapest)} "
+            f"a year, and with every option it would pay at most {_money(worth)} a year in all "
+            f"({_money(problem.reservation(buyer, everything))} per account), short of that "
+            f"cost with the {terms.min_margin:.0%} margin kept at the floor."
         )
     return tuple(notes), message
 
@@ -125,13 +128,13 @@ def _cost_of_adding(problem: TierProblem, solution: Solution, tier, option: str)
     return total_cost(problem, more) - total_cost(problem, sale), worth
 
 
-def _cheapest_service(problem: TierProblem) -> float:
-    """What serving one segment alone on bare support costs at the least."""
+def _cheapest_service(problem: TierProblem):
+    """What serving one segment alone on bare support costs at the least, and that segment."""
     from pricing.tiers.accounts import total_cost
 
-    return min(
-        total_cost(
+    def alone(one) -> float:
+        return total_cost(
             problem, {b.name: (frozenset() if b.name == one.name else None) for b in problem.buyers}
         )
-        for one in problem.buyers
-    )
+
+    return min(((alone(one), one) for one in problem.buyers), key=lambda pair: pair[0])

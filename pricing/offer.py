@@ -20,6 +20,7 @@ from datetime import date, timedelta
 import pandas as pd
 from babel.numbers import get_currency_name
 
+from pricing.costing.service import channel_targets
 from pricing.errors import InputError
 from pricing.fx import DEFAULT_BOOK, ECB_SOURCE, LIVE_SOURCE, Rate, RateBook
 from pricing.guidance import Advice, customer_notes, guidance, language_name, risks
@@ -49,6 +50,7 @@ class OfferTier:
     inclusions: tuple[str, ...]
     answer_within_seconds: float
     ticket_response_seconds: float
+    ticket_promise: str  # the first response promised on e-mail and tickets, in words
     coverage: str
     list_local: float
     target_local: float
@@ -105,6 +107,49 @@ def duration(seconds: float) -> str:
     return f"{seconds / 3600:g} h"
 
 
+def hours(seconds: float, business: bool) -> str:
+    """``28800`` as "8 business hours", ``3600`` as "1 business hour" (or plain hours)."""
+    count = seconds / 3600
+    unit = ("business " if business else "") + ("hour" if count == 1 else "hours")
+    return f"{count:g} {unit}"
+
+
+def promises(plan: MarketPlan, tier: PricedTier) -> tuple[str, ...]:
+    """What a tier promises per channel, in the words of B2B support contracts: a live answer
+    within seconds on the market's live channels, a reply within minutes on messaging apps where
+    the market uses them, a first response within business hours on e-mail and portal tickets.
+
+    Each figure is one the desk is staffed to meet: live contacts at the tier's live target;
+    every asynchronous contact at the strictest target of the market's asynchronous channels,
+    which is never slower than the one promised for that channel (data/service_targets.csv).
+    """
+    targets = channel_targets()
+    channels = plan.workload.mix.channels
+    fast = "priority_response" in tier.options
+    live = [c for c in channels if targets[c].kind == "live"] or ["phone"]
+    lines = [
+        f"{' and '.join(live).capitalize()}: live answer within "
+        f"{duration(tier.answer_within_seconds)} (80 % of contacts)"
+    ]
+    if "messaging" in channels:
+        messaging = targets["messaging"]
+        within = messaging.priority_seconds if fast else messaging.standard_seconds
+        lines.append(f"Messaging apps: reply within {duration(within or 0)} (80 % of messages)")
+    lines.append(
+        f"E-mail and portal tickets: first response within {ticket_promise(tier)} (80 % of tickets)"
+    )
+    return tuple(lines)
+
+
+def ticket_promise(tier: PricedTier) -> str:
+    """The first response a tier promises on e-mail and portal tickets: "8 business hours"
+    (business hours unless the tier is 24/7; the priority target with priority response)."""
+    email = channel_targets()["email"]
+    fast = "priority_response" in tier.options
+    within = email.priority_seconds if fast else (email.standard_seconds or 0)
+    return hours(within, business="coverage_24x7" not in tier.options)
+
+
 def inclusions(plan: MarketPlan, tier: PricedTier) -> tuple[str, ...]:
     """What the customer gets, in the order a buyer reads it: languages and days, answers.
 
@@ -120,11 +165,7 @@ def inclusions(plan: MarketPlan, tier: PricedTier) -> tuple[str, ...]:
     else:
         closed = f", closed on {len(week.holidays)} public holidays" if week.holidays else ""
         served = f"Support in {spoken}, {week.label} ({market.timezone}){closed}"
-    items = [
-        served,
-        f"Phone and chat answered within {duration(tier.answer_within_seconds)}, messages and "
-        f"tickets within {duration(tier.ticket_response_seconds)} (80 % of contacts)",
-    ]
+    items = [served, *promises(plan, tier)]
     if "priority_response" in tier.options:
         items.append("Priority response: your contacts are answered ahead of the queue")
     if "local_office" in tier.options:
@@ -204,6 +245,7 @@ def build_offer(
                 inclusions=inclusions(plan, tier),
                 answer_within_seconds=tier.answer_within_seconds,
                 ticket_response_seconds=tier.ticket_response_seconds,
+                ticket_promise=ticket_promise(tier),
                 coverage=tier.coverage,
                 list_local=local.list_price,
                 target_local=local.target,
@@ -310,7 +352,7 @@ def customer_tables(offer: Offer) -> dict[str, pd.DataFrame]:
                 "includes": "\n".join(t.inclusions),
                 "days_served": t.coverage,
                 "phone_and_chat_within": duration(t.answer_within_seconds),
-                "messages_and_tickets_within": duration(t.ticket_response_seconds),
+                "tickets_first_response": t.ticket_promise,
             }
             for t in offer.tiers
         ],
@@ -321,7 +363,7 @@ def customer_tables(offer: Offer) -> dict[str, pd.DataFrame]:
             "includes",
             "days_served",
             "phone_and_chat_within",
-            "messages_and_tickets_within",
+            "tickets_first_response",
         ],
     )
     notes = pd.DataFrame({"notes and terms": [*offer.notes, terms(offer)]})

@@ -1,0 +1,80 @@
+"""Promises a rep can sign: per channel, in contract words, and never faster than the desk is
+staffed for (the UAE and Saudi offers promised "messages and tickets within 10 min")."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from pricing.catalog import load_markets
+from pricing.costing.service import channel_targets
+from pricing.offer import build_offer, duration
+from pricing.plan import plan_portfolio
+
+
+@pytest.fixture(scope="module")
+def offers() -> list:
+    return [
+        (plan, build_offer(plan, date.today()))
+        for plan in plan_portfolio(load_markets())
+        if plan.tiers
+    ]
+
+
+def _line(offer_tier, start: str) -> str | None:
+    return next((line for line in offer_tier.inclusions if line.startswith(start)), None)
+
+
+def test_no_offer_promises_ticket_replies_in_minutes(offers) -> None:
+    for plan, offer in offers:
+        for tier in offer.tiers:
+            tickets = _line(tier, "E-mail and portal tickets: first response within ")
+            assert tickets is not None, (plan.market.code, tier.inclusions)
+            assert re.search(r"within \d+ (business )?hours? \(80 % of tickets\)$", tickets), (
+                tickets
+            )
+            assert " min" not in tickets and " s " not in tickets
+
+
+def test_every_promise_is_one_the_desk_is_staffed_to_meet(offers) -> None:
+    targets = channel_targets()
+    for plan, offer in offers:
+        channels = plan.workload.mix.channels
+        for priced, tier in zip(plan.tiers, offer.tiers, strict=True):
+            fast = "priority_response" in priced.options
+            # Every asynchronous contact is staffed at the strictest async target in use.
+            promised_ticket = (
+                targets["email"].priority_seconds if fast else targets["email"].standard_seconds
+            )
+            assert priced.ticket_response_seconds <= promised_ticket, plan.market.code
+            [live] = [line for line in tier.inclusions if ": live answer within " in line]
+            assert live.endswith(
+                f"within {duration(priced.answer_within_seconds)} (80 % of contacts)"
+            )
+            messaging = _line(tier, "Messaging apps: reply within")
+            assert (messaging is not None) == ("messaging" in channels), plan.market.code
+            if messaging:
+                promised = (
+                    targets["messaging"].priority_seconds
+                    if fast
+                    else targets["messaging"].standard_seconds
+                )
+                assert priced.ticket_response_seconds <= promised
+
+
+def test_the_saudi_offer_reads_like_a_contract(offers) -> None:
+    [saudi] = [offer for plan, offer in offers if plan.market.code == "SA"]
+    basic, standard = saudi.tiers[:2]
+    assert "Phone: live answer within 60 s (80 % of contacts)" in basic.inclusions
+    assert "Messaging apps: reply within 10 min (80 % of messages)" in basic.inclusions
+    assert (
+        "E-mail and portal tickets: first response within 8 business hours (80 % of tickets)"
+        in basic.inclusions
+    )
+    assert (
+        "E-mail and portal tickets: first response within 1 business hour (80 % of tickets)"
+        in standard.inclusions
+    )
+    assert basic.ticket_promise == "8 business hours"

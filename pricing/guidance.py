@@ -282,8 +282,10 @@ _BY_VALUE = {(column, value): (text, seeds) for (column, value, seeds), text in 
 ORDER = tuple(dict.fromkeys(column for column, _, _ in LINES))
 
 
-def _fill(market: Market, profile: CultureProfile | None) -> dict[str, object]:
-    languages = [language_name(code) for code in market.support_languages]
+def _fill(
+    market: Market, profile: CultureProfile | None, offered: tuple[str, ...] | None = None
+) -> dict[str, object]:
+    languages = [language_name(code) for code in (offered or market.support_languages)]
     also = f"; also offered: {', '.join(languages[1:])}" if len(languages) > 1 else ""
     return {
         "name": market.name,
@@ -312,15 +314,21 @@ def _values(market: Market, profile: CultureProfile | None) -> dict[str, object]
 
 
 def guidance(
-    market: Market, *, culture: Mapping[str, CultureProfile] | None = None
+    market: Market,
+    *,
+    culture: Mapping[str, CultureProfile] | None = None,
+    languages: tuple[str, ...] | None = None,
 ) -> tuple[Advice, ...]:
     """What to do and what to avoid when offering support in ``market``.
+
+    ``languages``: the support languages the offer's tiers hold (default: every support
+    language of the market), so the brief never names a language the customer is not offered.
 
     ``culture`` replaces the shipped profiles (``data/culture.csv``), e.g. in tests; a market
     without a profile gets one line saying so instead of the cultural lines.
     """
     profile = _profile(market, culture)
-    fill, values = _fill(market, profile), _values(market, profile)
+    fill, values = _fill(market, profile, languages), _values(market, profile)
     items = []
     for column in ORDER:
         line = _BY_VALUE.get((column, values.get(column, "*"))) or _BY_VALUE.get((column, "*"))

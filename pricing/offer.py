@@ -141,6 +141,14 @@ def promises(plan: MarketPlan, tier: PricedTier) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def offered_languages(plan: MarketPlan) -> tuple[str, ...]:
+    """The support languages the plan's tiers hold: every one where a tier is multilingual,
+    the first otherwise (what the customer offer promises, tier by tier)."""
+    languages = plan.market.support_languages
+    multilingual = any("multilingual" in t.options for t in plan.tiers)
+    return languages if multilingual else languages[:1]
+
+
 def ticket_promise(tier: PricedTier) -> str:
     """The first response a tier promises on e-mail and portal tickets: "8 business hours"
     (business hours unless the tier is 24/7; the priority target with priority response)."""
@@ -264,7 +272,7 @@ def build_offer(
         market_name=market.name,
         currency=code,
         tiers=tuple(tiers),
-        advice=guidance(market),
+        advice=guidance(market, languages=offered_languages(plan)),
         risks=risks(
             market,
             frozenset(offered),

@@ -78,3 +78,15 @@ def test_the_saudi_offer_reads_like_a_contract(offers) -> None:
         in standard.inclusions
     )
     assert basic.ticket_promise == "8 business hours"
+
+
+def test_brief_and_offer_name_the_same_languages(offers) -> None:
+    """The Saudi brief said Arabic and English while the customer offer said Arabic only."""
+    from pricing.guidance import language_name
+
+    for plan, offer in offers:
+        promised = " ".join(line for tier in offer.tiers for line in tier.inclusions)
+        brief = " ".join(advice.text for advice in offer.advice)
+        for code in plan.market.support_languages:
+            name = language_name(code)
+            assert (name in brief) <= (name in promised), (plan.market.code, name)

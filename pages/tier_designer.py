@@ -13,7 +13,7 @@ from pricing.errors import PricingError
 from pricing.exports import plan_tables, plan_workbook
 from pricing.fx import to_display_currency
 from pricing.market_model import TIER_NAMES, PlanSettings
-from pricing.offer import duration
+from pricing.promises import duration
 from pricing.provenance import plan_file_name
 from pricing.segments import segment_rows_from_frame, segments_frame
 from ui import data, state

@@ -20,7 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pricing.catalog import DATA_DIR, Source, read_table
 from pricing.citations import readable
 from pricing.errors import DataFileError
-from pricing.models import Market, _split_list, country, derived_languages
+from pricing.models import Market, _split_list, country
 
 DEFAULT_CULTURE = DATA_DIR / "culture.csv"
 
@@ -133,7 +133,9 @@ def shipped_culture() -> Mapping[str, CultureProfile]:
     return culture_from_table(DEFAULT_CULTURE)
 
 
-def _profile(market: Market, culture: Mapping[str, CultureProfile] | None) -> CultureProfile | None:
+def profile_of(
+    market: Market, culture: Mapping[str, CultureProfile] | None
+) -> CultureProfile | None:
     return (shipped_culture() if culture is None else culture).get(market.code)
 
 
@@ -151,13 +153,13 @@ def language_name(code: str) -> str:
         return code
 
 
-def _words(items: list[str], last: str = "and") -> str:
+def joined(items: list[str], last: str = "and") -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def payment_words(methods: tuple[str, ...]) -> str:
     """``("alipay", "bank_transfer")`` as "Alipay or bank transfer"."""
-    return _words([PAYMENT_NAMES[m] for m in methods], "or")
+    return joined([PAYMENT_NAMES[m] for m in methods], "or")
 
 
 # (column, value, seeds) -> text: the line a market gets for that value of a column of its market
@@ -290,7 +292,7 @@ def _fill(
     return {
         "name": market.name,
         "language_list": languages[0] + also,
-        "languages": _words(languages),
+        "languages": joined(languages),
         "answer": market.answer_target_seconds,
         "share_24x7": market.share_expecting_24x7,
         "channels": ", ".join(CHANNEL_NAMES[c] for c in market.preferred_channels),
@@ -327,7 +329,7 @@ def guidance(
     ``culture`` replaces the shipped profiles (``data/culture.csv``), e.g. in tests; a market
     without a profile gets one line saying so instead of the cultural lines.
     """
-    profile = _profile(market, culture)
+    profile = profile_of(market, culture)
     fill, values = _fill(market, profile, languages), _values(market, profile)
     items = []
     for column in ORDER:
@@ -339,72 +341,6 @@ def guidance(
             basis = readable(f"{field}; {seeds}" if seeds else field)
             items.append(Advice(kind, text.removeprefix("avoid:").format(**fill), basis))
     return tuple(items)
-
-
-def risks(
-    market: Market,
-    offered_options: frozenset[str] | set[str],
-    *,
-    answer_within_seconds: float | None = None,
-    replaces_local_partner: bool = False,
-    culture: Mapping[str, CultureProfile] | None = None,
-) -> tuple[str, ...]:
-    """Where what buyers in ``market`` expect and what the offer holds disagree, each with what
-    the rep can propose. ``answer_within_seconds``: the fastest live answer the offer promises,
-    if known; ``replaces_local_partner``: the offer moves customers away from a local partner."""
-    found, offered = [], set(offered_options)
-    if market.share_expecting_24x7 >= 0.3 and "coverage_24x7" not in offered:
-        found.append(
-            f"{market.share_expecting_24x7:.0%} of buyers here expect round-the-clock support "
-            "and no tier offers it: say so early, state the hours served, and offer 24/7 as a "
-            "priced add-on to the top tier rather than promising it."
-        )
-    if "in_person" in market.preferred_channels and "local_office" not in offered:
-        found.append(
-            "Buyers here prefer to meet in person and no tier includes the local team: propose "
-            "the local team on the top tier, or scheduled on-site visits priced per visit."
-        )
-    profile = _profile(market, culture)
-    if profile is None:
-        return tuple(found)
-    slow = (answer_within_seconds or 0.0) > market.answer_target_seconds
-    if profile.service_personality == "immediate_resolution" and (
-        slow or "priority_response" not in offered
-    ):
-        promise = f"live contacts are answered within {answer_within_seconds:g} s" if slow else ""
-        found.append(
-            "Buyers here expect an immediate response and resolution, and "
-            + (promise or "no tier offers priority response")
-            + ": propose priority response on the top tier and first-contact resolution by "
-            "empowered first-line agents, rather than promising speed the desk cannot keep."
-        )
-    languages, multilingual = market.support_languages, "multilingual" in offered
-    if profile.native_speaker_expected and "local_office" not in offered:
-        if len(languages) > 1 and not multilingual:
-            found.append(
-                "Buyers here expect support from native speakers of their own language, the "
-                f"market speaks {_words([language_name(c) for c in languages])}, and the offer "
-                f"serves {language_name(languages[0])} only: propose every local language on "
-                "the top tier, or state plainly on the offer which language support is in."
-            )
-        served = languages if multilingual else languages[:1]
-        hub_languages = derived_languages(market.remote_hub)
-        foreign = _words([language_name(c) for c in served if c not in hub_languages] or [""])
-        if market.remote_hub != market.code and foreign:
-            hub = getattr(country(market.remote_hub), "name", market.remote_hub)
-            found.append(
-                f"Live contacts are answered from the regional hub ({hub}), where {foreign} is "
-                "not a native language, and buyers here notice a non-native agent: hire native "
-                f"{foreign} speakers for this queue at the hub, or propose the local "
-                "team, which makes native hires easier."
-            )
-    if replaces_local_partner and profile.distributor_continuity:
-        found.append(
-            "Customers here who know their local distributor or rep resent being moved to a new "
-            "support team: keep the partner as first line through the renewal, or introduce the "
-            "new team jointly and keep the same named contact."
-        )
-    return tuple(found)
 
 
 def customer_notes(
@@ -419,7 +355,7 @@ def customer_notes(
             "Prices are converted from US dollars; the exchange rate used and its date are "
             "stated on this offer."
         )
-    profile = _profile(market, culture)
+    profile = profile_of(market, culture)
     if profile is not None:
         notes.append(f"Payment is accepted by {payment_words(profile.payment_methods)}.")
     return tuple(notes)

@@ -20,13 +20,14 @@ from datetime import date, timedelta
 import pandas as pd
 from babel.numbers import get_currency_name
 
-from pricing.costing.service import channel_targets
 from pricing.errors import InputError
 from pricing.fx import DEFAULT_BOOK, ECB_SOURCE, LIVE_SOURCE, Rate, RateBook
-from pricing.guidance import Advice, customer_notes, guidance, language_name, risks
+from pricing.guidance import Advice, customer_notes, guidance
 from pricing.limits import check_text
 from pricing.plan import MarketPlan, PricedTier
 from pricing.pricepoints import LocalPrices, format_money, local_price_points
+from pricing.promises import duration, inclusions, offered_languages, ticket_promise
+from pricing.risks import risks
 from pricing.spreadsheet import write_xlsx
 from pricing.tiers.negotiation import REP_SHARE_OF_EXPECTED
 
@@ -96,89 +97,6 @@ class Offer:
     def amount(self, value: float, step: float = 1.0) -> str:
         """Money with the ISO code, as the documents print it: ``SAR 5,950``."""
         return f"{self.currency} {value:,.{0 if step >= 1 else 2}f}"
-
-
-def duration(seconds: float) -> str:
-    """A response time as people say it: 20 s, 10 min, 8 h."""
-    if seconds < 120:
-        return f"{seconds:g} s"
-    if seconds < 7_200:
-        return f"{seconds / 60:g} min"
-    return f"{seconds / 3600:g} h"
-
-
-def hours(seconds: float, business: bool) -> str:
-    """``28800`` as "8 business hours", ``3600`` as "1 business hour" (or plain hours)."""
-    count = seconds / 3600
-    unit = ("business " if business else "") + ("hour" if count == 1 else "hours")
-    return f"{count:g} {unit}"
-
-
-def promises(plan: MarketPlan, tier: PricedTier) -> tuple[str, ...]:
-    """What a tier promises per channel, in the words of B2B support contracts: a live answer
-    within seconds on the market's live channels, a reply within minutes on messaging apps where
-    the market uses them, a first response within business hours on e-mail and portal tickets.
-
-    Each figure is one the desk is staffed to meet: live contacts at the tier's live target;
-    every asynchronous contact at the strictest target of the market's asynchronous channels,
-    which is never slower than the one promised for that channel (data/service_targets.csv).
-    """
-    targets = channel_targets()
-    channels = plan.workload.mix.channels
-    fast = "priority_response" in tier.options
-    live = [c for c in channels if targets[c].kind == "live"] or ["phone"]
-    lines = [
-        f"{' and '.join(live).capitalize()}: live answer within "
-        f"{duration(tier.answer_within_seconds)} (80 % of contacts)"
-    ]
-    if "messaging" in channels:
-        messaging = targets["messaging"]
-        within = messaging.priority_seconds if fast else messaging.standard_seconds
-        lines.append(f"Messaging apps: reply within {duration(within or 0)} (80 % of messages)")
-    lines.append(
-        f"E-mail and portal tickets: first response within {ticket_promise(tier)} (80 % of tickets)"
-    )
-    return tuple(lines)
-
-
-def offered_languages(plan: MarketPlan) -> tuple[str, ...]:
-    """The support languages the plan's tiers hold: every one where a tier is multilingual,
-    the first otherwise (what the customer offer promises, tier by tier)."""
-    languages = plan.market.support_languages
-    multilingual = any("multilingual" in t.options for t in plan.tiers)
-    return languages if multilingual else languages[:1]
-
-
-def ticket_promise(tier: PricedTier) -> str:
-    """The first response a tier promises on e-mail and portal tickets: "8 business hours"
-    (business hours unless the tier is 24/7; the priority target with priority response)."""
-    email = channel_targets()["email"]
-    fast = "priority_response" in tier.options
-    within = email.priority_seconds if fast else (email.standard_seconds or 0)
-    return hours(within, business="coverage_24x7" not in tier.options)
-
-
-def inclusions(plan: MarketPlan, tier: PricedTier) -> tuple[str, ...]:
-    """What the customer gets, in the order a buyer reads it: languages and days, answers.
-
-    One line per promise: the languages, days and hours are said once (a 24/7 tier says round
-    the clock instead of the business week), and a language is never named twice.
-    """
-    market = plan.market
-    week = plan.workload.week
-    languages = list(dict.fromkeys(language_name(code) for code in market.support_languages))
-    spoken = " and ".join(languages if "multilingual" in tier.options else languages[:1])
-    if "coverage_24x7" in tier.options:
-        served = f"Support in {spoken} round the clock, every day including public holidays (24/7)"
-    else:
-        closed = f", closed on {len(week.holidays)} public holidays" if week.holidays else ""
-        served = f"Support in {spoken}, {week.label} ({market.timezone}){closed}"
-    items = [served, *promises(plan, tier)]
-    if "priority_response" in tier.options:
-        items.append("Priority response: your contacts are answered ahead of the queue")
-    if "local_office" in tier.options:
-        items.append("A local support team and on-site visits")
-    return tuple(dict.fromkeys(items))
 
 
 def _bands(local: LocalPrices, tier: PricedTier, expected: float) -> tuple[Band, ...]:

@@ -20,10 +20,10 @@ from pricing.guidance import (
     culture_from_table,
     customer_notes,
     guidance,
-    risks,
     shipped_culture,
 )
 from pricing.models import Market
+from pricing.risks import risks
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 ALL_OPTIONS = frozenset({"priority_response", "coverage_24x7", "multilingual", "local_office"})

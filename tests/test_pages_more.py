@@ -339,8 +339,8 @@ def test_tier_designer_shows_money_in_the_chosen_currency() -> None:
 def test_tier_designer_tables_fit_and_say_everything() -> None:
     """What each tier holds wraps in full; the all-markets table keeps its notes as sentences
     under it and its two discounts in one column; one currency is said in the headers."""
-    from pricing.offer import duration
     from pricing.plan import PlanSettings, plan_portfolio
+    from pricing.promises import duration
     from pricing.segments import load_segments
 
     app = page("tier_designer", market="US")

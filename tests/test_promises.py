@@ -10,8 +10,9 @@ import pytest
 
 from pricing.catalog import load_markets
 from pricing.costing.service import channel_targets
-from pricing.offer import build_offer, duration
+from pricing.offer import build_offer
 from pricing.plan import plan_portfolio
+from pricing.promises import duration
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,96 @@
+"""What a tier promises the customer, in the words of a support contract.
+
+Per channel, each figure one the desk is staffed to meet (the plan's targets): a live answer
+within seconds, a reply on messaging apps within minutes where the market uses them, a first
+response on e-mail and portal tickets within business hours; the languages, days and hours
+served. The customer offer and the brief read them from here, so they always agree.
+"""
+
+from __future__ import annotations
+
+from pricing.costing.service import channel_targets
+from pricing.guidance import language_name
+from pricing.plan import MarketPlan, PricedTier
+
+
+def duration(seconds: float) -> str:
+    """A response time as people say it: 20 s, 10 min, 8 h."""
+    if seconds < 120:
+        return f"{seconds:g} s"
+    if seconds < 7_200:
+        return f"{seconds / 60:g} min"
+    return f"{seconds / 3600:g} h"
+
+
+def hours(seconds: float, business: bool) -> str:
+    """``28800`` as "8 business hours", ``3600`` as "1 business hour" (or plain hours)."""
+    count = seconds / 3600
+    unit = ("business " if business else "") + ("hour" if count == 1 else "hours")
+    return f"{count:g} {unit}"
+
+
+def promises(plan: MarketPlan, tier: PricedTier) -> tuple[str, ...]:
+    """What a tier promises per channel, in the words of B2B support contracts: a live answer
+    within seconds on the market's live channels, a reply within minutes on messaging apps where
+    the market uses them, a first response within business hours on e-mail and portal tickets.
+
+    Each figure is one the desk is staffed to meet: live contacts at the tier's live target;
+    every asynchronous contact at the strictest target of the market's asynchronous channels,
+    which is never slower than the one promised for that channel (data/service_targets.csv).
+    """
+    targets = channel_targets()
+    channels = plan.workload.mix.channels
+    fast = "priority_response" in tier.options
+    live = [c for c in channels if targets[c].kind == "live"] or ["phone"]
+    lines = [
+        f"{' and '.join(live).capitalize()}: live answer within "
+        f"{duration(tier.answer_within_seconds)} (80 % of contacts)"
+    ]
+    if "messaging" in channels:
+        messaging = targets["messaging"]
+        within = messaging.priority_seconds if fast else messaging.standard_seconds
+        lines.append(f"Messaging apps: reply within {duration(within or 0)} (80 % of messages)")
+    lines.append(
+        f"E-mail and portal tickets: first response within {ticket_promise(tier)} (80 % of tickets)"
+    )
+    return tuple(lines)
+
+
+def offered_languages(plan: MarketPlan) -> tuple[str, ...]:
+    """The support languages the plan's tiers hold: every one where a tier is multilingual,
+    the first otherwise (what the customer offer promises, tier by tier)."""
+    languages = plan.market.support_languages
+    multilingual = any("multilingual" in t.options for t in plan.tiers)
+    return languages if multilingual else languages[:1]
+
+
+def ticket_promise(tier: PricedTier) -> str:
+    """The first response a tier promises on e-mail and portal tickets: "8 business hours"
+    (business hours unless the tier is 24/7; the priority target with priority response)."""
+    email = channel_targets()["email"]
+    fast = "priority_response" in tier.options
+    within = email.priority_seconds if fast else (email.standard_seconds or 0)
+    return hours(within, business="coverage_24x7" not in tier.options)
+
+
+def inclusions(plan: MarketPlan, tier: PricedTier) -> tuple[str, ...]:
+    """What the customer gets, in the order a buyer reads it: languages and days, answers.
+
+    One line per promise: the languages, days and hours are said once (a 24/7 tier says round
+    the clock instead of the business week), and a language is never named twice.
+    """
+    market = plan.market
+    week = plan.workload.week
+    languages = list(dict.fromkeys(language_name(code) for code in market.support_languages))
+    spoken = " and ".join(languages if "multilingual" in tier.options else languages[:1])
+    if "coverage_24x7" in tier.options:
+        served = f"Support in {spoken} round the clock, every day including public holidays (24/7)"
+    else:
+        closed = f", closed on {len(week.holidays)} public holidays" if week.holidays else ""
+        served = f"Support in {spoken}, {week.label} ({market.timezone}){closed}"
+    items = [served, *promises(plan, tier)]
+    if "priority_response" in tier.options:
+        items.append("Priority response: your contacts are answered ahead of the queue")
+    if "local_office" in tier.options:
+        items.append("A local support team and on-site visits")
+    return tuple(dict.fromkeys(items))

@@ -300,3 +300,22 @@ def test_solution_invariants(problem: TierProblem) -> None:
     # Designed tiers are nested: each offered tier holds the options of the one below.
     for low, high in itertools.pairwise(offered):
         assert set(low.options) < set(high.options)
+
+
+def test_highs_presolve_calling_a_feasible_market_infeasible_is_asked_again() -> None:
+    """A generated market (BT of the benchmark's 200) whose tier model HiGHS's presolve called
+    infeasible: selling nothing is always feasible, and CBC finds a 94,018 profit. HiGHS is asked
+    again without presolve and agrees with CBC, instead of blaming a constraint."""
+    from benchmarks.generate import generated_markets
+    from pricing.market_model import PlanSettings, solve_market
+    from pricing.segments import load_segments
+
+    markets = {m.code: m for m in generated_markets(200)}
+    answers = {
+        solver: solve_market(markets["BT"], markets, load_segments(), PlanSettings(solver=solver))[
+            1
+        ]
+        for solver in ("cbc", "highs")
+    }
+    assert answers["highs"].profit == pytest.approx(answers["cbc"].profit, abs=0.05)
+    assert answers["cbc"].profit > 90_000

@@ -46,7 +46,9 @@ def _value(item: object) -> float:
 CBC_OPTIONS = ["cuts off", "heuristics off"]
 
 
-def _solver(name: str, time_limit: float, gap: float, log: Path | None) -> pulp.LpSolver:
+def _solver(
+    name: str, time_limit: float, gap: float, log: Path | None, presolve: bool = True
+) -> pulp.LpSolver:
     if name == "cbc":
         return pulp.PULP_CBC_CMD(
             msg=False,
@@ -57,7 +59,8 @@ def _solver(name: str, time_limit: float, gap: float, log: Path | None) -> pulp.
             options=CBC_OPTIONS,
         )
     if name == "highs":
-        return pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, threads=1)
+        options = {} if presolve else {"presolve": "off"}
+        return pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, threads=1, **options)
     raise InputError(
         f"solver must be one of {', '.join(SOLVERS)}, got {name!r}", field="solver", value=name
     )
@@ -76,11 +79,13 @@ def _cbc_gap(log: Path) -> float | None:
     return 0.0 if "Result - Optimal solution found" in text else None
 
 
-def _run(model: Model, solver: str, time_limit: float, gap: float) -> tuple[int, float | None]:
+def _run(
+    model: Model, solver: str, time_limit: float, gap: float, presolve: bool = True
+) -> tuple[int, float | None]:
     """Solve; return PuLP's solution status and the relative optimality gap when known."""
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "cbc.log" if solver == "cbc" else None
-        model.lp.solve(_solver(solver, time_limit, gap, log))
+        model.lp.solve(_solver(solver, time_limit, gap, log, presolve))
         if solver == "cbc":
             found_gap = _cbc_gap(log) if log else None
         else:
@@ -111,6 +116,12 @@ def solve(
     try:
         model = build_model(problem)
         status, found_gap = _run(model, solver, time_limit_seconds, gap)
+        if solver == "highs" and status == pulp.LpSolutionInfeasible:
+            # HiGHS 1.15's presolve has called feasible tier models infeasible (a generated
+            # market whose menu CBC and HiGHS without presolve both find): ask again without it
+            # before any constraint is blamed.
+            model = build_model(problem)
+            status, found_gap = _run(model, solver, time_limit_seconds, gap, presolve=False)
     except pulp.PulpError as exc:  # e.g. a coefficient the solver cannot take
         raise SolverError(f"{problem.label}: the solver could not run ({exc})") from None
     reported = pulp.LpStatus[model.lp.status]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import json
+import tempfile
+from pathlib import Path
 
 import highspy
 import pytest
@@ -319,3 +322,19 @@ def test_highs_presolve_calling_a_feasible_market_infeasible_is_asked_again() ->
     }
     assert answers["highs"].profit == pytest.approx(answers["cbc"].profit, abs=0.05)
     assert answers["cbc"].profit > 90_000
+
+
+def test_a_given_tier_is_not_said_to_be_in_itself() -> None:
+    """The generic engine said "Premium is in Premium": a given tier is its own option."""
+    from tests.test_cli import EXAMPLE, run
+
+    path = Path(tempfile.mkdtemp()) / "problem.json"
+    path.write_text(json.dumps(EXAMPLE))
+    done = run("tiers", str(path))
+    assert done.returncode == 0, done.stderr
+    reasons = json.loads(done.stdout)["explanations"]
+    assert not any("Premium is in Premium" in r for r in reasons), reasons
+    assert (
+        "Premium pays its fixed cost of 500 a year: offering it earns more than leaving it out."
+        in reasons
+    )

@@ -86,7 +86,14 @@ def explain(problem: TierProblem, solution: Solution) -> tuple[tuple[str, ...], 
         label = OPTION_LABELS.get(name, name)
         if name in solution.options_paid:
             tiers = [t.name for t in offered if name in t.options]
-            if fixed_costs[name] > 0:
+            if fixed_costs[name] > 0 and not problem.designed:  # a given tier is its option
+                if name in problem.must_offer:
+                    continue  # offered because it must be: optimality says nothing about it
+                notes.append(
+                    f"{', '.join(tiers)} pays its fixed cost of {_money(fixed_costs[name])} a "
+                    "year: offering it earns more than leaving it out."
+                )
+            elif fixed_costs[name] > 0:
                 notes.append(
                     f"{label} is in {', '.join(tiers)}: its fixed cost of "
                     f"{_money(fixed_costs[name])} a year is worth paying for what it adds."

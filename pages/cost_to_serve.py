@@ -11,13 +11,8 @@ from pricing.charts import (
     option_cost_bars,
     staffing_heatmap,
 )
-from pricing.costing.engine import (
-    BASELINE,
-    DeliveryModel,
-    break_even_accounts,
-    break_even_range,
-    cost_to_serve,
-)
+from pricing.costing.curves import break_even_accounts, break_even_range
+from pricing.costing.engine import BASELINE, DeliveryModel, cost_to_serve
 from pricing.costing.tables import delivery_comparison, delivery_curves, option_costs
 from pricing.errors import PricingError
 from pricing.guidance import language_name

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pricing.catalog import load_markets
+from pricing.costing.curves import break_even_accounts, cost_curve
 from pricing.costing.engine import (
     BASELINE,
     COMPONENTS,
@@ -27,8 +28,6 @@ from pricing.costing.engine import (
     Coverage,
     DeliveryModel,
     SupportDesign,
-    break_even_accounts,
-    cost_curve,
     cost_to_serve,
     design_workload,
 )

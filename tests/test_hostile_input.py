@@ -25,12 +25,8 @@ import pytest
 
 from pricing.catalog import load_markets, market_by_code
 from pricing.cli_args import MAX_LINE_CHARS
-from pricing.costing.engine import (
-    DeliveryModel,
-    break_even_accounts,
-    break_even_range,
-    costable_accounts,
-)
+from pricing.costing.curves import break_even_accounts, break_even_range, costable_accounts
+from pricing.costing.engine import DeliveryModel
 from pricing.costing.workload import build_workload, peak_erlangs_per_account, peak_load_problem
 from pricing.errors import InputError
 from pricing.limits import MAX_PEAK_ERLANGS, MAX_TABLE_ERLANGS, check_text

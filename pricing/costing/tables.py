@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pricing.catalog import chosen_codes
+from pricing.costing.curves import cost_curve, costable_accounts
 from pricing.costing.engine import (
     BASELINE,
     COMPONENTS,
@@ -20,9 +21,7 @@ from pricing.costing.engine import (
     Coverage,
     DeliveryModel,
     SupportDesign,
-    cost_curve,
     cost_to_serve,
-    costable_accounts,
     design_workload,
 )
 from pricing.costing.workload import peak_load_problem

@@ -12,12 +12,10 @@ and XLSX; :func:`customer_tables` and :func:`internal_tables` are the split, in 
 from __future__ import annotations
 
 import dataclasses
-import io
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import pandas as pd
 from babel.numbers import get_currency_name
 
 from pricing.errors import InputError
@@ -26,9 +24,8 @@ from pricing.guidance import Advice, customer_notes, guidance
 from pricing.limits import check_text
 from pricing.plan import MarketPlan, PricedTier
 from pricing.pricepoints import LocalPrices, format_money, local_price_points
-from pricing.promises import duration, inclusions, offered_languages, ticket_promise
+from pricing.promises import inclusions, offered_languages, ticket_promise
 from pricing.risks import risks
-from pricing.spreadsheet import write_xlsx
 from pricing.tiers.negotiation import REP_SHARE_OF_EXPECTED
 
 VALID_FOR_DAYS = 30
@@ -137,6 +134,40 @@ def validity(prepared: date, valid_until: date | None = None) -> date:
     return valid_until
 
 
+def _risks(plan: MarketPlan, offered: frozenset[str]) -> tuple[str, ...]:
+    """The brief's risks: the market's, and each rule of finance's that leaves a tier unsold."""
+    fastest = min((t.answer_within_seconds for t in plan.tiers), default=None)
+    return risks(plan.market, offered, answer_within_seconds=fastest) + tuple(
+        f"Rule: {e.sentence}" for e in plan.rules if e.status == "tier_unsold"
+    )
+
+
+def _offer_tier(plan: MarketPlan, tier: PricedTier, code: str, rate: Rate, buffer: float):
+    """One tier as offered in currency ``code``: its promises, prices and approval bands."""
+    usd = tier.quote_usd
+    local = (
+        tier.local
+        if code == plan.market.currency
+        else local_price_points(usd.list_price, usd.target, usd.floor, rate, buffer)
+    )
+    return OfferTier(
+        name=tier.name,
+        inclusions=inclusions(plan, tier),
+        answer_within_seconds=tier.answer_within_seconds,
+        ticket_response_seconds=tier.ticket_response_seconds,
+        ticket_promise=ticket_promise(tier),
+        coverage=tier.coverage,
+        list_local=local.list_price,
+        target_local=local.target,
+        floor_local=local.floor,
+        list_usd=usd.list_price,
+        target_usd=usd.target,
+        floor_usd=usd.floor,
+        bands=_bands(local, tier, plan.market.expected_discount),
+        step=local.step,
+    )
+
+
 def build_offer(
     plan: MarketPlan,
     prepared: date | None = None,
@@ -157,32 +188,7 @@ def build_offer(
         rate, buffer = plan.rate, plan.buffer
     else:
         rate, buffer = book.rate("USD", code), book.buffer(code)[0]
-    tiers = []
-    for tier in plan.tiers:
-        usd = tier.quote_usd
-        local = (
-            tier.local
-            if code == market.currency
-            else local_price_points(usd.list_price, usd.target, usd.floor, rate, buffer)
-        )
-        tiers.append(
-            OfferTier(
-                name=tier.name,
-                inclusions=inclusions(plan, tier),
-                answer_within_seconds=tier.answer_within_seconds,
-                ticket_response_seconds=tier.ticket_response_seconds,
-                ticket_promise=ticket_promise(tier),
-                coverage=tier.coverage,
-                list_local=local.list_price,
-                target_local=local.target,
-                floor_local=local.floor,
-                list_usd=usd.list_price,
-                target_usd=usd.target,
-                floor_usd=usd.floor,
-                bands=_bands(local, tier, market.expected_discount),
-                step=local.step,
-            )
-        )
+    tiers = [_offer_tier(plan, tier, code, rate, buffer) for tier in plan.tiers]
     offered = {option for tier in plan.tiers for option in tier.options}
     quoted = market if code == market.currency else dataclasses.replace(market, currency=code)
     return Offer(
@@ -191,13 +197,7 @@ def build_offer(
         currency=code,
         tiers=tuple(tiers),
         advice=guidance(market, languages=offered_languages(plan)),
-        risks=risks(
-            market,
-            frozenset(offered),
-            answer_within_seconds=min((t.answer_within_seconds for t in plan.tiers), default=None),
-        )
-        # A rule of finance's that leaves a tier unsold here is the brief's to say.
-        + tuple(f"Rule: {e.sentence}" for e in plan.rules if e.status == "tier_unsold"),
+        risks=_risks(plan, frozenset(offered)),
         notes=customer_notes(quoted),
         rate=rate,
         buffer=buffer,
@@ -244,113 +244,3 @@ def rate_explained(offer: Offer) -> str:
         f"Reference exchange rate: 1 {rate.base} = {rate.rate:,.4f} {rate.quote}; "
         f"date: {when}; source: {_public_source(rate.source)}."
     )
-
-
-def _meta(offer: Offer, internal: bool) -> pd.DataFrame:
-    rows = [("Market", f"{offer.market_name} ({offer.market_code})")]
-    if offer.customer:
-        rows.append(("Customer", offer.customer))
-    rows += [
-        ("Prepared", offer.prepared.isoformat()),
-        ("Valid until", offer.valid_until.isoformat()),
-        ("Currency", f"{offer.currency_name} ({offer.currency})"),
-        ("Exchange rate", rate_explained(offer)),
-    ]
-    if internal:
-        rows += [
-            ("Rate used", offer.rate_line),
-            ("Rate stale", "yes: refresh before quoting" if offer.rate_stale else "no"),
-            ("Currency buffer", f"{offer.buffer:.0%}"),
-        ]
-        if offer.message:
-            rows.append(("Note", offer.message))
-    return pd.DataFrame(rows, columns=["item", "value"])
-
-
-def customer_tables(offer: Offer) -> dict[str, pd.DataFrame]:
-    """The customer's workbook: the offer's heading, the tiers at list price, notes and terms."""
-    tiers = pd.DataFrame(
-        [
-            {
-                "tier": t.name,
-                "currency": offer.currency,
-                "list_per_account_year": t.list_local,
-                "includes": "\n".join(t.inclusions),
-                "days_served": t.coverage,
-                "phone_and_chat_within": duration(t.answer_within_seconds),
-                "tickets_first_response": t.ticket_promise,
-            }
-            for t in offer.tiers
-        ],
-        columns=[
-            "tier",
-            "currency",
-            "list_per_account_year",
-            "includes",
-            "days_served",
-            "phone_and_chat_within",
-            "tickets_first_response",
-        ],
-    )
-    notes = pd.DataFrame({"notes and terms": [*offer.notes, terms(offer)]})
-    return {"Offer": _meta(offer, internal=False), "Tiers": tiers, "Terms": notes}
-
-
-def internal_tables(offer: Offer) -> dict[str, pd.DataFrame]:
-    """The sales team's workbook: prices, approvals, guidance with its sources, risks."""
-    prices = pd.DataFrame(
-        [
-            {
-                "tier": t.name,
-                "currency": offer.currency,
-                "list_per_account_year": t.list_local,
-                "target": t.target_local,
-                "floor": t.floor_local,
-                "list_usd": round(t.list_usd, 2),
-                "target_usd": round(t.target_usd, 2),
-                "floor_usd": round(t.floor_usd, 2),
-                "days_served": t.coverage,
-            }
-            for t in offer.tiers
-        ]
-    )
-    approvals = pd.DataFrame(
-        [
-            {
-                "tier": t.name,
-                "approver": b.approver,
-                "from": b.highest_local,
-                "down_to": b.lowest_local,
-                "max_discount_off_list": b.max_discount,
-                "note": b.note,
-            }
-            for t in offer.tiers
-            for b in t.bands
-        ]
-    )
-    advice = pd.DataFrame(
-        [{"kind": a.kind, "advice": a.text, "source": a.basis} for a in offer.advice],
-        columns=["kind", "advice", "source"],
-    )
-    found = pd.DataFrame({"risk": list(offer.risks)}, dtype=object)
-    return {
-        "Brief": _meta(offer, internal=True),
-        "Prices": prices,
-        "Approvals": approvals,
-        "Do and avoid": advice,
-        "Risks": found,
-    }
-
-
-def _xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
-    buffer = io.BytesIO()
-    write_xlsx(sheets, buffer)
-    return buffer.getvalue()
-
-
-def customer_xlsx(offer: Offer) -> bytes:
-    return _xlsx(customer_tables(offer))
-
-
-def internal_xlsx(offer: Offer) -> bytes:
-    return _xlsx(internal_tables(offer))

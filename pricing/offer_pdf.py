@@ -18,7 +18,8 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from pricing.errors import InputError
-from pricing.offer import KINDS, Offer, customer_xlsx, internal_xlsx, rate_explained, terms
+from pricing.offer import KINDS, Offer, rate_explained, terms
+from pricing.offer_xlsx import customer_xlsx, internal_xlsx
 
 # Shipped with the app (pricing/fonts, DejaVu's licence beside them): Latin, Greek, Cyrillic,
 # Arabic, Hebrew and every currency sign. Chinese, Japanese and Korean come from Noto Sans CJK,

@@ -18,8 +18,9 @@ from pricing.catalog import load_markets
 from pricing.charts import BAND_COLOURS, negotiation_chart
 from pricing.citations import seed_titles
 from pricing.errors import InputError
-from pricing.offer import build_offer, customer_xlsx, internal_xlsx, rate_explained
+from pricing.offer import build_offer, rate_explained
 from pricing.offer_pdf import customer_pdf, internal_pdf
+from pricing.offer_xlsx import customer_xlsx, internal_xlsx
 from pricing.plan import plan_portfolio
 from tests.test_cli import run
 

@@ -118,8 +118,9 @@ def test_offer_builder_in_local_currency() -> None:
 
 def test_offer_files_open_and_agree(tmp_path: Path) -> None:
     from pricing.catalog import load_markets
-    from pricing.offer import build_offer, internal_xlsx
+    from pricing.offer import build_offer
     from pricing.offer_pdf import internal_pdf
+    from pricing.offer_xlsx import internal_xlsx
     from pricing.plan import plan_portfolio
 
     [plan] = plan_portfolio(load_markets(), only=["JP"])

@@ -15,39 +15,36 @@ audit. Files are named by what they hold and when (:func:`plan_file_name`,
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
 
 from pricing.catalog import DEFAULT_MARKETS
 from pricing.costing.service import OPTION_LABELS
 from pricing.errors import InputError
 from pricing.plan import MarketPlan, PlanSettings, plan_payload
+from pricing.plan_xlsx import plan_workbook_bytes
 from pricing.provenance import (
     plan_file_name,
     settings_tables,
     utc_time,
-    write_settings,
 )
 from pricing.segments import SegmentRow, load_segments
-from pricing.spreadsheet import (
-    add_sheets,
-    clean_frame,
-    safe_frame,
-)
+from pricing.spreadsheet import clean_frame, safe_frame
 
 # The columns of the tables that can be empty (no market sells a tier, no reason given): an
 # empty table keeps its columns, so a page filtering it by market finds none rather than failing.
+# In the order the workbook's formulas read them: the optimiser's target, the market's discounts,
+# list and floor, margins, then the rate, buffer and step that make the local prices.
 TIER_COLUMNS = (
     "market", "tier", "options", "coverage", "answer_within_seconds", "ticket_response_seconds",
-    "buyers", "accounts", "unit_cost_usd", "marginal_cost_usd", "list_usd", "target_usd",
-    "floor_usd", "margin_at_target", "margin_at_floor", "currency", "list_local", "target_local",
-    "floor_local", "rate_usd_to_local", "rate_as_of", "fx_buffer", "price_step_local",
+    "buyers", "accounts", "unit_cost_usd", "marginal_cost_usd", "target_usd", "expected_discount",
+    "max_discount", "list_usd", "floor_usd", "margin_at_target", "margin_at_floor", "currency",
+    "rate_usd_to_local", "fx_buffer", "price_step_local", "list_local", "target_local",
+    "floor_local", "rate_as_of",
 )  # fmt: skip
 REASON_COLUMNS = ("market", "number", "reason")
 
@@ -92,19 +89,21 @@ def plan_tables(plans: Iterable[MarketPlan]) -> dict[str, pd.DataFrame]:
                     "accounts": tier.accounts,
                     "unit_cost_usd": tier.unit_cost_usd,
                     "marginal_cost_usd": tier.marginal_cost_usd,
-                    "list_usd": q.list_price,
                     "target_usd": q.target,
+                    "expected_discount": m.expected_discount,
+                    "max_discount": m.max_discount,
+                    "list_usd": q.list_price,
                     "floor_usd": q.floor,
                     "margin_at_target": tier.margin_at_target,
                     "margin_at_floor": tier.margin_at_floor,
                     "currency": m.currency,
+                    "rate_usd_to_local": plan.rate.rate,
+                    "fx_buffer": plan.buffer,
+                    "price_step_local": tier.local.step,
                     "list_local": tier.list_local,
                     "target_local": tier.target_local,
                     "floor_local": tier.floor_local,
-                    "rate_usd_to_local": plan.rate.rate,
                     "rate_as_of": plan.rate.as_of.isoformat(),
-                    "fx_buffer": plan.buffer,
-                    "price_step_local": tier.local.step,
                 }
             )
         for segment in plan.segments:
@@ -157,18 +156,8 @@ def plan_tables(plans: Iterable[MarketPlan]) -> dict[str, pd.DataFrame]:
     }
 
 
-# -- number formats and cell values -----------------------------------------------------------
-
-
 def _workbook(plans: Sequence[MarketPlan], tables: Mapping[str, pd.DataFrame]) -> bytes:
-    book = Workbook()
-    settings_sheet = book.active
-    settings_sheet.title = "Settings"
-    write_settings(settings_sheet, tables)
-    add_sheets(book, plan_tables(plans))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return plan_workbook_bytes(plan_tables(plans), tables)
 
 
 def plan_workbook(

@@ -3,8 +3,8 @@
 A USD price becomes local through the exchange rate and the currency's safety buffer, then is
 rounded to about three significant figures on one step for the whole quote (tens of euros,
 whole thousands of yen, hundreds of thousands of dong), never finer than the currency's minor
-unit. Rounding never takes the floor below its true value (it rounds up) and keeps
-list >= target >= floor.
+unit. Rounding never takes the floor below its true value (it rounds up, float noise aside) and
+keeps list >= target >= floor. The plan workbook writes the same rounding as formulas.
 """
 
 from __future__ import annotations
@@ -31,8 +31,19 @@ def price_step(value: float, currency: str) -> float:
 
 
 def _up(value: float, step: float) -> float:
-    rounded = math.ceil(value / step - 1e-12) * step
-    return rounded if rounded >= value else rounded + step
+    """``value`` rounded up to the step, float noise (a billionth of a step) aside: the
+    spreadsheet's ``ROUNDUP(MAX(0, value / step - 1E-9), 0) * step``."""
+    return max(0, math.ceil(value / step - 1e-9)) * step
+
+
+def _nearest(value: float, step: float) -> float:
+    """``value`` to the nearest step, halves up: the spreadsheet's ``ROUND(value / step, 0)``."""
+    return math.floor(value / step + 0.5) * step
+
+
+def decimals(step: float) -> int:
+    """The decimals a price on ``step`` is written with: 0 for whole units, 2 for cents."""
+    return max(0, -math.floor(math.log10(step)))
 
 
 @dataclass(frozen=True)
@@ -70,15 +81,17 @@ def local_price_points(
     factor = rate.rate * (1.0 + buffer)
     raw_list, raw_target, raw_floor = (x * factor for x in (list_usd, target_usd, floor_usd))
     step = price_step(raw_target, rate.quote)
-    floor = _up(raw_floor, step)
-    target = max(round(raw_target / step) * step, floor)
-    listed = max(round(raw_list / step) * step, target)
-    digits = max(0, -math.floor(math.log10(step)))
+    # In this order in the plan workbook's formulas too (pricing.plan_xlsx): each price rounded
+    # to its decimals before the next is compared with it.
+    digits = decimals(step)
+    floor = round(_up(raw_floor, step), digits)
+    target = round(max(_nearest(raw_target, step), floor), digits)
+    listed = round(max(_nearest(raw_list, step), target), digits)
     return LocalPrices(
         currency=rate.quote,
-        list_price=round(listed, digits),
-        target=round(target, digits),
-        floor=round(floor, digits),
+        list_price=listed,
+        target=target,
+        floor=floor,
         step=step,
         buffer=buffer,
         rate=rate,

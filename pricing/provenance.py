@@ -14,19 +14,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.worksheet.worksheet import Worksheet
 
 from pricing.costing.service import OPTION_LABELS
 from pricing.errors import InputError
 from pricing.fx import STALE_AFTER_DAYS
 from pricing.plan import MarketPlan, PlanSettings
 from pricing.segments import SegmentRow
-from pricing.spreadsheet import (
-    COUNT_FORMAT,
-    PERCENT_FORMAT,
-    fit_columns,
-    put_table,
-)
+from pricing.spreadsheet import COUNT_FORMAT, PERCENT_FORMAT, Book
 
 PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 OFFER_KINDS = ("customer", "internal")
@@ -208,22 +202,18 @@ def settings_tables(
     }
 
 
-def write_settings(sheet: Worksheet, tables: Mapping[str, pd.DataFrame]) -> None:
+def write_settings(book: Book, tables: Mapping[str, pd.DataFrame]) -> None:
     """The Settings sheet: the rules as setting/value, then the segments and the rates used."""
+    sheet = book.sheet("Settings")
     rules = tables["Rules"]
-    row = put_table(
+    row = book.put_table(
         sheet,
         rules[["setting", "value"]],
         row_formats=[f if isinstance(f, str) else None for f in rules["format"]],
         formatted="value",
     )
-    titles = []
     for title, name in (
         ("Segment values used", "Segments used"),
         ("Exchange rates used", "Rates used"),
     ):
-        row += 1
-        titles.append(row)
-        row = put_table(sheet, tables[name], row, title=title)
-    sheet.freeze_panes = "A2"
-    fit_columns(sheet, skip_rows=frozenset(titles))
+        row = book.put_table(sheet, tables[name], row + 1, title=title)

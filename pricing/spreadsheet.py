@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import IO
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+from pricing.headers import header
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -97,6 +100,8 @@ def _cell_value(value: object) -> object:
         return value.to_pydatetime()
     if isinstance(value, list | tuple | set | frozenset | dict):
         value = str(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"  # one way of writing yes/no in every workbook
     if isinstance(value, str):
         return safe_cell(value)
     return clean_number(value)
@@ -114,94 +119,151 @@ def clean_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 # -- writing sheets ----------------------------------------------------------------------------
 
-_BOLD = Font(bold=True)
-_MAX_WIDTH = 66
+_MIN_WIDTH, _MAX_WIDTH = 9, 66
 
 
-def put_table(
-    sheet: Worksheet,
-    frame: pd.DataFrame,
-    top: int = 1,
-    *,
-    title: str | None = None,
-    row_formats: Sequence[str | None] | None = None,
-    formatted: str | None = None,
-) -> int:
-    """``frame`` at row ``top`` (after a bold ``title`` row if given): a bold header, safe text,
-    clean numbers in their column's format. ``row_formats`` (one per row) formats the column
-    named ``formatted`` row by row instead. Returns the next free row."""
-    row = top
-    if title is not None:
-        sheet.cell(row=row, column=1, value=safe_cell(title)).font = _BOLD
-        row += 1
-    if len(frame.columns) == 0:
-        return row
-    for position, name in enumerate(frame.columns, start=1):
-        sheet.cell(row=row, column=position, value=safe_cell(str(name))).font = _BOLD
-    formats = [number_format(name) for name in frame.columns]
-    for index, record in enumerate(frame.itertuples(index=False, name=None)):
-        row += 1
-        for position, (name, raw) in enumerate(zip(frame.columns, record, strict=True), start=1):
-            cell = sheet.cell(row=row, column=position, value=_cell_value(raw))
-            chosen = (
-                row_formats[index]
-                if row_formats is not None and name == formatted
-                else formats[position - 1]
-            )
-            if chosen and isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                cell.number_format = chosen
-    return row + 1
+def cell_reference(row: int, column: int, *, absolute: bool = False) -> str:
+    """``row`` and ``column`` (from 0) as A1 notation, ``$A$1`` when ``absolute``."""
+    return xl_rowcol_to_cell(row, column, row_abs=absolute, col_abs=absolute)
 
 
-def _shown(value: object, fmt: str) -> str:
+class Book:
+    """A workbook being written: tables of safe text, clean numbers and formulas whose values
+    are cached (a reader that does not calculate still sees the figures).
+
+    Text is always written as text, never read as a formula, a number or a link. Headers are
+    in words (:func:`pricing.headers.header`), bold and frozen; columns are as wide as what they
+    show. Call :meth:`close` once every sheet is written.
+    """
+
+    def __init__(self, target: Path | IO[bytes]) -> None:
+        self._book = xlsxwriter.Workbook(
+            target,
+            {
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+                "in_memory": True,
+            },
+        )
+        self._formats: dict[tuple[str | None, bool], Format | None] = {}
+        self._widths: dict[str, dict[int, int]] = {}
+        self._sheets: dict[str, Worksheet] = {}
+
+    def sheet(self, name: str) -> Worksheet:
+        sheet = self._book.add_worksheet(name[:31])
+        sheet.freeze_panes(1, 0)
+        self._sheets[sheet.name] = sheet
+        self._widths[sheet.name] = {}
+        return sheet
+
+    def _format(self, number: str | None = None, *, bold: bool = False) -> Format | None:
+        key = (number, bold)
+        if key not in self._formats:
+            spec: dict[str, object] = {"bold": True} if bold else {}
+            if number:
+                spec["num_format"] = number
+            self._formats[key] = self._book.add_format(spec) if spec else None
+        return self._formats[key]
+
+    def _write(self, sheet: Worksheet, row: int, column: int, value: object, number: str | None,
+               *, bold: bool = False, formula: str | None = None) -> None:  # fmt: skip
+        value = _cell_value(value)
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        style = self._format(number if numeric else None, bold=bold)
+        if formula is not None:
+            sheet.write_formula(row, column, formula, style, "" if value is None else value)
+        elif value is None:
+            sheet.write_blank(row, column, None, style)
+        elif numeric:
+            sheet.write_number(row, column, value, style)
+        else:
+            sheet.write_string(row, column, str(value), style)
+        shown = len(_shown(value, number if numeric else None))
+        widths = self._widths[sheet.name]
+        widths[column] = max(widths.get(column, 0), shown)
+
+    def put_table(
+        self,
+        sheet: Worksheet,
+        frame: pd.DataFrame,
+        top: int = 0,
+        *,
+        title: str | None = None,
+        row_formats: Sequence[str | None] | None = None,
+        formatted: str | None = None,
+        formulas: Mapping[str, str | Sequence[str]] | None = None,
+    ) -> int:
+        """``frame`` from row ``top`` (after a bold ``title`` row if given): a bold header in
+        words, then the rows, each number in its column's format (``row_formats``, one per
+        row, formats the column named ``formatted`` instead). A column in ``formulas`` is written
+        as that formula (one for every row, or a sequence of one per row), with ``{column}``
+        standing for the cell of that column in the same row and the frame's value cached as
+        its result. Returns the next free row (from 0)."""
+        row = top
+        if title is not None:
+            sheet.write_string(row, 0, safe_cell(title), self._format(bold=True))
+            row += 1
+        if len(frame.columns) == 0:
+            return row
+        names = [str(name) for name in frame.columns]
+        for position, name in enumerate(names):
+            self._write(sheet, row, position, header(name), None, bold=True)
+        formats = [number_format(name) for name in names]
+        formulas = formulas or {}
+        for index, record in enumerate(frame.itertuples(index=False, name=None)):
+            row += 1
+            cells = {name: cell_reference(row, position) for position, name in enumerate(names)}
+            for position, (name, raw) in enumerate(zip(names, record, strict=True)):
+                chosen = (
+                    row_formats[index]
+                    if row_formats is not None and name == formatted
+                    else formats[position]
+                )
+                formula = None
+                if name in formulas:
+                    given = formulas[name]
+                    formula = (given if isinstance(given, str) else given[index]).format(**cells)
+                self._write(sheet, row, position, raw, chosen, formula=formula)
+        return row + 1
+
+    def close(self) -> None:
+        """Every column as wide as what it shows (9 to 66 characters), then the file written."""
+        for name, widths in self._widths.items():
+            for column, width in widths.items():
+                self._sheets[name].set_column(
+                    column, column, min(max(width, _MIN_WIDTH), _MAX_WIDTH) + 1
+                )
+        self._book.close()
+
+
+def _shown(value: object, fmt: str | None) -> str:
     """About what a cell shows, to size its column."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "FALSE"
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         if fmt == PERCENT_FORMAT:
             return f"{value:.1%}"
         if fmt in (MONEY_FORMAT, COUNT_FORMAT):
             return f"{value:,.0f}"
         if fmt == RATE_FORMAT:
             return f"{value:,.4f}"
-    return str(value)
+    return max(str(value).split("\n"), key=len)
 
 
-def fit_columns(sheet: Worksheet, skip_rows: frozenset[int] = frozenset()) -> None:
-    """Readable column widths: the widest shown value (first 200 rows), 10 to 68 wide."""
-    widths: dict[str, int] = {}
-    for row in sheet.iter_rows(max_row=min(sheet.max_row, 200)):
-        for cell in row:
-            if cell.row in skip_rows or cell.value is None:
-                continue
-            width = len(_shown(cell.value, cell.number_format))
-            widths[cell.column_letter] = max(widths.get(cell.column_letter, 0), width)
-    for letter, width in widths.items():
-        sheet.column_dimensions[letter].width = min(max(width, 8), _MAX_WIDTH) + 2
-
-
-def _write_sheet(sheet: Worksheet, frame: pd.DataFrame) -> None:
-    put_table(sheet, frame)
-    sheet.freeze_panes = "A2"
-    fit_columns(sheet)
-
-
-def add_sheets(book: Workbook, sheets: Mapping[str, pd.DataFrame]) -> None:
+def add_sheets(book: Book, sheets: Mapping[str, pd.DataFrame]) -> None:
     for name, frame in sheets.items():
-        _write_sheet(book.create_sheet(name[:31]), frame)
+        book.put_table(book.sheet(name), frame)
 
 
 def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path | IO[bytes]) -> Path | IO[bytes]:
-    """One sheet per table: text made safe, numbers clean and formatted (money ``#,##0``,
-    percentages ``0.0%``), a bold frozen header row and readable column widths."""
-    book = Workbook()
-    book.remove(book.active)
+    """One sheet per table: headers in words, text made safe, numbers clean and formatted
+    (money ``#,##0``, percentages ``0.0%``), a bold frozen header row, readable column widths."""
+    book = Book(path)
     add_sheets(book, sheets)
-    if not book.sheetnames:
-        book.create_sheet("Sheet1")
-    book.save(path)
+    if not sheets:
+        book.sheet("Sheet1")
+    book.close()
     return path
 
 

@@ -8,7 +8,8 @@ python -m pip install --quiet --disable-pip-version-check -r requirements-dev.tx
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here), which
 # draws the pages in DejaVu Sans (fonts-dejavu-core); the offer PDFs are read back with poppler's
-# pdftotext and pdffonts (poppler-utils) as a reader would see them. The
+# pdftotext and pdffonts (poppler-utils) as a reader would see them; the plan workbook's formulas
+# are recalculated by LibreOffice Calc, headless (libreoffice-calc-nogui), as finance would. The
 # store tests run on a real PostgreSQL server too: tests/conftest.py starts a throwaway cluster
 # from Debian's postgresql binaries (or uses the server at PRICING_TEST_PG_URL when set).
 CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
@@ -16,6 +17,7 @@ missing=()
 if [ ! -x "$CHROMIUM_PATH" ]; then missing+=(chromium); fi
 if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then missing+=(fonts-dejavu-core); fi
 if ! command -v pdftotext >/dev/null 2>&1; then missing+=(poppler-utils); fi
+if ! command -v soffice >/dev/null 2>&1; then missing+=(libreoffice-calc-nogui); fi
 if [ -z "${PRICING_TEST_PG_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi

@@ -24,9 +24,10 @@ import pytest
 from pricing.catalog import DEFAULT_MARKETS, load_markets
 from pricing.errors import InputError
 from pricing.exports import plan_workbook, write_plan
+from pricing.headers import header
 from pricing.plan import PlanSettings, plan_payload, plan_portfolio
 from pricing.provenance import offer_file_name, plan_file_name
-from pricing.segments import load_segments
+from pricing.segments import SegmentRow, load_segments
 from pricing.spreadsheet import (
     MONEY_FORMAT,
     PERCENT_FORMAT,
@@ -44,6 +45,16 @@ SETTINGS = PlanSettings(
     required={"Premium": frozenset({"coverage_24x7"})},
 )
 SHEETS = ["Settings", "Markets", "Tiers", "Segments", "Option costs", "Why", "Rates"]
+# The columns of the Settings sheet's tables, by their code names (the sheet shows them in words).
+SETTINGS_COLUMNS = {
+    "Exchange rates used": (
+        "currency", "per_usd", "as_of", "kind", "source", "stale", "buffer", "buffer_source",
+        "markets",
+    ),
+    "Segment values used": (
+        "code", "used_for", *(f.name for f in dataclasses.fields(SegmentRow) if f.name != "code")
+    ),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -101,7 +112,7 @@ def book(written) -> openpyxl.Workbook:
 def _rules(book: openpyxl.Workbook) -> dict[str, openpyxl.cell.Cell]:
     """The Settings sheet's setting -> value cell, down to the first blank row."""
     sheet = book["Settings"]
-    assert [c.value for c in sheet[1][:2]] == ["setting", "value"]
+    assert [c.value for c in sheet[1][:2]] == ["Setting", "Value"]
     rules = {}
     for setting, value in sheet.iter_rows(min_row=2, max_col=2):
         if setting.value is None:
@@ -111,22 +122,25 @@ def _rules(book: openpyxl.Workbook) -> dict[str, openpyxl.cell.Cell]:
 
 
 def _table(book: openpyxl.Workbook, title: str) -> list[dict[str, openpyxl.cell.Cell]]:
-    """The rows of a titled table on the Settings sheet, as header -> cell."""
+    """The rows of a titled table on the Settings sheet, as code name -> cell."""
     sheet = book["Settings"]
     rows = list(sheet.iter_rows())
     start = next(i for i, row in enumerate(rows) if row[0].value == title)
-    header = [c.value for c in rows[start + 1] if c.value is not None]
+    names = {header(name): name for name in SETTINGS_COLUMNS[title]}
+    shown = [c.value for c in rows[start + 1] if c.value is not None]
+    assert set(shown) == set(names), shown  # every column in words, none left out
+    header_names = [names[value] for value in shown]
     table = []
     for row in rows[start + 2 :]:
         if row[0].value is None:
             break
-        table.append(dict(zip(header, row, strict=False)))
+        table.append(dict(zip(header_names, row, strict=False)))
     return table
 
 
 def _column(sheet, name: str) -> list[openpyxl.cell.Cell]:
-    header = [c.value for c in sheet[1]]
-    position = header.index(name)
+    """The cells of the column whose code name is ``name`` (its header is in words)."""
+    position = [c.value for c in sheet[1]].index(header(name))
     return [row[position] for row in sheet.iter_rows(min_row=2)]
 
 
@@ -152,22 +166,33 @@ def test_files_written(written) -> None:
 
 
 def test_xlsx_matches_the_plan(written, book) -> None:
-    plans, _, _ = written
+    plans, folder, _ = written
     assert book.sheetnames == SHEETS
     markets = book["Markets"]
-    header = [c.value for c in markets[1]]
-    profit_column = header.index("profit_usd")
-    profits = {row[0].value: row[profit_column].value for row in markets.iter_rows(min_row=2)}
+    profits = {
+        c.value: p
+        for c, p in zip(_column(markets, "market"), _column(markets, "profit_usd"), strict=True)
+    }
     for plan in plans:
-        assert profits[plan.market.code] == pytest.approx(plan.profit_usd)
+        assert profits[plan.market.code].value.startswith("=")  # revenue - cost, as a formula
+    cached = openpyxl.load_workbook(folder / "plan.xlsx", data_only=True)["Markets"]
+    profits = {
+        c.value: p.value
+        for c, p in zip(_column(cached, "market"), _column(cached, "profit_usd"), strict=True)
+    }
+    for plan in plans:
+        assert profits[plan.market.code] == pytest.approx(plan.profit_usd, rel=1e-12)
     tiers = book["Tiers"]
     tier_rows = list(tiers.iter_rows(min_row=2, values_only=True))
     assert len(tier_rows) == sum(len(p.tiers) for p in plans)
-    names = [row[1].value for row in markets.iter_rows(min_row=2)]
-    assert '\'=HYPERLINK("http://x","click")' in names
+    names = _column(markets, "name")
+    assert '\'=HYPERLINK("http://x","click")' in [c.value for c in names]
+    assert {c.data_type for c in names} == {"s"}  # user text is text, never a formula
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
-            assert all(cell.data_type != "f" for cell in row)  # never a formula
+            for cell in row:  # a formula is one of ours: it starts with = and names no link
+                if cell.data_type == "f":
+                    assert cell.value.startswith("=") and "HYPERLINK" not in cell.value
 
 
 def test_csv_is_escaped(written) -> None:
@@ -290,7 +315,7 @@ def test_settings_the_plans_were_not_made_with_are_refused(us_at_two_margins) ->
 
 
 def test_number_formats(written, book) -> None:
-    plans, _, _ = written
+    plans, folder, _ = written
     tiers = book["Tiers"]
     for name in ("list_usd", "target_usd", "floor_usd", "unit_cost_usd", "list_local"):
         assert {c.number_format for c in _column(tiers, name)} == {MONEY_FORMAT}, name
@@ -305,7 +330,8 @@ def test_number_formats(written, book) -> None:
     # The stored values are the exact prices (to the 16 significant digits a workbook keeps),
     # not the whole units shown.
     exact = [t.quote_usd.list_price for p in plans for t in p.tiers]
-    stored = [c.value for c in _column(tiers, "list_usd")]
+    cached = openpyxl.load_workbook(folder / "plan.xlsx", data_only=True)["Tiers"]
+    stored = [c.value for c in _column(cached, "list_usd")]
     assert stored == pytest.approx(exact, rel=1e-15, abs=0)
     assert any(value != round(value) for value in stored)
 
@@ -317,9 +343,8 @@ def test_headers_bold_frozen_and_columns_readable(book) -> None:
         widths = [sheet.column_dimensions[c.column_letter].width for c in sheet[1] if c.value]
         assert widths and all(10 <= w <= 68 for w in widths), sheet.title
     tiers = book["Tiers"]
-    header = [c.value for c in tiers[1]]
-    letter = tiers[1][header.index("ticket_response_seconds")].column_letter
-    assert tiers.column_dimensions[letter].width >= len("ticket_response_seconds")
+    letter = _column(tiers, "ticket_response_seconds")[0].column_letter
+    assert tiers.column_dimensions[letter].width >= len(header("ticket_response_seconds"))
 
 
 def test_no_float_noise_in_the_plan(written) -> None:

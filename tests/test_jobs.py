@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from pricing.catalog import DEFAULT_MARKETS
+from pricing.headers import header as words
 from tests.conftest import OUTPUT, choose, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -146,6 +147,7 @@ def test_job_finance_prices_germany_at_20_percent_and_exports(
         plan.save_as(saved)
 
     book = load_workbook(saved)
+    values = load_workbook(saved, data_only=True)  # the figures cached beside the formulas
     assert book.sheetnames[0] == "Settings"
     settings = book["Settings"]
     rows = {
@@ -167,21 +169,21 @@ def test_job_finance_prices_germany_at_20_percent_and_exports(
     first = [cell for cell in tiers[2]]
     assert first[0].value is not None, "the Tiers sheet holds no tier"
     money = [
-        header.index(name)
+        header.index(words(name))
         for price in ("list", "target", "floor")
         for name in (f"{price}_usd", f"{price}_local")
-    ] + [header.index("unit_cost_usd"), header.index("marginal_cost_usd")]
-    margins = [i for i, name in enumerate(header) if str(name).startswith("margin_at_")]
+    ] + [header.index(words("unit_cost_usd")), header.index(words("marginal_cost_usd"))]
+    margins = [i for i, name in enumerate(header) if str(name).startswith("Margin at ")]
     assert money and margins, header
     for i in money:
         assert first[i].number_format == "#,##0", (header[i], first[i].number_format)
     for i in margins:
         assert "%" in first[i].number_format, (header[i], first[i].number_format)
 
-    markets = book["Markets"]
+    markets = values["Markets"]
     names = [cell.value for cell in markets[1]]
     by_code = {row[0]: row for row in markets.iter_rows(min_row=2, values_only=True)}
-    profit = by_code["DE"][names.index("profit_usd")]
+    profit = by_code["DE"][names.index(words("profit_usd"))]
     assert abs(profit - profit_on_screen) <= 1, (profit, profit_on_screen)
 
 

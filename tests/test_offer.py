@@ -18,6 +18,7 @@ from pricing.catalog import load_markets
 from pricing.charts import BAND_COLOURS, negotiation_chart
 from pricing.citations import seed_titles
 from pricing.errors import InputError
+from pricing.headers import header as words
 from pricing.offer import build_offer, rate_explained
 from pricing.offer_pdf import customer_pdf, internal_pdf
 from pricing.offer_xlsx import customer_xlsx, internal_xlsx
@@ -160,14 +161,14 @@ def test_the_workbooks_split_the_same_way(saudi) -> None:
     prices = list(book["Prices"].iter_rows(values_only=True))
     header = prices[0]
     for row, tier in zip(prices[1:], saudi.tiers, strict=True):
-        assert row[header.index("target")] == tier.target_local
-        assert row[header.index("floor")] == tier.floor_local
+        assert row[header.index(words("target"))] == tier.target_local
+        assert row[header.index(words("floor"))] == tier.floor_local
     approvals = list(book["Approvals"].iter_rows(min_row=2, values_only=True))
     assert [r[1] for r in approvals] == ["sales rep", "sales manager", "executive"] * len(
         saudi.tiers
     )
     advice = list(book["Do and avoid"].iter_rows(values_only=True))
-    assert advice[0] == ("kind", "advice", "source")
+    assert advice[0] == ("Kind", "Advice", "Source")
     assert all(not row[1].startswith("Basis") for row in advice[1:])
     risks = [r[0] for r in book["Risks"].iter_rows(min_row=2, values_only=True)]
     assert risks == list(saudi.risks)

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from pricing.catalog import DEFAULT_MARKETS, load_markets
+from pricing.headers import header as words
 from tests.conftest import shown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,13 +85,14 @@ def test_tier_designer_excel_export_matches_the_screen() -> None:
     book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     header = [c.value for c in book["Markets"][1]]
     profits = [
-        row[header.index("profit_usd")]
+        row[header.index(words("profit_usd"))]
         for row in book["Markets"].iter_rows(min_row=2, values_only=True)
     ]
     on_screen = int(app.metric[0].value.replace(",", ""))
     assert sum(profits) == pytest.approx(on_screen, abs=1)
     # The tier table shows whole dollars; the workbook keeps the exact prices behind them.
-    header = [c.value for c in book["Tiers"][1]]
+    names = {words(name): name for name in plan_tables(plans)["Tiers"].columns}
+    header = [names[c.value] for c in book["Tiers"][1]]
     exact = pd.DataFrame(book["Tiers"].iter_rows(min_row=2, values_only=True), columns=header)
     exact = exact[exact["market"] == "US"].reset_index(drop=True)
     tiers = table_with(app, "list_usd").reset_index(drop=True)
@@ -137,7 +139,7 @@ def test_offer_files_open_and_agree(tmp_path: Path) -> None:
     assert [r[0] for r in rows] == [t.name for t in offer.tiers]
     header = [c.value for c in book["Prices"][1]]
     for row, tier in zip(rows, offer.tiers, strict=True):
-        assert row[header.index("list_per_account_year")] == tier.list_local
+        assert row[header.index(words("list_per_account_year"))] == tier.list_local
 
 
 def test_offer_for_a_market_with_nothing_to_sell() -> None:

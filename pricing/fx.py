@@ -225,6 +225,12 @@ class RateBook:
         overrides = {**self.overrides, code: UsdRate(per_usd, date.today(), label, "override")}
         return RateBook(overrides, self.live, self.table, self.buffers_file)
 
+    def without_override(self, currency: str) -> RateBook:
+        """This book without finance's budget rate for ``currency`` (the market rate instead)."""
+        code = currency.strip().upper()
+        rest = {c: r for c, r in self.overrides.items() if c != code}
+        return RateBook(rest, self.live, self.table, self.buffers_file)
+
     def with_live(self, result: LiveResult) -> RateBook:
         """A book that prefers the live rates that passed their checks (unchanged when none did)."""
         if not result.used_live:

@@ -21,7 +21,7 @@ from pricing.fx import Rate
 from pricing.market_model import PlanSettings, solve_market
 from pricing.models import CostParameters, Market
 from pricing.pricepoints import LocalPrices, local_price_points
-from pricing.rules import RuleEffect, rule_effects
+from pricing.rules import RuleEffect, budget_rate_effect, rule_effects
 from pricing.segments import Segment, SegmentRow, load_segments, market_segments
 from pricing.tiers.accounts import total_cost
 from pricing.tiers.negotiation import Quote, quote
@@ -191,6 +191,9 @@ def plan_market(
             )
         )
     rules = rule_effects(market, markets, segment_rows, settings, solution, params)
+    budget = budget_rate_effect(settings, priced, market.currency, buffer, solution.profit)
+    if budget is not None:
+        rules = (*rules, budget)
     alternatives = counterfactuals(
         market, markets, segment_rows, settings, problem, solution, params
     )

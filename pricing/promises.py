@@ -73,6 +73,27 @@ def ticket_promise(tier: PricedTier) -> str:
     return hours(within, business="coverage_24x7" not in tier.options)
 
 
+SEVERITIES = (
+    "1 (service down)",
+    "2 (a major function impaired)",
+    "3 (a minor issue or a question)",
+)
+
+
+def severity_levels(tier: PricedTier) -> tuple[str, ...]:
+    """A priority tier's promise by severity, as support contracts state it: every severity
+    answered ahead of standard tickets at the priority target the desk is staffed to meet
+    (the desk staffs all of the tier's tickets at that target, so no severity is promised a
+    figure it is not staffed for). A tier without priority response promises none."""
+    if "priority_response" not in tier.options:
+        return ()
+    levels = ", ".join(SEVERITIES[:-1]) + " and " + SEVERITIES[-1]
+    return (
+        f"Priority response by severity: severity {levels}, each a first response within "
+        f"{ticket_promise(tier)}, ahead of standard tickets",
+    )
+
+
 def inclusions(plan: MarketPlan, tier: PricedTier) -> tuple[str, ...]:
     """What the customer gets, in the order a buyer reads it: languages and days, answers.
 
@@ -89,8 +110,7 @@ def inclusions(plan: MarketPlan, tier: PricedTier) -> tuple[str, ...]:
         closed = f", closed on {len(week.holidays)} public holidays" if week.holidays else ""
         served = f"Support in {spoken}, {week.label} ({market.timezone}){closed}"
     items = [served, *promises(plan, tier)]
-    if "priority_response" in tier.options:
-        items.append("Priority response: your contacts are answered ahead of the queue")
+    items += severity_levels(tier)
     if "local_office" in tier.options:
         items.append("A local support team and on-site visits")
     return tuple(dict.fromkeys(items))

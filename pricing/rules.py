@@ -1,9 +1,11 @@
 """What each rule finance sets does in each market: the market solved again without it.
 
-A rule (a tier that must hold an option, a tier that may hold only some, a tier that must be
-offered, the margin kept at the floor, the least step between tiers) is a constraint of the tier
-MILP. Its effect is never guessed: the market is solved once more with that rule alone removed,
-and the two plans are compared.
+A rule (the number of tiers, a tier that must hold an option, a tier that may hold only some, a
+tier that must be offered, the margin kept at the floor, the least step between tiers) is a
+constraint of the tier MILP. Its effect is never guessed: the market is solved once more with that
+rule alone removed (for the number of tiers: with one tier more), and the two plans are compared.
+A budget rate finance sets is a rule on the local prices: the plan's tiers are priced again at the
+market rate, and the report says which local prices it moves (the profit, in USD, is the same).
 
 * ``profit_change_usd``: the market's profit with the rule minus its profit without it (what the
   policy costs; 0 or less, as a rule only takes choices away);
@@ -14,15 +16,19 @@ and the two plans are compared.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pricing.costing.service import OPTION_SHORT, TIER_OPTIONS
-from pricing.market_model import PlanSettings, solve_market
+from pricing.market_model import TIER_NAMES, PlanSettings, solve_market
 from pricing.models import CostParameters, Market
+from pricing.pricepoints import local_price_points
 from pricing.segments import SegmentRow
 from pricing.tiers.problem import Solution
+
+if TYPE_CHECKING:
+    from pricing.plan import PricedTier
 
 RuleStatus = Literal["binds", "slack", "tier_unsold"]
 # Two plans whose every price is this close (USD a year) are the same plan.
@@ -38,11 +44,15 @@ class RuleEffect:
     profit_change_usd: float
     profit_without_usd: float
     unsold: tuple[str, ...] = ()  # tiers sold without the rule and not with it
+    detail: str = ""  # what differs without it, when that is not the profit (a budget rate)
 
     @property
     def sentence(self) -> str:
         """The effect in words, as the Tier designer and the brief say it."""
         change = f"{-self.profit_change_usd:,.0f} USD a year"
+        if self.detail:
+            verb = "binds" if self.status == "binds" else "changes nothing here"
+            return f"The rule “{self.rule}” {verb}: {self.detail}."
         if self.status == "tier_unsold":
             tiers = " and ".join(self.unsold)
             return (
@@ -73,6 +83,16 @@ def rules_of(settings: PlanSettings) -> list[tuple[str, PlanSettings]]:
     of 0.
     """
     rules: list[tuple[str, PlanSettings]] = []
+    more = settings.tiers + 1
+    # "At most N tiers", against one tier more; not where one more tier renames the tiers a
+    # rule is set on (one tier is "Standard", two are "Basic" and "Premium").
+    if more in TIER_NAMES and set(_named(settings)) <= set(TIER_NAMES[more]):
+        rules.append(
+            (
+                f"at most {settings.tiers} tier{'s' if settings.tiers > 1 else ''}",
+                dataclasses.replace(settings, tiers=more),
+            )
+        )
     required = dict(settings.required or {})
     for tier, options in required.items():
         if options:
@@ -113,6 +133,43 @@ def rules_of(settings: PlanSettings) -> list[tuple[str, PlanSettings]]:
             )
         )
     return rules
+
+
+def _named(settings: PlanSettings) -> set[str]:
+    """The tiers a rule is set on."""
+    return {*(settings.required or {}), *(settings.allowed or {}), *settings.must_offer}
+
+
+def budget_rate_effect(
+    settings: PlanSettings,
+    tiers: Sequence[PricedTier],
+    currency: str,
+    buffer: float,
+    profit_usd: float,
+) -> RuleEffect | None:
+    """What finance's budget rate for ``currency`` does to the plan's local prices: ``tiers``
+    priced again at the market rate. None without a budget rate for the currency."""
+    if currency not in settings.rates.overrides or currency == "USD":
+        return None
+    budget = settings.rates.overrides[currency].per_usd
+    market = settings.rates.without_override(currency).rate("USD", currency)
+    rule = f"{currency} at the budget rate of {budget:,.4f} per USD"
+    before, after = [], []
+    for tier in tiers:
+        q = tier.quote_usd
+        at_market = local_price_points(q.list_price, q.target, q.floor, market, buffer)
+        if at_market.list_price != tier.list_local or at_market.floor != tier.floor_local:
+            before.append(f"{tier.name} {at_market.format(at_market.list_price)}")
+            after.append(at_market.format(tier.list_local))
+    rate = f"at the market rate of {market.rate:,.4f} per USD ({market.as_of.isoformat()})"
+    if not before:
+        detail = f"{rate} every local price would be the same"
+        return RuleEffect(rule, "slack", 0.0, profit_usd, detail=detail)
+    detail = (
+        f"{rate} the list prices would be {', '.join(before)} rather than {', '.join(after)}; "
+        "the profit in USD is the same"
+    )
+    return RuleEffect(rule, "binds", 0.0, profit_usd, detail=detail)
 
 
 def _menu(solution: Solution) -> dict[str, tuple[tuple[str, ...], float]]:

@@ -91,3 +91,24 @@ def test_brief_and_offer_name_the_same_languages(offers) -> None:
         for code in plan.market.support_languages:
             name = language_name(code)
             assert (name in brief) <= (name in promised), (plan.market.code, name)
+
+
+def test_priority_tiers_state_severity_levels_the_desk_is_staffed_for(offers) -> None:
+    """B2B contracts promise by severity where a tier has priority; every figure is the
+    priority target the desk staffs all of the tier's tickets at."""
+    targets = channel_targets()
+    seen = 0
+    for plan, offer in offers:
+        for priced, tier in zip(plan.tiers, offer.tiers, strict=True):
+            line = _line(tier, "Priority response by severity: ")
+            if "priority_response" not in priced.options:
+                assert line is None, (plan.market.code, tier.name)
+                continue
+            seen += 1
+            assert line is not None, (plan.market.code, tier.inclusions)
+            for level in ("severity 1 (service down)", "2 (a major function impaired)", "3 ("):
+                assert level in line
+            assert f"within {tier.ticket_promise}, ahead of standard tickets" in line
+            assert priced.ticket_response_seconds <= targets["email"].priority_seconds
+            assert tier.ticket_promise in ("1 business hour", "1 hour")
+    assert seen, "no shipped market sells priority response"

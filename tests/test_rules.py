@@ -45,9 +45,8 @@ def test_a_rule_that_leaves_a_tier_unsold_says_so_and_what_it_costs() -> None:
     )
     assert effect.profit_change_usd < 0
     [market] = plan_payload([with_rule])["markets"]
-    assert {"rule": "Premium must hold 24/7", "status": "tier_unsold"}.items() <= market["rules"][
-        0
-    ].items()
+    [reported] = [r for r in market["rules"] if r["rule"] == "Premium must hold 24/7"]
+    assert reported["status"] == "tier_unsold"
     assert any("leaves Premium unsold" in line for line in market["explanations"])
 
 
@@ -88,7 +87,56 @@ def test_the_margin_rule_is_measured_against_no_margin() -> None:
 def test_only_what_takes_a_choice_away_is_a_rule() -> None:
     everything = frozenset({"priority_response", "coverage_24x7", "multilingual", "local_office"})
     settings = PlanSettings(min_margin=0.0, allowed={"Basic": everything, "Standard": frozenset()})
-    assert [text for text, _ in rules_of(settings)] == ["Standard may hold only no option"]
+    assert [text for text, _ in rules_of(settings)] == [
+        "at most 3 tiers",
+        "Standard may hold only no option",
+    ]
+    # Five tiers are the most there are: no more tiers to plan against.
+    assert [text for text, _ in rules_of(PlanSettings(tiers=5, min_margin=0.0))] == []
+    # One tier is "Standard", two are "Basic" and "Premium": a rule on Standard is kept whole.
+    one = PlanSettings(tiers=1, min_margin=0.0, must_offer=frozenset({"Standard"}))
+    assert [text for text, _ in rules_of(one)] == ["Standard must be offered"]
+
+
+def test_the_number_of_tiers_is_measured_against_one_tier_more() -> None:
+    """Two tiers in the US, against three: what the limit costs is the difference of the plans."""
+    two = _plan("US", PlanSettings(tiers=2))
+    three = _plan("US", PlanSettings(tiers=3))
+    effect = _effect(two, "at most 2 tiers")
+    assert effect.profit_change_usd == pytest.approx(two.profit_usd - three.profit_usd, abs=0.01)
+    assert effect.profit_without_usd == pytest.approx(three.profit_usd, abs=0.01)
+    assert len(three.tiers) > len(two.tiers) and effect.status == "binds"
+    assert effect.profit_change_usd < 0
+    # With three tiers the US sells three; a fourth adds nothing.
+    assert _effect(three, "at most 3 tiers").status == "slack"
+
+
+def test_a_budget_rate_reports_the_local_prices_it_moves() -> None:
+    """A budget rate is a rule on local prices: the same plan in USD, other prices in euros."""
+    market_rate = PlanSettings()
+    budget = PlanSettings(rates=market_rate.rates.with_override("EUR", 0.95))
+    at_budget, at_market = _plan("DE", budget), _plan("DE", market_rate)
+    effect = _effect(at_budget, "EUR at the budget rate of 0.9500 per USD")
+    assert effect.status == "binds" and effect.profit_change_usd == 0
+    assert at_budget.profit_usd == pytest.approx(at_market.profit_usd, abs=1e-6)
+    for tier, before in zip(at_budget.tiers, at_market.tiers, strict=True):
+        assert tier.list_local != before.list_local
+        assert f"{tier.name} {before.local.format(before.list_local)}" in effect.sentence
+        assert tier.local.format(tier.list_local) in effect.sentence
+    assert f"{at_market.rate.rate:,.4f} per USD" in effect.sentence
+    [market] = plan_payload([at_budget])["markets"]
+    assert {"rule": effect.rule, "status": "binds", "profit_change_usd": 0.0} in market["rules"]
+    # The market rate typed in as a budget rate moves nothing; a rate for another currency
+    # is no rule here.
+    same = PlanSettings(rates=market_rate.rates.with_override("EUR", at_market.rate.rate))
+    assert (
+        _effect(
+            _plan("DE", same), f"EUR at the budget rate of {at_market.rate.rate:,.4f} per USD"
+        ).status
+        == "slack"
+    )
+    other = PlanSettings(rates=market_rate.rates.with_override("JPY", 120))
+    assert not [e for e in _plan("DE", other).rules if "budget rate" in e.rule]
 
 
 def test_a_scenario_asks_for_tiers_to_be_offered(tmp_path: Path) -> None:
@@ -100,7 +148,7 @@ def test_a_scenario_asks_for_tiers_to_be_offered(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     [market] = json.loads(done.stdout)["markets"]
     assert "Premium" in [t["name"] for t in market["tiers"]]
-    assert market["rules"][0]["rule"] == "Premium must be offered"
+    assert "Premium must be offered" in [r["rule"] for r in market["rules"]]
     path.write_text(json.dumps({"must_offer": ["Gold"]}))
     _refused(run("plan", "--market", "DE", "--scenario", str(path)), "must_offer", "Gold")
     # An impossible combination is refused, naming the rule that cannot hold.

@@ -63,27 +63,35 @@ with st.form("tier_rules"):
     )
     st.markdown("**Options each tier may hold, and must hold**")
     allowed, required = {}, {}
+
+    def given(key: str, default: list[str]) -> list[str] | None:
+        """A widget's default, unless a loaded scenario has set the widget already."""
+        return None if key in st.session_state else default
+
     for name in TIER_NAMES[tiers]:
         may, must = st.columns([3, 2])  # wide enough that no chip is cut short
+        key = f"td_allowed_{tiers}_{name}"
         allowed[name] = may.multiselect(
             f"{name} may hold",
             TIER_OPTIONS,
-            default=list(TIER_OPTIONS),
+            default=given(key, list(TIER_OPTIONS)),
             format_func=OPTION_SHORT.get,
-            key=f"td_allowed_{tiers}_{name}",
+            key=key,
         )
+        key = f"td_required_{tiers}_{name}"
         required[name] = must.multiselect(
             f"{name} must hold",
             TIER_OPTIONS,
-            default=[],
+            default=given(key, []),
             format_func=OPTION_SHORT.get,
-            key=f"td_required_{tiers}_{name}",
+            key=key,
         )
+    key = f"td_must_offer_{tiers}"
     must_offer = st.multiselect(
         "Tiers every market must offer",
         TIER_NAMES[tiers],
-        default=[],
-        key=f"td_must_offer_{tiers}",
+        default=given(key, []),
+        key=key,
         help="A market where such a tier cannot pay its way is refused, naming the rule.",
     )
     with st.expander("Segment values (USD per account per year at US price level)"):

@@ -152,3 +152,40 @@ def test_a_scenario_deleted_meanwhile_is_not_loaded_from_the_sidebar(
     [error] = [shown(e.value) for e in app.sidebar.error]  # markdown-escaped
     assert error == "'FY27' not loaded: no saved scenario 'FY27'"
     assert app.session_state["plan_rules"] is None  # the rules in force did not change
+
+
+def test_a_loaded_scenario_sets_every_rule_on_the_tier_designer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scenario saved with "may hold", "must hold" and "must offer" rules comes back with
+    them in the Tier designer's fields (they were left at their defaults), and in force."""
+    from pricing.plan import PlanSettings, plan_portfolio
+    from pricing.scenario import scenario_payload
+
+    url = f"sqlite:///{tmp_path / 'scenarios.sqlite'}"
+    monkeypatch.setenv("PRICING_DB_URL", url)
+    rules = PlanSettings(
+        min_margin=0.2,
+        allowed={"Basic": frozenset({"priority_response"})},
+        required={"Premium": frozenset({"coverage_24x7", "priority_response"})},
+        must_offer=frozenset({"Standard"}),
+    )
+    plans = plan_portfolio(load_markets(), rules, only=["US"])
+    ScenarioStore(url).save("FY27 rules", scenario_payload(rules, plans, "shipped"))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    app.sidebar.selectbox(key="sidebar_scenario").set_value("FY27 rules")
+    app = _open(app, "tier_designer")
+    assert not app.exception and not app.main.warning
+    assert app.multiselect(key="td_allowed_3_Basic").value == ["priority_response"]
+    assert len(app.multiselect(key="td_allowed_3_Standard").value) == 4  # not restricted
+    assert app.multiselect(key="td_required_3_Premium").value == [
+        "priority_response",
+        "coverage_24x7",
+    ]
+    assert app.multiselect(key="td_required_3_Basic").value == []
+    assert app.multiselect(key="td_must_offer_3").value == ["Standard"]
+    assert app.number_input(key="td_margin").value == 20.0
+    in_force = app.session_state["plan_rules"]
+    assert in_force.must_offer == {"Standard"} and in_force.allowed["Basic"] == {
+        "priority_response"
+    }

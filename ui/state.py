@@ -18,6 +18,7 @@ from ui.widgets import plain, show_error
 if TYPE_CHECKING:
     from pricing.fx import Rate, RateBook
     from pricing.live_rates import LiveResult
+    from pricing.market_model import PlanSettings
     from pricing.store import ScenarioStore
 
 DEFAULTS: dict[str, object] = {
@@ -146,10 +147,29 @@ def apply_scenario_rules(rules: dict, name: str = "saved scenario") -> None:
             "td_step": checked.price_step * 100,
             "td_solver": checked.solver,
             "budget_rates": dict(checked.budget_rates),
+            **tier_rule_widgets(checked.settings()),
         }
     )
     # The scenario's rules are in force on every page at once (budget rates from the sidebar's).
     st.session_state["plan_rules"] = dataclasses.replace(checked.settings(), rates=DEFAULT_BOOK)
+
+
+def tier_rule_widgets(settings: PlanSettings) -> dict[str, list[str]]:
+    """The Tier designer's per-tier widgets (may hold, must hold, must offer) set to the rules
+    of ``settings``: a tier without a "may hold" rule may hold every option."""
+    from pricing.costing.service import TIER_OPTIONS
+
+    tiers = settings.tiers
+    allowed, required = settings.allowed or {}, settings.required or {}
+    offered = [t for t in settings.tier_names if t in settings.must_offer]
+    widgets = {f"td_must_offer_{tiers}": offered}
+    for name in settings.tier_names:
+        may = allowed.get(name, frozenset(TIER_OPTIONS))
+        widgets[f"td_allowed_{tiers}_{name}"] = [o for o in TIER_OPTIONS if o in may]
+        widgets[f"td_required_{tiers}_{name}"] = [
+            o for o in TIER_OPTIONS if o in required.get(name, ())
+        ]
+    return widgets
 
 
 def _options(mapping: dict | None) -> dict | None:

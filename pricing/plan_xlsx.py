@@ -4,8 +4,8 @@ The optimiser's results are values: each tier's target price, accounts and costs
 cost. What follows from them and from a rule finance may change is a formula over visible cells,
 its value cached so a reader that does not calculate still sees the figures:
 
-- on **Rates**, a currency's rate and buffer: every tier in that currency looks them up, so a
-  budget rate changed there moves every local price;
+- on **Rates**, a currency's rate, its date and buffer: every tier in that currency looks them
+  up, so a budget rate changed there moves every local price;
 - on **Markets**, the usual and the deepest discount: each tier looks them up for its list
   (target / (1 - usual)) and floor (list x (1 - deepest)) prices;
 - on **Tiers**, the margins, the price step, and the local list, target and floor, rounded as
@@ -77,6 +77,7 @@ def tier_formulas(tiers: pd.DataFrame, markets: pd.DataFrame, rates: pd.DataFram
         "margin_at_floor": "=IF({floor_usd}>0,({floor_usd}-{unit_cost_usd})/{floor_usd},0)",
         "rate_usd_to_local": _lookup("Rates", rates, "currency", "per_usd", "currency"),
         "fx_buffer": _lookup("Rates", rates, "currency", "buffer", "currency"),
+        "rate_as_of": _lookup("Rates", rates, "currency", "as_of", "currency"),
         "price_step_local": [_step(currency) for currency in tiers["currency"]],
         "floor_local": (
             f"=ROUND(ROUNDUP(MAX(0,{_local('floor_usd')}/{{price_step_local}}-1E-9),0)"

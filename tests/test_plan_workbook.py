@@ -25,7 +25,7 @@ MADE = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 TIER_FORMULAS = (
     "expected_discount", "max_discount", "list_usd", "floor_usd", "margin_at_target",
     "margin_at_floor", "rate_usd_to_local", "fx_buffer", "price_step_local", "list_local",
-    "target_local", "floor_local",
+    "target_local", "floor_local", "rate_as_of",
 )  # fmt: skip
 MARKET_FORMULAS = ("tiers_offered", "revenue_usd", "profit_usd", "margin", "floor_revenue_usd")
 # Recalculate every formula when a file is opened, whoever saved it (LibreOffice's default for

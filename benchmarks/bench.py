@@ -22,14 +22,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.generate import generated_markets
-from pricing.catalog import DEFAULT_MARKETS, load_markets
 from pricing.costing.curves import break_even_accounts
 from pricing.costing.engine import DeliveryModel
 from pricing.costing.staffing import required_agents, staff_queue
 from pricing.costing.tables import delivery_comparison, option_costs, portfolio_summary
 from pricing.errors import DataFileError
+from pricing.inputs.catalog import DEFAULT_MARKETS, load_markets
+from pricing.inputs.segments import load_segments
 from pricing.plan import PlanSettings, export_models, plan_payload, plan_portfolio
-from pricing.segments import load_segments
 from pricing.tiers.model import TIE_BREAK_USD
 
 

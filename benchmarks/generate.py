@@ -7,10 +7,10 @@ import random
 import pycountry
 from pydantic import ValidationError
 
-from pricing.catalog import load_markets
 from pricing.errors import InputError
-from pricing.fx import rate
+from pricing.inputs.catalog import load_markets
 from pricing.models import Market, utc_offset_hours
+from pricing.money.fx import rate
 
 HUBS = ("US", "MX", "PL", "EG", "ZA", "PH")
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pricing.charts import (
+from pricing.costing.curves import break_even_accounts, break_even_range
+from pricing.costing.engine import BASELINE, DeliveryModel, cost_to_serve
+from pricing.costing.tables import delivery_comparison, delivery_curves, option_costs
+from pricing.errors import PricingError
+from pricing.offers.guidance import language_name
+from pricing.outputs.charts import (
     OPTION_TITLES,
     break_even_chart,
     delivery_bars,
     option_cost_bars,
     staffing_heatmap,
 )
-from pricing.costing.curves import break_even_accounts, break_even_range
-from pricing.costing.engine import BASELINE, DeliveryModel, cost_to_serve
-from pricing.costing.tables import delivery_comparison, delivery_curves, option_costs
-from pricing.errors import PricingError
-from pricing.guidance import language_name
 from ui import data, state
 from ui.widgets import market_from_catalog, plotly_chart, show_error, stop_page, through_router
 

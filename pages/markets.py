@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pricing.catalog import markets_frame, markets_from_frame, read_table, template_csv
 from pricing.errors import PricingError
-from pricing.spreadsheet import safe_frame
+from pricing.inputs.catalog import markets_frame, markets_from_frame, read_table, template_csv
+from pricing.outputs.spreadsheet import safe_frame
 from ui import data
 from ui.widgets import bullets, plain, show_error, sources_table, stop_page, through_router
 

@@ -12,11 +12,17 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from pricing.charts import negotiation_chart
 from pricing.errors import PricingError
-from pricing.offer import MAX_CUSTOMER_CHARS, VALID_FOR_DAYS, build_offer, rate_explained, terms
-from pricing.offer_pdf import document
-from pricing.provenance import offer_file_name
+from pricing.offers.offer import (
+    MAX_CUSTOMER_CHARS,
+    VALID_FOR_DAYS,
+    build_offer,
+    rate_explained,
+    terms,
+)
+from pricing.offers.pdf import document
+from pricing.outputs.charts import negotiation_chart
+from pricing.outputs.provenance import offer_file_name
 from ui import data, state
 from ui.widgets import (
     bullets,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pricing.charts import MAP_METRICS, cost_map, map_frame
+from pricing.outputs.charts import MAP_METRICS, cost_map, map_frame
 from ui import state
 from ui.widgets import (
     CCY_HELP,
@@ -129,8 +129,8 @@ if not st.session_state.get("overview_framed"):
     st.session_state["overview_framed"] = True
 
 from pricing.errors import PricingError, StoreError  # noqa: E402
-from pricing.fx import to_display_currency  # noqa: E402
-from pricing.scenario import cost_changes, profit_changes  # noqa: E402
+from pricing.money.fx import to_display_currency  # noqa: E402
+from pricing.scenarios.scenario import cost_changes, profit_changes  # noqa: E402
 from ui import data  # noqa: E402
 
 try:

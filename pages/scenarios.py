@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pricing.charts import tornado_chart
 from pricing.errors import PricingError
+from pricing.outputs.charts import tornado_chart
 from pricing.plan import PlanSettings
-from pricing.scenario import comparison, comparison_totals, scenario_payload
-from pricing.sensitivity import tornado
-from pricing.store import ScenarioStore
+from pricing.scenarios.scenario import comparison, comparison_totals, scenario_payload
+from pricing.scenarios.sensitivity import tornado
+from pricing.scenarios.store import ScenarioStore
 from ui import data, state
 from ui.widgets import plain, plotly_chart, show_error, through_router
 

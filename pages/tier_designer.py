@@ -7,15 +7,15 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from pricing.catalog import DEFAULT_MARKETS
 from pricing.costing.service import OPTION_LABELS, OPTION_SHORT, TIER_OPTIONS
 from pricing.errors import PricingError
-from pricing.exports import plan_tables, plan_workbook
-from pricing.fx import to_display_currency
+from pricing.inputs.catalog import DEFAULT_MARKETS
+from pricing.inputs.segments import segment_rows_from_frame, segments_frame
 from pricing.market_model import TIER_NAMES, PlanSettings
-from pricing.promises import duration
-from pricing.provenance import plan_file_name
-from pricing.segments import segment_rows_from_frame, segments_frame
+from pricing.money.fx import to_display_currency
+from pricing.offers.promises import duration
+from pricing.outputs.exports import plan_tables, plan_workbook
+from pricing.outputs.provenance import plan_file_name
 from ui import data, state
 from ui.widgets import (
     CCY_HELP,

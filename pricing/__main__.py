@@ -1,7 +1,7 @@
-"""``python -m pricing``: see :mod:`pricing.cli`."""
+"""``python -m pricing``: see :mod:`pricing.cli.main`."""
 
 import sys
 
-from pricing.cli import main
+from pricing.cli.main import main
 
 sys.exit(main())

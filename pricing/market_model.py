@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from pricing.costing.workload import Workload, build_workload
 from pricing.errors import InputError
-from pricing.fx import DEFAULT_BOOK, RateBook
+from pricing.inputs.segments import TIER_OPTIONS, Segment, SegmentRow, market_segments
 from pricing.models import CostParameters, Market
-from pricing.segments import TIER_OPTIONS, Segment, SegmentRow, market_segments
+from pricing.money.fx import DEFAULT_BOOK, RateBook
 from pricing.tiers.problem import Buyer, Option, Solution, SolverName, Terms, TierProblem
 from pricing.tiers.solve import solve
 
@@ -80,7 +80,7 @@ class PlanSettings:
         return TIER_NAMES[self.tiers]
 
     def as_scenario(self) -> dict:
-        """These rules as a scenario file (pricing.schemas.ScenarioIn): ``plan --scenario``
+        """These rules as a scenario file (pricing.inputs.schemas.ScenarioIn): ``plan --scenario``
         with it plans exactly as these settings do."""
         return {
             "tiers": self.tiers,

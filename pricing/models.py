@@ -23,7 +23,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_
 from pydantic.dataclasses import dataclass
 
 from pricing.errors import InputError
-from pricing.limits import bounded, check_text, shown_value
+from pricing.inputs.limits import bounded, check_text, shown_value
 
 Region = Literal["Americas", "Europe", "Middle East & Africa", "Asia-Pacific"]
 REGIONS: tuple[str, ...] = Region.__args__  # type: ignore[attr-defined]
@@ -275,10 +275,6 @@ class Market:
     @property
     def utc_offset_hours(self) -> float:
         return utc_offset_hours(self.timezone)
-
-    @property
-    def contacts_per_week(self) -> float:
-        return self.accounts * self.contacts_per_account_month * 12.0 / 52.0
 
 
 @dataclass(frozen=True, config=_STRICT)

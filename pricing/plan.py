@@ -1,10 +1,10 @@
 """The portfolio plan: tier menus for every market, from market data to quotable prices.
 
 For each market: its desks and the load each sold account adds (:mod:`pricing.costing.workload`),
-the segments and what they value (:mod:`pricing.segments`), the tier MILP with the exact step cost
-of staffing (:mod:`pricing.tiers`), list and floor around each target
-(:mod:`pricing.tiers.negotiation`) and the prices in local currency (:mod:`pricing.fx`). Every
-market is on desks of its own, so markets are solved separately, two at a time.
+the segments and what they value (:mod:`pricing.inputs.segments`), the tier MILP with the exact
+step cost of staffing (:mod:`pricing.tiers`), list and floor around each target
+(:mod:`pricing.tiers.negotiation`) and the prices in local currency (:mod:`pricing.money.fx`).
+Every market is on desks of its own, so markets are solved separately, two at a time.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pricing.catalog import chosen_codes
 from pricing.costing.workload import Workload
 from pricing.counterfactuals import Counterfactual, counterfactuals
-from pricing.fx import Rate
+from pricing.inputs.catalog import chosen_codes
+from pricing.inputs.segments import Segment, SegmentRow, load_segments, market_segments
 from pricing.market_model import PlanSettings, solve_market
 from pricing.models import CostParameters, Market
-from pricing.pricepoints import LocalPrices, local_price_points
+from pricing.money.fx import Rate
+from pricing.money.pricepoints import LocalPrices, local_price_points
 from pricing.rules import RuleEffect, budget_rate_effect, rule_effects
-from pricing.segments import Segment, SegmentRow, load_segments, market_segments
 from pricing.tiers.accounts import total_cost
 from pricing.tiers.negotiation import Quote, quote
 from pricing.tiers.problem import Solution, TierProblem

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from pricing.costing.service import OPTION_SHORT, TIER_OPTIONS
+from pricing.inputs.segments import SegmentRow
 from pricing.market_model import TIER_NAMES, PlanSettings, solve_market
 from pricing.models import CostParameters, Market
-from pricing.pricepoints import local_price_points
-from pricing.segments import SegmentRow
+from pricing.money.pricepoints import local_price_points
 from pricing.tiers.problem import Solution
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from __future__ import annotations
 def save_many(url: str, worker: int, count: int, start, errors) -> None:
     """Wait for every worker (``start``, a barrier), then save ``count`` versions of 'shared';
     a failure goes to the ``errors`` queue as text."""
-    from pricing.store import ScenarioStore
+    from pricing.scenarios.store import ScenarioStore
 
     store = ScenarioStore(url)
     start.wait(timeout=60)

@@ -34,30 +34,29 @@ def test_only_the_tier_model_and_its_solver_import_pulp() -> None:
 
 
 def test_core_is_laid_out_along_the_pipeline() -> None:
-    """Costing and tier design are packages of their own; the old flat modules are gone."""
-    costing = {p.stem for p in (ROOT / "pricing" / "costing").glob("*.py")}
-    tiers = {p.stem for p in (ROOT / "pricing" / "tiers").glob("*.py")}
-    assert {
-        "week",
-        "service",
-        "staffing",
-        "capacity",
-        "desks",
-        "workload",
-        "engine",
-        "tables",
-    } <= costing
-    assert {
-        "problem",
-        "model",
-        "constraints",
-        "solve",
-        "accounts",
-        "explain",
-        "negotiation",
-    } <= tiers
-    for gone in ("costs", "coverage", "optimizer", "explain", "negotiation"):
-        assert not (ROOT / "pricing" / f"{gone}.py").exists(), gone
+    """One package per stage of the pipeline; at the top only the plan and what it is made of."""
+    core = ROOT / "pricing"
+    packages = {p.name for p in core.iterdir() if (p / "__init__.py").exists()}
+    assert packages == {
+        "inputs", "costing", "tiers", "money", "outputs", "offers", "scenarios", "cli",
+    }  # fmt: skip
+    top = {p.stem for p in core.glob("*.py")}
+    assert top == {
+        "__init__", "__main__", "errors", "models", "plan", "market_model", "rules",
+        "counterfactuals",
+    }  # fmt: skip
+    stages = {
+        "inputs": {"catalog", "table_files", "limits", "segments", "schemas"},
+        "costing": {"week", "service", "staffing", "capacity", "desks", "workload", "engine"},
+        "tiers": {"problem", "model", "constraints", "solve", "accounts", "explain", "negotiation"},
+        "money": {"fx", "live_rates", "pricepoints"},
+        "outputs": {"exports", "provenance", "spreadsheet", "headers", "plan_workbook", "charts"},
+        "offers": {"offer", "pdf", "workbooks", "guidance", "promises", "risks", "citations"},
+        "scenarios": {"scenario", "store", "store_messages", "sensitivity"},
+        "cli": {"main", "args", "offer"},
+    }
+    for package, modules in stages.items():
+        assert modules <= {p.stem for p in (core / package).glob("*.py")}, package
 
 
 def test_no_core_module_is_too_long() -> None:
@@ -120,7 +119,7 @@ def test_every_page_first_makes_sure_it_runs_in_the_router() -> None:
 
 def test_every_cost_component_has_a_chart_label() -> None:
     """A component without a label would drop out of the stacked bars without a word."""
-    from pricing.charts import COMPONENT_LABELS
     from pricing.costing.engine import COMPONENTS
+    from pricing.outputs.charts import COMPONENT_LABELS
 
     assert set(COMPONENT_LABELS) == set(COMPONENTS)

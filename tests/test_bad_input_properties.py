@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from pricing.catalog import load_markets
 from pricing.errors import PricingError
+from pricing.inputs.catalog import load_markets
+from pricing.inputs.schemas import load_json, parse_scenario, parse_tier_problem
 from pricing.models import Market
-from pricing.schemas import load_json, parse_scenario, parse_tier_problem
 from tests.test_cli import EXAMPLE, ROOT
 
 SHIPPED = (ROOT / "data" / "markets.csv").read_text()

@@ -7,7 +7,7 @@ import urllib.parse
 
 import pytest
 
-from pricing.catalog import load_markets
+from pricing.inputs.catalog import load_markets
 from tests.conftest import OUTPUT, choose, serve_app, wait_until_idle
 from ui.widgets import WORD_JOINER
 

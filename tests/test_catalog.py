@@ -7,7 +7,8 @@ import io
 import pandas as pd
 import pytest
 
-from pricing.catalog import (
+from pricing.errors import DataFileError
+from pricing.inputs.catalog import (
     DEFAULT_MARKETS,
     MARKET_COLUMNS,
     MAX_FILE_BYTES,
@@ -18,7 +19,6 @@ from pricing.catalog import (
     source_of,
     template_csv,
 )
-from pricing.errors import DataFileError
 
 REQUIRED_MARKETS = {
     "AE",

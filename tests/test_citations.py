@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pricing.catalog import load_markets, load_sources
-from pricing.citations import readable, seed_titles
-from pricing.guidance import guidance
+from pricing.inputs.catalog import load_markets, load_sources
+from pricing.offers.citations import readable, seed_titles
+from pricing.offers.guidance import guidance
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 KEY = re.compile(r"seed:(\d{3}_[0-9a-f]+\.txt)")

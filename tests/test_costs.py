@@ -19,7 +19,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pricing.catalog import load_markets
 from pricing.costing.curves import break_even_accounts, cost_curve
 from pricing.costing.engine import (
     BASELINE,
@@ -37,6 +36,7 @@ from pricing.costing.tables import delivery_comparison, option_costs, portfolio_
 from pricing.costing.week import SLOTS_PER_WEEK, market_week, utc_offset_minutes, working_days
 from pricing.costing.workload import build_workload, site_of
 from pricing.errors import InputError
+from pricing.inputs.catalog import load_markets
 from pricing.models import CHANNELS, CostParameters, Market
 
 MARKETS = load_markets()

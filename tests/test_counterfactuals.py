@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pricing.catalog import load_markets
+from pricing.inputs.catalog import load_markets
+from pricing.inputs.schemas import parse_scenario
 from pricing.plan import plan_payload, plan_portfolio
-from pricing.schemas import parse_scenario
 from tests.test_cli import run
 
 MARKETS = load_markets()

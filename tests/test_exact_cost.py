@@ -18,11 +18,11 @@ import pulp
 import pytest
 from scipy.optimize import linprog
 
-from pricing.catalog import load_markets
 from pricing.errors import InfeasibleError
+from pricing.inputs.catalog import load_markets
+from pricing.inputs.segments import load_segments
 from pricing.market_model import TIER_NAMES, PlanSettings
 from pricing.plan import plan_market, plan_payload, plan_portfolio
-from pricing.segments import load_segments
 from pricing.tiers import model as tier_model
 from pricing.tiers.model import TIE_BREAK_USD, build_model
 from pricing.tiers.solve import solve, write_mps

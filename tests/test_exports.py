@@ -21,14 +21,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pricing.catalog import DEFAULT_MARKETS, load_markets
 from pricing.errors import InputError
-from pricing.exports import plan_workbook, write_plan
-from pricing.headers import header
-from pricing.plan import PlanSettings, plan_payload, plan_portfolio
-from pricing.provenance import offer_file_name, plan_file_name
-from pricing.segments import SegmentRow, load_segments
-from pricing.spreadsheet import (
+from pricing.inputs.catalog import DEFAULT_MARKETS, load_markets
+from pricing.inputs.segments import SegmentRow, load_segments
+from pricing.outputs.exports import plan_workbook, write_plan
+from pricing.outputs.headers import header
+from pricing.outputs.provenance import offer_file_name, plan_file_name
+from pricing.outputs.spreadsheet import (
     MONEY_FORMAT,
     PERCENT_FORMAT,
     number_format,
@@ -36,6 +35,7 @@ from pricing.spreadsheet import (
     safe_frame,
     write_xlsx,
 )
+from pricing.plan import PlanSettings, plan_payload, plan_portfolio
 
 ROOT = Path(__file__).resolve().parents[1]
 MADE = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
@@ -428,7 +428,7 @@ def test_offer_file_name() -> None:
 
 
 def test_cli_plan_out_records_its_inputs(tmp_path: Path, capsys) -> None:
-    from pricing.cli import main
+    from pricing.cli.main import main
 
     mine = tmp_path / "my_markets.csv"
     shutil.copyfile(DEFAULT_MARKETS, mine)

@@ -20,9 +20,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pricing.errors import InputError
-from pricing.fx import DEFAULT_BOOK, ECB_LATEST, RateBook, rate
-from pricing.live_rates import fetch_live_rates
-from pricing.pricepoints import format_money, local_price_points, price_step
+from pricing.money.fx import DEFAULT_BOOK, ECB_LATEST, RateBook, rate
+from pricing.money.live_rates import fetch_live_rates
+from pricing.money.pricepoints import format_money, local_price_points, price_step
 from tests.test_cli import run as run_cli
 
 
@@ -292,7 +292,7 @@ def fake_live(monkeypatch: pytest.MonkeyPatch):
 
     def use(answer: dict[str, float]) -> None:
         monkeypatch.setattr(
-            "pricing.live_rates.ask_live_source", lambda base, deadline, url: dict(answer)
+            "pricing.money.live_rates.ask_live_source", lambda base, deadline, url: dict(answer)
         )
 
     return use
@@ -362,7 +362,7 @@ def test_bands(fake_live, currency: str, live_over_offline: float, used: bool) -
 def test_whatever_the_live_source_says_the_rate_used_stays_in_its_band(
     factor: float, currency: str
 ) -> None:
-    from pricing.live_rates import FLOATING_BAND, PEG_BAND, check_live_rates
+    from pricing.money.live_rates import FLOATING_BAND, PEG_BAND, check_live_rates
 
     offline = DEFAULT_BOOK.usd_rate(currency)
     accepted, refused = check_live_rates({currency: offline.per_usd * factor})

@@ -10,10 +10,11 @@ from typing import get_args
 import pandas as pd
 import pytest
 
-from pricing.catalog import DEFAULT_MARKETS, load_markets, load_sources
-from pricing.citations import seed_titles
 from pricing.errors import DataFileError
-from pricing.guidance import (
+from pricing.inputs.catalog import DEFAULT_MARKETS, load_markets, load_sources
+from pricing.models import Market
+from pricing.offers.citations import seed_titles
+from pricing.offers.guidance import (
     CULTURE_COLUMNS,
     DEFAULT_CULTURE,
     CultureProfile,
@@ -22,8 +23,7 @@ from pricing.guidance import (
     guidance,
     shipped_culture,
 )
-from pricing.models import Market
-from pricing.risks import risks
+from pricing.offers.risks import risks
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 ALL_OPTIONS = frozenset({"priority_response", "coverage_24x7", "multilingual", "local_office"})

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pricing.store import ScenarioStore
+from pricing.scenarios.store import ScenarioStore
 from tests.conftest import shown
 from tests.test_pages_more import _no_trouble, button, page
 from tests.test_pages_store import _open

@@ -23,13 +23,13 @@ import numpy as np
 import openpyxl
 import pytest
 
-from pricing.catalog import load_markets, market_by_code
-from pricing.cli_args import MAX_LINE_CHARS
+from pricing.cli.args import MAX_LINE_CHARS
 from pricing.costing.curves import break_even_accounts, break_even_range, costable_accounts
 from pricing.costing.engine import DeliveryModel
 from pricing.costing.workload import build_workload, peak_erlangs_per_account, peak_load_problem
 from pricing.errors import InputError
-from pricing.limits import MAX_PEAK_ERLANGS, MAX_TABLE_ERLANGS, check_text
+from pricing.inputs.catalog import load_markets
+from pricing.inputs.limits import MAX_PEAK_ERLANGS, MAX_TABLE_ERLANGS, check_text
 from tests.test_bad_input import SHIPPED, _json_file, _markets_with, _refused
 from tests.test_cli import EXAMPLE, ROOT, run
 
@@ -78,6 +78,10 @@ def test_a_market_beyond_one_server_is_refused_by_row_and_figure_in_little_memor
         assert len(line) <= MAX_LINE_CHARS
 
 
+def _by_code(markets) -> dict:
+    return {market.code: market for market in markets}
+
+
 def test_accounts_typed_on_the_command_line_meet_the_same_limit() -> None:
     line = _refused(
         run("costs", "--market", "US", "--accounts", "10000000"), "US", "agents busy at once"
@@ -90,7 +94,7 @@ def test_the_estimate_is_the_load_the_costing_sizes_its_tables_on() -> None:
     """Not a rule of thumb: for every shipped market the estimate equals the busiest slot of the
     workload the cost engine builds, so the limit holds the real work."""
     markets = load_markets()
-    catalog = market_by_code(markets)
+    catalog = _by_code(markets)
     for market in markets:
         workload = build_workload(market, catalog)
         busiest = float(workload.total.max())
@@ -98,7 +102,7 @@ def test_the_estimate_is_the_load_the_costing_sizes_its_tables_on() -> None:
 
 
 def test_the_limit_falls_between_the_last_accepted_and_the_first_refused_account() -> None:
-    us = market_by_code(load_markets())["US"]
+    us = _by_code(load_markets())["US"]
     most = int(MAX_PEAK_ERLANGS / peak_erlangs_per_account(us))
     assert peak_load_problem(us, most) is None
     problem = peak_load_problem(us, most + 1)
@@ -110,19 +114,19 @@ def test_the_last_guard_stops_any_costing_that_would_not_fit() -> None:
     exhaust memory."""
     markets = load_markets()
     us = dataclasses.replace(
-        market_by_code(markets)["US"],
+        _by_code(markets)["US"],
         accounts=10_000,
         contacts_per_account_month=1000,
         aht_seconds=28_800,
     )
     with pytest.raises(InputError, match=f"up to {MAX_TABLE_ERLANGS:,.0f}"):
-        build_workload(us, {**market_by_code(markets), "US": us})
+        build_workload(us, {**_by_code(markets), "US": us})
 
 
 def test_break_even_scans_stop_where_one_server_stops() -> None:
     """A busy market: the scan range is cut at the server's limit and never allocates more
     than a bounded grid, and the page's "not within N accounts" says the range searched."""
-    markets = market_by_code(load_markets())
+    markets = _by_code(load_markets())
     busy = dataclasses.replace(markets["DE"], contacts_per_account_month=1000, accounts=2_000)
     catalog = {**markets, "DE": busy}
     limit = costable_accounts(busy)
@@ -180,7 +184,7 @@ def test_command_line_numbers_that_overflow_exit_2(args: tuple[str, ...], words:
 
 
 def test_a_budget_rate_is_held_to_the_limits_and_names_its_currency() -> None:
-    from pricing.fx import DEFAULT_BOOK, parse_budget_rates
+    from pricing.money.fx import DEFAULT_BOOK, parse_budget_rates
 
     with pytest.raises(InputError, match=r"budget rate row 1, JPY per USD: 1e\+308 is above"):
         parse_budget_rates([{"currency": "jpy", "per_usd": 1e308}])
@@ -328,7 +332,7 @@ def test_every_market_at_zero_accounts_plans_without_a_warning_or_a_path(tmp_pat
 def test_a_library_warning_prints_one_line_without_folders() -> None:
     script = (
         "import warnings, sys\n"
-        "from pricing.cli import main\n"
+        "from pricing.cli.main import main\n"
         "main(['fx', '1', 'USD', 'EUR'])\n"
         "warnings.warn('bad value in /srv/app/pricing/tiers/accounts.py', RuntimeWarning)\n"
     )
@@ -346,9 +350,13 @@ def test_refused_cells_still_name_row_and_column(tmp_path: Path) -> None:
 
 def test_data_readme_shows_the_bounds_and_work_limits_in_force() -> None:
     """data/README.md says a test keeps its table and the code in step: this one."""
-    from pricing.limits import bounds_table
+    from pricing.inputs.limits import _SHARE, BOUNDS
 
+    lines = ["| field | unit | allowed | why |", "|---|---|---|---|"]
+    for field, bound in BOUNDS.items():
+        unit = "fraction (0.15 is 15 %)" if bound.unit == _SHARE else bound.unit
+        lines.append(f"| `{field}` | {unit} | {bound.range_text} | {bound.why} |")
     readme = (ROOT / "data" / "README.md").read_text()
-    assert bounds_table() in readme
+    assert "\n".join(lines) in readme
     assert f"| `MAX_PEAK_ERLANGS` | {MAX_PEAK_ERLANGS:,.0f} agents busy at once |" in readme
     assert f"| `MAX_TABLE_ERLANGS` | {MAX_TABLE_ERLANGS:,.0f} |" in readme

@@ -14,8 +14,8 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from pricing.catalog import DEFAULT_MARKETS
-from pricing.headers import header as words
+from pricing.inputs.catalog import DEFAULT_MARKETS
+from pricing.outputs.headers import header as words
 from tests.conftest import OUTPUT, choose, wait_until_idle
 
 pytestmark = pytest.mark.browser

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from pricing.catalog import DEFAULT_MARKETS, load_markets
+from pricing.inputs.catalog import DEFAULT_MARKETS, load_markets
 from tests.test_pages_more import ROOT, page, shown
 from ui.widgets import plain
 
@@ -197,8 +197,8 @@ def test_map_hover_shows_a_name_with_tags_as_typed() -> None:
     """Plotly reads tags in hover text: the map gets names with < > & escaped as entities."""
     from html import unescape
 
-    from pricing.charts import cost_map
     from pricing.costing.tables import portfolio_summary
+    from pricing.outputs.charts import cost_map
 
     name = "<b>Acme</b> <a href='http://example.com'>x</a> & Co"
     summary = portfolio_summary(load_markets()[:1]).assign(name=name)

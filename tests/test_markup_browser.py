@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import pandas as pd
 import pytest
 
-from pricing.catalog import DEFAULT_MARKETS
+from pricing.inputs.catalog import DEFAULT_MARKETS
 from tests.conftest import choose, wait_until_idle
 
 pytestmark = pytest.mark.browser

@@ -14,14 +14,14 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from pricing.catalog import load_markets
-from pricing.charts import BAND_COLOURS, negotiation_chart
-from pricing.citations import seed_titles
 from pricing.errors import InputError
-from pricing.headers import header as words
-from pricing.offer import build_offer, rate_explained
-from pricing.offer_pdf import customer_pdf, internal_pdf
-from pricing.offer_xlsx import customer_xlsx, internal_xlsx
+from pricing.inputs.catalog import load_markets
+from pricing.offers.citations import seed_titles
+from pricing.offers.offer import build_offer, rate_explained
+from pricing.offers.pdf import customer_pdf, internal_pdf
+from pricing.offers.workbooks import customer_xlsx, internal_xlsx
+from pricing.outputs.charts import BAND_COLOURS, negotiation_chart
+from pricing.outputs.headers import header as words
 from pricing.plan import plan_portfolio
 from tests.test_cli import run
 
@@ -388,7 +388,7 @@ def test_the_documents_are_set_in_the_customers_script(
 def test_the_fonts_come_with_the_app() -> None:
     """Shipped in the repository (DejaVu, with its licence) or installed by requirements.txt
     (Noto Sans CJK): nothing is read from the machine's own font folders."""
-    import pricing.offer_pdf as offer_pdf
+    import pricing.offers.pdf as offer_pdf
 
     assert Path(offer_pdf.__file__).resolve().parent / "fonts" == offer_pdf.FONT_DIR
     assert all((offer_pdf.FONT_DIR / name).is_file() for name in offer_pdf.FONT_FILES.values())

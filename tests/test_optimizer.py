@@ -310,8 +310,8 @@ def test_highs_presolve_calling_a_feasible_market_infeasible_is_asked_again() ->
     infeasible: selling nothing is always feasible, and CBC finds a 94,018 profit. HiGHS is asked
     again without presolve and agrees with CBC, instead of blaming a constraint."""
     from benchmarks.generate import generated_markets
+    from pricing.inputs.segments import load_segments
     from pricing.market_model import PlanSettings, solve_market
-    from pricing.segments import load_segments
 
     markets = {m.code: m for m in generated_markets(200)}
     answers = {

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from pricing.catalog import load_markets
-from pricing.charts import alpha3
+from pricing.inputs.catalog import load_markets
+from pricing.outputs.charts import alpha3
 from pricing.plan import plan_portfolio
-from pricing.store import ScenarioStore
+from pricing.scenarios.store import ScenarioStore
 from tests.test_pages_more import _no_trouble, page, table_with
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pricing.catalog import load_markets
-from pricing.fx import rate
+from pricing.inputs.catalog import load_markets
+from pricing.money.fx import rate
 from tests.conftest import shown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,7 +146,9 @@ def test_absurd_live_rates_are_refused_with_a_notice(
         "GBP": 0.0,
         "INR": offline_inr * 1.1,
     }
-    monkeypatch.setattr("pricing.live_rates.ask_live_source", lambda base, deadline, url: answer)
+    monkeypatch.setattr(
+        "pricing.money.live_rates.ask_live_source", lambda base, deadline, url: answer
+    )
     usd = app.dataframe[0].value.set_index("name")
     next(b for b in app.sidebar.button if b.label == "Refresh live rates").click()
     app.session_state["display_currency"] = "local"

@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from pricing.catalog import DEFAULT_MARKETS, load_markets
-from pricing.headers import header as words
+from pricing.inputs.catalog import DEFAULT_MARKETS, load_markets
+from pricing.outputs.headers import header as words
 from tests.conftest import shown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,10 +72,10 @@ def test_tier_designer_rules_change_the_plan() -> None:
 
 def test_tier_designer_excel_export_matches_the_screen() -> None:
     app = page("tier_designer", market="US")
-    from pricing.exports import plan_tables
+    from pricing.inputs.segments import load_segments
+    from pricing.outputs.exports import plan_tables
+    from pricing.outputs.spreadsheet import write_xlsx
     from pricing.plan import PlanSettings, plan_portfolio
-    from pricing.segments import load_segments
-    from pricing.spreadsheet import write_xlsx
 
     # The workbook of the same rules (the page's defaults), made outside the app.
     plans = plan_portfolio(load_markets(), PlanSettings(), segment_rows=load_segments())
@@ -119,10 +119,10 @@ def test_offer_builder_in_local_currency() -> None:
 
 
 def test_offer_files_open_and_agree(tmp_path: Path) -> None:
-    from pricing.catalog import load_markets
-    from pricing.offer import build_offer
-    from pricing.offer_pdf import internal_pdf
-    from pricing.offer_xlsx import internal_xlsx
+    from pricing.inputs.catalog import load_markets
+    from pricing.offers.offer import build_offer
+    from pricing.offers.pdf import internal_pdf
+    from pricing.offers.workbooks import internal_xlsx
     from pricing.plan import plan_portfolio
 
     [plan] = plan_portfolio(load_markets(), only=["JP"])
@@ -173,8 +173,8 @@ def test_markets_page_offers_editor_template_and_sources() -> None:
 
 
 def test_a_broken_catalogue_names_the_cell() -> None:
-    from pricing.catalog import markets_from_frame, read_table
     from pricing.errors import DataFileError
+    from pricing.inputs.catalog import markets_from_frame, read_table
 
     bad = DEFAULT_MARKETS.read_text().replace(
         "US,Americas,US,1.0,77600", "US,Americas,US,1.0,-5", 1
@@ -235,9 +235,9 @@ def test_scenarios_page_reports_a_broken_database(
 def test_overview_shows_what_changed_against_a_saved_scenario(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pricing.catalog import load_markets
     from pricing.costing.tables import portfolio_summary
-    from pricing.store import ScenarioStore
+    from pricing.inputs.catalog import load_markets
+    from pricing.scenarios.store import ScenarioStore
 
     url = f"sqlite:///{tmp_path / 'scenarios.sqlite'}"
     monkeypatch.setenv("PRICING_DB_URL", url)
@@ -326,7 +326,7 @@ def test_tier_designer_shows_money_in_the_chosen_currency() -> None:
     dollars = page("tier_designer", market="DE")
     eur = {m.label: m.value for m in euros.metric}
     usd = {m.label: m.value for m in dollars.metric}
-    from pricing.fx import rate
+    from pricing.money.fx import rate
 
     per_usd = rate("USD", "EUR").rate
     profit_eur = float(eur["Profit, all markets (EUR/yr)"].replace(",", ""))
@@ -342,9 +342,9 @@ def test_tier_designer_shows_money_in_the_chosen_currency() -> None:
 def test_tier_designer_tables_fit_and_say_everything() -> None:
     """What each tier holds wraps in full; the all-markets table keeps its notes as sentences
     under it and its two discounts in one column; one currency is said in the headers."""
+    from pricing.inputs.segments import load_segments
+    from pricing.offers.promises import duration
     from pricing.plan import PlanSettings, plan_portfolio
-    from pricing.promises import duration
-    from pricing.segments import load_segments
 
     app = page("tier_designer", market="US")
     _no_trouble(app)

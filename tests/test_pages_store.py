@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pricing.catalog import load_markets
-from pricing.store import ScenarioStore
+from pricing.inputs.catalog import load_markets
+from pricing.scenarios.store import ScenarioStore
 from tests import pg_server
 from tests.conftest import shown
 from ui.widgets import ROUTED
@@ -101,7 +101,7 @@ def test_every_page_runs_and_says_why_scenarios_are_unavailable(
 
 def _saved_plan(url: str, name: str) -> None:
     from pricing.plan import PlanSettings, plan_portfolio
-    from pricing.scenario import scenario_payload
+    from pricing.scenarios.scenario import scenario_payload
 
     plans = plan_portfolio(load_markets(), PlanSettings(tiers=2), only=["US"])
     ScenarioStore(url).save(name, scenario_payload(PlanSettings(tiers=2), plans, "shipped"))
@@ -160,7 +160,7 @@ def test_a_loaded_scenario_sets_every_rule_on_the_tier_designer(
     """A scenario saved with "may hold", "must hold" and "must offer" rules comes back with
     them in the Tier designer's fields (they were left at their defaults), and in force."""
     from pricing.plan import PlanSettings, plan_portfolio
-    from pricing.scenario import scenario_payload
+    from pricing.scenarios.scenario import scenario_payload
 
     url = f"sqlite:///{tmp_path / 'scenarios.sqlite'}"
     monkeypatch.setenv("PRICING_DB_URL", url)

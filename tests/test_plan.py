@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from pricing.catalog import load_markets
 from pricing.errors import DataFileError, InputError
-from pricing.fx import rate
+from pricing.inputs.catalog import load_markets
+from pricing.inputs.segments import load_segments
+from pricing.money.fx import rate
 from pricing.plan import PlanSettings, plan_portfolio
-from pricing.segments import load_segments
 
 MARKETS = load_markets()
 
@@ -162,7 +162,7 @@ def test_a_rule_for_a_tier_that_is_not_planned_is_refused() -> None:
 def test_customers_are_whole_and_add_up_to_the_market(plans) -> None:
     """Indonesia's 35 accounts were split 21 / 10.5 / 3.5: segments and tiers now count whole
     customers (largest remainders), and a market's segments still hold all its accounts."""
-    from pricing.segments import market_segments, whole_accounts
+    from pricing.inputs.segments import market_segments, whole_accounts
 
     rows = load_segments()
     for code, plan in plans.items():
@@ -179,7 +179,7 @@ def test_customers_are_whole_and_add_up_to_the_market(plans) -> None:
 
 @pytest.mark.parametrize("total", [0, 1, 2, 3, 17, 35, 420, 9_999_999])
 def test_whole_accounts_are_the_nearest_split_that_adds_up(total: int) -> None:
-    from pricing.segments import whole_accounts
+    from pricing.inputs.segments import whole_accounts
 
     shares = [0.55, 0.3, 0.15]
     split = whole_accounts(total, shares)

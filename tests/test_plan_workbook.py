@@ -13,12 +13,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pricing.catalog import load_markets
-from pricing.exports import plan_tables, write_plan
-from pricing.headers import header
+from pricing.inputs.catalog import load_markets
+from pricing.money.pricepoints import local_price_points
+from pricing.offers.promises import duration
+from pricing.outputs.exports import plan_tables, write_plan
+from pricing.outputs.headers import header
 from pricing.plan import PlanSettings, plan_portfolio
-from pricing.pricepoints import local_price_points
-from pricing.promises import duration
 from pricing.tiers.negotiation import quote
 
 MADE = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)

@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
-from pricing.catalog import load_markets
 from pricing.costing.service import channel_targets
-from pricing.offer import build_offer
+from pricing.inputs.catalog import load_markets
+from pricing.offers.offer import build_offer
+from pricing.offers.promises import duration
 from pricing.plan import plan_portfolio
-from pricing.promises import duration
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ def test_the_saudi_offer_reads_like_a_contract(offers) -> None:
 
 def test_brief_and_offer_name_the_same_languages(offers) -> None:
     """The Saudi brief said Arabic and English while the customer offer said Arabic only."""
-    from pricing.guidance import language_name
+    from pricing.offers.guidance import language_name
 
     for plan, offer in offers:
         promised = " ".join(line for tier in offer.tiers for line in tier.inclusions)

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from pricing.catalog import load_markets
+from pricing.inputs.catalog import load_markets
+from pricing.inputs.schemas import parse_scenario
 from pricing.market_model import PlanSettings
 from pricing.plan import plan_payload, plan_portfolio
 from pricing.rules import rules_of
-from pricing.schemas import parse_scenario
 from tests.test_bad_input import _refused
 from tests.test_cli import run
 
@@ -186,7 +186,7 @@ def test_the_tier_designer_sets_must_hold_and_must_offer_and_says_what_each_rule
 def test_the_brief_says_which_rule_leaves_a_tier_unsold() -> None:
     from datetime import date
 
-    from pricing.offer import build_offer
+    from pricing.offers.offer import build_offer
 
     offer = build_offer(_plan("PL", PREMIUM_24X7), date.today())
     assert any(

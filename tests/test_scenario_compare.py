@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from pricing.scenario import comparison, comparison_totals
-from pricing.store import Scenario
+from pricing.scenarios.scenario import comparison, comparison_totals
+from pricing.scenarios.store import Scenario
 
 
 def _scenario(name: str, markets: dict) -> Scenario:

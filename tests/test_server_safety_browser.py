@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pricing.catalog import DEFAULT_MARKETS
+from pricing.inputs.catalog import DEFAULT_MARKETS
 from tests import pg_server
 from tests.conftest import OUTPUT, ROOT, running_app, wait_until_idle
 

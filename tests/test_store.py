@@ -15,14 +15,14 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from pricing.catalog import load_markets
 from pricing.errors import InputError
+from pricing.inputs.catalog import load_markets
+from pricing.inputs.segments import load_segments
 from pricing.plan import PlanSettings, plan_portfolio
-from pricing.scenario import comparison, comparison_totals, scenario_payload
-from pricing.segments import load_segments
-from pricing.sensitivity import tornado
-from pricing.store import ScenarioStore, StoreError
-from pricing.store_messages import shown_url
+from pricing.scenarios.scenario import comparison, comparison_totals, scenario_payload
+from pricing.scenarios.sensitivity import tornado
+from pricing.scenarios.store import ScenarioStore, StoreError
+from pricing.scenarios.store_messages import shown_url
 from tests import pg_server, store_worker
 from tests.test_fx import _Holder
 

@@ -15,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from pricing.catalog import load_markets
 from pricing.costing.capacity import LOAD_TOLERANCE, Targets, capacity_table
 from pricing.costing.engine import BASELINE, cost_to_serve
 from pricing.costing.staffing import erlang_c, required_agents, service_level
@@ -31,6 +30,7 @@ from pricing.costing.week import (
 )
 from pricing.costing.workload import STAFF_COMPONENTS, build_workload
 from pricing.errors import InputError
+from pricing.inputs.catalog import load_markets
 from pricing.models import CostParameters
 from pricing.plan import plan_payload, plan_portfolio
 

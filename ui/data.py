@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from pricing.catalog import DEFAULT_MARKETS, DEFAULT_SOURCES, load_markets, load_sources
 from pricing.costing.tables import portfolio_summary
 from pricing.errors import PricingError
+from pricing.inputs.catalog import DEFAULT_MARKETS, DEFAULT_SOURCES, load_markets, load_sources
+from pricing.inputs.segments import SegmentRow, load_segments
 from pricing.models import CostParameters, Market
-from pricing.segments import SegmentRow, load_segments
 from ui import state
 
 if TYPE_CHECKING:  # the plan (and its solver) loads only on the pages that plan
@@ -142,7 +142,7 @@ def rules_are_default() -> bool:
 
 def set_plan_rules(settings: PlanSettings | None, rows: tuple[SegmentRow, ...] | None) -> None:
     """Make these the rules every page's plan is made with (None: back to the defaults)."""
-    from pricing.fx import DEFAULT_BOOK
+    from pricing.money.fx import DEFAULT_BOOK
 
     st.session_state[PLAN_RULES] = (
         None if settings is None else dataclasses.replace(settings, rates=DEFAULT_BOOK)
@@ -176,7 +176,7 @@ def current_plan_or_stop(doing: str, failed: str) -> tuple[MarketPlan, ...]:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _store(url: str):
-    from pricing.store import ScenarioStore
+    from pricing.scenarios.store import ScenarioStore
 
     return ScenarioStore(url)
 
@@ -187,6 +187,6 @@ def store():
     Raises StoreError at once for a URL that cannot work (not a URL, driver not installed);
     a database that cannot be reached or written raises StoreError when it is used.
     """
-    from pricing.store import default_url
+    from pricing.scenarios.store import default_url
 
     return _store(default_url())

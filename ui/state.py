@@ -16,10 +16,10 @@ from pricing.errors import InputError, PricingError
 from ui.widgets import plain, show_error
 
 if TYPE_CHECKING:
-    from pricing.fx import Rate, RateBook
-    from pricing.live_rates import LiveResult
     from pricing.market_model import PlanSettings
-    from pricing.store import ScenarioStore
+    from pricing.money.fx import Rate, RateBook
+    from pricing.money.live_rates import LiveResult
+    from pricing.scenarios.store import ScenarioStore
 
 DEFAULTS: dict[str, object] = {
     "map_metric": "baseline_per_account_usd",
@@ -54,7 +54,7 @@ def display_currency() -> str:
 def rate_book() -> RateBook:
     """Offline rates, upgraded to live ones when the user refreshed them successfully, with
     finance's budget rates over both."""
-    from pricing.fx import DEFAULT_BOOK
+    from pricing.money.fx import DEFAULT_BOOK
 
     live: LiveResult | None = st.session_state.get("live_fx")
     book = DEFAULT_BOOK.with_live(live) if live else DEFAULT_BOOK
@@ -74,7 +74,7 @@ def money_rate(market_currency: str | None = None) -> Rate:
 
 
 def refresh_live_rates() -> None:
-    from pricing.live_rates import fetch_live_rates
+    from pricing.money.live_rates import fetch_live_rates
 
     with st.spinner("Asking for live rates (gives up after 5 s)…"):
         st.session_state["live_fx"] = fetch_live_rates()
@@ -101,7 +101,7 @@ def live_rates_notice() -> None:
 def budget_rates_editor(currencies: list[str]) -> None:
     """Finance's budget rates: pick a currency, type units per USD, apply. A budget rate wins
     over live and offline rates and is labelled as such wherever it is used."""
-    from pricing.fx import DEFAULT_BOOK, budget_rate
+    from pricing.money.fx import DEFAULT_BOOK, budget_rate
 
     with st.expander("Budget rates"):
         currency = st.selectbox("Currency", currencies, key="budget_currency")
@@ -136,8 +136,8 @@ def apply_scenario_rules(rules: dict, name: str = "saved scenario") -> None:
     this one, may have written the database): its rules pass the same checks, and a scenario
     that fails them raises InputError naming it, leaving the session as it was.
     """
-    from pricing.fx import DEFAULT_BOOK
-    from pricing.schemas import parse_scenario
+    from pricing.inputs.schemas import parse_scenario
+    from pricing.money.fx import DEFAULT_BOOK
 
     checked = parse_scenario(rules, f"scenario {name!r}")
     st.session_state.update(

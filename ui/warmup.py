@@ -39,8 +39,8 @@ def warm() -> None:
     import pandas  # noqa: F401  (first: see app.py on half-imported pandas)
     import pyarrow
 
-    from pricing.charts import cost_map, map_frame
     from pricing.models import CostParameters
+    from pricing.outputs.charts import cost_map, map_frame
     from ui import data
 
     summary = data.summary_of(data.shipped_key(), CostParameters(), None)

@@ -135,8 +135,8 @@ def sources_table(market: Market, sources: pd.DataFrame) -> None:
     """
     import pandas as pd
 
-    from pricing.catalog import SOURCED_COLUMNS, source_of
-    from pricing.citations import readable
+    from pricing.inputs.catalog import SOURCED_COLUMNS, source_of
+    from pricing.offers.citations import readable
 
     rows = []
     for field in SOURCED_COLUMNS:
@@ -155,7 +155,7 @@ def sources_table(market: Market, sources: pd.DataFrame) -> None:
 def figure_text(field: str, value: object) -> tuple[str, str]:
     """(unit, value) of a market's figure as a reader takes it: ``("USD a year", "77,600")``,
     shares as percentages (``("share", "5 %")``), lists joined, yes or no."""
-    from pricing.limits import BOUNDS
+    from pricing.inputs.limits import BOUNDS
 
     unit = BOUNDS[field].unit if field in BOUNDS else ""
     if isinstance(value, bool):

@@ -21,7 +21,7 @@ from pricing.costing.engine import (
 )
 from pricing.costing.workload import peak_erlangs_per_account
 from pricing.errors import InputError
-from pricing.limits import MAX_ACCOUNTS, MAX_TABLE_ERLANGS
+from pricing.inputs.limits import MAX_ACCOUNTS, MAX_TABLE_ERLANGS
 from pricing.models import CostParameters, Market
 
 # Curves are costed at every whole account count up to this many points, on a grid beyond.
@@ -110,7 +110,7 @@ def break_even_accounts(
 
 def costable_accounts(market: Market, params: CostParameters | None = None) -> int:
     """The most accounts at which one server can cost ``market`` (its peak load at
-    :data:`~pricing.limits.MAX_TABLE_ERLANGS`): where curves and break-even scans stop."""
+    :data:`~pricing.inputs.limits.MAX_TABLE_ERLANGS`): where curves and break-even scans stop."""
     per_account = peak_erlangs_per_account(market, params)
     if per_account <= 0:
         return 20 * MAX_ACCOUNTS

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from pricing.catalog import chosen_codes
 from pricing.costing.curves import cost_curve, costable_accounts
 from pricing.costing.engine import (
     BASELINE,
@@ -26,6 +25,7 @@ from pricing.costing.engine import (
 )
 from pricing.costing.workload import peak_load_problem
 from pricing.errors import InputError
+from pricing.inputs.catalog import chosen_codes
 from pricing.models import CostParameters, Market
 
 

@@ -55,7 +55,7 @@ from pricing.costing.week import (
     shift_slots,
 )
 from pricing.errors import InputError
-from pricing.limits import MAX_PEAK_ERLANGS, MAX_TABLE_ERLANGS
+from pricing.inputs.limits import MAX_PEAK_ERLANGS, MAX_TABLE_ERLANGS
 from pricing.models import CostParameters, Market
 
 FloatArray = NDArray[np.float64]
@@ -195,7 +195,7 @@ def peak_load_problem(
     """Why one server cannot cost ``market`` at ``accounts`` (default: its own), or None.
 
     The peak load (agents busy at once) is estimated before anything is computed and held to
-    :data:`~pricing.limits.MAX_PEAK_ERLANGS`; the message names the figures that make it.
+    :data:`~pricing.inputs.limits.MAX_PEAK_ERLANGS`; the message names the figures that make it.
     """
     accounts = market.accounts if accounts is None else accounts
     per_account = peak_erlangs_per_account(market, params)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from pricing.errors import InputError
-from pricing.limits import check
+from pricing.inputs.limits import check
 
 if TYPE_CHECKING:
     from pricing.costing.workload import Workload

@@ -22,10 +22,10 @@ from pydantic import (
 
 from pricing.costing.service import TIER_OPTIONS
 from pricing.errors import InputError, validation_problem
-from pricing.fx import DEFAULT_BOOK, RateBook, budget_rate, currency_code
-from pricing.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, bounded, check_text, shown_value
+from pricing.inputs.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, bounded, check_text, shown_value
+from pricing.inputs.table_files import read_bytes
 from pricing.market_model import TIER_NAMES, PlanSettings
-from pricing.table_files import read_bytes
+from pricing.money.fx import DEFAULT_BOOK, RateBook, budget_rate, currency_code
 from pricing.tiers.problem import Terms
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)

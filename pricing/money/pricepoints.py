@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from babel.numbers import format_currency, get_currency_precision, get_currency_symbol
 
 from pricing.errors import InputError
-from pricing.fx import Rate
+from pricing.money.fx import Rate
 
 SIGNIFICANT_FIGURES = 3
 
@@ -81,8 +81,8 @@ def local_price_points(
     factor = rate.rate * (1.0 + buffer)
     raw_list, raw_target, raw_floor = (x * factor for x in (list_usd, target_usd, floor_usd))
     step = price_step(raw_target, rate.quote)
-    # In this order in the plan workbook's formulas too (pricing.plan_xlsx): each price rounded
-    # to its decimals before the next is compared with it.
+    # In this order in the plan workbook's formulas too (pricing.outputs.plan_workbook): each
+    # price rounded to its decimals before the next is compared with it.
     digits = decimals(step)
     floor = round(_up(raw_floor, step), digits)
     target = round(max(_nearest(raw_target, step), floor), digits)

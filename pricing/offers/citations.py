@@ -12,8 +12,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-from pricing.catalog import DATA_DIR, read_table
 from pricing.errors import DataFileError
+from pricing.inputs.catalog import DATA_DIR, read_table
 
 SEEDS = DATA_DIR / "seeds.csv"
 _KEY = re.compile(r"seed:(\d{3}_[0-9a-f]{16}\.txt)")

@@ -9,7 +9,7 @@ served. The customer offer and the brief read them from here, so they always agr
 from __future__ import annotations
 
 from pricing.costing.service import channel_targets
-from pricing.guidance import language_name
+from pricing.offers.guidance import language_name
 from pricing.plan import MarketPlan, PricedTier
 
 

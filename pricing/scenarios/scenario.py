@@ -9,7 +9,7 @@ import pandas as pd
 
 if TYPE_CHECKING:  # types only: reading a saved scenario needs no solver
     from pricing.plan import MarketPlan, PlanSettings
-    from pricing.store import Scenario
+    from pricing.scenarios.store import Scenario
 
 
 def scenario_payload(

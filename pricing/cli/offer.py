@@ -1,7 +1,7 @@
 """The command line's ``offer`` command (docs/cli.md, "offer"): one market's four documents.
 
 A module of its own so that the PDF machinery (fpdf2, fonts) loads only when this command runs,
-not for every command of :mod:`pricing.cli`, which registers it.
+not for every command of :mod:`pricing.cli.main`, which registers it.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from pricing.catalog import DEFAULT_MARKETS
-from pricing.cli_args import folder
-from pricing.segments import DEFAULT_SEGMENTS
+from pricing.cli.args import folder
+from pricing.inputs.catalog import DEFAULT_MARKETS
+from pricing.inputs.segments import DEFAULT_SEGMENTS
 
 
 def _day(text: str) -> date:
@@ -23,13 +23,13 @@ def _day(text: str) -> date:
 
 
 def _offer(args: argparse.Namespace) -> dict:
-    from pricing.catalog import chosen_codes, load_markets
     from pricing.errors import InputError
-    from pricing.offer import build_offer, validity
-    from pricing.offer_pdf import write_documents
+    from pricing.inputs.catalog import chosen_codes, load_markets
+    from pricing.inputs.schemas import load_json, parse_scenario
+    from pricing.inputs.segments import load_segments
+    from pricing.offers.offer import build_offer, validity
+    from pricing.offers.pdf import write_documents
     from pricing.plan import plan_market
-    from pricing.schemas import load_json, parse_scenario
-    from pricing.segments import load_segments
 
     if len({code.strip().upper() for code in args.market}) != 1:
         raise InputError("give one --market: an offer is for one market")

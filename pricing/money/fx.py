@@ -10,7 +10,7 @@ Rates are looked up in this order; the first that knows a currency wins:
 4. ``data/fx_rates.csv``: US-dollar **pegs** and dated rates for currencies the ECB does not
    publish.
 
-Live rates are fetched and checked against these offline ones in ``pricing.live_rates``.
+Live rates are fetched and checked against these offline ones in ``pricing.money.live_rates``.
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ import pandas as pd
 import pycountry
 from currency_converter import CurrencyConverter
 
-from pricing.catalog import DATA_DIR, read_table
 from pricing.errors import DataFileError, InputError
-from pricing.limits import check, shown_value
+from pricing.inputs.catalog import DATA_DIR, read_table
+from pricing.inputs.limits import check, shown_value
 
 if TYPE_CHECKING:
-    from pricing.live_rates import LiveResult
+    from pricing.money.live_rates import LiveResult
 
 DEFAULT_RATES = DATA_DIR / "fx_rates.csv"
 DEFAULT_BUFFERS = DATA_DIR / "fx_buffers.csv"

@@ -5,7 +5,7 @@ currency (with the exchange rate's figure, date and source), what each tier incl
 the days and hours served, answer times), notes for the customer and the terms. The **internal
 negotiation brief** adds what must never reach the buyer: target and walk-away floor in the quoted
 currency and USD, who may approve which discount, what to do and avoid, and the risks where the
-market's expectations and the offer disagree. Both are written as PDF (:mod:`pricing.offer_pdf`)
+market's expectations and the offer disagree. Both are written as PDF (:mod:`pricing.offers.pdf`)
 and XLSX; :func:`customer_tables` and :func:`internal_tables` are the split, in one place.
 """
 
@@ -19,13 +19,13 @@ from datetime import date, timedelta
 from babel.numbers import get_currency_name
 
 from pricing.errors import InputError
-from pricing.fx import DEFAULT_BOOK, ECB_SOURCE, LIVE_SOURCE, Rate, RateBook
-from pricing.guidance import Advice, customer_notes, guidance
-from pricing.limits import check_text
+from pricing.inputs.limits import check_text
+from pricing.money.fx import DEFAULT_BOOK, ECB_SOURCE, LIVE_SOURCE, Rate, RateBook
+from pricing.money.pricepoints import LocalPrices, format_money, local_price_points
+from pricing.offers.guidance import Advice, customer_notes, guidance
+from pricing.offers.promises import inclusions, offered_languages, ticket_promise
+from pricing.offers.risks import risks
 from pricing.plan import MarketPlan, PricedTier
-from pricing.pricepoints import LocalPrices, format_money, local_price_points
-from pricing.promises import inclusions, offered_languages, ticket_promise
-from pricing.risks import risks
 from pricing.tiers.negotiation import REP_SHARE_OF_EXPECTED
 
 VALID_FOR_DAYS = 30

@@ -18,13 +18,13 @@ from pydantic import ValidationError
 
 from pricing.costing.workload import peak_load_problem
 from pricing.errors import DataFileError, InputError, validation_problem
-from pricing.limits import MAX_FILE_BYTES, MAX_ROWS, shown_value
+from pricing.inputs.limits import MAX_FILE_BYTES, MAX_ROWS, shown_value
+from pricing.inputs.table_files import Source, read_table
 from pricing.models import Market
-from pricing.table_files import Source, read_table
 
 __all__ = ["MAX_FILE_BYTES", "MAX_ROWS", "Source", "read_table"]  # read here by other modules
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DEFAULT_MARKETS = DATA_DIR / "markets.csv"
 DEFAULT_SOURCES = DATA_DIR / "sources.csv"
 
@@ -136,7 +136,7 @@ def markets_from_frame(frame: pd.DataFrame, label: str = "markets") -> tuple[Mar
             continue
         rows_of[market.code] = row
         markets.append(market)
-        too_big = peak_load_problem(market)  # before anything is costed: see pricing.limits
+        too_big = peak_load_problem(market)  # before anything is costed: see pricing.inputs.limits
         if too_big:
             problems.append((row, "accounts", market.accounts, f"{market.code}: {too_big}"))
     for market in markets:
@@ -173,10 +173,6 @@ def markets_frame(markets: Iterable[Market]) -> pd.DataFrame:
             record[column] = ";".join(value) if isinstance(value, tuple) else value
         records.append(record)
     return pd.DataFrame.from_records(records, columns=list(MARKET_COLUMNS))
-
-
-def market_by_code(markets: Iterable[Market]) -> dict[str, Market]:
-    return {market.code: market for market in markets}
 
 
 def chosen_codes(catalog: Mapping[str, Market], only: Iterable[str] | None) -> list[str]:

@@ -17,10 +17,10 @@ from babel import Locale
 from babel.numbers import get_currency_name
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
-from pricing.catalog import DATA_DIR, Source, read_table
-from pricing.citations import readable
 from pricing.errors import DataFileError
+from pricing.inputs.catalog import DATA_DIR, Source, read_table
 from pricing.models import Market, _split_list, country
+from pricing.offers.citations import readable
 
 DEFAULT_CULTURE = DATA_DIR / "culture.csv"
 

@@ -17,12 +17,12 @@ import pandas as pd
 
 from pricing.costing.service import OPTION_LABELS
 from pricing.errors import InputError
-from pricing.fx import STALE_AFTER_DAYS
+from pricing.inputs.segments import SegmentRow
+from pricing.money.fx import STALE_AFTER_DAYS
+from pricing.outputs.spreadsheet import COUNT_FORMAT, PERCENT_FORMAT, Book
 from pricing.plan import MarketPlan, PlanSettings
-from pricing.segments import SegmentRow
-from pricing.spreadsheet import COUNT_FORMAT, PERCENT_FORMAT, Book
 
-PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 OFFER_KINDS = ("customer", "internal")
 _ALLOWED_UNSET = "any (not set)"
 _REQUIRED_UNSET = "none (not set)"

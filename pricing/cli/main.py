@@ -17,17 +17,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from pricing.catalog import DEFAULT_MARKETS, load_markets
-from pricing.cli_args import Parser, UsageError, bounded, folder, one_line
+from pricing.cli.args import Parser, UsageError, bounded, folder, one_line
 from pricing.costing.staffing import staff_queue
 from pricing.costing.tables import option_costs
 from pricing.errors import PricingError
-from pricing.exports import write_plan
-from pricing.fx import DEFAULT_BOOK
-from pricing.live_rates import LIVE_DEADLINE_SECONDS, fetch_live_rates
+from pricing.inputs.catalog import DEFAULT_MARKETS, load_markets
+from pricing.inputs.schemas import load_json, parse_scenario, parse_tier_problem
+from pricing.inputs.segments import DEFAULT_SEGMENTS, load_segments
+from pricing.money.fx import DEFAULT_BOOK
+from pricing.money.live_rates import LIVE_DEADLINE_SECONDS, fetch_live_rates
+from pricing.outputs.exports import write_plan
 from pricing.plan import export_models, plan_payload, plan_portfolio
-from pricing.schemas import load_json, parse_scenario, parse_tier_problem
-from pricing.segments import DEFAULT_SEGMENTS, load_segments
 from pricing.tiers.problem import SOLVERS, Terms
 from pricing.tiers.solve import given_tiers_problem, solve
 
@@ -380,7 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     fx.add_argument("--json", action="store_true", help="print JSON")
     fx.set_defaults(run=_fx, table=_fx_table)
 
-    from pricing.offer_cli import add_offer_command  # its own module: fpdf2 loads on use
+    from pricing.cli.offer import add_offer_command  # its own module: fpdf2 loads on use
 
     add_offer_command(commands)
     return parser

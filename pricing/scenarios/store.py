@@ -7,7 +7,7 @@ requirements.txt). Every save adds a version; each save is one transaction, and 
 saving the same name at once both succeed with different versions (the unique (name, version)
 key makes the loser retry). Anything that keeps the database from being used, from a URL that is
 not one to a server that refuses connections, raises :class:`StoreError` with a message a user
-can act on (see :mod:`pricing.store_messages`).
+can act on (see :mod:`pricing.scenarios.store_messages`).
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 
 from pricing.errors import InputError, StoreError
-from pricing.limits import check_text
-from pricing.store_messages import URL_VARIABLE, database_problem, url_problem
+from pricing.inputs.limits import check_text
+from pricing.scenarios.store_messages import URL_VARIABLE, database_problem, url_problem
 
 DEFAULT_FILE = "scenarios.sqlite"
 MAX_NAME = 80

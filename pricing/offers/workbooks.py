@@ -1,7 +1,7 @@
 """The offer's workbooks: the customer's (tiers at list price, notes, terms) and the sales
 team's (prices, approvals, guidance with its sources, risks), each one sheet per table.
 
-Text cells a spreadsheet would run as a formula are escaped by :mod:`pricing.spreadsheet`.
+Text cells a spreadsheet would run as a formula are escaped by :mod:`pricing.outputs.spreadsheet`.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import io
 
 import pandas as pd
 
-from pricing.offer import Offer, rate_explained, terms
-from pricing.promises import duration
-from pricing.spreadsheet import write_xlsx
+from pricing.offers.offer import Offer, rate_explained, terms
+from pricing.offers.promises import duration
+from pricing.outputs.spreadsheet import write_xlsx
 
 
 def _meta(offer: Offer, internal: bool) -> pd.DataFrame:

@@ -9,7 +9,7 @@ its value cached so a reader that does not calculate still sees the figures:
 - on **Markets**, the usual and the deepest discount: each tier looks them up for its list
   (target / (1 - usual)) and floor (list x (1 - deepest)) prices;
 - on **Tiers**, the margins, the price step, and the local list, target and floor, rounded as
-  :func:`pricing.pricepoints.local_price_points` rounds them;
+  :func:`pricing.money.pricepoints.local_price_points` rounds them;
 - on **Markets** again, the tiers offered, revenue and revenue at the floor (sums over the
   tiers), profit (revenue - cost) and margin.
 
@@ -26,9 +26,9 @@ import pandas as pd
 from babel.numbers import get_currency_precision
 
 from pricing.costing.service import OPTION_LABELS
-from pricing.promises import duration
-from pricing.provenance import write_settings
-from pricing.spreadsheet import Book, cell_reference
+from pricing.offers.promises import duration
+from pricing.outputs.provenance import write_settings
+from pricing.outputs.spreadsheet import Book, cell_reference
 
 SHEETS = ("Markets", "Tiers", "Segments", "Option costs", "Why", "Rates")
 
@@ -57,7 +57,7 @@ _DECIMALS = "MAX(0,-INT(LOG10({price_step_local})))"
 
 
 def _step(currency: str) -> str:
-    """The rounding step of :func:`pricing.pricepoints.price_step` for the row's target."""
+    """The rounding step of :func:`pricing.money.pricepoints.price_step` for the row's target."""
     minor = f"{10.0 ** -get_currency_precision(currency):g}"
     value = _local("target_usd")
     return (
@@ -144,8 +144,8 @@ def _with_margin(columns: Sequence[str]) -> list[str]:
 def plan_workbook_bytes(
     tables: Mapping[str, pd.DataFrame], settings: Mapping[str, pd.DataFrame]
 ) -> bytes:
-    """The workbook of :func:`pricing.exports.plan_tables` (``tables``), opening on the
-    Settings sheet of :func:`pricing.provenance.settings_tables` (``settings``)."""
+    """The workbook of :func:`pricing.outputs.exports.plan_tables` (``tables``), opening on the
+    Settings sheet of :func:`pricing.outputs.provenance.settings_tables` (``settings``)."""
     sheets = workbook_tables(tables)
     formulas: dict[str, Mapping] = {}
     if not sheets["Tiers"].empty:

@@ -1,15 +1,15 @@
 """Risks in a market's offer: where what its buyers expect and what the tiers hold disagree.
 
 Each risk says what the rep can propose instead; the brief shows them first. They are read off
-the market's data and cultural profile (:mod:`pricing.guidance`) and the options offered.
+the market's data and cultural profile (:mod:`pricing.offers.guidance`) and the options offered.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pricing.guidance import CultureProfile, joined, language_name, profile_of
 from pricing.models import Market, country, derived_languages
+from pricing.offers.guidance import CultureProfile, joined, language_name, profile_of
 
 
 def risks(

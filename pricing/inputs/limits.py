@@ -202,7 +202,7 @@ BOUNDS: dict[str, Bound] = {
     "aht_seconds": Bound(
         0, 28_800, "seconds", "a contact is handled within a working day", low_open=True
     ),
-    # The segment file (pricing.segments.SegmentRow).
+    # The segment file (pricing.inputs.segments.SegmentRow).
     "share": Bound(0, 1, _SHARE, "a segment's share of a market's accounts", low_open=True),
     "segment_value_usd": Bound(0, MAX_USD, _PER_ACCOUNT, "what support is worth to one account"),
     # The tier problem file (python -m pricing tiers).
@@ -241,15 +241,6 @@ BOUNDS: dict[str, Bound] = {
     "max_occupancy": Bound(0.1, 1, _SHARE, "a desk busy under 10 % of the time is not staffed"),
     "shrinkage": Bound(0, 0.9, _SHARE, "at 90 % ten agents are rostered for each one on duty"),
 }
-
-
-def bounds_table() -> str:
-    """The bounds as the markdown table of data/README.md (a test keeps the two in step)."""
-    lines = ["| field | unit | allowed | why |", "|---|---|---|---|"]
-    for field, bound in BOUNDS.items():
-        unit = "fraction (0.15 is 15 %)" if bound.unit == _SHARE else bound.unit
-        lines.append(f"| `{field}` | {unit} | {bound.range_text} | {bound.why} |")
-    return "\n".join(lines)
 
 
 def check(field: str, value: object) -> float | int:

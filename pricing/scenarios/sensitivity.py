@@ -12,9 +12,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from pricing.inputs.segments import SegmentRow
 from pricing.models import Market
 from pricing.plan import MarketPlan, PlanSettings, plan_portfolio
-from pricing.segments import SegmentRow
 
 
 def _profit(plans: Iterable[MarketPlan]) -> float:

@@ -20,7 +20,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from pricing.headers import header
+from pricing.outputs.headers import header
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -132,8 +132,8 @@ class Book:
     are cached (a reader that does not calculate still sees the figures).
 
     Text is always written as text, never read as a formula, a number or a link. Headers are
-    in words (:func:`pricing.headers.header`), bold and frozen; columns are as wide as what they
-    show. Call :meth:`close` once every sheet is written.
+    in words (:func:`pricing.outputs.headers.header`), bold and frozen; columns are as wide as
+    what they show. Call :meth:`close` once every sheet is written.
     """
 
     def __init__(self, target: Path | IO[bytes]) -> None:

@@ -1,6 +1,6 @@
 """The command line's argument checks: every argument is refused where it enters, in one line.
 
-Numbers are held to the bounds of :mod:`pricing.limits` (the same messages as a file's cell);
+Numbers are held to the bounds of :mod:`pricing.inputs.limits` (the same messages as a file's cell);
 an output folder must not be a file. A message names a file by its name, never by its folder.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from pricing.limits import check
+from pricing.inputs.limits import check
 
 # A POSIX path's folders ("/srv/app/data/"), removed so that only the file's name is shown.
 _FOLDERS = re.compile(r"(?<![\w.])/(?:[^\s'\"/:]+/)+")
@@ -44,7 +44,7 @@ def number(text: str) -> float:
 
 
 def bounded(field: str) -> Callable[[str], float | int]:
-    """An argument type holding a number to the bound of ``field`` (pricing.limits)."""
+    """An argument type holding a number to the bound of ``field`` (pricing.inputs.limits)."""
 
     def parse(text: str) -> float | int:
         try:

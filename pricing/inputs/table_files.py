@@ -1,6 +1,6 @@
 """Reading a CSV or XLSX file into a table of text, refusing what is not a table.
 
-Every file is read here, within fixed limits (:mod:`pricing.limits`) checked before the work
+Every file is read here, within fixed limits (:mod:`pricing.inputs.limits`) checked before the work
 they bound: its size before it is read, an XLSX archive's unpacked size and its first sheet's
 declared row count before a row is parsed, rows streamed and counted so reading stops at the
 limit. A few kilobytes that unpack to gigabytes (a zip bomb) are refused unread. The header must
@@ -22,7 +22,7 @@ from typing import IO
 import pandas as pd
 
 from pricing.errors import DataFileError
-from pricing.limits import (
+from pricing.inputs.limits import (
     MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,

@@ -7,7 +7,7 @@ never answers. The fetch therefore runs in a child process that is killed at a h
 
 A live source can also answer nonsense (EUR = 1000 per USD, a riyal off its peg, NaN, 0). Each
 live rate per US dollar is therefore checked against the offline rate of the same currency
-(``pricing.fx``: ECB reference rates, pegs, the dated table) before it is used:
+(``pricing.money.fx``: ECB reference rates, pegs, the dated table) before it is used:
 
 - a **pegged** currency (``kind`` ``peg`` in ``data/fx_rates.csv``) must lie within
   ``PEG_BAND`` (2 %) of its parity: a peg that moves further has broken, and a quote should not
@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pricing.errors import InputError, LiveSourceError
-from pricing.fx import DEFAULT_BOOK, RateBook, UsdRate, currency_code
+from pricing.money.fx import DEFAULT_BOOK, RateBook, UsdRate, currency_code
 
 LIVE_DEADLINE_SECONDS = 5.0
 PEG_BAND = 0.02  # a live rate within 2 % of a US-dollar peg's parity

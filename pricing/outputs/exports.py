@@ -22,18 +22,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from pricing.catalog import DEFAULT_MARKETS
 from pricing.costing.service import OPTION_LABELS
 from pricing.errors import InputError
-from pricing.plan import MarketPlan, PlanSettings, plan_payload
-from pricing.plan_xlsx import plan_workbook_bytes
-from pricing.provenance import (
+from pricing.inputs.catalog import DEFAULT_MARKETS
+from pricing.inputs.segments import SegmentRow, load_segments
+from pricing.outputs.plan_workbook import plan_workbook_bytes
+from pricing.outputs.provenance import (
     plan_file_name,
     settings_tables,
     utc_time,
 )
-from pricing.segments import SegmentRow, load_segments
-from pricing.spreadsheet import clean_frame, safe_frame
+from pricing.outputs.spreadsheet import clean_frame, safe_frame
+from pricing.plan import MarketPlan, PlanSettings, plan_payload
 
 # The columns of the tables that can be empty (no market sells a tier, no reason given): an
 # empty table keeps its columns, so a page filtering it by market finds none rather than failing.

@@ -18,10 +18,10 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from pricing.errors import InputError
-from pricing.offer import KINDS, Offer, rate_explained, terms
-from pricing.offer_xlsx import customer_xlsx, internal_xlsx
+from pricing.offers.offer import KINDS, Offer, rate_explained, terms
+from pricing.offers.workbooks import customer_xlsx, internal_xlsx
 
-# Shipped with the app (pricing/fonts, DejaVu's licence beside them): Latin, Greek, Cyrillic,
+# Shipped with the app (pricing/offers/fonts, DejaVu's licence beside them): Latin, Greek, Cyrillic,
 # Arabic, Hebrew and every currency sign. Chinese, Japanese and Korean come from Noto Sans CJK,
 # installed with the app (the noto-cjk-sans-otc package), as the fallback for the letters DejaVu
 # does not have.

@@ -25,10 +25,10 @@ import pandas as pd
 from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic.dataclasses import dataclass as validated_dataclass
 
-from pricing.catalog import DATA_DIR, Source, read_table
 from pricing.costing.service import TIER_OPTIONS
 from pricing.errors import DataFileError, InputError, validation_problem
-from pricing.limits import bounded, check_text, shown_value
+from pricing.inputs.catalog import DATA_DIR, Source, read_table
+from pricing.inputs.limits import bounded, check_text, shown_value
 from pricing.models import Market
 
 DEFAULT_SEGMENTS = DATA_DIR / "segments.csv"

@@ -1,0 +1,1 @@
+"""Money across currencies: exchange rates (offline, budget, live) and local price points."""

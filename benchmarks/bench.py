@@ -29,7 +29,10 @@ from pricing.costing.tables import delivery_comparison, option_costs, portfolio_
 from pricing.errors import DataFileError
 from pricing.inputs.catalog import DEFAULT_MARKETS, load_markets
 from pricing.inputs.segments import load_segments
-from pricing.plan import PlanSettings, export_models, plan_payload, plan_portfolio
+from pricing.outputs.exports import plan_payload
+from pricing.plan import export_models, make_plan
+from pricing.request import Catalogue, PlanRequest
+from pricing.settings import PlanSettings
 from pricing.tiers.model import TIE_BREAK_USD
 
 
@@ -122,11 +125,8 @@ def main() -> None:
     )
 
     def shipped_plan(solver: str) -> dict:
-        return plan_payload(
-            plan_portfolio(
-                load_markets(), PlanSettings(solver=solver), segment_rows=load_segments()
-            )
-        )
+        request = PlanRequest(Catalogue.read(), PlanSettings(solver=solver), load_segments())
+        return plan_payload(make_plan(request))
 
     cbc = measure(
         f"plan: shipped portfolio end to end, CBC ({len(markets)} markets)",
@@ -135,8 +135,9 @@ def main() -> None:
     )
     measure("plan: shipped portfolio end to end, HiGHS", lambda: shipped_plan("highs"), args.repeat)
     with tempfile.TemporaryDirectory() as folder:
-        plans = plan_portfolio(markets)
-        paths = export_models(plans, Path(folder))
+        plan = make_plan(PlanRequest())
+        plans = plan.markets
+        paths = export_models(plan, Path(folder))
         objectives: list[float] = []
 
         def highs_alone() -> None:
@@ -159,18 +160,10 @@ def main() -> None:
         )
         print(f"{'exported models re-solved by HiGHS: largest objective gap':<58} {worst:.6f} USD")
         print(f"{'plan (CBC) / HiGHS alone':<58} {cbc / alone:.2f}x")
-    many = generated_markets(200)
-    rows = load_segments()
-    measure(
-        "plan: 200 generated markets, CBC",
-        lambda: plan_portfolio(many, PlanSettings(solver="cbc"), segment_rows=rows),
-        3,
-    )
-    measure(
-        "plan: 200 generated markets, HiGHS",
-        lambda: plan_portfolio(many, PlanSettings(solver="highs"), segment_rows=rows),
-        3,
-    )
+    many = Catalogue.read().with_markets(generated_markets(200))
+    for solver, name in (("cbc", "CBC"), ("highs", "HiGHS")):
+        request = PlanRequest(many, PlanSettings(solver=solver))
+        measure(f"plan: 200 generated markets, {name}", lambda r=request: make_plan(r), 3)
 
 
 if __name__ == "__main__":

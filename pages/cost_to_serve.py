@@ -17,12 +17,12 @@ from pricing.outputs.charts import (
     staffing_heatmap,
 )
 from ui import data, state
-from ui.widgets import market_from_catalog, plotly_chart, show_error, stop_page, through_router
+from ui.widgets import plotly_chart, show_error, stop_page, through_router
 
 through_router()
 st.title("Cost to serve")
 
-catalog, code = market_from_catalog(key="cts_market")
+catalog, code = data.market_from_catalog(key="cts_market")
 names = {c: m.name for c, m in catalog.items()}
 market = catalog[code]
 

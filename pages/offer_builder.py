@@ -26,7 +26,6 @@ from pricing.outputs.provenance import offer_file_name
 from ui import data, state
 from ui.widgets import (
     bullets,
-    market_from_catalog,
     plain,
     plotly_chart,
     show_error,
@@ -67,11 +66,11 @@ def downloads(offer, kind: str, title: str) -> None:
 
 st.title("Offer builder")
 
-catalog, code = market_from_catalog(key="ob_market")
+catalog, code = data.market_from_catalog(key="ob_market")
 names = {c: m.name for c, m in catalog.items()}
 
 try:
-    [plan] = data.current_plan([code])
+    [plan] = data.current_plan([code]).markets
 except PricingError as error:
     show_error(f"No offer could be built for {names[code]}: {error}")
     stop_page()

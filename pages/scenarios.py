@@ -7,20 +7,19 @@ import streamlit as st
 
 from pricing.errors import PricingError
 from pricing.outputs.charts import tornado_chart
-from pricing.plan import PlanSettings
 from pricing.scenarios.scenario import comparison, comparison_totals, scenario_payload
-from pricing.scenarios.sensitivity import tornado
 from pricing.scenarios.store import ScenarioStore
 from ui import data, state
+from ui.scenario_picker import apply_scenario
 from ui.widgets import plain, plotly_chart, show_error, through_router
 
 through_router()
 st.title("Scenarios")
 
-settings: PlanSettings = data.plan_settings()
 if data.rules_are_default():
     st.info("The default rules are in force: change them in the Tier designer.")
-plans = data.current_plan_or_stop("Planning…", "The plan could not be made")
+plan = data.current_plan_or_stop("Planning…", "The plan could not be made")
+plans = plan.markets
 
 
 def save_section(store: ScenarioStore, saved: list[dict]) -> list[dict]:
@@ -37,7 +36,7 @@ def save_section(store: ScenarioStore, saved: list[dict]) -> list[dict]:
     )
     if right.button("Save", type="primary", disabled=not name.strip()):
         try:
-            stored = store.save(name, scenario_payload(settings, plans, label, data.summary()))
+            stored = store.save(name, scenario_payload(plan, data.summary()))
         except PricingError as error:
             st.error(f"Not saved: {plain(str(error))}")
         else:
@@ -74,7 +73,7 @@ def open_section(store: ScenarioStore, saved: list[dict]) -> None:
     )
     if st.button("Use these rules in the Tier designer"):
         try:
-            state.apply_scenario_rules(rules, chosen)
+            apply_scenario(opened.payload, chosen)
         except PricingError as error:  # written by another program: its rules are refused
             show_error(f"These rules cannot be used: {error}")
         else:
@@ -182,10 +181,8 @@ st.caption(
     "Wages and accounts are re-planned; exchange rates move local prices' dollar value; "
     "the discount is what buyers win beyond the usual."
 )
-if st.button("Run the sensitivity analysis (a few seconds)"):
+# Computed for the plan on screen, so it follows the rules, rates and catalogue in force.
+if st.toggle("Show the sensitivity analysis (a few seconds)", key="scenario_sensitivity"):
     with st.spinner("Re-planning the portfolio…"):
-        st.session_state["tornado"] = tornado(
-            data.markets(), tuple(plans), settings, data.plan_segments()
-        )
-if "tornado" in st.session_state:
-    plotly_chart(tornado_chart(st.session_state["tornado"]), key="scenario_tornado")
+        swings = data.sensitivity(plan)
+    plotly_chart(tornado_chart(swings), key="scenario_tornado")

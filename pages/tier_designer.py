@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pandas as pd
 import streamlit as st
 
 from pricing.costing.service import OPTION_LABELS, OPTION_SHORT, TIER_OPTIONS
 from pricing.errors import PricingError
-from pricing.inputs.catalog import DEFAULT_MARKETS
 from pricing.inputs.segments import segment_rows_from_frame, segments_frame
-from pricing.market_model import TIER_NAMES, PlanSettings
 from pricing.money.fx import to_display_currency
 from pricing.offers.promises import duration
 from pricing.outputs.exports import plan_tables, plan_workbook
 from pricing.outputs.provenance import plan_file_name
+from pricing.settings import TIER_NAMES, PlanSettings
 from ui import data, state
+from ui.scenario_picker import SEGMENT_BASE
 from ui.widgets import (
     CCY_HELP,
     bullets,
@@ -96,9 +94,11 @@ with st.form("tier_rules"):
     )
     with st.expander("Segment values (USD per account per year at US price level)"):
         st.caption("Scaled per market by its price level and expectations; see data/README.md.")
+        # A loaded scenario's values, in a table of their own (its edits start afresh).
+        base = st.session_state.get(SEGMENT_BASE) or data.default_segments()
         edited = st.data_editor(
-            segments_frame(data.default_segments()),
-            key="td_segments",
+            segments_frame(base),
+            key=f"td_segments_{abs(hash(base)) % 10**8}",
             hide_index=True,
             width="stretch",
         )
@@ -115,7 +115,6 @@ try:
         required={name: frozenset(options) for name, options in required.items() if options}
         or None,
         must_offer=frozenset(must_offer),
-        rates=state.rate_book(),
     )
 except PricingError as error:
     show_error(f"These rules cannot be used: {error}")
@@ -123,8 +122,9 @@ except PricingError as error:
 
 if submitted:
     data.set_plan_rules(settings, rows)  # in force on every page from now on
-plans = data.current_plan_or_stop("Optimising…", "The optimiser stopped")
-tables = plan_tables(plans)
+plan = data.current_plan_or_stop("Optimising…", "The optimiser stopped")
+plans = plan.markets
+tables = plan_tables(plan)
 
 MONEY = ["revenue_usd", "cost_usd", "profit_usd", "floor_revenue_usd"]
 # Totals add up across markets in one currency: the one chosen, or USD for "each market's own".
@@ -144,19 +144,10 @@ markets, _ = to_display_currency(
 markets = markets.assign(**{c: markets[c].round(0) + 0.0 for c in MONEY})  # +0.0: no "-0"
 right.metric("Markets with an offer", f"{(markets['tiers_offered'] > 0).sum()} of {len(markets)}")
 
-label, content = data.active_file()
-made = datetime.now(UTC)
 st.download_button(
     "Download the plan (Excel)",
-    plan_workbook(
-        plans,
-        data.plan_settings(),
-        data.plan_segments(),
-        label,
-        content if content is not None else DEFAULT_MARKETS.read_bytes(),
-        made=made,
-    ),
-    plan_file_name(made),
+    plan_workbook(plan),
+    plan_file_name(plan.made),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     help="Every table of the plan, and a Settings sheet with the rules, segment values, "
     "catalogue checksum and rates it was made with.",

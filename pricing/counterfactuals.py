@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pricing.costing.service import OPTION_LABELS, TIER_OPTIONS
 from pricing.errors import InfeasibleError, InputError
 from pricing.inputs.segments import SegmentRow
-from pricing.market_model import PlanSettings, solve_market
+from pricing.market_model import solve_market
 from pricing.models import CostParameters, Market
+from pricing.settings import PlanSettings
 from pricing.tiers.problem import Solution, TierProblem
 
 

@@ -1,4 +1,4 @@
-"""One market's tier problem: the rules finance sets (PlanSettings) and the MILP they make.
+"""One market's tier problem: the MILP the rules finance sets (:mod:`pricing.settings`) make.
 
 :func:`solve_market` builds a market's problem from its segments and the exact step cost of its
 desks and solves it; the plan (:mod:`pricing.plan`) prices what it sells, and the rules report
@@ -8,91 +8,13 @@ desks and solves it; the plan (:mod:`pricing.plan`) prices what it sells, and th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from pricing.costing.workload import Workload, build_workload
-from pricing.errors import InputError
 from pricing.inputs.segments import TIER_OPTIONS, Segment, SegmentRow, market_segments
 from pricing.models import CostParameters, Market
-from pricing.money.fx import DEFAULT_BOOK, RateBook
-from pricing.tiers.problem import Buyer, Option, Solution, SolverName, Terms, TierProblem
+from pricing.settings import PlanSettings
+from pricing.tiers.problem import Buyer, Option, Solution, Terms, TierProblem
 from pricing.tiers.solve import solve
-
-TIER_NAMES: dict[int, tuple[str, ...]] = {
-    1: ("Standard",),
-    2: ("Basic", "Premium"),
-    3: ("Basic", "Standard", "Premium"),
-    4: ("Basic", "Standard", "Premium", "Enterprise"),
-    5: ("Essential", "Basic", "Standard", "Premium", "Enterprise"),
-}
-
-
-@dataclass(frozen=True)
-class PlanSettings:
-    """What finance chooses: how many tiers, the margin kept at the floor, the ladder, solver.
-
-    ``allowed`` and ``required`` map a tier name to the options it may or must hold;
-    ``must_offer`` names the tiers every market must offer.
-    """
-
-    tiers: int = 3
-    min_margin: float = 0.15
-    price_step: float = 0.0
-    solver: SolverName = "cbc"
-    time_limit_seconds: float = 20.0
-    allowed: Mapping[str, frozenset[str]] | None = None
-    required: Mapping[str, frozenset[str]] | None = None
-    workers: int = 2
-    rates: RateBook = DEFAULT_BOOK
-    must_offer: frozenset[str] = frozenset()
-
-    def __post_init__(self) -> None:
-        if self.tiers not in TIER_NAMES:
-            raise InputError(
-                f"tiers must be 1 to 5, got {self.tiers!r}", field="tiers", value=self.tiers
-            )
-        for rule in ("allowed", "required"):
-            unknown = sorted(set(getattr(self, rule) or {}) - set(TIER_NAMES[self.tiers]))
-            if unknown:
-                raise InputError(
-                    f"{rule}: tier(s) {', '.join(unknown)} are not among the {self.tiers} "
-                    f"tier(s) planned ({', '.join(TIER_NAMES[self.tiers])})",
-                    field=rule,
-                    value=unknown,
-                )
-        unknown = sorted(set(self.must_offer) - set(TIER_NAMES[self.tiers]))
-        if unknown:
-            raise InputError(
-                f"must_offer: tier(s) {', '.join(unknown)} are not among the {self.tiers} "
-                f"tier(s) planned ({', '.join(TIER_NAMES[self.tiers])})",
-                field="must_offer",
-                value=unknown,
-            )
-        if not 1 <= self.workers <= 16:
-            raise InputError(
-                f"workers must be 1 to 16, got {self.workers!r}",
-                field="workers",
-                value=self.workers,
-            )
-
-    @property
-    def tier_names(self) -> tuple[str, ...]:
-        return TIER_NAMES[self.tiers]
-
-    def as_scenario(self) -> dict:
-        """These rules as a scenario file (pricing.inputs.schemas.ScenarioIn): ``plan --scenario``
-        with it plans exactly as these settings do."""
-        return {
-            "tiers": self.tiers,
-            "min_margin": self.min_margin,
-            "price_step": self.price_step,
-            "solver": self.solver,
-            "time_limit_seconds": self.time_limit_seconds,
-            "allowed": {k: sorted(v) for k, v in (self.allowed or {}).items()},
-            "required": {k: sorted(v) for k, v in (self.required or {}).items()},
-            "budget_rates": {code: rate.per_usd for code, rate in self.rates.overrides.items()},
-            "must_offer": sorted(self.must_offer),
-        }
 
 
 def _market_options(market: Market, segments: tuple[Segment, ...], settings: PlanSettings) -> tuple:

@@ -9,20 +9,22 @@ Every market is on desks of its own, so markets are solved separately, two at a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pricing.costing.workload import Workload
 from pricing.counterfactuals import Counterfactual, counterfactuals
-from pricing.inputs.catalog import chosen_codes
-from pricing.inputs.segments import Segment, SegmentRow, load_segments, market_segments
-from pricing.market_model import PlanSettings, solve_market
-from pricing.models import CostParameters, Market
+from pricing.inputs.segments import Segment, market_segments
+from pricing.market_model import solve_market
+from pricing.models import Market
 from pricing.money.fx import Rate
 from pricing.money.pricepoints import LocalPrices, local_price_points
+from pricing.request import PlanRequest
 from pricing.rules import RuleEffect, budget_rate_effect, rule_effects
+from pricing.settings import PlanSettings
 from pricing.tiers.accounts import total_cost
 from pricing.tiers.negotiation import Quote, quote
 from pricing.tiers.problem import Solution, TierProblem
@@ -148,151 +150,125 @@ def _delivery(option: str) -> str:
     }.get(option, "")
 
 
-def plan_market(
-    market: Market,
-    markets: Mapping[str, Market],
-    segment_rows: tuple[SegmentRow, ...],
-    settings: PlanSettings | None = None,
-    params: CostParameters | None = None,
-) -> MarketPlan:
-    """Cost, optimise and quote one market."""
-    settings = settings or PlanSettings()
-    problem, solution = solve_market(market, markets, segment_rows, settings, params)
+@dataclass(frozen=True)
+class Plan:
+    """A plan as a value: its request (what it was made from), each market's plan, in the
+    request's order, and when it was made (UTC)."""
+
+    request: PlanRequest
+    markets: tuple[MarketPlan, ...]
+    made: datetime
+
+    @property
+    def settings(self) -> PlanSettings:
+        return self.request.settings
+
+    def market(self, code: str) -> MarketPlan:
+        """The plan of market ``code`` (KeyError when it was not planned)."""
+        for plan in self.markets:
+            if plan.market.code == code:
+                return plan
+        raise KeyError(code)
+
+
+def plan_market(request: PlanRequest, code: str) -> MarketPlan:
+    """Cost, optimise and quote one market of ``request``."""
+    catalog = request.catalogue.by_code
+    market, settings, rows = catalog[code], request.settings, request.segment_rows
+    problem, solution = solve_market(market, catalog, rows, settings, request.params)
     workload = problem.workload
     assert workload is not None
-    segments = market_segments(market, segment_rows)
-    used = settings.rates.rate("USD", market.currency)
-    buffer, _ = settings.rates.buffer(market.currency)
-    mix = workload.mix
-    priced = []
-    for tier in solution.tiers:
-        if not tier.offered or tier.target is None:
-            continue
-        offer = quote(
-            tier.target,
-            market.expected_discount,
-            market.max_discount,
-            senior_signoff=market.senior_signoff_expected,
-        )
-        fast = "priority_response" in tier.options
-        priced.append(
-            PricedTier(
-                name=tier.name,
-                options=tier.options,
-                answer_within_seconds=mix.live_priority_seconds if fast else mix.live_seconds,
-                ticket_response_seconds=(mix.async_priority_seconds if fast else mix.async_seconds),
-                coverage="24/7" if "coverage_24x7" in tier.options else workload.week.label,
-                unit_cost_usd=tier.unit_cost,
-                marginal_cost_usd=tier.marginal_cost,
-                quote_usd=offer,
-                local=local_price_points(offer.list_price, offer.target, offer.floor, used, buffer),
-                buyers=tier.buyers,
-                accounts=tier.accounts,
-            )
-        )
-    rules = rule_effects(market, markets, segment_rows, settings, solution, params)
-    budget = budget_rate_effect(settings, priced, market.currency, buffer, solution.profit)
-    if budget is not None:
-        rules = (*rules, budget)
+    used = request.rates.rate("USD", market.currency)
+    buffer, _ = request.rates.buffer(market.currency)
+    priced = tuple(_priced(market, workload, tier, used, buffer) for tier in _sold(solution))
+    rules = rule_effects(market, catalog, rows, settings, solution, request.params)
+    budget = budget_rate_effect(request.rates, priced, market.currency, buffer, solution.profit)
     alternatives = counterfactuals(
-        market, markets, segment_rows, settings, problem, solution, params
+        market, catalog, rows, settings, problem, solution, request.params
     )
     return MarketPlan(
         market,
         problem,
         solution,
-        tuple(priced),
+        priced,
         option_costs(problem),
-        segments,
+        market_segments(market, rows),
         used,
         buffer,
-        rules,
+        (*rules, budget) if budget is not None else rules,
         alternatives,
     )
 
 
-def plan_portfolio(
-    markets: Iterable[Market],
-    settings: PlanSettings | None = None,
-    params: CostParameters | None = None,
+def _sold(solution: Solution) -> list:
+    return [t for t in solution.tiers if t.offered and t.target is not None]
+
+
+def _priced(market: Market, workload: Workload, tier, used: Rate, buffer: float) -> PricedTier:
+    """A sold tier of the solution, quoted: list, target and floor in USD and local currency."""
+    offer = quote(
+        tier.target,
+        market.expected_discount,
+        market.max_discount,
+        senior_signoff=market.senior_signoff_expected,
+    )
+    fast = "priority_response" in tier.options
+    mix = workload.mix
+    return PricedTier(
+        name=tier.name,
+        options=tier.options,
+        answer_within_seconds=mix.live_priority_seconds if fast else mix.live_seconds,
+        ticket_response_seconds=(mix.async_priority_seconds if fast else mix.async_seconds),
+        coverage="24/7" if "coverage_24x7" in tier.options else workload.week.label,
+        unit_cost_usd=tier.unit_cost,
+        marginal_cost_usd=tier.marginal_cost,
+        quote_usd=offer,
+        local=local_price_points(offer.list_price, offer.target, offer.floor, used, buffer),
+        buyers=tier.buyers,
+        accounts=tier.accounts,
+    )
+
+
+def make_plan(
+    request: PlanRequest,
     *,
-    segment_rows: tuple[SegmentRow, ...] | None = None,
-    only: Iterable[str] | None = None,
-) -> tuple[MarketPlan, ...]:
-    """Plan every market (or ``only`` those codes); markets are solved in parallel."""
-    settings = settings or PlanSettings()
-    catalog = {m.code: m for m in markets}
-    rows = segment_rows if segment_rows is not None else load_segments()
-    codes = chosen_codes(catalog, only)
+    made: datetime | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    plan_one: Callable[[PlanRequest, str], MarketPlan] = plan_market,
+    workers: int | None = None,
+) -> Plan:
+    """The plan of ``request``: every market it names, solved ``workers`` at a time (the rules'
+    ``workers`` by default; the solvers run outside the interpreter lock, CBC in its own
+    process, so threads overlap). ``progress`` is told (done, of, code) as each market is
+    planned; ``plan_one`` plans one market (the app passes its cached :func:`plan_market`);
+    ``made`` defaults to now (UTC)."""
+    codes = request.codes
+    made = made or datetime.now(UTC).replace(microsecond=0)
+    workers = workers or request.settings.workers
 
     def one(code: str) -> MarketPlan:
-        return plan_market(catalog[code], catalog, rows, settings, params)
+        return plan_one(request, code)
 
-    if settings.workers == 1 or len(codes) < 2:
-        return tuple(one(code) for code in codes)
-    # The solvers run outside the interpreter lock (CBC in its own process), so threads overlap.
-    with ThreadPoolExecutor(max_workers=settings.workers) as pool:
-        return tuple(pool.map(one, codes))
-
-
-def plan_payload(plans: Iterable[MarketPlan]) -> dict:
-    """The plan as the CLI prints it (docs/cli.md, "plan")."""
-    markets = []
-    for plan in plans:
-        solution = plan.solution
-        markets.append(
-            {
-                "market": plan.market.code,
-                "name": plan.market.name,
-                "currency": plan.market.currency,
-                "cost_usd": round(solution.cost, 2),
-                "revenue_usd": round(solution.revenue, 2),
-                "profit_usd": round(solution.profit, 2),
-                "floor_revenue_usd": round(solution.floor_revenue, 2),
-                "working_days": plan.working_days,
-                "business_hours": plan.workload.week.label,
-                "public_holidays": len(plan.workload.week.holidays),
-                "status": solution.status,
-                "gap": solution.gap,
-                "assignment": dict(solution.assignment),
-                "tiers": [
-                    {
-                        "name": tier.name,
-                        "options": list(tier.options),
-                        "answer_within_seconds": tier.answer_within_seconds,
-                        "ticket_response_seconds": tier.ticket_response_seconds,
-                        "coverage": tier.coverage,
-                        "accounts": round(tier.accounts, 2),
-                        "unit_cost_usd": round(tier.unit_cost_usd, 2),
-                        "marginal_cost_usd": round(tier.marginal_cost_usd, 2),
-                        "target_usd": round(tier.quote_usd.target, 2),
-                        "list_usd": round(tier.quote_usd.list_price, 2),
-                        "floor_usd": round(tier.quote_usd.floor, 2),
-                        "target_local": tier.target_local,
-                        "list_local": tier.list_local,
-                        "floor_local": tier.floor_local,
-                        "margin_at_floor": round(tier.margin_at_floor, 4),
-                        "buyers": list(tier.buyers),
-                    }
-                    for tier in plan.tiers
-                ],
-                "rate": {
-                    "rate": plan.rate.rate,
-                    "as_of": plan.rate.as_of.isoformat(),
-                    "source": plan.rate.source,
-                    "stale": plan.rate.is_stale(),
-                    "buffer": plan.buffer,
-                },
-                "rules": [effect.as_json() for effect in plan.rules],
-                "counterfactuals": [c.as_json() for c in plan.counterfactuals],
-                "explanations": list(plan.reasons),
-                "message": solution.message,
-            }
-        )
-    return {"markets": markets}
+    if workers == 1 or len(codes) < 2:
+        return Plan(request, _collect(codes, map(one, codes), progress), made)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return Plan(request, _collect(codes, pool.map(one, codes), progress), made)
 
 
-def export_models(plans: Iterable[MarketPlan], folder: Path) -> list[Path]:
+def _collect(
+    codes: tuple[str, ...],
+    plans: Iterable[MarketPlan],
+    progress: Callable[[int, int, str], None] | None,
+) -> tuple[MarketPlan, ...]:
+    done = []
+    for code, plan in zip(codes, plans, strict=True):
+        done.append(plan)
+        if progress is not None:
+            progress(len(done), len(codes), code)
+    return tuple(done)
+
+
+def export_models(plan: Plan, folder: Path) -> list[Path]:
     """Each market's MILP as ``tiers_<CODE>.mps``, to audit or re-solve in another solver."""
     folder.mkdir(parents=True, exist_ok=True)
-    return [write_mps(plan.problem, folder / f"tiers_{plan.market.code}.mps") for plan in plans]
+    return [write_mps(p.problem, folder / f"tiers_{p.market.code}.mps") for p in plan.markets]

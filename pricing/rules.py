@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, Literal
 
 from pricing.costing.service import OPTION_SHORT, TIER_OPTIONS
 from pricing.inputs.segments import SegmentRow
-from pricing.market_model import TIER_NAMES, PlanSettings, solve_market
+from pricing.market_model import solve_market
 from pricing.models import CostParameters, Market
+from pricing.money.fx import RateBook
 from pricing.money.pricepoints import local_price_points
+from pricing.settings import TIER_NAMES, PlanSettings
 from pricing.tiers.problem import Solution
 
 if TYPE_CHECKING:
@@ -141,18 +143,18 @@ def _named(settings: PlanSettings) -> set[str]:
 
 
 def budget_rate_effect(
-    settings: PlanSettings,
+    rates: RateBook,
     tiers: Sequence[PricedTier],
     currency: str,
     buffer: float,
     profit_usd: float,
 ) -> RuleEffect | None:
-    """What finance's budget rate for ``currency`` does to the plan's local prices: ``tiers``
-    priced again at the market rate. None without a budget rate for the currency."""
-    if currency not in settings.rates.overrides or currency == "USD":
+    """What finance's budget rate for ``currency`` (in ``rates``) does to the plan's local
+    prices: ``tiers`` priced again at the market rate. None without a budget rate for it."""
+    if currency not in rates.overrides or currency == "USD":
         return None
-    budget = settings.rates.overrides[currency].per_usd
-    market = settings.rates.without_override(currency).rate("USD", currency)
+    budget = rates.overrides[currency].per_usd
+    market = rates.without_override(currency).rate("USD", currency)
     rule = f"{currency} at the budget rate of {budget:,.4f} per USD"
     before, after = [], []
     for tier in tiers:

@@ -42,8 +42,8 @@ def test_core_is_laid_out_along_the_pipeline() -> None:
     }  # fmt: skip
     top = {p.stem for p in core.glob("*.py")}
     assert top == {
-        "__init__", "__main__", "errors", "models", "plan", "market_model", "rules",
-        "counterfactuals",
+        "__init__", "__main__", "errors", "models", "settings", "request", "plan",
+        "market_model", "rules", "counterfactuals",
     }  # fmt: skip
     stages = {
         "inputs": {"catalog", "table_files", "limits", "segments", "schemas"},

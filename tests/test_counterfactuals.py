@@ -11,7 +11,8 @@ import pytest
 
 from pricing.inputs.catalog import load_markets
 from pricing.inputs.schemas import parse_scenario
-from pricing.plan import plan_payload, plan_portfolio
+from pricing.outputs.exports import market_payload
+from tests.helpers import plan_of
 from tests.test_cli import run
 
 MARKETS = load_markets()
@@ -20,7 +21,7 @@ CODES = ["DE", "US", "ID", "SA", "PL"]
 
 @pytest.fixture(scope="module")
 def plans() -> dict:
-    return {p.market.code: p for p in plan_portfolio(MARKETS, only=CODES)}
+    return {p.market.code: p for p in plan_of(MARKETS, only=CODES).markets}
 
 
 def test_every_counterfactual_replays_to_its_profit(plans) -> None:
@@ -29,7 +30,7 @@ def test_every_counterfactual_replays_to_its_profit(plans) -> None:
         assert plan.counterfactuals, code
         for alternative in plan.counterfactuals:
             settings = parse_scenario(alternative.scenario).settings()
-            [replayed] = plan_portfolio(MARKETS, settings, only=[code])
+            [replayed] = plan_of(MARKETS, settings, only=[code]).markets
             assert alternative.profit_usd == pytest.approx(replayed.profit_usd, abs=0.01), (
                 code,
                 alternative.change,
@@ -62,7 +63,7 @@ def test_the_cli_prints_counterfactuals_that_replay(tmp_path: Path, plans) -> No
     done = run("plan", "--market", "DE")
     assert done.returncode == 0, done.stderr
     [market] = json.loads(done.stdout)["markets"]
-    assert market == plan_payload([plans["DE"]])["markets"][0]
+    assert market == market_payload(plans["DE"])
     [first, *_] = market["counterfactuals"]
     path = tmp_path / "alternative.json"
     path.write_text(json.dumps(first["scenario"]))

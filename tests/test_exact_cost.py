@@ -21,12 +21,13 @@ from scipy.optimize import linprog
 from pricing.errors import InfeasibleError
 from pricing.inputs.catalog import load_markets
 from pricing.inputs.segments import load_segments
-from pricing.market_model import TIER_NAMES, PlanSettings
-from pricing.plan import plan_market, plan_payload, plan_portfolio
+from pricing.outputs.exports import market_payload
+from pricing.settings import TIER_NAMES, PlanSettings
 from pricing.tiers import model as tier_model
 from pricing.tiers.model import TIE_BREAK_USD, build_model
 from pricing.tiers.solve import solve, write_mps
 from tests.exact_menus import _greatest_prices, best_menu, best_prices, best_profit
+from tests.helpers import market_plan, plan_of
 
 MARKETS = load_markets()
 CATALOG = {m.code: m for m in MARKETS}
@@ -59,12 +60,12 @@ def solution_menu(solution) -> tuple:
 
 @pytest.fixture(scope="module")
 def plans() -> dict:
-    return {p.market.code: p for p in plan_portfolio(MARKETS)}
+    return {p.market.code: p for p in plan_of(MARKETS).markets}
 
 
 def _plans(settings: PlanSettings, codes=SAMPLE, rows=ROWS) -> dict:
     return {
-        p.market.code: p for p in plan_portfolio(MARKETS, settings, segment_rows=rows, only=codes)
+        p.market.code: p for p in plan_of(MARKETS, settings, segment_rows=rows, only=codes).markets
     }
 
 
@@ -119,7 +120,7 @@ def test_brute_force_prices_are_the_lp_optimum() -> None:
     rng = np.random.default_rng(7)
     checked = infeasible = 0
     for code in ("US", "SA", "PL"):
-        problem = plan_market(CATALOG[code], CATALOG, ROWS).problem
+        problem = market_plan(code).problem
         names = tuple(o.name for o in problem.options)
         sets = [F(c) for r in range(len(names) + 1) for c in itertools.combinations(names, r)]
         for choice in itertools.product([None, *sets], repeat=len(problem.buyers)):
@@ -151,7 +152,7 @@ def test_brute_force_prices_are_the_lp_optimum() -> None:
 
 
 def test_money_adds_up_on_the_shipped_plan(plans) -> None:
-    payload = {m["market"]: m for m in plan_payload(plans.values())["markets"]}
+    payload = {code: market_payload(p) for code, p in plans.items()}
     sold_markets = 0
     for code, plan in plans.items():
         solution, problem = plan.solution, plan.problem
@@ -290,10 +291,10 @@ def test_a_required_option_nobody_values_is_still_required() -> None:
     """With no segment valuing a local team, the default menu in Germany has no local office
     at all; requiring it in Basic puts it in every sold tier, at its cost."""
     rows = tuple(dataclasses.replace(r, local_office_usd=0.0) for r in ROWS)
-    free = plan_market(CATALOG["DE"], CATALOG, rows)
+    free = market_plan("DE", segment_rows=rows)
     assert "local_office" not in [o.name for o in free.problem.options]
-    ruled = plan_market(
-        CATALOG["DE"], CATALOG, rows, PlanSettings(required={"Basic": F({"local_office"})})
+    ruled = market_plan(
+        "DE", PlanSettings(required={"Basic": F({"local_office"})}), segment_rows=rows
     )
     assert "local_office" in [o.name for o in ruled.problem.options]
     assert ruled.tiers, "something is still sold"
@@ -369,7 +370,7 @@ def test_rules_on_an_unsold_tier_do_not_make_a_market_infeasible() -> None:
     """Standard must hold priority and Premium may hold only 24/7: Premium cannot sit above a
     sold Standard, so it is not sold; its rule binds nothing else (it made the model infeasible
     when unsold tiers were nested too)."""
-    plan = plan_market(CATALOG["DE"], CATALOG, ROWS, settings)
+    plan = market_plan("DE", settings)
     assert all(t.name != "Premium" for t in plan.tiers)
     standard = [t for t in plan.tiers if t.name == "Standard"]
     assert all("priority_response" in t.options for t in standard)
@@ -386,7 +387,7 @@ def _every_family_problem():
         allowed={"Basic": F({"priority_response"})},
         required={"Premium": F({"coverage_24x7"})},
     )
-    plan = plan_market(CATALOG["US"], CATALOG, ROWS, settings)
+    plan = market_plan("US", settings)
     return dataclasses.replace(plan.problem, must_offer=F({"Basic"}))
 
 
@@ -402,7 +403,7 @@ def _documented_families() -> set[str]:
 
 
 def test_every_binary_is_declared_zero_one() -> None:
-    for problem in (_every_family_problem(), plan_market(CATALOG["SA"], CATALOG, ROWS).problem):
+    for problem in (_every_family_problem(), market_plan("SA").problem):
         model = build_model(problem)
         integers = [v for v in model.lp.variables() if v.cat in (pulp.LpInteger, pulp.LpBinary)]
         assert len(integers) > 50

@@ -24,7 +24,7 @@ import pytest
 from pricing.errors import InputError
 from pricing.inputs.catalog import DEFAULT_MARKETS, load_markets
 from pricing.inputs.segments import SegmentRow, load_segments
-from pricing.outputs.exports import plan_workbook, write_plan
+from pricing.outputs.exports import market_payload, plan_workbook, write_plan
 from pricing.outputs.headers import header
 from pricing.outputs.provenance import offer_file_name, plan_file_name
 from pricing.outputs.spreadsheet import (
@@ -35,7 +35,10 @@ from pricing.outputs.spreadsheet import (
     safe_frame,
     write_xlsx,
 )
-from pricing.plan import PlanSettings, plan_payload, plan_portfolio
+from pricing.plan import Plan
+from pricing.request import Catalogue
+from pricing.settings import PlanSettings
+from tests.helpers import plan_of
 
 ROOT = Path(__file__).resolve().parents[1]
 MADE = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
@@ -81,26 +84,20 @@ def test_safe_frame_keeps_numbers() -> None:
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    markets = load_markets()
+def planned() -> Plan:
     # A hostile market name must come out as text in every file.
     markets = tuple(
         dataclasses.replace(m, name='=HYPERLINK("http://x","click")') if m.code == "DE" else m
-        for m in markets
+        for m in load_markets()
     )
-    rows = load_segments()
-    plans = plan_portfolio(markets, SETTINGS, segment_rows=rows, only=["US", "DE", "AE", "CA"])
+    return plan_of(markets, SETTINGS, only=["US", "DE", "AE", "CA"], made=MADE)
+
+
+@pytest.fixture(scope="module")
+def written(planned, tmp_path_factory):
     folder = tmp_path_factory.mktemp("plan")
-    paths = write_plan(
-        plans,
-        folder,
-        settings=SETTINGS,
-        segment_rows=rows,
-        catalogue_label=DEFAULT_MARKETS.name,
-        catalogue_bytes=DEFAULT_MARKETS.read_bytes(),
-        made=MADE,
-    )
-    return plans, folder, paths
+    paths = write_plan(planned, folder)
+    return planned.markets, folder, paths
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +159,7 @@ def test_files_written(written) -> None:
     dated = (folder / "support-plan_2026-12-01.xlsx").read_bytes()
     assert (folder / "plan.xlsx").read_bytes() == dated
     payload = json.loads((folder / "plan.json").read_text())
-    assert payload == json.loads(json.dumps(plan_payload(plans)))
+    assert payload == {"markets": [json.loads(json.dumps(market_payload(p))) for p in plans]}
 
 
 def test_xlsx_matches_the_plan(written, book) -> None:
@@ -230,24 +227,23 @@ def test_settings_sheet_names_every_rule(book) -> None:
     assert rules["App version"].value == version
 
 
-def test_settings_sheet_records_the_catalogue_checksum(written, book) -> None:
+def test_settings_sheet_records_the_catalogue_checksum(planned, book) -> None:
     rules = _rules(book)
     shipped = DEFAULT_MARKETS.read_bytes()
     assert rules["Market catalogue file"].value == "markets.csv"
     assert rules["Market catalogue SHA-256"].value == hashlib.sha256(shipped).hexdigest()
     assert rules["Market catalogue size (bytes)"].value == len(shipped)
     # Another file's bytes give another checksum: it is computed, not copied.
-    plans, _, _ = written
     other = b"code,name\nUS,United States\n"
-    again = openpyxl.load_workbook(
-        io.BytesIO(plan_workbook(plans, SETTINGS, load_segments(), "mine.csv", other, made=MADE))
-    )
+    catalogue = Catalogue(planned.request.catalogue.markets, "mine.csv", other)
+    mine = dataclasses.replace(planned, request=planned.request.replace(catalogue=catalogue))
+    again = openpyxl.load_workbook(io.BytesIO(plan_workbook(mine)))
     rules = _rules(again)
     assert rules["Market catalogue file"].value == "mine.csv"
     assert rules["Market catalogue SHA-256"].value == hashlib.sha256(other).hexdigest()
 
 
-def test_settings_sheet_lists_every_rate_used(written, book) -> None:
+def test_settings_sheet_lists_every_rate_used(planned, written, book) -> None:
     plans, _, _ = written
     rates = {row["currency"].value: row for row in _table(book, "Exchange rates used")}
     assert set(rates) == {p.rate.quote for p in plans} == {"USD", "EUR", "AED", "CAD"}
@@ -263,7 +259,7 @@ def test_settings_sheet_lists_every_rate_used(written, book) -> None:
     assert "Central Bank of the UAE" in rates["AED"]["source"].value
     # Made half a year later, the ECB rates are stale and say so; the dirham's peg never is.
     later = datetime(2027, 6, 1, tzinfo=UTC)
-    data = plan_workbook(plans, SETTINGS, load_segments(), "markets.csv", b"x", made=later)
+    data = plan_workbook(dataclasses.replace(planned, made=later))
     rows = _table(openpyxl.load_workbook(io.BytesIO(data)), "Exchange rates used")
     stale = {row["currency"].value: row["stale"].value for row in rows}
     assert stale == {"USD": "no", "EUR": "yes", "AED": "no", "CAD": "yes"}
@@ -290,9 +286,8 @@ def us_at_two_margins():
     books = {}
     for margin in (0.15, 0.3):
         settings = PlanSettings(min_margin=margin)
-        plans = plan_portfolio(markets, settings, segment_rows=rows, only=["US"])
-        data = plan_workbook(plans, settings, rows, "markets.csv", b"same bytes", made=MADE)
-        books[margin] = (plans, openpyxl.load_workbook(io.BytesIO(data)))
+        plan = plan_of(markets, settings, segment_rows=rows, only=["US"], made=MADE)
+        books[margin] = (plan.markets, openpyxl.load_workbook(io.BytesIO(plan_workbook(plan))))
     return books
 
 
@@ -306,12 +301,6 @@ def test_settings_sheet_changes_with_the_rules(us_at_two_margins) -> None:
         if _rules(high)[setting].value != cell.value
     }
     assert changed == {"Minimum margin at the floor"}
-
-
-def test_settings_the_plans_were_not_made_with_are_refused(us_at_two_margins) -> None:
-    plans, _ = us_at_two_margins[0.15]
-    with pytest.raises(InputError, match="not those market US was planned with"):
-        plan_workbook(plans, PlanSettings(min_margin=0.3), load_segments(), "m.csv", b"x")
 
 
 def test_number_formats(written, book) -> None:
@@ -347,15 +336,13 @@ def test_headers_bold_frozen_and_columns_readable(book) -> None:
     assert tiers.column_dimensions[letter].width >= len(header("ticket_response_seconds"))
 
 
-def test_no_float_noise_in_the_plan(written) -> None:
-    plans, _, _ = written
+def test_no_float_noise_in_the_plan(planned) -> None:
+    plans = planned.markets
     # Noise such as a solver leaves (1.7e-13) in a tier's cost and in a market's FX buffer.
     first = plans[0]
     noisy_tier = dataclasses.replace(first.tiers[0], marginal_cost_usd=1.7e-13)
     noisy = dataclasses.replace(first, tiers=(noisy_tier, *first.tiers[1:]), buffer=-2e-12)
-    data = plan_workbook(
-        (noisy, *plans[1:]), SETTINGS, load_segments(), "markets.csv", b"x", made=MADE
-    )
+    data = plan_workbook(dataclasses.replace(planned, markets=(noisy, *plans[1:])))
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert _column(book["Tiers"], "marginal_cost_usd")[0].value == 0
     for sheet in book.worksheets:

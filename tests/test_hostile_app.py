@@ -88,7 +88,7 @@ def test_a_clean_saved_scenario_still_loads_its_rules_and_rates(
     app.sidebar.selectbox(key="sidebar_scenario").set_value("FY27")
     _open(app, "overview")
     assert not app.sidebar.error
-    rules = app.session_state["plan_rules"]
+    rules, _ = app.session_state["plan_rules"]
     assert (rules.tiers, rules.min_margin) == (2, 0.3)
     assert app.session_state["budget_rates"] == {"EUR": 0.9}
 

@@ -22,7 +22,7 @@ from pricing.offers.pdf import customer_pdf, internal_pdf
 from pricing.offers.workbooks import customer_xlsx, internal_xlsx
 from pricing.outputs.charts import BAND_COLOURS, negotiation_chart
 from pricing.outputs.headers import header as words
-from pricing.plan import plan_portfolio
+from tests.helpers import plan_of
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +34,7 @@ INTERNAL_WORDS = ("floor", "approv", "seed", "basis", "target")
 @pytest.fixture(scope="module")
 def plans():
     codes = ["SA", "AE", "US", "JP", "CN", "KR", "IL"]
-    return {p.market.code: p for p in plan_portfolio(load_markets(), only=codes)}
+    return {p.market.code: p for p in plan_of(load_markets(), only=codes).markets}
 
 
 @pytest.fixture(scope="module")

@@ -311,7 +311,8 @@ def test_highs_presolve_calling_a_feasible_market_infeasible_is_asked_again() ->
     again without presolve and agrees with CBC, instead of blaming a constraint."""
     from benchmarks.generate import generated_markets
     from pricing.inputs.segments import load_segments
-    from pricing.market_model import PlanSettings, solve_market
+    from pricing.market_model import solve_market
+    from pricing.settings import PlanSettings
 
     markets = {m.code: m for m in generated_markets(200)}
     answers = {

@@ -11,14 +11,14 @@ import pytest
 
 from pricing.inputs.catalog import load_markets
 from pricing.outputs.charts import alpha3
-from pricing.plan import plan_portfolio
 from pricing.scenarios.store import ScenarioStore
+from tests.helpers import plan_of
 from tests.test_pages_more import _no_trouble, page, table_with
 
 
 @pytest.fixture(scope="module")
 def plans() -> dict:
-    return {p.market.code: p for p in plan_portfolio(load_markets())}
+    return {p.market.code: p for p in plan_of(load_markets()).markets}
 
 
 def test_the_table_shows_what_each_market_earns_and_which_are_not_sold(plans) -> None:

@@ -13,7 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 from pricing.inputs.catalog import DEFAULT_MARKETS, load_markets
 from pricing.outputs.headers import header as words
+from pricing.settings import PlanSettings
 from tests.conftest import shown
+from tests.helpers import plan_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,13 +77,12 @@ def test_tier_designer_excel_export_matches_the_screen() -> None:
     from pricing.inputs.segments import load_segments
     from pricing.outputs.exports import plan_tables
     from pricing.outputs.spreadsheet import write_xlsx
-    from pricing.plan import PlanSettings, plan_portfolio
 
     # The workbook of the same rules (the page's defaults), made outside the app.
-    plans = plan_portfolio(load_markets(), PlanSettings(), segment_rows=load_segments())
+    plan = plan_of(load_markets(), PlanSettings(), segment_rows=load_segments())
 
     buffer = io.BytesIO()
-    write_xlsx(plan_tables(plans), buffer)
+    write_xlsx(plan_tables(plan), buffer)
     book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     header = [c.value for c in book["Markets"][1]]
     profits = [
@@ -91,7 +92,7 @@ def test_tier_designer_excel_export_matches_the_screen() -> None:
     on_screen = int(app.metric[0].value.replace(",", ""))
     assert sum(profits) == pytest.approx(on_screen, abs=1)
     # The tier table shows whole dollars; the workbook keeps the exact prices behind them.
-    names = {words(name): name for name in plan_tables(plans)["Tiers"].columns}
+    names = {words(name): name for name in plan_tables(plan)["Tiers"].columns}
     header = [names[c.value] for c in book["Tiers"][1]]
     exact = pd.DataFrame(book["Tiers"].iter_rows(min_row=2, values_only=True), columns=header)
     exact = exact[exact["market"] == "US"].reset_index(drop=True)
@@ -123,9 +124,8 @@ def test_offer_files_open_and_agree(tmp_path: Path) -> None:
     from pricing.offers.offer import build_offer
     from pricing.offers.pdf import internal_pdf
     from pricing.offers.workbooks import internal_xlsx
-    from pricing.plan import plan_portfolio
 
-    [plan] = plan_portfolio(load_markets(), only=["JP"])
+    [plan] = plan_of(load_markets(), only=["JP"]).markets
     offer = build_offer(plan)
     reader = PdfReader(io.BytesIO(internal_pdf(offer)))
     text = "".join(p.extract_text() for p in reader.pages)
@@ -344,13 +344,12 @@ def test_tier_designer_tables_fit_and_say_everything() -> None:
     under it and its two discounts in one column; one currency is said in the headers."""
     from pricing.inputs.segments import load_segments
     from pricing.offers.promises import duration
-    from pricing.plan import PlanSettings, plan_portfolio
 
     app = page("tier_designer", market="US")
     _no_trouble(app)
     plans = {
         p.market.code: p
-        for p in plan_portfolio(load_markets(), PlanSettings(), segment_rows=load_segments())
+        for p in plan_of(load_markets(), PlanSettings(), segment_rows=load_segments()).markets
     }
     holds = app.table[0].value
     [premium] = [t for t in plans["US"].solution.tiers if t.name == "Premium"]

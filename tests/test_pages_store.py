@@ -3,15 +3,19 @@ saying what failed, never a password, and the rest of the app still at work."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from pricing.inputs.catalog import load_markets
+from pricing.inputs.segments import load_segments
 from pricing.scenarios.store import ScenarioStore
+from pricing.settings import PlanSettings
 from tests import pg_server
 from tests.conftest import shown
+from tests.helpers import plan_of
 from ui.widgets import ROUTED
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,11 +104,11 @@ def test_every_page_runs_and_says_why_scenarios_are_unavailable(
 
 
 def _saved_plan(url: str, name: str) -> None:
-    from pricing.plan import PlanSettings, plan_portfolio
+
     from pricing.scenarios.scenario import scenario_payload
 
-    plans = plan_portfolio(load_markets(), PlanSettings(tiers=2), only=["US"])
-    ScenarioStore(url).save(name, scenario_payload(PlanSettings(tiers=2), plans, "shipped"))
+    plan = plan_of(load_markets(), PlanSettings(tiers=2), only=["US"])
+    ScenarioStore(url).save(name, scenario_payload(plan))
 
 
 def test_a_read_only_database_opens_and_compares_but_refuses_saves(
@@ -157,9 +161,10 @@ def test_a_scenario_deleted_meanwhile_is_not_loaded_from_the_sidebar(
 def test_a_loaded_scenario_sets_every_rule_on_the_tier_designer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A scenario saved with "may hold", "must hold" and "must offer" rules comes back with
-    them in the Tier designer's fields (they were left at their defaults), and in force."""
-    from pricing.plan import PlanSettings, plan_portfolio
+    """A scenario saved with "may hold", "must hold" and "must offer" rules and its own segment
+    values comes back with them in the Tier designer's fields (they were left at their
+    defaults, and the session's segment values kept), and in force."""
+
     from pricing.scenarios.scenario import scenario_payload
 
     url = f"sqlite:///{tmp_path / 'scenarios.sqlite'}"
@@ -170,8 +175,11 @@ def test_a_loaded_scenario_sets_every_rule_on_the_tier_designer(
         required={"Premium": frozenset({"coverage_24x7", "priority_response"})},
         must_offer=frozenset({"Standard"}),
     )
-    plans = plan_portfolio(load_markets(), rules, only=["US"])
-    ScenarioStore(url).save("FY27 rules", scenario_payload(rules, plans, "shipped"))
+    rows = tuple(
+        dataclasses.replace(row, base_value_usd=row.base_value_usd * 2) for row in load_segments()
+    )
+    plan = plan_of(load_markets(), rules, segment_rows=rows, only=["US"])
+    ScenarioStore(url).save("FY27 rules", scenario_payload(plan))
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     app.sidebar.selectbox(key="sidebar_scenario").set_value("FY27 rules")
     app = _open(app, "tier_designer")
@@ -185,7 +193,10 @@ def test_a_loaded_scenario_sets_every_rule_on_the_tier_designer(
     assert app.multiselect(key="td_required_3_Basic").value == []
     assert app.multiselect(key="td_must_offer_3").value == ["Standard"]
     assert app.number_input(key="td_margin").value == 20.0
-    in_force = app.session_state["plan_rules"]
+    in_force, segments = app.session_state["plan_rules"]
     assert in_force.must_offer == {"Standard"} and in_force.allowed["Basic"] == {
         "priority_response"
     }
+    assert segments == rows
+    [editor] = [e for e in app.dataframe if "share" in e.value]  # the segment values' table
+    assert list(editor.value["base_value_usd"]) == [row.base_value_usd for row in rows]

@@ -8,14 +8,15 @@ from pricing.errors import DataFileError, InputError
 from pricing.inputs.catalog import load_markets
 from pricing.inputs.segments import load_segments
 from pricing.money.fx import rate
-from pricing.plan import PlanSettings, plan_portfolio
+from pricing.settings import PlanSettings
+from tests.helpers import plan_of
 
 MARKETS = load_markets()
 
 
 @pytest.fixture(scope="module")
 def plans():
-    return {p.market.code: p for p in plan_portfolio(MARKETS)}
+    return {p.market.code: p for p in plan_of(MARKETS).markets}
 
 
 def test_every_market_is_planned(plans) -> None:
@@ -87,7 +88,7 @@ def test_local_prices_use_the_market_currency(plans) -> None:
 
 
 def test_highs_agrees_with_cbc(plans) -> None:
-    other = plan_portfolio(MARKETS, PlanSettings(solver="highs"))
+    other = plan_of(MARKETS, PlanSettings(solver="highs")).markets
     for plan in other:
         assert plan.profit_usd == pytest.approx(
             plans[plan.market.code].profit_usd, rel=1e-6, abs=1e-3
@@ -99,7 +100,7 @@ def test_allowed_and_required_options() -> None:
         allowed={"Basic": frozenset(), "Standard": frozenset({"priority_response"})},
         required={"Premium": frozenset({"coverage_24x7"})},
     )
-    [us] = plan_portfolio(MARKETS, settings, only=["US"])
+    [us] = plan_of(MARKETS, settings, only=["US"]).markets
     for tier in us.tiers:
         if tier.name == "Basic":
             assert tier.options == ()
@@ -110,7 +111,7 @@ def test_allowed_and_required_options() -> None:
 
 
 def test_fewer_tiers(plans) -> None:
-    [one] = plan_portfolio(MARKETS, PlanSettings(tiers=1), only=["US"])
+    [one] = plan_of(MARKETS, PlanSettings(tiers=1), only=["US"]).markets
     assert len(one.tiers) <= 1
     assert one.profit_usd <= plans["US"].profit_usd + 1e-6
 
@@ -119,7 +120,7 @@ def test_bad_settings() -> None:
     with pytest.raises(InputError, match="tiers must be 1 to 5"):
         PlanSettings(tiers=7)
     with pytest.raises(InputError, match="unknown market"):
-        plan_portfolio(MARKETS, only=["XX"])
+        plan_of(MARKETS, only=["XX"])
 
 
 def test_segment_file_validation(tmp_path) -> None:

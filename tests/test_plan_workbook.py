@@ -14,12 +14,14 @@ import openpyxl
 import pytest
 
 from pricing.inputs.catalog import load_markets
+from pricing.money.fx import DEFAULT_BOOK
 from pricing.money.pricepoints import local_price_points
 from pricing.offers.promises import duration
 from pricing.outputs.exports import plan_tables, write_plan
 from pricing.outputs.headers import header
-from pricing.plan import PlanSettings, plan_portfolio
+from pricing.settings import PlanSettings
 from pricing.tiers.negotiation import quote
+from tests.helpers import plan_of
 
 MADE = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 TIER_FORMULAS = (
@@ -96,11 +98,10 @@ def column(row: dict, name: str) -> object:
 @pytest.fixture(scope="module")
 def planned(tmp_path_factory):
     """Every shipped market planned, and its plan written as the CLI and the app write it."""
-    markets = load_markets()
-    plans = plan_portfolio(markets, PlanSettings())
+    plan = plan_of(load_markets(), PlanSettings(), made=MADE)
     folder = tmp_path_factory.mktemp("plan")
-    write_plan(plans, folder, made=MADE)
-    return plans, folder / "plan.xlsx"
+    write_plan(plan, folder)
+    return plan.markets, folder / "plan.xlsx"
 
 
 def _assert_matches(plans, path: Path, *, rates: dict[str, float] | None = None) -> None:
@@ -181,10 +182,10 @@ def test_a_budget_rate_changed_in_the_workbook_moves_every_local_price(planned, 
 
     changed = recalculated(without_cached_values(path, tmp_path / "in", set_rates), tmp_path)
     # The screen with the same budget rates set in the app.
-    book = PlanSettings().rates
+    book = DEFAULT_BOOK
     for code, rate in budget.items():
         book = book.with_override(code, rate)
-    replanned = plan_portfolio(load_markets(), PlanSettings(rates=book))
+    replanned = plan_of(load_markets(), PlanSettings(), rates=book).markets
     _assert_matches(replanned, changed)
     moved = [
         (a.market.code, a.tiers[0].list_local, b.tiers[0].list_local)
@@ -245,4 +246,4 @@ def test_headers_in_words_durations_as_on_screen_and_one_yes_no(planned) -> None
     money = [h for h in rows(path, "Markets")[0] if "Revenue" in h or "Profit" in h]
     assert money and all("USD" in h for h in money)
     # The CSV files keep the code names machines read.
-    assert "list_usd" in plan_tables(plans[:1])["Tiers"].columns
+    assert "list_usd" in plan_tables(plan_of(only=["US"]))["Tiers"].columns

@@ -12,14 +12,14 @@ from pricing.costing.service import channel_targets
 from pricing.inputs.catalog import load_markets
 from pricing.offers.offer import build_offer
 from pricing.offers.promises import duration
-from pricing.plan import plan_portfolio
+from tests.helpers import plan_of
 
 
 @pytest.fixture(scope="module")
 def offers() -> list:
     return [
         (plan, build_offer(plan, date.today()))
-        for plan in plan_portfolio(load_markets())
+        for plan in plan_of(load_markets()).markets
         if plan.tiers
     ]
 

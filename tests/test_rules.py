@@ -12,9 +12,11 @@ import pytest
 
 from pricing.inputs.catalog import load_markets
 from pricing.inputs.schemas import parse_scenario
-from pricing.market_model import PlanSettings
-from pricing.plan import plan_payload, plan_portfolio
+from pricing.money.fx import DEFAULT_BOOK, RateBook
+from pricing.outputs.exports import market_payload
 from pricing.rules import rules_of
+from pricing.settings import PlanSettings
+from tests.helpers import plan_of
 from tests.test_bad_input import _refused
 from tests.test_cli import run
 
@@ -22,8 +24,8 @@ MARKETS = load_markets()
 PREMIUM_24X7 = PlanSettings(min_margin=0.2, required={"Premium": frozenset({"coverage_24x7"})})
 
 
-def _plan(code: str, settings: PlanSettings):
-    [plan] = plan_portfolio(MARKETS, settings, only=[code])
+def _plan(code: str, settings: PlanSettings, rates: RateBook = DEFAULT_BOOK):
+    [plan] = plan_of(MARKETS, settings, only=[code], rates=rates).markets
     return plan
 
 
@@ -44,7 +46,7 @@ def test_a_rule_that_leaves_a_tier_unsold_says_so_and_what_it_costs() -> None:
         with_rule.profit_usd - without.profit_usd, abs=0.01
     )
     assert effect.profit_change_usd < 0
-    [market] = plan_payload([with_rule])["markets"]
+    market = market_payload(with_rule)
     [reported] = [r for r in market["rules"] if r["rule"] == "Premium must hold 24/7"]
     assert reported["status"] == "tier_unsold"
     assert any("leaves Premium unsold" in line for line in market["explanations"])
@@ -113,9 +115,8 @@ def test_the_number_of_tiers_is_measured_against_one_tier_more() -> None:
 
 def test_a_budget_rate_reports_the_local_prices_it_moves() -> None:
     """A budget rate is a rule on local prices: the same plan in USD, other prices in euros."""
-    market_rate = PlanSettings()
-    budget = PlanSettings(rates=market_rate.rates.with_override("EUR", 0.95))
-    at_budget, at_market = _plan("DE", budget), _plan("DE", market_rate)
+    budget = DEFAULT_BOOK.with_override("EUR", 0.95)
+    at_budget, at_market = _plan("DE", PlanSettings(), budget), _plan("DE", PlanSettings())
     effect = _effect(at_budget, "EUR at the budget rate of 0.9500 per USD")
     assert effect.status == "binds" and effect.profit_change_usd == 0
     assert at_budget.profit_usd == pytest.approx(at_market.profit_usd, abs=1e-6)
@@ -124,19 +125,15 @@ def test_a_budget_rate_reports_the_local_prices_it_moves() -> None:
         assert f"{tier.name} {before.local.format(before.list_local)}" in effect.sentence
         assert tier.local.format(tier.list_local) in effect.sentence
     assert f"{at_market.rate.rate:,.4f} per USD" in effect.sentence
-    [market] = plan_payload([at_budget])["markets"]
+    market = market_payload(at_budget)
     assert {"rule": effect.rule, "status": "binds", "profit_change_usd": 0.0} in market["rules"]
     # The market rate typed in as a budget rate moves nothing; a rate for another currency
     # is no rule here.
-    same = PlanSettings(rates=market_rate.rates.with_override("EUR", at_market.rate.rate))
-    assert (
-        _effect(
-            _plan("DE", same), f"EUR at the budget rate of {at_market.rate.rate:,.4f} per USD"
-        ).status
-        == "slack"
-    )
-    other = PlanSettings(rates=market_rate.rates.with_override("JPY", 120))
-    assert not [e for e in _plan("DE", other).rules if "budget rate" in e.rule]
+    same = _plan("DE", PlanSettings(), DEFAULT_BOOK.with_override("EUR", at_market.rate.rate))
+    rule = f"EUR at the budget rate of {at_market.rate.rate:,.4f} per USD"
+    assert _effect(same, rule).status == "slack"
+    other = _plan("DE", PlanSettings(), DEFAULT_BOOK.with_override("JPY", 120))
+    assert not [e for e in other.rules if "budget rate" in e.rule]
 
 
 def test_a_scenario_asks_for_tiers_to_be_offered(tmp_path: Path) -> None:

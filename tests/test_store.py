@@ -18,12 +18,13 @@ from sqlalchemy.engine import make_url
 from pricing.errors import InputError
 from pricing.inputs.catalog import load_markets
 from pricing.inputs.segments import load_segments
-from pricing.plan import PlanSettings, plan_portfolio
 from pricing.scenarios.scenario import comparison, comparison_totals, scenario_payload
 from pricing.scenarios.sensitivity import tornado
 from pricing.scenarios.store import ScenarioStore, StoreError
 from pricing.scenarios.store_messages import shown_url
+from pricing.settings import PlanSettings
 from tests import pg_server, store_worker
+from tests.helpers import plan_of
 from tests.test_fx import _Holder
 
 SECRET = "s3cret-pw"  # put in URLs; must never reach a message
@@ -270,10 +271,11 @@ def test_urls_are_shown_without_passwords_or_folders() -> None:
 
 def test_scenarios_compare_side_by_side(store: ScenarioStore) -> None:
     markets = load_markets()
-    two = plan_portfolio(markets, PlanSettings(tiers=2), only=["US", "AE"])
-    three = plan_portfolio(markets, PlanSettings(tiers=3), only=["US", "AE"])
-    store.save("two tiers", scenario_payload(PlanSettings(tiers=2), two, "shipped"))
-    store.save("three tiers", scenario_payload(PlanSettings(tiers=3), three, "shipped"))
+    two_plan = plan_of(markets, PlanSettings(tiers=2), only=["US", "AE"])
+    three_plan = plan_of(markets, PlanSettings(tiers=3), only=["US", "AE"])
+    two = two_plan.markets
+    store.save("two tiers", scenario_payload(two_plan))
+    store.save("three tiers", scenario_payload(three_plan))
     table = comparison([store.load("two tiers"), store.load("three tiers")])
     assert list(table["market"]) == ["AE", "AE", "US", "US"]
     us = table[table["market"] == "US"].set_index("scenario")
@@ -300,7 +302,7 @@ def test_a_saved_scenario_keeps_every_rule() -> None:
         allowed={"Basic": frozenset()},
         min_margin=0.3,
     )
-    saved = scenario_payload(settings, (), "shipped")["settings"]
+    saved = scenario_payload(plan_of(settings=settings, only=["US"]))["settings"]
     assert saved["required"] == {"Premium": ["coverage_24x7"]}
     assert saved["allowed"] == {"Basic": []}
     assert saved["min_margin"] == 0.3
@@ -310,8 +312,9 @@ def test_tornado_moves_profit_the_expected_way() -> None:
     markets = load_markets()
     rows = load_segments()
     settings = PlanSettings()
-    plans = plan_portfolio(markets, settings, segment_rows=rows)
-    frame = tornado(markets, plans, settings, rows).set_index("driver")
+    plan = plan_of(markets, settings, segment_rows=rows)
+    plans = plan.markets
+    frame = tornado(plan).set_index("driver")
     base = sum(p.profit_usd for p in plans)
     assert all(value == pytest.approx(base) for value in frame["base"])
     wages = frame.loc["Agent wages ±20%"]

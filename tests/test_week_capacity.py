@@ -32,7 +32,8 @@ from pricing.costing.workload import STAFF_COMPONENTS, build_workload
 from pricing.errors import InputError
 from pricing.inputs.catalog import load_markets
 from pricing.models import CostParameters
-from pricing.plan import plan_payload, plan_portfolio
+from pricing.outputs.exports import market_payload
+from tests.helpers import plan_of
 
 MARKETS = {m.code: m for m in load_markets()}
 HOURS = CostParameters().business_hours
@@ -81,8 +82,8 @@ def test_shipped_time_zones_are_the_ones_tested() -> None:
 
 
 def test_plan_payload_states_the_saudi_week() -> None:
-    plan = plan_portfolio(MARKETS.values(), only=["SA"])
-    entry = plan_payload(plan)["markets"][0]
+    plan = plan_of(MARKETS.values(), only=["SA"]).markets
+    [entry] = [market_payload(p) for p in plan]
     assert entry["market"] == "SA"
     assert entry["working_days"] == SUN_THU
     assert entry["business_hours"] == "Sun-Thu 09:00-18:00"

@@ -7,7 +7,6 @@ The active market file is the shipped one unless the user uploaded or edited one
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,13 +16,17 @@ import streamlit as st
 
 from pricing.costing.tables import portfolio_summary
 from pricing.errors import PricingError
-from pricing.inputs.catalog import DEFAULT_MARKETS, DEFAULT_SOURCES, load_markets, load_sources
+from pricing.inputs.catalog import DEFAULT_MARKETS, DEFAULT_SOURCES, load_sources
 from pricing.inputs.segments import SegmentRow, load_segments
 from pricing.models import CostParameters, Market
+from pricing.request import Catalogue, PlanRequest
+from pricing.settings import PlanSettings
 from ui import state
+from ui.widgets import market_picker, show_error, stop_page
 
 if TYPE_CHECKING:  # the plan (and its solver) loads only on the pages that plan
-    from pricing.plan import MarketPlan, PlanSettings
+    from pricing.money.fx import RateBook
+    from pricing.plan import MarketPlan, Plan
 
 
 def active_file() -> tuple[str, bytes | None]:
@@ -48,15 +51,37 @@ def shipped_key() -> str:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _markets(key: str, content: bytes | None) -> tuple[Market, ...]:
-    # Markets are frozen, so one shared copy per file version is safe across sessions.
+def _catalogue(key: str, content: bytes | None, label: str) -> Catalogue:
+    # A catalogue is frozen, so one shared copy per file version is safe across sessions.
     if content is None:
-        return load_markets(DEFAULT_MARKETS)
-    return load_markets(content, name=active_file()[0])
+        return Catalogue.read(DEFAULT_MARKETS)
+    return Catalogue.from_bytes(content, label)
+
+
+def catalogue() -> Catalogue:
+    """The catalogue in use: the shipped file, or the one uploaded or edited."""
+    label, content = active_file()
+    return _catalogue(data_key(), content, label)
+
+
+def _markets(key: str, content: bytes | None) -> tuple[Market, ...]:
+    return _catalogue(key, content, active_file()[0]).markets
 
 
 def markets() -> tuple[Market, ...]:
-    return _markets(data_key(), active_file()[1])
+    return catalogue().markets
+
+
+def market_from_catalog(*, key: str) -> tuple[dict[str, Market], str]:
+    """The catalogue in use and the market picked (stops the page, with the reason, when the
+    market data cannot be loaded)."""
+    try:
+        markets = catalog()
+    except PricingError as error:
+        show_error(f"The market data could not be loaded: {error}")
+        stop_page()
+    names = {code: market.name for code, market in markets.items()}
+    return markets, market_picker(list(names), names, key=key)
 
 
 def catalog() -> dict[str, Market]:
@@ -91,79 +116,94 @@ def default_segments() -> tuple[SegmentRow, ...]:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _plan_market(
-    key: str, code: str, settings: PlanSettings, segment_rows: tuple[SegmentRow, ...]
-) -> MarketPlan:
-    from pricing.plan import plan_market
-
-    catalog = {m.code: m for m in _markets(key, active_file()[1])}
-    return plan_market(catalog[code], catalog, segment_rows, settings)
-
-
-def plan(
+    key: str,
+    code: str,
     settings: PlanSettings,
     segment_rows: tuple[SegmentRow, ...],
-    codes: list[str] | None = None,
-    progress=None,
-) -> tuple[MarketPlan, ...]:
-    """Plan the markets one by one (cached per market), reporting progress if asked."""
-    key = data_key()
-    wanted = codes or [m.code for m in markets()]
-    plans = []
-    for number, code in enumerate(wanted, start=1):
-        plans.append(_plan_market(key, code, settings, segment_rows))
-        if progress is not None:
-            progress.progress(
-                number / len(wanted), text=f"Optimised {code} ({number}/{len(wanted)})"
-            )
-    return tuple(plans)
+    rates: RateBook,
+    _request: PlanRequest,
+) -> MarketPlan:
+    """One market of ``_request``, cached on what makes it: the catalogue (``key``), the
+    market, the rules, the segment values and the rates."""
+    from pricing.plan import plan_market
+
+    return plan_market(_request, code)
 
 
-# The Tier designer's rules (PlanSettings without rates) and segment values; None: the defaults.
-# Only set_plan_rules writes them; every page reads the plan through current_plan().
+def _cached_market(request: PlanRequest, code: str) -> MarketPlan:
+    return _plan_market(
+        data_key(), code, request.settings, request.segment_rows, request.rates, request
+    )
+
+
+# The rules the plan is made with: (PlanSettings, segment rows), None for the defaults. Only
+# set_plan_rules writes them; every page reads the plan through current_plan().
 PLAN_RULES = "plan_rules"
-PLAN_SEGMENTS = "plan_segments"
 
 
-def plan_settings() -> PlanSettings:
-    """The rules in force, with the rates in force now (live, offline, budget)."""
-    from pricing.plan import PlanSettings
-
-    rules = st.session_state.get(PLAN_RULES) or PlanSettings()
-    return dataclasses.replace(rules, rates=state.rate_book())
-
-
-def plan_segments() -> tuple[SegmentRow, ...]:
-    return st.session_state.get(PLAN_SEGMENTS) or default_segments()
+def plan_request(codes: list[str] | None = None) -> PlanRequest:
+    """The request every page plans: the catalogue in use, the rules in force, the rates in
+    use now (live, offline, budget); ``codes`` limits it to those markets."""
+    settings, rows = st.session_state.get(PLAN_RULES) or (PlanSettings(), default_segments())
+    return PlanRequest(
+        catalogue(),
+        settings,
+        rows,
+        rates=state.rate_book(),
+        only=tuple(codes) if codes else None,
+    )
 
 
 def rules_are_default() -> bool:
-    return st.session_state.get(PLAN_RULES) is None and st.session_state.get(PLAN_SEGMENTS) is None
+    return st.session_state.get(PLAN_RULES) is None
 
 
-def set_plan_rules(settings: PlanSettings | None, rows: tuple[SegmentRow, ...] | None) -> None:
-    """Make these the rules every page's plan is made with (None: back to the defaults)."""
-    from pricing.money.fx import DEFAULT_BOOK
-
+def set_plan_rules(
+    settings: PlanSettings | None, rows: tuple[SegmentRow, ...] | None = None
+) -> None:
+    """Make these the rules every page's plan is made with (None: back to the defaults;
+    ``rows`` None: the shipped segment values)."""
     st.session_state[PLAN_RULES] = (
-        None if settings is None else dataclasses.replace(settings, rates=DEFAULT_BOOK)
+        None if settings is None else (settings, rows if rows is not None else default_segments())
     )
-    st.session_state[PLAN_SEGMENTS] = rows
 
 
-def current_plan(codes: list[str] | None = None, progress=None) -> tuple[MarketPlan, ...]:
-    """The plan every page shows: the rules in force, the catalogue and the rates in use now.
+def current_plan(codes: list[str] | None = None, progress=None) -> Plan:
+    """The plan every page shows, of :func:`plan_request`. Cached per market, so a new budget
+    rate or catalogue re-prices at once and an unchanged rerun costs nothing. ``progress`` is
+    a Streamlit progress bar, told as each market is planned."""
+    from pricing.plan import make_plan
 
-    Cached per market on all of them, so a new budget rate or catalogue re-prices at once and
-    an unchanged rerun costs nothing.
-    """
-    return plan(plan_settings(), plan_segments(), codes, progress)
+    def told(done: int, of: int, code: str) -> None:
+        if progress is not None:
+            progress.progress(done / of, text=f"Optimised {code} ({done}/{of})")
+
+    return make_plan(plan_request(codes), progress=told, plan_one=_cached_market, workers=1)
 
 
-def current_plan_or_stop(doing: str, failed: str) -> tuple[MarketPlan, ...]:
+@st.cache_data(max_entries=8, show_spinner=False)
+def _sensitivity(
+    key: str,
+    settings: PlanSettings,
+    segment_rows: tuple[SegmentRow, ...],
+    rates: RateBook,
+    codes: tuple[str, ...],
+    _plan: Plan,
+) -> pd.DataFrame:
+    from pricing.scenarios.sensitivity import tornado
+
+    return tornado(_plan)
+
+
+def sensitivity(plan: Plan) -> pd.DataFrame:
+    """The tornado of ``plan``, cached on what the plan is made from."""
+    r = plan.request
+    return _sensitivity(data_key(), r.settings, r.segment_rows, r.rates, r.codes, plan)
+
+
+def current_plan_or_stop(doing: str, failed: str) -> Plan:
     """The current plan with a progress bar (``doing``); a page that cannot go on without it
     says ``failed: <reason>`` and ends (the shared sidebar is still drawn)."""
-    from ui.widgets import show_error, stop_page
-
     bar = st.progress(0.0, text=doing)
     try:
         return current_plan(progress=bar)

@@ -61,6 +61,7 @@ def sidebar() -> None:
     """Active data, saved scenario, display currency, live and budget rates."""
     # The data module loads pandas and the market file, hence only after the page.
     from ui import data
+    from ui.scenario_picker import scenario_picker
 
     st.caption("Active data")
     try:
@@ -68,7 +69,7 @@ def sidebar() -> None:
         st.markdown(f"**{plain(data.active_file()[0])}** · {count} markets")
     except PricingError as error:
         show_error(f"Market data could not be loaded: {error}")
-    state.scenario_picker(data.store)
+    scenario_picker(data.store)
     st.selectbox(
         "Show money in",
         options=list(state.CURRENCY_CHOICES),

@@ -6,20 +6,16 @@ imported where rates are first used, not here.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from pricing.errors import InputError, PricingError
+from pricing.errors import InputError
 from ui.widgets import plain, show_error
 
 if TYPE_CHECKING:
-    from pricing.market_model import PlanSettings
     from pricing.money.fx import Rate, RateBook
     from pricing.money.live_rates import LiveResult
-    from pricing.scenarios.store import ScenarioStore
 
 DEFAULTS: dict[str, object] = {
     "map_metric": "baseline_per_account_usd",
@@ -32,11 +28,8 @@ DEFAULTS: dict[str, object] = {
     "td_step": 0.0,
     "td_solver": "cbc",
     "market": None,  # the market last picked on any page (ui.widgets.market_picker)
-    "plan_rules": None,  # the rules every page plans with (ui.data.set_plan_rules)
-    "plan_segments": None,
+    "plan_rules": None,  # (rules, segment values) every page plans with (ui.data.set_plan_rules)
 }
-NO_SCENARIO = "(this session's rules)"
-PICKER_ERROR = "sidebar_scenario_error"  # why the scenario picked in the sidebar did not load
 CURRENCY_CHOICES = {"USD": "US dollars", "EUR": "Euros", "local": "Each market's own currency"}
 
 
@@ -127,84 +120,3 @@ def budget_rates_editor(currencies: list[str]) -> None:
             st.session_state["budget_rates"] = {}
         for code, value in st.session_state["budget_rates"].items():
             st.caption(f"{code}: {value:,.4f} per USD (budget rate)")
-
-
-def apply_scenario_rules(rules: dict, name: str = "saved scenario") -> None:
-    """Put a saved scenario's rules into the Tier designer; its next run uses them.
-
-    A saved scenario is input like a scenario file (another program, or another version of
-    this one, may have written the database): its rules pass the same checks, and a scenario
-    that fails them raises InputError naming it, leaving the session as it was.
-    """
-    from pricing.inputs.schemas import parse_scenario
-    from pricing.money.fx import DEFAULT_BOOK
-
-    checked = parse_scenario(rules, f"scenario {name!r}")
-    st.session_state.update(
-        {
-            "td_tiers": checked.tiers,
-            "td_margin": checked.min_margin * 100,
-            "td_step": checked.price_step * 100,
-            "td_solver": checked.solver,
-            "budget_rates": dict(checked.budget_rates),
-            **tier_rule_widgets(checked.settings()),
-        }
-    )
-    # The scenario's rules are in force on every page at once (budget rates from the sidebar's).
-    st.session_state["plan_rules"] = dataclasses.replace(checked.settings(), rates=DEFAULT_BOOK)
-
-
-def tier_rule_widgets(settings: PlanSettings) -> dict[str, list[str]]:
-    """The Tier designer's per-tier widgets (may hold, must hold, must offer) set to the rules
-    of ``settings``: a tier without a "may hold" rule may hold every option."""
-    from pricing.costing.service import TIER_OPTIONS
-
-    tiers = settings.tiers
-    allowed, required = settings.allowed or {}, settings.required or {}
-    offered = [t for t in settings.tier_names if t in settings.must_offer]
-    widgets = {f"td_must_offer_{tiers}": offered}
-    for name in settings.tier_names:
-        may = allowed.get(name, frozenset(TIER_OPTIONS))
-        widgets[f"td_allowed_{tiers}_{name}"] = [o for o in TIER_OPTIONS if o in may]
-        widgets[f"td_required_{tiers}_{name}"] = [
-            o for o in TIER_OPTIONS if o in required.get(name, ())
-        ]
-    return widgets
-
-
-def _options(mapping: dict | None) -> dict | None:
-    return None if mapping is None else {t: frozenset(o) for t, o in mapping.items()}
-
-
-def scenario_picker(open_store: Callable[[], ScenarioStore]) -> None:
-    """The shared sidebar's scenario picker: choosing one loads its rules. A store that cannot
-    be used (bad URL, driver missing, server down) is one line saying why; the app goes on."""
-    try:
-        store = open_store()
-        names = [row["name"] for row in store.names()]
-    except PricingError as error:
-        st.warning(f"Saved scenarios unavailable: {plain(str(error))}")
-        return
-    if PICKER_ERROR in st.session_state:  # set by load() below on the run before this one
-        st.error(plain(st.session_state.pop(PICKER_ERROR)))
-    if not names:
-        st.caption("No saved scenario yet (Scenarios page).")
-        return
-
-    def load() -> None:
-        chosen = st.session_state.get("sidebar_scenario")
-        if chosen and chosen != NO_SCENARIO:
-            try:
-                apply_scenario_rules(store.load(chosen).payload["settings"], chosen)
-            except PricingError as error:  # deleted meanwhile, or the database went away
-                st.session_state[PICKER_ERROR] = f"{chosen!r} not loaded: {error}"
-                return
-            st.query_params["scenario"] = chosen
-
-    st.selectbox(
-        "Scenario",
-        [NO_SCENARIO, *names],
-        key="sidebar_scenario",
-        on_change=load,
-        help="Load a saved scenario's rules into the Tier designer.",
-    )

@@ -189,17 +189,3 @@ def market_picker(codes: list[str], names: dict[str, str], *, key: str) -> str:
     st.session_state["market"] = code
     st.query_params["market"] = code
     return code
-
-
-def market_from_catalog(*, key: str) -> tuple[dict[str, Market], str]:
-    """The catalogue in use and the market picked (stops the page, with the reason, when the
-    market data cannot be loaded)."""
-    from ui import data
-
-    try:
-        catalog = data.catalog()
-    except PricingError as error:
-        show_error(f"The market data could not be loaded: {error}")
-        stop_page()
-    names = {code: market.name for code, market in catalog.items()}
-    return catalog, market_picker(list(names), names, key=key)

@@ -22,12 +22,10 @@ from pricing.costing.staffing import staff_queue
 from pricing.costing.tables import option_costs
 from pricing.errors import PricingError
 from pricing.inputs.catalog import DEFAULT_MARKETS, load_markets
-from pricing.inputs.schemas import load_json, parse_scenario, parse_tier_problem
-from pricing.inputs.segments import DEFAULT_SEGMENTS, load_segments
+from pricing.inputs.schemas import load_json, parse_tier_problem
+from pricing.inputs.segments import DEFAULT_SEGMENTS
 from pricing.money.fx import DEFAULT_BOOK
 from pricing.money.live_rates import LIVE_DEADLINE_SECONDS, fetch_live_rates
-from pricing.outputs.exports import write_plan
-from pricing.plan import export_models, plan_payload, plan_portfolio
 from pricing.tiers.problem import SOLVERS, Terms
 from pricing.tiers.solve import given_tiers_problem, solve
 
@@ -132,37 +130,23 @@ def _tiers_table(payload: dict) -> str:
 
 
 def _plan(args: argparse.Namespace) -> dict:
-    scenario = (
-        parse_scenario(load_json(args.scenario), Path(args.scenario).name)
-        if args.scenario
-        else parse_scenario({})
+    from pricing.cli.requests import plan_request
+    from pricing.outputs.exports import plan_payload, write_plan
+    from pricing.plan import export_models, make_plan
+
+    request = plan_request(
+        args,
+        solver=args.solver,
+        tiers=args.tiers,
+        min_margin=args.min_margin,
+        price_step=args.price_step,
     )
-    overrides = {
-        key: value
-        for key, value in (
-            ("solver", args.solver),
-            ("tiers", args.tiers),
-            ("min_margin", args.min_margin),
-            ("price_step", args.price_step),
-        )
-        if value is not None
-    }
-    settings = scenario.settings(**overrides)
-    markets = load_markets(args.markets)
-    segments = load_segments(args.segments)
-    plans = plan_portfolio(markets, settings, segment_rows=segments, only=args.market)
+    plan = make_plan(request)
     if args.out:
-        write_plan(
-            plans,
-            args.out,
-            settings=settings,
-            segment_rows=segments,
-            catalogue_label=Path(args.markets).name,
-            catalogue_bytes=Path(args.markets).read_bytes(),
-        )
+        write_plan(plan, args.out)
     if args.export_models:
-        export_models(plans, args.export_models)
-    return plan_payload(plans)
+        export_models(plan, args.export_models)
+    return plan_payload(plan)
 
 
 def _plan_table(payload: dict) -> str:

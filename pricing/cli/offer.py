@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from pathlib import Path
 
 from pricing.cli.args import folder
 from pricing.inputs.catalog import DEFAULT_MARKETS
@@ -23,10 +22,8 @@ def _day(text: str) -> date:
 
 
 def _offer(args: argparse.Namespace) -> dict:
+    from pricing.cli.requests import plan_request
     from pricing.errors import InputError
-    from pricing.inputs.catalog import chosen_codes, load_markets
-    from pricing.inputs.schemas import load_json, parse_scenario
-    from pricing.inputs.segments import load_segments
     from pricing.offers.offer import build_offer, validity
     from pricing.offers.pdf import write_documents
     from pricing.plan import plan_market
@@ -35,24 +32,17 @@ def _offer(args: argparse.Namespace) -> dict:
         raise InputError("give one --market: an offer is for one market")
     today = date.today()
     valid_until = validity(today, args.valid_until)  # refused before the market is planned
-    scenario = (
-        parse_scenario(load_json(args.scenario), Path(args.scenario).name)
-        if args.scenario
-        else parse_scenario({})
-    )
-    settings = scenario.settings()
+    request = plan_request(args)
     if args.currency:
-        settings.rates.rate("USD", args.currency)  # an unknown currency fails fast too
-    markets = {m.code: m for m in load_markets(args.markets)}
-    [code] = chosen_codes(markets, args.market)
-    plan = plan_market(markets[code], markets, load_segments(args.segments), settings)
+        request.rates.rate("USD", args.currency)  # an unknown currency fails fast too
+    [code] = request.codes
     offer = build_offer(
-        plan,
+        plan_market(request, code),
         today,
         customer=args.customer,
         valid_until=valid_until,
         currency=args.currency,
-        book=settings.rates,
+        book=request.rates,
     )
     if not offer.tiers:
         raise InputError(f"no tier can be offered in {offer.market_name}: {offer.message or ''}")

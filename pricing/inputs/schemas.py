@@ -24,8 +24,8 @@ from pricing.costing.service import TIER_OPTIONS
 from pricing.errors import InputError, validation_problem
 from pricing.inputs.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, bounded, check_text, shown_value
 from pricing.inputs.table_files import read_bytes
-from pricing.market_model import TIER_NAMES, PlanSettings
 from pricing.money.fx import DEFAULT_BOOK, RateBook, budget_rate, currency_code
+from pricing.settings import TIER_NAMES, PlanSettings
 from pricing.tiers.problem import Terms
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
@@ -239,16 +239,14 @@ class ScenarioIn(BaseModel):
             time_limit_seconds=merged.time_limit_seconds,
             allowed=_frozen(merged.allowed),
             required=_frozen(merged.required),
-            rates=_book(merged.budget_rates),
             must_offer=frozenset(merged.must_offer),
         )
 
-
-def _book(budget_rates: dict[str, float]) -> RateBook:
-    book = DEFAULT_BOOK
-    for currency, per_usd in budget_rates.items():
-        book = book.with_override(currency, per_usd, "scenario file")
-    return book
+    def rates(self, book: RateBook = DEFAULT_BOOK) -> RateBook:
+        """``book`` with the scenario's budget rates set."""
+        for currency, per_usd in self.budget_rates.items():
+            book = book.with_override(currency, per_usd, "scenario file")
+        return book
 
 
 def _frozen(mapping: dict[str, list[str]] | None) -> dict[str, frozenset[str]] | None:

@@ -5,11 +5,9 @@ names files are given (what they hold and when)."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import math
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from pricing.errors import InputError
 from pricing.inputs.segments import SegmentRow
 from pricing.money.fx import STALE_AFTER_DAYS
 from pricing.outputs.spreadsheet import COUNT_FORMAT, PERCENT_FORMAT, Book
-from pricing.plan import MarketPlan, PlanSettings
+from pricing.plan import Plan
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 OFFER_KINDS = ("customer", "internal")
@@ -85,46 +83,37 @@ def _options(mapping: Mapping[str, frozenset[str]] | None, tier: str, unset: str
     return ", ".join(ordered) or "none"
 
 
-def check_settings(plans: Sequence[MarketPlan], settings: PlanSettings) -> None:
-    """Refuse settings that are not those the plans were made with: a record must not lie."""
-    for plan in plans:
-        terms = plan.problem.terms
-        same = (
-            tuple(plan.problem.tiers) == settings.tier_names
-            and math.isclose(terms.min_margin, settings.min_margin, abs_tol=1e-12)
-            and math.isclose(terms.price_step, settings.price_step, abs_tol=1e-12)
-        )
-        if not same:
-            raise InputError(
-                f"the settings given are not those market {plan.market.code} was planned with "
-                f"(tiers {', '.join(plan.problem.tiers)}, minimum margin {terms.min_margin:g}, "
-                f"price step {terms.price_step:g})",
-                field="settings",
-                value=plan.market.code,
-            )
+_RATE_COLUMNS = (
+    "currency", "per_usd", "as_of", "kind", "source", "stale", "buffer", "buffer_source",
+    "markets",
+)  # fmt: skip
 
 
-def settings_tables(
-    plans: Iterable[MarketPlan],
-    settings: PlanSettings,
-    segment_rows: Sequence[SegmentRow],
-    catalogue_label: str,
-    catalogue_bytes: bytes,
-    made: datetime | None = None,
-) -> dict[str, pd.DataFrame]:
-    """What a plan was made with, as three tables: "Rules" (setting, value and the value's
+def settings_tables(plan: Plan) -> dict[str, pd.DataFrame]:
+    """What ``plan`` was made with, as three tables: "Rules" (setting, value and the value's
     number format), "Segments used" (the segment rows the planned markets use) and "Rates used"
-    (every exchange rate). Settings the plans were not made with are refused."""
-    plans = tuple(plans)
-    check_settings(plans, settings)
-    when = utc_time(made)
-    codes = [p.market.code for p in plans]
-    own = {row.code for row in segment_rows}
-    defaulted = [c for c in codes if c not in own]
+    (every exchange rate)."""
+    rules = _rules(plan)
+    fields = [f.name for f in dataclasses.fields(SegmentRow)]
+    return {
+        "Rules": pd.DataFrame(
+            [{"setting": s, "value": v} for s, v, _ in rules], columns=["setting", "value"]
+        ).assign(format=[f for _, _, f in rules]),
+        "Segments used": pd.DataFrame(
+            _segments(plan, fields), columns=["code", "used_for", *fields[1:]]
+        ),
+        "Rates used": pd.DataFrame(_rates(plan), columns=list(_RATE_COLUMNS)),
+    }
 
+
+def _rules(plan: Plan) -> list[tuple[str, object, str | None]]:
+    """Every rule as (setting, value, number format)."""
+    request, settings = plan.request, plan.settings
+    book, catalogue = request.rates, request.catalogue
+    codes = [p.market.code for p in plan.markets]
     rules: list[tuple[str, object, str | None]] = [
         ("App version", app_version(), None),
-        ("File made (UTC)", when.isoformat(timespec="seconds"), None),
+        ("File made (UTC)", utc_time(plan.made).isoformat(timespec="seconds"), None),
         ("Markets planned", ", ".join(codes) or "none", None),
         ("Number of tiers", settings.tiers, COUNT_FORMAT),
         ("Tier names", ", ".join(settings.tier_names), None),
@@ -138,11 +127,11 @@ def settings_tables(
         required = _options(settings.required, tier, _REQUIRED_UNSET)
         rules.append((f"Options {tier} may hold (allowed)", allowed, None))
         rules.append((f"Options {tier} must hold (required)", required, None))
-    book = settings.rates
-    rules += [
-        ("Market catalogue file", catalogue_label, None),
-        ("Market catalogue SHA-256", hashlib.sha256(catalogue_bytes).hexdigest(), None),
-        ("Market catalogue size (bytes)", len(catalogue_bytes), COUNT_FORMAT),
+    return [
+        *rules,
+        ("Market catalogue file", catalogue.label, None),
+        ("Market catalogue SHA-256", catalogue.sha256, None),
+        ("Market catalogue size (bytes)", len(catalogue.content), COUNT_FORMAT),
         ("Segment values", "USD per account per year at US price level (table below)", None),
         ("Budget rates set by finance", ", ".join(sorted(book.overrides)) or "none", None),
         ("Live rates", "in use (source per rate below)" if book.live else "not used", None),
@@ -151,9 +140,14 @@ def settings_tables(
         ("Market rates stale after (days)", STALE_AFTER_DAYS, COUNT_FORMAT),
     ]
 
-    fields = [f.name for f in dataclasses.fields(SegmentRow)]
+
+def _segments(plan: Plan, fields: list[str]) -> list[dict]:
+    """The segment rows the planned markets use: their own, or the default rows ("*")."""
+    codes = [p.market.code for p in plan.markets]
+    own = {row.code for row in plan.request.segment_rows}
+    defaulted = [c for c in codes if c not in own]
     segments = []
-    for row in segment_rows:
+    for row in plan.request.segment_rows:
         if row.code in codes:
             used_for = row.code
         elif row.code == "*" and defaulted:
@@ -162,44 +156,30 @@ def settings_tables(
             continue
         values = {name: getattr(row, name) for name in fields}
         segments.append({"code": values.pop("code"), "used_for": used_for, **values})
+    return segments
 
+
+def _rates(plan: Plan) -> list[dict]:
+    """Every exchange rate the plan quotes in, once per currency, with the markets using it."""
+    today = utc_time(plan.made).date()
     rates: dict[str, dict] = {}
-    for plan in plans:
-        currency = plan.rate.quote
+    for market in plan.markets:
+        currency = market.rate.quote
         if currency in rates:
-            rates[currency]["markets"] += f", {plan.market.code}"
+            rates[currency]["markets"] += f", {market.market.code}"
             continue
         rates[currency] = {
             "currency": currency,
-            "per_usd": plan.rate.rate,
-            "as_of": plan.rate.as_of.isoformat(),
-            "kind": ", ".join(plan.rate.kinds),
-            "source": plan.rate.source,
-            "stale": "yes" if plan.rate.is_stale(today=when.date()) else "no",
-            "buffer": plan.buffer,
-            "buffer_source": book.buffer(currency)[1],
-            "markets": plan.market.code,
+            "per_usd": market.rate.rate,
+            "as_of": market.rate.as_of.isoformat(),
+            "kind": ", ".join(market.rate.kinds),
+            "source": market.rate.source,
+            "stale": "yes" if market.rate.is_stale(today=today) else "no",
+            "buffer": market.buffer,
+            "buffer_source": plan.request.rates.buffer(currency)[1],
+            "markets": market.market.code,
         }
-    return {
-        "Rules": pd.DataFrame(
-            [{"setting": s, "value": v} for s, v, _ in rules], columns=["setting", "value"]
-        ).assign(format=[f for _, _, f in rules]),
-        "Segments used": pd.DataFrame(segments, columns=["code", "used_for", *fields[1:]]),
-        "Rates used": pd.DataFrame(
-            list(rates.values()),
-            columns=[
-                "currency",
-                "per_usd",
-                "as_of",
-                "kind",
-                "source",
-                "stale",
-                "buffer",
-                "buffer_source",
-                "markets",
-            ],
-        ),
-    }
+    return list(rates.values())
 
 
 def write_settings(book: Book, tables: Mapping[str, pd.DataFrame]) -> None:

@@ -2,51 +2,51 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 if TYPE_CHECKING:  # types only: reading a saved scenario needs no solver
-    from pricing.plan import MarketPlan, PlanSettings
+    from pricing.plan import MarketPlan, Plan
     from pricing.scenarios.store import Scenario
 
 
-def scenario_payload(
-    settings: PlanSettings,
-    plans: Iterable[MarketPlan],
-    data_label: str,
-    costs: pd.DataFrame | None = None,
-) -> dict:
-    """``costs``: the portfolio summary (baseline cost per market) saved beside the plan."""
-    markets = {}
-    for plan in plans:
-        markets[plan.market.code] = {
-            "name": plan.market.name,
-            "profit_usd": round(plan.profit_usd, 2),
-            "revenue_usd": round(plan.solution.revenue, 2),
-            "cost_usd": round(plan.solution.cost, 2),
-            "tiers": [
-                {
-                    "name": t.name,
-                    "options": list(t.options),
-                    "list_usd": round(t.quote_usd.list_price, 2),
-                    "target_usd": round(t.quote_usd.target, 2),
-                    "floor_usd": round(t.quote_usd.floor, 2),
-                }
-                for t in plan.tiers
-            ],
-        }
+def scenario_payload(plan: Plan, costs: pd.DataFrame | None = None) -> dict:
+    """The plan as saved: its request (the rules and budget rates as a scenario file, the
+    segment values, the catalogue's name) and what it produced per market; ``costs``, the
+    portfolio summary (baseline cost per market), is saved beside it."""
     baseline = (
         {}
         if costs is None
         else {row.code: round(float(row.baseline_annual_usd), 2) for row in costs.itertuples()}
     )
     return {
-        "settings": settings.as_scenario(),
-        "data": data_label,
-        "markets": markets,
+        "settings": plan.request.as_scenario(),
+        "segments": [dataclasses.asdict(row) for row in plan.request.segment_rows],
+        "data": plan.request.catalogue.label,
+        "markets": {p.market.code: _market(p) for p in plan.markets},
         "baseline_cost_usd": baseline,
+    }
+
+
+def _market(plan: MarketPlan) -> dict:
+    return {
+        "name": plan.market.name,
+        "profit_usd": round(plan.profit_usd, 2),
+        "revenue_usd": round(plan.solution.revenue, 2),
+        "cost_usd": round(plan.solution.cost, 2),
+        "tiers": [
+            {
+                "name": t.name,
+                "options": list(t.options),
+                "list_usd": round(t.quote_usd.list_price, 2),
+                "target_usd": round(t.quote_usd.target, 2),
+                "floor_usd": round(t.quote_usd.floor, 2),
+            }
+            for t in plan.tiers
+        ],
     }
 
 

@@ -8,36 +8,32 @@ or less than the usual discount).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 
 import pandas as pd
 
-from pricing.inputs.segments import SegmentRow
 from pricing.models import Market
-from pricing.plan import MarketPlan, PlanSettings, plan_portfolio
+from pricing.plan import Plan, make_plan
 
 
-def _profit(plans: Iterable[MarketPlan]) -> float:
-    return sum(p.profit_usd for p in plans)
+def _replanned(plan: Plan, **changes_by_field: float) -> float:
+    """The portfolio's profit with every market's ``field`` scaled by its factor, planned anew
+    (the same rules, segment values and rates)."""
 
-
-def _replanned(markets, settings, rows, **changes_by_field) -> float:
     def scaled(market: Market, field: str, factor: float) -> float | int:
         value = getattr(market, field) * factor
         return round(value) if isinstance(getattr(market, field), int) else value
 
+    request = plan.request
     changed = tuple(
         dataclasses.replace(m, **{f: scaled(m, f, k) for f, k in changes_by_field.items()})
-        for m in markets
+        for m in request.catalogue.markets
     )
-    return _profit(plan_portfolio(changed, settings, segment_rows=rows))
+    again = make_plan(request.replace(catalogue=request.catalogue.with_markets(changed)))
+    return sum(p.profit_usd for p in again.markets)
 
 
 def tornado(
-    markets: tuple[Market, ...],
-    plans: tuple[MarketPlan, ...],
-    settings: PlanSettings,
-    segment_rows: tuple[SegmentRow, ...],
+    plan: Plan,
     *,
     wages: float = 0.20,
     volume: float = 0.20,
@@ -45,17 +41,18 @@ def tornado(
     discount_points: float = 0.05,
 ) -> pd.DataFrame:
     """Profit (USD/yr) at the low and high end of each driver, with the base profit."""
-    base = _profit(plans)
+    plans = plan.markets
+    base = sum(p.profit_usd for p in plans)
     rows = [
         {
             "driver": f"Agent wages ±{wages:.0%}",
-            "low": _replanned(markets, settings, segment_rows, agent_cost_usd=1 + wages),
-            "high": _replanned(markets, settings, segment_rows, agent_cost_usd=1 - wages),
+            "low": _replanned(plan, agent_cost_usd=1 + wages),
+            "high": _replanned(plan, agent_cost_usd=1 - wages),
         },
         {
             "driver": f"Accounts ±{volume:.0%}",
-            "low": _replanned(markets, settings, segment_rows, accounts=1 - volume),
-            "high": _replanned(markets, settings, segment_rows, accounts=1 + volume),
+            "low": _replanned(plan, accounts=1 - volume),
+            "high": _replanned(plan, accounts=1 + volume),
         },
     ]
 

@@ -1,0 +1,30 @@
+"""The plan request a command's arguments make: the scenario file and the options that override
+it, the market file and the segment file (the shipped ones by default)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from pricing.inputs.schemas import load_json, parse_scenario
+from pricing.inputs.segments import load_segments
+from pricing.request import Catalogue, PlanRequest
+
+
+def plan_request(args: argparse.Namespace, **overrides: object) -> PlanRequest:
+    """The request of ``args`` (``--scenario``, ``--markets``, ``--segments``, ``--market``);
+    ``overrides`` that are not None replace the scenario's rules. The scenario is checked
+    first, then the market file, then the segment file."""
+    scenario = (
+        parse_scenario(load_json(args.scenario), Path(args.scenario).name)
+        if args.scenario
+        else parse_scenario({})
+    )
+    settings = scenario.settings(**{k: v for k, v in overrides.items() if v is not None})
+    return PlanRequest(
+        catalogue=Catalogue.read(args.markets),
+        settings=settings,
+        segment_rows=load_segments(args.segments),
+        rates=scenario.rates(),
+        only=tuple(args.market) if args.market else None,
+    )

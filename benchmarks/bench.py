@@ -1,14 +1,13 @@
 """Timings of the pricing core: `python benchmarks/bench.py [--repeat N]`.
 
 Prints the median (and min/max) wall time of each case over N runs, with the machine it ran on.
-Speed is measured here, never asserted in tests.
+Speed is measured here, never asserted in tests. The plan command against HiGHS alone, process
+against process, is benchmarks/cli_bench.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -16,11 +15,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import highspy
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.cli_bench import machine, solve_exported
 from benchmarks.generate import generated_markets
 from pricing.costing.curves import break_even_accounts
 from pricing.costing.engine import DeliveryModel
@@ -29,7 +28,7 @@ from pricing.costing.tables import delivery_comparison, option_costs, portfolio_
 from pricing.errors import DataFileError
 from pricing.inputs.catalog import DEFAULT_MARKETS, load_markets
 from pricing.inputs.segments import load_segments
-from pricing.outputs.exports import plan_payload
+from pricing.outputs.payload import plan_payload
 from pricing.plan import export_models, make_plan
 from pricing.request import Catalogue, PlanRequest
 from pricing.settings import PlanSettings
@@ -65,10 +64,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
 
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, numpy {np.__version__}"
-    )
+    print(f"machine: {machine()}, numpy {np.__version__}")
     rng = np.random.default_rng(2026)
     contacts = rng.uniform(0, 20_000, 10_000)
     aht = rng.uniform(60, 900, 10_000)
@@ -141,14 +137,7 @@ def main() -> None:
         objectives: list[float] = []
 
         def highs_alone() -> None:
-            objectives.clear()
-            for path in paths:
-                solver = highspy.Highs()
-                solver.setOptionValue("output_flag", False)
-                solver.setOptionValue("threads", 1)
-                solver.readModel(str(path))
-                solver.run()
-                objectives.append(solver.getInfo().objective_function_value)
+            objectives[:] = solve_exported(paths)
 
         alone = measure(
             f"HiGHS alone on the {len(paths)} exported MPS models", highs_alone, args.repeat

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from pricing.errors import PricingError
+from pricing.money.fx import Rate
 from pricing.outputs.charts import tornado_chart
 from pricing.scenarios.scenario import comparison, comparison_totals, scenario_payload
 from pricing.scenarios.store import ScenarioStore
@@ -86,67 +87,73 @@ def compare_section(store: ScenarioStore, names: list[str]) -> None:
     picked = st.multiselect(
         "Scenarios side by side", names, default=names[: min(2, len(names))], key="scenario_compare"
     )
-    if picked:
-        loaded = [store.load(n) for n in picked]
-        rate = state.money_rate()  # totals add up in one currency
-        money = rate.quote
-        totals = comparison_totals(loaded)
-        money_columns = [c for c in totals.columns if c.endswith("_usd")]
-        against = plain(f"Against {picked[0]}, the first scenario picked.")
-        st.dataframe(
-            totals.assign(**{c: (totals[c] * rate.rate).round(0) + 0.0 for c in money_columns}),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "scenario": "Scenario",
-                "revenue_usd": st.column_config.NumberColumn(
-                    f"Revenue ({money}/yr)", format="localized"
-                ),
-                "cost_usd": st.column_config.NumberColumn(f"Cost ({money}/yr)", format="localized"),
-                "profit_usd": st.column_config.NumberColumn(
-                    f"Profit ({money}/yr)", format="localized"
-                ),
-                "revenue_vs_first_usd": st.column_config.NumberColumn(
-                    f"Δ revenue ({money}/yr)", format="localized", help=against
-                ),
-                "cost_vs_first_usd": st.column_config.NumberColumn(
-                    f"Δ cost ({money}/yr)", format="localized", help=against
-                ),
-                "profit_vs_first_usd": st.column_config.NumberColumn(
-                    f"Δ profit ({money}/yr)", format="localized", help=against
-                ),
-            },
+    if not picked:
+        return
+    loaded = [store.load(n) for n in picked]
+    rate = state.money_rate()  # totals add up in one currency
+    against = plain(f"Against {picked[0]}, the first scenario picked.")
+    compared_totals(comparison_totals(loaded), rate, against)
+    compared_markets(comparison(loaded, per_usd=rate.rate), rate, against)
+    st.caption(plain(f"Δ: the difference against {picked[0]}, the first scenario picked."))
+    if rate.quote != "USD":
+        st.caption(
+            f"Money in {rate.quote}, converted from USD: {rate.line}. Scenarios are saved in USD."
         )
-        table = comparison(loaded, per_usd=rate.rate)
-        st.dataframe(
-            table.assign(
-                profit_usd=(table["profit_usd"] * rate.rate).round(0) + 0.0,
-                profit_vs_first_usd=(table["profit_vs_first_usd"] * rate.rate).round(0) + 0.0,
+
+
+def compared_totals(totals: pd.DataFrame, rate: Rate, against: str) -> None:
+    """Revenue, cost and profit of each scenario, and each against the first."""
+    money = rate.quote
+    money_columns = [c for c in totals.columns if c.endswith("_usd")]
+    st.dataframe(
+        totals.assign(**{c: (totals[c] * rate.rate).round(0) + 0.0 for c in money_columns}),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "scenario": "Scenario",
+            "revenue_usd": st.column_config.NumberColumn(
+                f"Revenue ({money}/yr)", format="localized"
             ),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "market": st.column_config.TextColumn("Market", width="small"),
-                "scenario": "Scenario",
-                "tiers": st.column_config.TextColumn(
-                    f"Tiers sold: target ({money} per account/yr) and options",
-                    width="large",
-                    help="Options in short: Priority response, 24/7 coverage, every local "
-                    "language (All languages), local team and visits.",
-                ),
-                "profit_usd": st.column_config.NumberColumn(
-                    f"Profit ({money}/yr)", format="localized"
-                ),
-                "profit_vs_first_usd": st.column_config.NumberColumn(
-                    f"Δ profit ({money}/yr)", format="localized", help=against
-                ),
-            },
-        )
-        st.caption(plain(f"Δ: the difference against {picked[0]}, the first scenario picked."))
-        if money != "USD":
-            st.caption(
-                f"Money in {money}, converted from USD: {rate.line}. Scenarios are saved in USD."
-            )
+            "cost_usd": st.column_config.NumberColumn(f"Cost ({money}/yr)", format="localized"),
+            "profit_usd": st.column_config.NumberColumn(f"Profit ({money}/yr)", format="localized"),
+            "revenue_vs_first_usd": st.column_config.NumberColumn(
+                f"Δ revenue ({money}/yr)", format="localized", help=against
+            ),
+            "cost_vs_first_usd": st.column_config.NumberColumn(
+                f"Δ cost ({money}/yr)", format="localized", help=against
+            ),
+            "profit_vs_first_usd": st.column_config.NumberColumn(
+                f"Δ profit ({money}/yr)", format="localized", help=against
+            ),
+        },
+    )
+
+
+def compared_markets(table: pd.DataFrame, rate: Rate, against: str) -> None:
+    """Each market's tiers and profit in each scenario, and the profit against the first."""
+    money = rate.quote
+    st.dataframe(
+        table.assign(
+            profit_usd=(table["profit_usd"] * rate.rate).round(0) + 0.0,
+            profit_vs_first_usd=(table["profit_vs_first_usd"] * rate.rate).round(0) + 0.0,
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "market": st.column_config.TextColumn("Market", width="small"),
+            "scenario": "Scenario",
+            "tiers": st.column_config.TextColumn(
+                f"Tiers sold: target ({money} per account/yr) and options",
+                width="large",
+                help="Options in short: Priority response, 24/7 coverage, every local "
+                "language (All languages), local team and visits.",
+            ),
+            "profit_usd": st.column_config.NumberColumn(f"Profit ({money}/yr)", format="localized"),
+            "profit_vs_first_usd": st.column_config.NumberColumn(
+                f"Δ profit ({money}/yr)", format="localized", help=against
+            ),
+        },
+    )
 
 
 def delete_section(store: ScenarioStore, names: list[str]) -> None:

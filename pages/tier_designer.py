@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from pricing.costing.service import OPTION_LABELS, OPTION_SHORT, TIER_OPTIONS
-from pricing.errors import PricingError
-from pricing.inputs.segments import segment_rows_from_frame, segments_frame
 from pricing.money.fx import to_display_currency
 from pricing.offers.promises import duration
 from pricing.outputs.exports import plan_tables, plan_workbook
 from pricing.outputs.provenance import plan_file_name
-from pricing.settings import TIER_NAMES, PlanSettings
 from ui import data, state
-from ui.scenario_picker import SEGMENT_BASE
+from ui.rules_form import rules_form
 from ui.widgets import (
     CCY_HELP,
     bullets,
     figure_text,
     market_picker,
     plain,
-    show_error,
-    stop_page,
     through_router,
 )
 
@@ -34,92 +28,7 @@ st.caption(
     "deepest approvable discount still covering cost plus the minimum margin."
 )
 
-with st.form("tier_rules"):
-    left, middle, right, last = st.columns(4)
-    tiers = left.slider("Tiers", 1, 5, key="td_tiers")
-    # Defaults for these keys are set once in ui/state.py (a loaded scenario may change them).
-    margin = middle.number_input(
-        "Minimum margin at the floor (%)",
-        min_value=0.0,
-        max_value=200.0,
-        step=1.0,
-        key="td_margin",
-    )
-    step = right.number_input(
-        "Least step between tiers (%)",
-        min_value=0.0,
-        max_value=200.0,
-        step=5.0,
-        key="td_step",
-        help="Each tier at least this much above the one below it; 0 for no ladder.",
-    )
-    solver = last.selectbox(
-        "Solver",
-        ["cbc", "highs"],
-        key="td_solver",
-        help="CBC (bundled with PuLP) or HiGHS; both give the same optima.",
-    )
-    st.markdown("**Options each tier may hold, and must hold**")
-    allowed, required = {}, {}
-
-    def given(key: str, default: list[str]) -> list[str] | None:
-        """A widget's default, unless a loaded scenario has set the widget already."""
-        return None if key in st.session_state else default
-
-    for name in TIER_NAMES[tiers]:
-        may, must = st.columns([3, 2])  # wide enough that no chip is cut short
-        key = f"td_allowed_{tiers}_{name}"
-        allowed[name] = may.multiselect(
-            f"{name} may hold",
-            TIER_OPTIONS,
-            default=given(key, list(TIER_OPTIONS)),
-            format_func=OPTION_SHORT.get,
-            key=key,
-        )
-        key = f"td_required_{tiers}_{name}"
-        required[name] = must.multiselect(
-            f"{name} must hold",
-            TIER_OPTIONS,
-            default=given(key, []),
-            format_func=OPTION_SHORT.get,
-            key=key,
-        )
-    key = f"td_must_offer_{tiers}"
-    must_offer = st.multiselect(
-        "Tiers every market must offer",
-        TIER_NAMES[tiers],
-        default=given(key, []),
-        key=key,
-        help="A market where such a tier cannot pay its way is refused, naming the rule.",
-    )
-    with st.expander("Segment values (USD per account per year at US price level)"):
-        st.caption("Scaled per market by its price level and expectations; see data/README.md.")
-        # A loaded scenario's values, in a table of their own (its edits start afresh).
-        base = st.session_state.get(SEGMENT_BASE) or data.default_segments()
-        edited = st.data_editor(
-            segments_frame(base),
-            key=f"td_segments_{abs(hash(base)) % 10**8}",
-            hide_index=True,
-            width="stretch",
-        )
-    submitted = st.form_submit_button("Run the optimiser", type="primary")
-
-try:
-    rows = segment_rows_from_frame(pd.DataFrame(edited))
-    settings = PlanSettings(
-        tiers=tiers,
-        min_margin=margin / 100,
-        price_step=step / 100,
-        solver=solver,
-        allowed={name: frozenset(options) for name, options in allowed.items()},
-        required={name: frozenset(options) for name, options in required.items() if options}
-        or None,
-        must_offer=frozenset(must_offer),
-    )
-except PricingError as error:
-    show_error(f"These rules cannot be used: {error}")
-    stop_page()
-
+settings, rows, submitted = rules_form()
 if submitted:
     data.set_plan_rules(settings, rows)  # in force on every page from now on
 plan = data.current_plan_or_stop("Optimising…", "The optimiser stopped")

@@ -181,11 +181,13 @@ def plan_market(request: PlanRequest, code: str) -> MarketPlan:
     used = request.rates.rate("USD", market.currency)
     buffer, _ = request.rates.buffer(market.currency)
     priced = tuple(_priced(market, workload, tier, used, buffer) for tier in _sold(solution))
-    rules = rule_effects(market, catalog, rows, settings, solution, request.params)
+    rules, alternatives = (), ()
+    if request.reasons:
+        rules = rule_effects(market, catalog, rows, settings, solution, request.params)
+        alternatives = counterfactuals(
+            market, catalog, rows, settings, problem, solution, request.params
+        )
     budget = budget_rate_effect(request.rates, priced, market.currency, buffer, solution.profit)
-    alternatives = counterfactuals(
-        market, catalog, rows, settings, problem, solution, request.params
-    )
     return MarketPlan(
         market,
         problem,

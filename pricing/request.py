@@ -74,6 +74,9 @@ class PlanRequest:
     rates: RateBook = DEFAULT_BOOK
     params: CostParameters | None = None
     only: tuple[str, ...] | None = None
+    # Whether each market's rules and alternatives are solved too (the reasons people read);
+    # a sensitivity analysis needs only the plans, at a fifth of the solves.
+    reasons: bool = True
 
     def __post_init__(self) -> None:
         if self.only is not None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
 from pricing.costing.service import OPTION_SHORT, TIER_OPTIONS
 from pricing.inputs.segments import SegmentRow
@@ -27,10 +27,18 @@ from pricing.models import CostParameters, Market
 from pricing.money.fx import RateBook
 from pricing.money.pricepoints import local_price_points
 from pricing.settings import TIER_NAMES, PlanSettings
+from pricing.tiers.negotiation import Quote
 from pricing.tiers.problem import Solution
 
-if TYPE_CHECKING:
-    from pricing.plan import PricedTier
+
+class QuotedTier(Protocol):
+    """What the budget-rate report reads of a priced tier (:class:`pricing.plan.PricedTier`)."""
+
+    name: str
+    quote_usd: Quote
+    list_local: float
+    floor_local: float
+
 
 RuleStatus = Literal["binds", "slack", "tier_unsold"]
 # Two plans whose every price is this close (USD a year) are the same plan.
@@ -144,7 +152,7 @@ def _named(settings: PlanSettings) -> set[str]:
 
 def budget_rate_effect(
     rates: RateBook,
-    tiers: Sequence[PricedTier],
+    tiers: Sequence[QuotedTier],
     currency: str,
     buffer: float,
     profit_usd: float,

@@ -1,7 +1,10 @@
-"""Shared fixtures: a live app server and a real headless browser for the browser tests."""
+"""Shared fixtures: a live app server and a real headless browser for the browser tests; and
+the ``process`` mark on every test that starts the command line in a process of its own."""
 
 from __future__ import annotations
 
+import ast
+import inspect
 import logging
 import os
 import re
@@ -34,6 +37,44 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# The helpers that start ``python -m pricing`` in a process (tests/cli_helpers.py).
+PROCESS_STARTERS = frozenset({"run", "run_cli"})
+
+
+def _callers_of(tree: ast.Module, names: frozenset[str]) -> set[str]:
+    """The module's functions that call one of ``names``, directly or through each other."""
+    calls = {
+        node.name: {
+            c.func.id
+            for c in ast.walk(node)
+            if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
+        }
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+    }
+    found: set[str] = set()
+    while True:
+        more = {f for f, called in calls.items() if called & (names | found)} - found
+        if not more:
+            return found
+        found |= more
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``process`` every test that starts the command line as a process (directly or
+    through a helper of its module): the quick run (``pytest``) leaves them out, the full run
+    (``scripts/test.sh``) runs them."""
+    starters: dict[str, set[str]] = {}
+    for item in items:
+        module = item.module.__name__ if hasattr(item, "module") else ""
+        if module not in starters:
+            source = inspect.getsource(item.module) if hasattr(item, "module") else ""
+            starters[module] = _callers_of(ast.parse(source), PROCESS_STARTERS)
+        function = getattr(item, "originalname", item.name)
+        if function in starters[module] or function in PROCESS_STARTERS:
+            item.add_marker(pytest.mark.process)
 
 
 class _Records(logging.Handler):
@@ -90,9 +131,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def silent_rates_server() -> Iterator[str]:
     """A rates 'server' on 127.0.0.1 that accepts connections and never answers."""
-    from tests.test_fx import _Holder
+    from tests.servers import SilentServer
 
-    server = _Holder()
+    server = SilentServer()
     yield f"http://127.0.0.1:{server.port}/api/"
     server.close()
 

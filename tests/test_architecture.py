@@ -59,9 +59,98 @@ def test_core_is_laid_out_along_the_pipeline() -> None:
         assert modules <= {p.stem for p in (core / package).glob("*.py")}, package
 
 
-def test_no_core_module_is_too_long() -> None:
-    for path in (ROOT / "pricing").rglob("*.py"):
-        assert len(path.read_text().splitlines()) <= 420, path
+CODE = ("pricing", "ui", "pages")
+MAX_MODULE_LINES = 350
+MAX_FUNCTION_LINES = 60
+
+
+def _modules() -> dict[str, Path]:
+    """Every module of the app's code by its dotted name (``pricing.plan``, ``ui.data``)."""
+    found = {}
+    for folder in CODE:
+        for path in (ROOT / folder).rglob("*.py"):
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            found[".".join(parts)] = path
+    return found
+
+
+def _imported(name: str, path: Path, known: set[str]) -> set[str]:
+    """The modules of ``known`` that ``path`` imports anywhere: at the top, inside a function or
+    under ``if TYPE_CHECKING:`` (each is a dependency all the same)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                package = name.split(".")[: -node.level] if path.stem != "__init__" else name
+                base = ".".join([*package, *([node.module] if node.module else [])])
+            found |= {base, *(f"{base}.{alias.name}" for alias in node.names)}
+    return (found & known) - {name}
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    groups: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in graph[node]:
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return groups
+
+
+def test_no_import_circle_of_any_kind() -> None:
+    modules = _modules()
+    graph = {name: _imported(name, path, set(modules)) for name, path in modules.items()}
+    assert _circles(graph) == []
+
+
+def test_the_circle_finder_finds_a_circle() -> None:
+    assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_module_or_function_is_too_long() -> None:
+    """No module over 350 lines and no function over 60 in pricing/, ui/ and pages/."""
+    for path in _modules().values():
+        text = path.read_text()
+        assert len(text.splitlines()) <= MAX_MODULE_LINES, path
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                assert length <= MAX_FUNCTION_LINES, (path, node.name, length)
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared test code lives in helper modules (conftest, helpers, ...), never in a test."""
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.split(".")[-1].startswith("test_"), (path, node.module)
 
 
 def test_pages_hold_no_model_maths() -> None:

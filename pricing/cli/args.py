@@ -1,7 +1,10 @@
-"""The command line's argument checks: every argument is refused where it enters, in one line.
+"""The command line's parser and argument checks: every argument is refused where it enters, in
+one line.
 
 Numbers are held to the bounds of :mod:`pricing.inputs.limits` (the same messages as a file's cell);
-an output folder must not be a file. A message names a file by its name, never by its folder.
+an output folder must not be a file. A message names a file by its name, never by its folder. A
+command's arguments are added when that command is chosen (:class:`Parser`), so that starting
+one command loads nothing another needs.
 """
 
 from __future__ import annotations
@@ -9,9 +12,10 @@ from __future__ import annotations
 import argparse
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from pricing.inputs.limits import check
 
@@ -27,9 +31,48 @@ class UsageError(Exception):
     """Raised instead of argparse's own exit so that every error prints as one line."""
 
 
+@dataclass(frozen=True)
+class Command:
+    """A command of ``python -m pricing``: its name and help as ``--help`` lists them, the function
+    adding its arguments, ``run`` (arguments to the payload printed as JSON) and ``table`` (the
+    payload shown to a terminal)."""
+
+    name: str
+    help: str
+    description: str
+    arguments: Callable[[Parser], None]
+    run: Callable[[argparse.Namespace], dict]
+    table: Callable[[dict], str]
+
+
 class Parser(argparse.ArgumentParser):
+    """argparse raising :class:`UsageError` instead of exiting; a command's parser adds the
+    command's arguments (and ``--json``) only when it is parsed or its help shown, as their
+    defaults (the shipped files, the live-rate deadline) live in modules that load pandas."""
+
+    def __init__(self, *args: Any, command: Command | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._command = command
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
+
+    def parse_known_args(
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._add_arguments()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._add_arguments()
+        return super().format_help()
+
+    def _add_arguments(self) -> None:
+        if self._command is not None:
+            command, self._command = self._command, None
+            command.arguments(self)
+            self.add_argument("--json", action="store_true", help="print JSON")
+            self.set_defaults(run=command.run, table=command.table)
 
 
 def number(text: str) -> float:

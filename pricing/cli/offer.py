@@ -1,7 +1,7 @@
 """The command line's ``offer`` command (docs/cli.md, "offer"): one market's four documents.
 
-A module of its own so that the PDF machinery (fpdf2, fonts) loads only when this command runs,
-not for every command of :mod:`pricing.cli.main`, which registers it.
+Its defaults (the shipped files, with pandas) load when the command is chosen, the planner and
+the PDF machinery (fpdf2, fonts) when it runs: never for another command.
 """
 
 from __future__ import annotations
@@ -9,9 +9,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from pricing.cli.args import folder
-from pricing.inputs.catalog import DEFAULT_MARKETS
-from pricing.inputs.segments import DEFAULT_SEGMENTS
+from pricing.cli.args import Command, Parser, folder
 
 
 def _day(text: str) -> date:
@@ -62,14 +60,10 @@ def _offer_table(payload: dict) -> str:
     return "\n".join([head, *(f"  wrote {path}" for path in payload["files"])])
 
 
-def add_offer_command(commands) -> None:
-    """Register ``offer`` on the CLI's subcommands."""
-    offer = commands.add_parser(
-        "offer",
-        help="customer offer and internal negotiation brief for one market (PDF, XLSX)",
-        description="Write a market's customer offer and internal negotiation brief, "
-        "each as PDF and XLSX.",
-    )
+def _arguments(offer: Parser) -> None:
+    from pricing.inputs.catalog import DEFAULT_MARKETS
+    from pricing.inputs.segments import DEFAULT_SEGMENTS
+
     offer.add_argument("--market", action="append", metavar="CODE", required=True)
     offer.add_argument(
         "--out", type=folder, metavar="DIR", required=True, help="folder for the four files"
@@ -82,5 +76,14 @@ def add_offer_command(commands) -> None:
     offer.add_argument("--markets", default=str(DEFAULT_MARKETS), help="market file (CSV/XLSX)")
     offer.add_argument("--segments", default=str(DEFAULT_SEGMENTS), help="segment file (CSV)")
     offer.add_argument("--scenario", help="scenario JSON, as for plan (rules, budget rates)")
-    offer.add_argument("--json", action="store_true", help="print JSON")
-    offer.set_defaults(run=_offer, table=_offer_table)
+
+
+OFFER = Command(
+    "offer",
+    help="customer offer and internal negotiation brief for one market (PDF, XLSX)",
+    description="Write a market's customer offer and internal negotiation brief, "
+    "each as PDF and XLSX.",
+    arguments=_arguments,
+    run=_offer,
+    table=_offer_table,
+)

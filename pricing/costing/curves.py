@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import ArrayLike
 
+from pricing.costing.demand import peak_erlangs_per_account
 from pricing.costing.engine import (
     Coverage,
     DeliveryModel,
@@ -19,7 +20,6 @@ from pricing.costing.engine import (
     components_of,
     design_workload,
 )
-from pricing.costing.workload import peak_erlangs_per_account
 from pricing.errors import InputError
 from pricing.inputs.limits import MAX_ACCOUNTS, MAX_TABLE_ERLANGS
 from pricing.models import CostParameters, Market

@@ -211,13 +211,7 @@ def cost_to_serve(
     needs more agents.
     """
     params = params or CostParameters()
-    count = market.accounts if accounts is None else accounts
-    if not (isinstance(count, int) and 0 <= count <= 10_000_000):
-        raise InputError(
-            f"accounts must be a whole number from 0 to 10,000,000, got {count!r}",
-            field="accounts",
-            value=count,
-        )
+    count = _account_count(market, accounts)
     workload = design_workload(
         market,
         design,
@@ -233,11 +227,6 @@ def cost_to_serve(
     load_hours = sum(
         t * g.hours_per_year for t, g in zip(evaluation.total[0], workload.groups, strict=True)
     )
-    live_levels = [
-        float(service_level(a, live, market.aht_seconds, workload.mix.live_seconds))
-        for a, live in zip(agents, evaluation.live[0], strict=True)
-        if a > 0 and live > 0
-    ]
     always = design.coverage is Coverage.ALWAYS
     return CostBreakdown(
         market=market.code,
@@ -250,7 +239,7 @@ def cost_to_serve(
         peak_agents_on_duty=int(agents.max(initial=0)),
         agent_hours_per_week=duty_hours / WEEKS_PER_YEAR,
         occupancy=load_hours / duty_hours if duty_hours else 0.0,
-        lowest_service_level=min(live_levels, default=1.0),
+        lowest_service_level=_lowest_live_level(market, workload, agents, evaluation.live[0]),
         working_days=("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
         if always
         else tuple(workload.week.working_day_names),
@@ -260,6 +249,29 @@ def cost_to_serve(
             market.distributor_fixed_usd if design.delivery is DeliveryModel.DISTRIBUTOR else 0.0
         ),
     )
+
+
+def _account_count(market: Market, accounts: int | None) -> int:
+    count = market.accounts if accounts is None else accounts
+    if not (isinstance(count, int) and 0 <= count <= 10_000_000):
+        raise InputError(
+            f"accounts must be a whole number from 0 to 10,000,000, got {count!r}",
+            field="accounts",
+            value=count,
+        )
+    return count
+
+
+def _lowest_live_level(
+    market: Market, workload: Workload, agents: np.ndarray, live: np.ndarray
+) -> float:
+    """The lowest share of live contacts answered within target over the staffed slots."""
+    levels = [
+        float(service_level(a, load, market.aht_seconds, workload.mix.live_seconds))
+        for a, load in zip(agents, live, strict=True)
+        if a > 0 and load > 0
+    ]
+    return min(levels, default=1.0)
 
 
 def _staffing_frame(workload: Workload, agents: np.ndarray, loads: np.ndarray) -> pd.DataFrame:

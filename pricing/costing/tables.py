@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pricing.costing.curves import cost_curve, costable_accounts
+from pricing.costing.demand import peak_load_problem
 from pricing.costing.engine import (
     BASELINE,
     COMPONENTS,
@@ -23,7 +24,6 @@ from pricing.costing.engine import (
     cost_to_serve,
     design_workload,
 )
-from pricing.costing.workload import peak_load_problem
 from pricing.errors import InputError
 from pricing.inputs.catalog import chosen_codes
 from pricing.models import CostParameters, Market

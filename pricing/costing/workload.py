@@ -35,6 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pricing.costing.capacity import CapacityTable, Targets, capacity_table
+from pricing.costing.demand import Demand, demand_of, erlangs_text
 from pricing.costing.desks import (
     STAFF_COMPONENTS,
     Desk,
@@ -47,15 +48,13 @@ from pricing.costing.desks import (
 )
 from pricing.costing.service import TIER_OPTIONS, ChannelMix, channel_mix
 from pricing.costing.week import (
-    SLOT_HOURS,
     SLOTS_PER_WEEK,
-    WEEKS_PER_YEAR,
     MarketWeek,
     market_week,
     shift_slots,
 )
 from pricing.errors import InputError
-from pricing.inputs.limits import MAX_PEAK_ERLANGS, MAX_TABLE_ERLANGS
+from pricing.inputs.limits import MAX_TABLE_ERLANGS
 from pricing.models import CostParameters, Market
 
 FloatArray = NDArray[np.float64]
@@ -137,85 +136,7 @@ def _option_sets(options: tuple[str, ...]) -> tuple[frozenset[str], ...]:
     )
 
 
-@dataclass(frozen=True)
-class _Demand:
-    """Erlangs per account in a slot, by when the contact arrives and how it is answered."""
-
-    business: float  # a business-hours slot, arriving then
-    off: float  # an off-hours slot, arriving then
-    backlog: float  # a business-hours slot, worked from the closed hours before it
-    live_share: float  # answered live (phone, chat); the rest async
-    shares: Mapping[str, float]  # contacts by support language
-    first: str
-    has_local: bool
-
-    def route(self, option_set: frozenset[str], desk: str) -> float:
-        """Share of an account's business-hours contacts on this set that reach the desk."""
-        local = "local_office" in option_set and self.has_local
-        if desk == "local":
-            return 1.0 if local else 0.0
-        if local:
-            return 0.0
-        split = "multilingual" in option_set and len(self.shares) > 1
-        language = self.first if desk == "hub" else desk.removeprefix("lang:")
-        return self.shares.get(language, 0.0) if split else (1.0 if desk == "hub" else 0.0)
-
-
-def _demand(market: Market, week: MarketWeek, mix: ChannelMix, has_local: bool) -> _Demand:
-    business = week.business
-    business_hours = business.sum() * SLOT_HOURS
-    off_hours = (~business).sum() * SLOT_HOURS
-    erlangs = market.contacts_per_account_month * 12.0 / WEEKS_PER_YEAR * market.aht_seconds / 3600
-    off = market.off_hours_contact_share
-    return _Demand(
-        business=erlangs * (1.0 - off) / business_hours,
-        off=erlangs * off / off_hours if off_hours else 0.0,
-        backlog=erlangs * off / business_hours,
-        live_share=mix.live_share,
-        shares=dict(zip(market.support_languages, market.language_shares, strict=True)),
-        first=market.primary_language,
-        has_local=has_local,
-    )
-
-
-def peak_erlangs_per_account(market: Market, params: CostParameters | None = None) -> float:
-    """Erlangs one account adds to the busiest slot any desk can have (the load the capacity
-    tables are sized on): its business-hours contacts plus the backlog of the closed hours, or
-    a 24/7 line's night load where that is higher. Cheap: no desk is built."""
-    params = params or CostParameters()
-    week = market_week(market.code, market.timezone, params.business_hours)
-    mix = channel_mix(market.preferred_channels, market.answer_target_seconds)
-    demand = _demand(market, week, mix, has_local=False)
-    return max(demand.business + demand.backlog, demand.off)
-
-
-def peak_load_problem(
-    market: Market, accounts: float | None = None, params: CostParameters | None = None
-) -> str | None:
-    """Why one server cannot cost ``market`` at ``accounts`` (default: its own), or None.
-
-    The peak load (agents busy at once) is estimated before anything is computed and held to
-    :data:`~pricing.inputs.limits.MAX_PEAK_ERLANGS`; the message names the figures that make it.
-    """
-    accounts = market.accounts if accounts is None else accounts
-    per_account = peak_erlangs_per_account(market, params)
-    peak = accounts * per_account
-    if peak <= MAX_PEAK_ERLANGS:
-        return None
-    most = int(MAX_PEAK_ERLANGS / per_account)
-    return (
-        f"{accounts:,.0f} accounts × {market.contacts_per_account_month:,g} contacts a month × "
-        f"{market.aht_seconds:,g} s each need {_erlangs(peak)} agents busy at once at the peak; "
-        f"one server costs markets up to {MAX_PEAK_ERLANGS:,.0f} (here: at most {most:,} "
-        "accounts)"
-    )
-
-
-def _erlangs(load: float) -> str:
-    return f"{load:,.0f}" if load < 1e12 else f"{load:.2g}"
-
-
-def _desk_loads(name: str, sets, demand: _Demand, business: BoolArray):
+def _desk_loads(name: str, sets, demand: Demand, business: BoolArray):
     """(live, total, opens) per option set and slot of one desk."""
     live = np.zeros((len(sets), SLOTS_PER_WEEK))
     total = np.zeros((len(sets), SLOTS_PER_WEEK))
@@ -280,51 +201,97 @@ def build_workload(
         market.answer_target_seconds if answer_target_seconds is None else answer_target_seconds,
     )
     has_local = hub.code != market.code
-    hub_site = site_of(hub, params)
     sets = _option_sets(tuple(o for o in TIER_OPTIONS if o in options))
-    demand = _demand(market, week, mix, has_local)
-    business = week.business
-    offset = week.utc_offset_minutes
-    elsewhere = [
-        (site, shift_slots(offset, site.week.utc_offset_minutes))
-        for site in (
-            site_of(markets[c], params)
-            for c in sorted({m.remote_hub for m in markets.values()} & set(markets))
-        )
-        if site.code != hub.code
-    ]
-    is_priority = np.array(["priority_response" in s for s in sets])[:, None]
-    groups, representative = [], []
-    for name in desk_names(market, options, has_local):
-        language = demand.first if name in ("hub", "local") else name.removeprefix("lang:")
-        if name == "local":
-            home, shift = site_of(market, params, hub=False), 0
-        else:
-            home, shift = hub_site, shift_slots(offset, hub_site.week.utc_offset_minutes)
-        others = elsewhere if name == "hub" and follow_the_sun else []
-        rates, sites = desk_rates(home, shift, others, business, language, params)
-        live, total, opens = _desk_loads(name, sets, demand, business)
-        desk = Desk(name, language, sites, rates, live, total, opens, opens & is_priority)
-        for group, slot in slot_groups(desk, business, week):
-            groups.append(group)
-            representative.append((desk, slot))
+    desks = _Desks(market, markets, params, week, sets, demand_of(market, week, mix, has_local))
+    groups, representative = desks.slot_groups(options, has_local, follow_the_sun)
 
     def columns(field: str, dtype=float) -> np.ndarray:
         if not representative:
             return np.zeros((len(sets), 0), dtype=dtype)
         return np.array([getattr(d, field)[:, slot] for d, slot in representative]).T
 
-    total_matrix = columns("total")
+    total = columns("total")
+    return Workload(
+        market=market.code,
+        options=tuple(o for o in TIER_OPTIONS if o in options),
+        sets=sets,
+        groups=tuple(groups),
+        live=columns("live"),
+        total=total,
+        opens=columns("opens", bool),
+        priority=columns("priority", bool),
+        fixed_usd=_fixed_costs(market, options, week, groups, params, has_local),
+        capacity=capacity_table(_targets(market, mix, params), _peak(market, total, max_accounts)),
+        min_on_duty=params.min_agents_on_duty,
+        week=week,
+        mix=mix,
+        hub=hub.code,
+        has_local_desk=has_local and "local_office" in options,
+    )
+
+
+@dataclass(frozen=True)
+class _Desks:
+    """What building a market's desks needs: the market, where its hub is, its week, the
+    option sets an account can buy and the load each brings."""
+
+    market: Market
+    markets: Mapping[str, Market]
+    params: CostParameters
+    week: MarketWeek
+    sets: tuple[frozenset[str], ...]
+    demand: Demand
+
+    def slot_groups(
+        self, options: tuple[str, ...], has_local: bool, follow_the_sun: bool
+    ) -> tuple[list[SlotGroup], list[tuple[Desk, int]]]:
+        """Every desk's slot groups, each with the desk and a slot that represents it."""
+        market, params, week = self.market, self.params, self.week
+        hub_site = site_of(hub_of(market, self.markets), params)
+        offset = week.utc_offset_minutes
+        elsewhere = [
+            (site, shift_slots(offset, site.week.utc_offset_minutes))
+            for site in (
+                site_of(self.markets[c], params)
+                for c in sorted({m.remote_hub for m in self.markets.values()} & set(self.markets))
+            )
+            if site.code != hub_site.code
+        ]
+        is_priority = np.array(["priority_response" in s for s in self.sets])[:, None]
+        groups, representative = [], []
+        for name in desk_names(market, options, has_local):
+            language = self.demand.first if name in ("hub", "local") else name.removeprefix("lang:")
+            if name == "local":
+                home, shift = site_of(market, params, hub=False), 0
+            else:
+                home, shift = hub_site, shift_slots(offset, hub_site.week.utc_offset_minutes)
+            others = elsewhere if name == "hub" and follow_the_sun else []
+            rates, sites = desk_rates(home, shift, others, week.business, language, params)
+            live, total, opens = _desk_loads(name, self.sets, self.demand, week.business)
+            desk = Desk(name, language, sites, rates, live, total, opens, opens & is_priority)
+            for group, slot in slot_groups(desk, week.business, week):
+                groups.append(group)
+                representative.append((desk, slot))
+        return groups, representative
+
+
+def _peak(market: Market, total: np.ndarray, max_accounts: float | None) -> float:
+    """The peak load the capacity tables must reach; the last guard against tables that would
+    not fit one server."""
     top = max(float(max_accounts if max_accounts is not None else market.accounts), 1.0)
-    peak = float(total_matrix.max(initial=0.0)) * top
-    if peak > MAX_TABLE_ERLANGS:  # the last guard: the tables would not fit one server
+    peak = float(total.max(initial=0.0)) * top
+    if peak > MAX_TABLE_ERLANGS:
         raise InputError(
-            f"{market.code}: {top:,.0f} accounts need {_erlangs(peak)} agents busy at once at "
-            f"the peak; one server staffs up to {MAX_TABLE_ERLANGS:,.0f}",
+            f"{market.code}: {top:,.0f} accounts need {erlangs_text(peak)} agents busy at once "
+            f"at the peak; one server staffs up to {MAX_TABLE_ERLANGS:,.0f}",
             field="accounts",
             value=top,
         )
-    targets = Targets(
+    return peak
+
+
+def _targets(market: Market, mix: ChannelMix, params: CostParameters) -> Targets:
+    return Targets(
         live_seconds=mix.live_seconds,
         live_priority_seconds=mix.live_priority_seconds,
         async_seconds=mix.async_seconds,
@@ -332,21 +299,4 @@ def build_workload(
         aht_seconds=market.aht_seconds,
         service_level=params.service_level,
         max_occupancy=params.max_occupancy,
-    )
-    return Workload(
-        market=market.code,
-        options=tuple(o for o in TIER_OPTIONS if o in options),
-        sets=sets,
-        groups=tuple(groups),
-        live=columns("live"),
-        total=total_matrix,
-        opens=columns("opens", bool),
-        priority=columns("priority", bool),
-        fixed_usd=_fixed_costs(market, options, week, groups, params, has_local),
-        capacity=capacity_table(targets, peak),
-        min_on_duty=params.min_agents_on_duty,
-        week=week,
-        mix=mix,
-        hub=hub.code,
-        has_local_desk=has_local and "local_office" in options,
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import ValidationError
 
-from pricing.costing.workload import peak_load_problem
+from pricing.costing.demand import peak_load_problem
 from pricing.errors import DataFileError, InputError, validation_problem
 from pricing.inputs.limits import MAX_FILE_BYTES, MAX_ROWS, shown_value
 from pricing.inputs.table_files import Source, read_table

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
 import currency_converter
 import pandas as pd
@@ -32,8 +32,16 @@ from pricing.errors import DataFileError, InputError
 from pricing.inputs.catalog import DATA_DIR, read_table
 from pricing.inputs.limits import check, shown_value
 
-if TYPE_CHECKING:
-    from pricing.money.live_rates import LiveResult
+
+class LiveRates(Protocol):
+    """What a live refresh hands the rate book (:class:`pricing.money.live_rates.LiveResult`):
+    whether live rates are in use, and those that passed their checks (units per USD)."""
+
+    used_live: bool
+    rates: Mapping[str, float]
+    as_of: date
+    fetched_at: str
+
 
 DEFAULT_RATES = DATA_DIR / "fx_rates.csv"
 DEFAULT_BUFFERS = DATA_DIR / "fx_buffers.csv"
@@ -231,7 +239,7 @@ class RateBook:
         rest = {c: r for c, r in self.overrides.items() if c != code}
         return RateBook(rest, self.live, self.table, self.buffers_file)
 
-    def with_live(self, result: LiveResult) -> RateBook:
+    def with_live(self, result: LiveRates) -> RateBook:
         """A book that prefers the live rates that passed their checks (unchanged when none did)."""
         if not result.used_live:
             return self

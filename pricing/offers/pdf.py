@@ -2,10 +2,9 @@
 
 Each holds its chart, drawn with fpdf2's own rectangles and text (no browser, no image export):
 the customer's tiers at list price as bars; the brief's negotiation bands, one row per tier on
-a scale of its own (a 2,000 tier beside a 17,000 one would otherwise be a sliver). Text is set in
-DejaVu Sans, shipped with the app, with Noto Sans CJK (a package the app installs) for Chinese,
-Japanese and Korean, and shaped by HarfBuzz, so Arabic and Hebrew read right to left with their
-letters joined.
+a scale of its own (a 2,000 tier beside a 17,000 one would otherwise be a sliver). The page, its
+fonts and its scripts are :class:`pricing.offers.sheet.Sheet`; the brief is drawn section by
+section, in the order a rep reads it.
 Customer names are drawn as plain text, never read as markup.
 """
 
@@ -13,24 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import noto_cjk_sans_otc
-from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from pricing.errors import InputError
 from pricing.offers.offer import KINDS, Offer, rate_explained, terms
+from pricing.offers.sheet import Sheet
 from pricing.offers.workbooks import customer_xlsx, internal_xlsx
 
-# Shipped with the app (pricing/offers/fonts, DejaVu's licence beside them): Latin, Greek, Cyrillic,
-# Arabic, Hebrew and every currency sign. Chinese, Japanese and Korean come from Noto Sans CJK,
-# installed with the app (the noto-cjk-sans-otc package), as the fallback for the letters DejaVu
-# does not have.
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
-CJK_FONT = Path(str(noto_cjk_sans_otc.FONT_PATH))
-# Faces of the collection: one Han glyph can be drawn differently in each script's tradition, so a
-# market's document takes its own (Japanese by default: it also holds Hangul and every Han form).
-CJK_FACE = {"KR": 1, "CN": 2, "SG": 2, "MY": 2, "TW": 3, "HK": 4, "MO": 4}
 BAND_RGB = {
     "sales rep": (46, 134, 193),
     "sales manager": (243, 156, 18),
@@ -41,89 +29,7 @@ RISK_FILL = (253, 237, 236)
 RISK_TEXT = (146, 43, 33)
 
 
-# Markets whose documents are in Chinese, Japanese or Korean script.
-CJK_MARKETS = frozenset({"JP", "KR", "CN", "TW", "HK", "MO"})
-
-
-def _needs_cjk(offer: Offer) -> bool:
-    """Whether an offer has text in Chinese, Japanese or Korean script or is for a market that
-    writes in one."""
-    text = f"{offer.customer}{offer.market_name}"
-    return offer.market_code in CJK_MARKETS or any(map(_cjk, text))
-
-
-def _cjk(char: str) -> bool:
-    """Hangul jamo, the CJK blocks (radicals to Hangul syllables), half- and full-width forms and
-    the supplementary ideographs."""
-    code = ord(char)
-    return (
-        0x1100 <= code < 0x1200
-        or 0x2E80 <= code < 0xD7B0
-        or 0xFF00 <= code < 0xFFF0
-        or (code >= 0x20000)
-    )
-
-
-class _Sheet(FPDF):
-    """An A4 page with the offer's fonts, a footer line and a few writing helpers."""
-
-    def __init__(self, footer_line: str, offer: Offer) -> None:
-        super().__init__(format="A4")
-        self.footer_line = footer_line
-        for style, name in FONT_FILES.items():
-            self.add_font("DejaVu", style, str(FONT_DIR / name))
-        self.body = "DejaVu"
-        self.drawable = set(self.fonts["dejavu"].cmap)
-        if _needs_cjk(offer):  # the collection is large to read: only where it is needed
-            face = CJK_FACE.get(offer.market_code, 0)
-            self.add_font("NotoSansCJK", "", str(CJK_FONT), collection_font_number=face)
-            # Letters DejaVu lacks are drawn in Noto Sans CJK (regular in bold text too: it
-            # has no bold face here).
-            self.set_fallback_fonts(["NotoSansCJK"], exact_match=False)
-            self.drawable |= set(self.fonts["notosanscjk"].cmap)
-        # Shaping joins Arabic letters and sets Arabic and Hebrew right to left (HarfBuzz).
-        self.set_text_shaping(True)
-        self.set_margins(15, 15, 15)
-        self.set_auto_page_break(auto=True, margin=16)
-        self.add_page()
-
-    def clean(self, value: str) -> str:
-        """``value`` with any character no font here can draw (an emoji, say) shown as "?"."""
-        keep = "\n\t\u200e\u200f\u061c\u200c\u200d"  # the marks names may hold (limits.py)
-        return "".join(c if ord(c) in self.drawable or c in keep else "?" for c in value)
-
-    def style(self, size: float, weight: str = "", rgb: tuple[int, int, int] = (0, 0, 0)) -> None:
-        self.set_font(self.body, weight, size)
-        self.set_text_color(*rgb)
-
-    def para(self, value: str, size: float = 10, weight: str = "", height: float = 5, **kw) -> None:
-        self.style(size, weight, kw.pop("rgb", (0, 0, 0)))
-        self.multi_cell(
-            0, height, self.clean(value), align="L", new_x="LMARGIN", new_y="NEXT", **kw
-        )
-
-    def heading(self, value: str, size: float = 12) -> None:
-        self.ln(2)
-        self.para(value, size=size, weight="B", height=7)
-
-    def put(self, x: float, y: float, value: str, align: str = "L") -> None:
-        """Text with its baseline at ``y``: left from ``x``, right to it (R) or centred (C)."""
-        value = self.clean(value)
-        width = self.get_string_width(value)
-        self.text(x - {"L": 0, "C": width / 2, "R": width}[align], y, value)
-
-    def room(self, height: float) -> None:
-        """Start a new page unless ``height`` mm still fit on this one."""
-        if self.get_y() + height > self.h - self.b_margin:
-            self.add_page()
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.style(7, rgb=(110, 110, 110))
-        self.cell(0, 5, self.clean(f"{self.footer_line} - page {self.page_no()}/{{nb}}"), align="C")
-
-
-def _list_chart(pdf: _Sheet, offer: Offer) -> None:
+def _list_chart(pdf: Sheet, offer: Offer) -> None:
     """Bars of the tiers' list prices, each labelled with its price and name."""
     height, top_room = 34.0, 6.0
     pdf.room(height + top_room + 18)
@@ -148,7 +54,7 @@ def _list_chart(pdf: _Sheet, offer: Offer) -> None:
     pdf.set_y(base + 8)
 
 
-def _bands_chart(pdf: _Sheet, offer: Offer) -> None:
+def _bands_chart(pdf: Sheet, offer: Offer) -> None:
     """Per tier, its bands floor to list on a scale of its own; list and floor labelled above
     the bar at its two ends, the target below it, so no two labels meet."""
     row, name_width = 18.0, 30.0
@@ -200,7 +106,7 @@ def _bands_chart(pdf: _Sheet, offer: Offer) -> None:
 def customer_pdf(offer: Offer) -> bytes:
     """The offer a customer receives: list prices, inclusions, notes and terms; nothing
     internal."""
-    pdf = _Sheet(f"Support offer, {offer.market_name} - valid until {offer.valid_until}", offer)
+    pdf = Sheet(f"Support offer, {offer.market_name} - valid until {offer.valid_until}", offer)
     pdf.para("Support offer", size=18, weight="B", height=10)
     pdf.para(f"{offer.market_name} - prices in {offer.currency_name} ({offer.currency})", size=11)
     pdf.ln(1)
@@ -227,7 +133,7 @@ def customer_pdf(offer: Offer) -> bytes:
     return bytes(pdf.output())
 
 
-def _table(pdf: _Sheet, rows: list[tuple[str, ...]], widths: tuple[float, ...]) -> None:
+def _table(pdf: Sheet, rows: list[tuple[str, ...]], widths: tuple[float, ...]) -> None:
     pdf.style(8)
     # A light header on white rows: the chart's last fill colour must not leak into the table.
     pdf.set_fill_color(255, 255, 255)
@@ -248,7 +154,20 @@ def _table(pdf: _Sheet, rows: list[tuple[str, ...]], widths: tuple[float, ...]) 
 
 def internal_pdf(offer: Offer) -> bytes:
     """The sales team's brief: target, floor, approvals, do and avoid, risks; sources last."""
-    pdf = _Sheet("INTERNAL negotiation brief - not for the customer", offer)
+    pdf = Sheet("INTERNAL negotiation brief - not for the customer", offer)
+    _brief_title(pdf, offer)
+    _risk_list(pdf, offer)
+    if offer.tiers:
+        pdf.ln(2)
+        _bands_chart(pdf, offer)
+        _price_table(pdf, offer)
+        _approval_table(pdf, offer)
+    _do_and_avoid(pdf, offer)
+    return bytes(pdf.output())
+
+
+def _brief_title(pdf: Sheet, offer: Offer) -> None:
+    """Market, customer, dates, the exchange rate (flagged when stale) and the plan's message."""
     pdf.para(f"Negotiation brief: {offer.market_name} ({offer.currency})", size=16, weight="B")
     pdf.para("INTERNAL - do not send to the customer", size=9, weight="B", rgb=RISK_TEXT)
     pdf.ln(1)
@@ -268,43 +187,57 @@ def internal_pdf(offer: Offer) -> bytes:
     )
     if offer.message:
         pdf.para(offer.message, weight="B")
-    if offer.risks:
-        pdf.heading("Risks")
-        pdf.set_fill_color(*RISK_FILL)
-        for risk in offer.risks:
-            pdf.para(f"RISK: {risk}", weight="B", rgb=RISK_TEXT, fill=True, padding=1.5)
-            pdf.ln(1)
-    if offer.tiers:
-        pdf.ln(2)
-        _bands_chart(pdf, offer)
-        pdf.heading("Prices")
-        rows = [("Tier", "List", "Target", "Walk-away floor", "USD list / target / floor")]
-        rows += [
-            (
-                t.name,
-                offer.amount(t.list_local, t.step),
-                offer.amount(t.target_local, t.step),
-                offer.amount(t.floor_local, t.step),
-                f"{t.list_usd:,.0f} / {t.target_usd:,.0f} / {t.floor_usd:,.0f}",
-            )
-            for t in offer.tiers
-        ]
-        _table(pdf, rows, (25, 32, 32, 36, 55))
-        pdf.heading("Who approves which discount")
-        rows = [("Tier", "Approver", "From", "Down to", "Off list", "Note")]
-        rows += [
-            (
-                t.name,
-                b.approver,
-                offer.amount(b.highest_local, t.step),
-                offer.amount(b.lowest_local, t.step),
-                f"up to {b.max_discount:.0%}",
-                b.note,
-            )
-            for t in offer.tiers
-            for b in t.bands
-        ]
-        _table(pdf, rows, (20, 24, 26, 26, 20, 64))
+
+
+def _risk_list(pdf: Sheet, offer: Offer) -> None:
+    """The risks, first after the title and set apart in red."""
+    if not offer.risks:
+        return
+    pdf.heading("Risks")
+    pdf.set_fill_color(*RISK_FILL)
+    for risk in offer.risks:
+        pdf.para(f"RISK: {risk}", weight="B", rgb=RISK_TEXT, fill=True, padding=1.5)
+        pdf.ln(1)
+
+
+def _price_table(pdf: Sheet, offer: Offer) -> None:
+    """Each tier's list, target and walk-away floor, locally and in US dollars."""
+    pdf.heading("Prices")
+    rows = [("Tier", "List", "Target", "Walk-away floor", "USD list / target / floor")]
+    rows += [
+        (
+            t.name,
+            offer.amount(t.list_local, t.step),
+            offer.amount(t.target_local, t.step),
+            offer.amount(t.floor_local, t.step),
+            f"{t.list_usd:,.0f} / {t.target_usd:,.0f} / {t.floor_usd:,.0f}",
+        )
+        for t in offer.tiers
+    ]
+    _table(pdf, rows, (25, 32, 32, 36, 55))
+
+
+def _approval_table(pdf: Sheet, offer: Offer) -> None:
+    """Per tier and approver, the price range that approver may concede."""
+    pdf.heading("Who approves which discount")
+    rows = [("Tier", "Approver", "From", "Down to", "Off list", "Note")]
+    rows += [
+        (
+            t.name,
+            b.approver,
+            offer.amount(b.highest_local, t.step),
+            offer.amount(b.lowest_local, t.step),
+            f"up to {b.max_discount:.0%}",
+            b.note,
+        )
+        for t in offer.tiers
+        for b in t.bands
+    ]
+    _table(pdf, rows, (20, 24, 26, 26, 20, 64))
+
+
+def _do_and_avoid(pdf: Sheet, offer: Offer) -> None:
+    """The market's guidance, each line marked with the number of its source, listed last."""
     sources = list(dict.fromkeys(a.basis for a in offer.advice if a.basis))
     pdf.heading("Do and avoid in this market")
     for advice in offer.advice:
@@ -315,7 +248,6 @@ def internal_pdf(offer: Offer) -> bytes:
         pdf.heading("Sources", size=9)
         for number, source in enumerate(sources, start=1):
             pdf.para(f"[{number}] {source}", size=7, height=3.5, rgb=(90, 90, 90))
-    return bytes(pdf.output())
 
 
 def document(offer: Offer, kind: str, ext: str) -> bytes:

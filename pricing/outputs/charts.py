@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 import pycountry
 
+# The offer page takes its chart from here, with the others.
+from pricing.outputs.negotiation_chart import negotiation_chart as negotiation_chart
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -238,97 +241,6 @@ def staffing_heatmap(staffing: pd.DataFrame) -> go.Figure:
         )
     )
     figure.update_layout(height=260, margin={"t": 10, "b": 10}, yaxis={"autorange": "reversed"})
-    return figure
-
-
-BAND_COLOURS = {"sales rep": "#2e86c1", "sales manager": "#f39c12", "executive": "#c0392b"}
-
-
-def negotiation_chart(tiers: list[dict], currency: str) -> go.Figure:
-    """Per tier, a panel of its own: the price range each approver may concede, list to floor.
-
-    Each panel has its own x axis, so a 2,000 tier keeps its detail beside a 17,000 one. The
-    labels cannot meet: list and floor sit above the bar at its two ends (each reaching inwards),
-    the target below it; every value is in the hover too, and the legend names bands and markers.
-
-    ``tiers``: dicts with ``name`` and ``bands`` [(approver, lowest, highest)], plus
-    ``list``, ``target`` and ``floor`` markers, all in ``currency``.
-    """
-    from plotly.subplots import make_subplots
-
-    if not tiers:
-        return go.Figure()
-    rows = len(tiers)
-    height = 90 + 135 * rows
-    figure = make_subplots(
-        rows=rows,
-        cols=1,
-        subplot_titles=[str(t["name"]) for t in tiers],
-        vertical_spacing=min(85 / height, 0.3),
-    )
-    markers = (  # label, symbol, where the label goes: (x anchor, shift up in px)
-        ("list", "triangle-down", ("right", 19)),
-        ("floor", "line-ns-open", ("left", 19)),
-        ("target", "diamond", ("center", -19)),
-    )
-    for row, tier in enumerate(tiers, start=1):
-        for approver, lowest, highest in tier["bands"]:
-            figure.add_bar(
-                y=[0],
-                x=[highest - lowest],
-                base=[lowest],
-                width=0.5,
-                orientation="h",
-                name=approver,
-                legendgroup=approver,
-                marker_color=BAND_COLOURS[approver],
-                showlegend=row == 1,
-                hovertemplate=(
-                    f"{approver}: {lowest:,.0f} to {highest:,.0f} {currency}<extra></extra>"
-                ),
-                row=row,
-                col=1,
-            )
-        for marker, symbol, (anchor, shift) in markers:
-            value = tier[marker]
-            figure.add_scatter(
-                y=[0],
-                x=[value],
-                mode="markers",
-                name=marker,
-                legendgroup=marker,
-                showlegend=row == 1,
-                marker={"symbol": symbol, "size": 12, "color": "black", "line_width": 2},
-                hovertemplate=f"{marker}: %{{x:,.0f}} {currency}<extra></extra>",
-                row=row,
-                col=1,
-            )
-            figure.add_annotation(
-                x=value,
-                y=0,
-                text=f"{marker} {value:,.0f}",
-                showarrow=False,
-                xanchor=anchor,
-                yshift=shift,
-                font={"size": 11},
-                row=row,
-                col=1,
-            )
-        span = max(tier["list"] - tier["floor"], abs(tier["list"]) * 0.01, 1.0)
-        figure.update_xaxes(
-            range=[tier["floor"] - 0.12 * span, tier["list"] + 0.12 * span],
-            tickformat=",.0f",
-            row=row,
-            col=1,
-        )
-        figure.update_yaxes(visible=False, range=[-1, 1], fixedrange=True, row=row, col=1)
-    figure.update_xaxes(title_text=f"{currency} per account per year", row=rows, col=1)
-    figure.update_layout(
-        barmode="overlay",
-        height=height,
-        margin={"t": 30, "b": 80},
-        legend={"orientation": "h", "yanchor": "top", "y": -55 / (height - 110)},
-    )
     return figure
 
 

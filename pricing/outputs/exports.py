@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from pricing.costing.service import OPTION_LABELS
+from pricing.outputs.payload import plan_payload
 from pricing.outputs.plan_workbook import plan_workbook_bytes
 from pricing.outputs.provenance import (
     plan_file_name,
@@ -157,64 +158,6 @@ def _rate_row(plan: MarketPlan) -> dict:
         "source": plan.rate.source,
         "stale": plan.rate.is_stale(),
         "buffer": plan.buffer,
-    }
-
-
-def plan_payload(plan: Plan) -> dict:
-    """The plan as the CLI prints it (docs/cli.md, "plan")."""
-    return {"markets": [market_payload(market) for market in plan.markets]}
-
-
-def market_payload(plan: MarketPlan) -> dict:
-    """One market of :func:`plan_payload`."""
-    solution = plan.solution
-    return {
-        "market": plan.market.code,
-        "name": plan.market.name,
-        "currency": plan.market.currency,
-        "cost_usd": round(solution.cost, 2),
-        "revenue_usd": round(solution.revenue, 2),
-        "profit_usd": round(solution.profit, 2),
-        "floor_revenue_usd": round(solution.floor_revenue, 2),
-        "working_days": plan.working_days,
-        "business_hours": plan.workload.week.label,
-        "public_holidays": len(plan.workload.week.holidays),
-        "status": solution.status,
-        "gap": solution.gap,
-        "assignment": dict(solution.assignment),
-        "tiers": [_tier_payload(tier) for tier in plan.tiers],
-        "rate": {
-            "rate": plan.rate.rate,
-            "as_of": plan.rate.as_of.isoformat(),
-            "source": plan.rate.source,
-            "stale": plan.rate.is_stale(),
-            "buffer": plan.buffer,
-        },
-        "rules": [effect.as_json() for effect in plan.rules],
-        "counterfactuals": [c.as_json() for c in plan.counterfactuals],
-        "explanations": list(plan.reasons),
-        "message": solution.message,
-    }
-
-
-def _tier_payload(tier: PricedTier) -> dict:
-    return {
-        "name": tier.name,
-        "options": list(tier.options),
-        "answer_within_seconds": tier.answer_within_seconds,
-        "ticket_response_seconds": tier.ticket_response_seconds,
-        "coverage": tier.coverage,
-        "accounts": round(tier.accounts, 2),
-        "unit_cost_usd": round(tier.unit_cost_usd, 2),
-        "marginal_cost_usd": round(tier.marginal_cost_usd, 2),
-        "target_usd": round(tier.quote_usd.target, 2),
-        "list_usd": round(tier.quote_usd.list_price, 2),
-        "floor_usd": round(tier.quote_usd.floor, 2),
-        "target_local": tier.target_local,
-        "list_local": tier.list_local,
-        "floor_local": tier.floor_local,
-        "margin_at_floor": round(tier.margin_at_floor, 4),
-        "buyers": list(tier.buyers),
     }
 
 

@@ -28,7 +28,8 @@ def _replanned(plan: Plan, **changes_by_field: float) -> float:
         dataclasses.replace(m, **{f: scaled(m, f, k) for f, k in changes_by_field.items()})
         for m in request.catalogue.markets
     )
-    again = make_plan(request.replace(catalogue=request.catalogue.with_markets(changed)))
+    catalogue = request.catalogue.with_markets(changed)
+    again = make_plan(request.replace(catalogue=catalogue, reasons=False))
     return sum(p.profit_usd for p in again.markets)
 
 

@@ -14,12 +14,14 @@ without the tier's buyers, per account.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
-from pricing.tiers.problem import TierProblem
+from pricing.tiers.problem import Solution, SolvedTier, TierProblem
 
 Sale = Mapping[str, frozenset[str] | None]  # segment -> options of the tier it buys, or nothing
 
@@ -115,3 +117,51 @@ def marginal_costs(problem: TierProblem, sale: Sale, tiers: Mapping[str, tuple[s
         saved = whole - total_cost(problem, without)
         result[tier] = saved / accounts if accounts else 0.0
     return result
+
+
+def costed_solution(
+    problem: TierProblem,
+    tiers: list[SolvedTier],
+    assignment: dict[str, str | None],
+    solver: str,
+    found_gap: float | None,
+    seconds: float,
+    status: Literal["optimal", "time_limit"],
+) -> Solution:
+    """The solution with exact costs: the market's, each tier's share and marginal cost."""
+    by_name = {t.name: t for t in tiers}
+    sale = {
+        b: (frozenset(by_name[t].options) if t is not None else None) for b, t in assignment.items()
+    }
+    costed = cost_of_sale(problem, sale)
+    sizes = {b.name: b.size for b in problem.buyers}
+    marginal = marginal_costs(problem, sale, {t.name: t.buyers for t in tiers if t.offered})
+    priced = []
+    for tier in tiers:
+        accounts = sum(sizes[b] for b in tier.buyers)
+        share = sum(costed.by_segment[b] for b in tier.buyers)
+        priced.append(
+            dataclasses.replace(
+                tier,
+                accounts=accounts,
+                unit_cost=share / accounts if accounts else 0.0,
+                marginal_cost=marginal.get(tier.name, 0.0),
+            )
+        )
+    revenue = sum(sizes[b] * (by_name[t].target or 0.0) for b, t in assignment.items() if t)
+    option_names = [o.name for o in problem.options]
+    paid = tuple(o for o in option_names if any(o in t.options for t in tiers if t.offered))
+    return Solution(
+        label=problem.label,
+        status=status,
+        profit=revenue - costed.cost,
+        revenue=revenue,
+        cost=costed.cost,
+        floor_revenue=revenue * problem.terms.floor_ratio,
+        tiers=tuple(priced),
+        assignment=assignment,
+        options_paid=paid,
+        gap=found_gap,
+        solver=solver,
+        seconds=seconds,
+    )

@@ -1,231 +1,267 @@
-"""The constraint families of the tier MILP, one function each, in the order of the model's
-docstring (:mod:`pricing.tiers.model`, which states them all and builds them)."""
+"""The constraint families of the tier MILP (stated in :mod:`pricing.tiers.model`), and
+``build_model``, which declares the variables, adds every family and sets the objective.
+
+A family is a function named as the family: given the model and a key of its index it yields
+rows, each a constraint and the labels that name it (``family__market_labels``). A family that
+does not apply to a problem yields nothing, or its index is empty.
+"""
 
 from __future__ import annotations
 
 import itertools
-import re
-from functools import cache
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pulp
 
-if TYPE_CHECKING:
-    from pricing.tiers.model import Model
+from pricing.tiers.model import Model, clean, declare
+from pricing.tiers.problem import Buyer, TierProblem
+
+Rows = Iterator[tuple[pulp.LpConstraint, *tuple[str, ...]]]
 
 
-@cache
-def clean(text: str) -> str:
-    """A name PuLP and MPS files accept: letters, digits and single underscores."""
-    return re.sub(r"_+", "_", re.sub(r"[^A-Za-z0-9_]", "_", text)).strip("_") or "x"
+# --- Indices: the keys a family is built over ---------------------------------------------
 
 
-def _one_tier(m: Model) -> None:
-    for b in m.problem.buyers:
-        m.add("one_tier", pulp.lpSum(m.buys[b.name, t] for t in m.problem.tiers) <= 1, b.name)
+def once(m: Model) -> Iterable[tuple]:
+    """The whole market, one key."""
+    return [()]
 
 
-def _sold_if_offered(m: Model) -> None:
-    for b in m.problem.buyers:
-        for t in m.problem.tiers:
-            m.add("sold_if_offered", m.buys[b.name, t] <= m.offered[t], b.name, t)
+def each_buyer(m: Model) -> Iterable[tuple[Buyer]]:
+    return [(b,) for b in m.problem.buyers]
 
 
-def _offered_if_sold(m: Model) -> None:
-    for t in m.problem.tiers:
-        sold = pulp.lpSum(m.buys[b.name, t] for b in m.problem.buyers)
-        m.add("offered_if_sold", m.offered[t] <= sold, t)
+def each_sale(m: Model) -> Iterable[tuple[Buyer, str]]:
+    """Every segment with every tier it could buy."""
+    return [(b, t) for b in m.problem.buyers for t in m.problem.tiers]
 
 
-def _self_selection(m: Model) -> None:
-    for b in m.problem.buyers:
-        for t in m.problem.tiers:
-            m.add(
-                "self_selection",
-                m.surplus[b.name] >= m.reservation(b, t) - m.price[t],
-                b.name,
-                t,
-            )
+def each_tier(m: Model) -> Iterable[tuple[str]]:
+    return [(t,) for t in m.problem.tiers]
 
 
-def _pays_price(m: Model) -> None:
-    for b in m.problem.buyers:
-        for t in m.problem.tiers:
-            slack = m.match_m[b.name] * (1 - m.buys[b.name, t])
-            m.add(
-                "pays_price",
-                m.price[t] <= m.reservation(b, t) - m.surplus[b.name] + slack,
-                b.name,
-                t,
-            )
+def each_product(m: Model) -> Iterable[tuple[Buyer, str, str]]:
+    """Where bought = buys * includes is a variable of its own (includes is one)."""
+    return [
+        (b, t, o)
+        for b in m.problem.buyers
+        for t in m.problem.tiers
+        for o in m.options
+        if isinstance(m.includes[t, o], pulp.LpVariable)
+    ]
 
 
-def _no_purchase_no_surplus(m: Model) -> None:
-    for b in m.problem.buyers:
-        bought = pulp.lpSum(m.buys[b.name, t] for t in m.problem.tiers)
-        m.add(
-            "no_purchase_no_surplus",
-            m.surplus[b.name] <= m.reservation_max[b.name] * bought,
-            b.name,
-        )
+def each_rival(m: Model) -> Iterable[tuple[Buyer, Buyer]]:
+    """Every ordered pair of segments: b could buy what a buys."""
+    return [(a, b) for a in m.problem.buyers for b in m.problem.buyers if a.name != b.name]
 
 
-def _rent(m: Model) -> None:
+def each_designed_step(m: Model) -> Iterable[tuple[str, str]]:
+    """Consecutive tiers, when the optimiser designs them (none when tiers are given)."""
+    return itertools.pairwise(m.problem.tiers) if m.problem.designed else []
+
+
+def each_ladder_rung(m: Model) -> Iterable[tuple[str, str]]:
+    """Pairs of tiers a price step separates: consecutive ones when designed (nesting orders
+    them), every pair when given; none without a step."""
+    if m.problem.terms.price_step <= 0:
+        return []
+    if m.problem.designed:
+        return list(itertools.pairwise(m.problem.tiers))
+    return list(itertools.combinations(m.problem.tiers, 2))
+
+
+def each_staffed_buyer(m: Model) -> Iterable[tuple[Buyer]]:
+    """The segments, when the market's cost is the step cost of its desks."""
+    return each_buyer(m) if m.problem.workload is not None else []
+
+
+def each_slot_group(m: Model) -> Iterable[tuple[int]]:
+    """The slot groups of the market's desks (none without a workload)."""
+    return [(g,) for g in range(len(m.group_limits))]
+
+
+# --- Purchases and prices -------------------------------------------------------------------
+
+
+def bought_le_includes(m: Model, b: Buyer, t: str, o: str) -> Rows:
+    yield m.bought[b.name, t, o] <= m.includes[t, o], b.name, t, o
+
+
+def bought_le_buys(m: Model, b: Buyer, t: str, o: str) -> Rows:
+    yield m.bought[b.name, t, o] <= m.buys[b.name, t], b.name, t, o
+
+
+def bought_ge_both(m: Model, b: Buyer, t: str, o: str) -> Rows:
+    yield m.bought[b.name, t, o] >= m.includes[t, o] + m.buys[b.name, t] - 1, b.name, t, o
+
+
+def one_tier(m: Model, b: Buyer) -> Rows:
+    yield pulp.lpSum(m.buys[b.name, t] for t in m.problem.tiers) <= 1, b.name
+
+
+def sold_if_offered(m: Model, b: Buyer, t: str) -> Rows:
+    yield m.buys[b.name, t] <= m.offered[t], b.name, t
+
+
+def offered_if_sold(m: Model, t: str) -> Rows:
+    yield m.offered[t] <= pulp.lpSum(m.buys[b.name, t] for b in m.problem.buyers), t
+
+
+def self_selection(m: Model, b: Buyer, t: str) -> Rows:
+    yield m.surplus[b.name] >= m.reservation(b, t) - m.price[t], b.name, t
+
+
+def pays_price(m: Model, b: Buyer, t: str) -> Rows:
+    slack = m.match_m[b.name] * (1 - m.buys[b.name, t])
+    yield m.price[t] <= m.reservation(b, t) - m.surplus[b.name] + slack, b.name, t
+
+
+def no_purchase_no_surplus(m: Model, b: Buyer) -> Rows:
+    bought = pulp.lpSum(m.buys[b.name, t] for t in m.problem.tiers)
+    yield m.surplus[b.name] <= m.reservation_max[b.name] * bought, b.name
+
+
+def rent(m: Model, a: Buyer, b: Buyer) -> Rows:
     """Implied by self-selection, but stated directly they tighten the relaxation a lot:
     whatever tier t segment a buys, b could buy it too, so surplus[b] >= surplus[a] + R_bt - R_at.
     """
-    for a in m.problem.buyers:
-        for b in m.problem.buyers:
-            if a.name == b.name:
-                continue
-            rent = pulp.lpSum(
-                (b.base_value - a.base_value) * m.buys[a.name, t]
-                + pulp.lpSum(
-                    (b.values.get(o, 0.0) - a.values.get(o, 0.0)) * m.bought[a.name, t, o]
-                    for o in m.options
-                )
-                for t in m.problem.tiers
-            )
-            m.add("rent", m.surplus[b.name] >= m.surplus[a.name] + rent, b.name, "over", a.name)
-
-
-def _bought(m: Model) -> None:
-    """bought = buys * includes, linearised only where includes is a variable."""
-    for b in m.problem.buyers:
-        for t in m.problem.tiers:
-            y = m.buys[b.name, t]
-            for o in m.options:
-                x = m.includes[t, o]
-                if isinstance(x, int):
-                    m.bought[b.name, t, o] = y if x == 1 else 0
-                    continue
-                q = pulp.LpVariable(f"bought_{m.tag}_{clean(b.name)}_{clean(t)}_{clean(o)}", 0, 1)
-                m.add("bought_le_includes", q <= x, b.name, t, o)
-                m.add("bought_le_buys", q <= y, b.name, t, o)
-                m.add("bought_ge_both", q >= x + y - 1, b.name, t, o)
-                m.bought[b.name, t, o] = q
-
-
-def _designed_tiers(m: Model) -> None:
-    """Nested, distinct and filled from the bottom: only when the optimiser designs the tiers."""
-    tiers = m.problem.tiers
-    for low, up in itertools.pairwise(tiers):
-        for o in m.options:
-            # Only a sold tier above bounds a tier's contents: an unsold one holds what its
-            # rules say and constrains nothing.
-            m.add(
-                "nested",
-                m.includes[low, o] <= m.includes[up, o] + 1 - m.offered[up],
-                low,
-                o,
-            )
-        m.add(
-            "distinct",
-            pulp.lpSum(m.includes[up, o] for o in m.options)
-            >= pulp.lpSum(m.includes[low, o] for o in m.options)
-            + 1
-            - (len(m.options) + 1) * (1 - m.offered[up]),
-            up,
+    gain = pulp.lpSum(
+        (b.base_value - a.base_value) * m.buys[a.name, t]
+        + pulp.lpSum(
+            (b.values.get(o, 0.0) - a.values.get(o, 0.0)) * m.bought[a.name, t, o]
+            for o in m.options
         )
-        m.add("fill_from_bottom", m.offered[up] <= m.offered[low], up)
+        for t in m.problem.tiers
+    )
+    yield m.surplus[b.name] >= m.surplus[a.name] + gain, b.name, "over", a.name
 
 
-def _allowed(m: Model) -> None:
-    allowed = m.problem.allowed
-    if allowed is None:
-        return
-    for t, permitted in allowed.items():
+# --- The tiers' contents --------------------------------------------------------------------
+
+
+def nested(m: Model, low: str, up: str) -> Rows:
+    # Only a sold tier above bounds a tier's contents: an unsold one holds what its rules say
+    # and constrains nothing.
+    for o in m.options:
+        yield m.includes[low, o] <= m.includes[up, o] + 1 - m.offered[up], low, o
+
+
+def distinct(m: Model, low: str, up: str) -> Rows:
+    above = pulp.lpSum(m.includes[up, o] for o in m.options)
+    below = pulp.lpSum(m.includes[low, o] for o in m.options)
+    yield above >= below + 1 - (len(m.options) + 1) * (1 - m.offered[up]), up
+
+
+def fill_from_bottom(m: Model, low: str, up: str) -> Rows:
+    yield m.offered[up] <= m.offered[low], up
+
+
+def allowed(m: Model) -> Rows:
+    for t, permitted in (m.problem.allowed or {}).items():
         for o in m.options:
             if o not in permitted:
-                m.add("allowed", m.includes[t, o] == 0, t, o)
+                yield m.includes[t, o] == 0, t, o
 
 
-def _required(m: Model) -> None:
+def required(m: Model) -> Rows:
     for t, wanted in (m.problem.required or {}).items():
         for o in sorted(wanted):
-            m.add("required", m.includes[t, o] == 1, t, o)
+            yield m.includes[t, o] == 1, t, o
 
 
-def _must_offer(m: Model) -> None:
-    for t in m.problem.tiers:
-        if t in m.problem.must_offer:
-            m.add("must_offer", m.offered[t] == 1, t)
+def must_offer(m: Model, t: str) -> Rows:
+    if t in m.problem.must_offer:
+        yield m.offered[t] == 1, t
 
 
-def _ladder(m: Model) -> None:
-    terms, tiers = m.problem.terms, m.problem.tiers
-    if terms.price_step <= 0:
-        return
-    step = 1.0 + terms.price_step
-    pairs = (
-        list(itertools.pairwise(tiers))
-        if m.problem.designed
-        else [(a, b) for i, a in enumerate(tiers) for b in tiers[i + 1 :]]
-    )
-    for low, high in pairs:
-        both_off = 2 - m.offered[low] - m.offered[high]
-        m.add(
-            "ladder",
-            m.price[high] >= step * m.price[low] - step * m.price_cap * both_off,
-            low,
-            high,
-        )
+def ladder(m: Model, low: str, high: str) -> Rows:
+    step = 1.0 + m.problem.terms.price_step
+    both_off = 2 - m.offered[low] - m.offered[high]
+    yield m.price[high] >= step * m.price[low] - step * m.price_cap * both_off, low, high
 
 
-def _pays_option(m: Model) -> None:
-    for t in m.problem.tiers:
-        for o in m.options:
-            m.add("pays_option", m.uses[o] >= m.includes[t, o] + m.offered[t] - 1, o, t)
-        m.add("serves_if_offered", m.serves >= m.offered[t], t)
+# --- What is paid for -----------------------------------------------------------------------
 
 
-def _floor_margin(m: Model) -> None:
+def pays_option(m: Model, t: str) -> Rows:
+    for o in m.options:
+        yield m.uses[o] >= m.includes[t, o] + m.offered[t] - 1, o, t
+
+
+def serves_if_offered(m: Model, t: str) -> Rows:
+    yield m.serves >= m.offered[t], t
+
+
+def floor_margin(m: Model) -> Rows:
     terms = m.problem.terms
-    m.add("floor_margin", terms.floor_ratio * m.revenue() >= (1.0 + terms.min_margin) * m.cost())
+    yield (terms.floor_ratio * m.revenue() >= (1.0 + terms.min_margin) * m.cost(),)
 
 
-def _workload_sets(m: Model) -> None:
-    """Which option set each segment's tier holds (the load of an account depends on it)."""
-    workload = m.problem.workload
-    assert workload is not None
+# --- The step cost of the market's desks ------------------------------------------------------
+
+
+def set_of_segment(m: Model, b: Buyer) -> Rows:
+    sets = range(len(m.workload.sets))
+    bought = pulp.lpSum(m.buys[b.name, t] for t in m.problem.tiers)
+    yield pulp.lpSum(m.sold_set[b.name, i] for i in sets) == bought, b.name
+
+
+def set_holds(m: Model, b: Buyer) -> Rows:
+    for o in m.options:
+        holds = pulp.lpSum(m.sold_set[b.name, i] for i, s in enumerate(m.workload.sets) if o in s)
+        yield holds == pulp.lpSum(m.bought[b.name, t, o] for t in m.problem.tiers), b.name, o
+
+
+def agents_in_order(m: Model, g: int) -> Rows:
+    agents = m.agents(g)
+    for k in range(2, len(agents) + 1):
+        yield agents[k - 1] <= agents[k - 2], f"g{g}", f"k{k}"
+
+
+def opens(m: Model, g: int) -> Rows:
+    """A group some sold set opens keeps its minimum on duty in every slot."""
+    agents, openers = m.agents(g), np.flatnonzero(m.workload.opens[:, g])
+    if not (openers.size and agents):
+        return
+    first_needed = agents[min(m.workload.min_on_duty, len(agents)) - 1]
     for b in m.problem.buyers:
-        for i, option_set in enumerate(workload.sets):
-            m.sold_set[b.name, i] = m.binary(
-                "sold_set", b.name, "_".join(sorted(option_set)) or "bare"
-            )
-        bought = pulp.lpSum(m.buys[b.name, t] for t in m.problem.tiers)
-        m.add(
-            "set_of_segment",
-            pulp.lpSum(m.sold_set[b.name, i] for i in range(len(workload.sets))) == bought,
-            b.name,
-        )
-        for o in m.options:
-            holds = pulp.lpSum(m.sold_set[b.name, i] for i, s in enumerate(workload.sets) if o in s)
-            m.add(
-                "set_holds",
-                holds == pulp.lpSum(m.bought[b.name, t, o] for t in m.problem.tiers),
-                b.name,
-                o,
-            )
+        yield first_needed >= pulp.lpSum(m.sold_set[b.name, i] for i in openers), f"g{g}", b.name
 
 
-def _group_bounds(m: Model) -> list[tuple[int, float, float, bool]]:
-    """Per group: agents needed at the largest load it can get, those loads, priority possible."""
-    workload = m.problem.workload
-    assert workload is not None
-    accounts = sum(b.size for b in m.problem.buyers)
-    bounds = []
-    for g in range(len(workload.groups)):
-        live = float(workload.live[:, g].max(initial=0.0)) * accounts
-        total = float(workload.total[:, g].max(initial=0.0)) * accounts
-        can_prioritise = bool(workload.priority[:, g].any())
-        top = workload.capacity.agents(
-            np.array(live), np.array(total), np.array(can_prioritise), np.array(0)
-        )
-        needed = max(int(top), workload.min_on_duty if workload.opens[:, g].any() else 0)
-        bounds.append((needed, live, total, can_prioritise))
-    return bounds
+def live_capacity(m: Model, g: int) -> Rows:
+    carried = _carried(m.workload.capacity.live, m.agents(g))
+    yield _load(m, m.workload.live[:, g]) <= carried, f"g{g}"
+
+
+def total_capacity(m: Model, g: int) -> Rows:
+    carried = _carried(m.workload.capacity.total, m.agents(g))
+    yield _load(m, m.workload.total[:, g]) <= carried, f"g{g}"
+
+
+def priority_on(m: Model, g: int) -> Rows:
+    if g in m.priority_on:
+        putting = np.flatnonzero(m.workload.priority[:, g])
+        for b in m.problem.buyers:
+            sold = pulp.lpSum(m.sold_set[b.name, i] for i in putting)
+            yield m.priority_on[g] >= sold, f"g{g}", b.name
+
+
+def live_priority_capacity(m: Model, g: int) -> Rows:
+    """With priority contacts sold in g the priority table holds; without, M_g frees it."""
+    if g in m.priority_on:
+        carried = _carried(m.workload.capacity.live_priority, m.agents(g))
+        unless_off = m.group_limits[g].live_erlangs * (1 - m.priority_on[g])
+        yield _load(m, m.workload.live[:, g]) <= carried + unless_off, f"g{g}"
+
+
+def total_priority_capacity(m: Model, g: int) -> Rows:
+    if g in m.priority_on:
+        carried = _carried(m.workload.capacity.total_priority, m.agents(g))
+        unless_off = m.group_limits[g].total_erlangs * (1 - m.priority_on[g])
+        yield _load(m, m.workload.total[:, g]) <= carried + unless_off, f"g{g}"
 
 
 def _load(m: Model, column: np.ndarray):
@@ -248,41 +284,66 @@ def _carried(capacity: np.ndarray, agents: list) -> object:
     )
 
 
-def _staffing(m: Model) -> None:
-    """Whole agents per slot group, each meeting the targets: the exact step cost."""
-    workload = m.problem.workload
-    assert workload is not None
-    table = workload.capacity
-    for g, (top, live_max, total_max, can_prioritise) in enumerate(_group_bounds(m)):
-        label = f"g{g}"
-        agents = [m.binary("agent", label, f"k{k}") for k in range(1, top + 1)]
-        for k, variable in enumerate(agents, start=1):
-            m.agent[g, k] = variable
-            if k > 1:
-                m.add("agents_in_order", variable <= agents[k - 2], label, f"k{k}")
-        openers = np.flatnonzero(workload.opens[:, g])
-        for b in m.problem.buyers:
-            need = pulp.lpSum(m.sold_set[b.name, i] for i in openers)
-            if openers.size and top:
-                m.add("opens", agents[min(workload.min_on_duty, top) - 1] >= need, label, b.name)
+# --- The model ------------------------------------------------------------------------------
 
-        live, total = _load(m, workload.live[:, g]), _load(m, workload.total[:, g])
-        m.add("live_capacity", live <= _carried(table.live, agents), label)
-        m.add("total_capacity", total <= _carried(table.total, agents), label)
-        if can_prioritise:
-            flag = m.binary("priority_on", label)
-            for b in m.problem.buyers:
-                putting = pulp.lpSum(
-                    m.sold_set[b.name, i] for i in np.flatnonzero(workload.priority[:, g])
-                )
-                m.add("priority_on", flag >= putting, label, b.name)
-            m.add(
-                "live_priority_capacity",
-                live <= _carried(table.live_priority, agents) + live_max * (1 - flag),
-                label,
-            )
-            m.add(
-                "total_priority_capacity",
-                total <= _carried(table.total_priority, agents) + total_max * (1 - flag),
-                label,
-            )
+
+@dataclass(frozen=True)
+class Block:
+    """Families built key by key over one index, so the rows of a key stay together in the
+    LP (and in exported MPS files) in the order they have always had."""
+
+    index: Callable[[Model], Iterable[tuple]]
+    families: tuple[Callable[..., Rows], ...]
+
+
+FAMILIES: tuple[Block, ...] = (
+    Block(each_product, (bought_le_includes, bought_le_buys, bought_ge_both)),
+    Block(each_buyer, (one_tier,)),
+    Block(each_sale, (sold_if_offered,)),
+    Block(each_tier, (offered_if_sold,)),
+    Block(each_sale, (self_selection,)),
+    Block(each_sale, (pays_price,)),
+    Block(each_buyer, (no_purchase_no_surplus,)),
+    Block(each_rival, (rent,)),
+    Block(each_designed_step, (nested, distinct, fill_from_bottom)),
+    Block(once, (allowed,)),
+    Block(once, (required,)),
+    Block(each_tier, (must_offer,)),
+    Block(each_ladder_rung, (ladder,)),
+    Block(each_tier, (pays_option, serves_if_offered)),
+    Block(each_staffed_buyer, (set_of_segment, set_holds)),
+    Block(
+        each_slot_group,
+        (
+            agents_in_order,
+            opens,
+            live_capacity,
+            total_capacity,
+            priority_on,
+            live_priority_capacity,
+            total_priority_capacity,
+        ),
+    ),
+    Block(once, (floor_margin,)),
+)
+# Families that can be dropped to find which one makes a problem infeasible.
+RELAXABLE = frozenset({"self_selection", "rent", "ladder", "floor_margin", "required"})
+# Rent only restates self-selection: dropping self-selection drops it too.
+DROPPED_WITH = {"self_selection": frozenset({"rent"})}
+
+
+def build_model(problem: TierProblem, *, relax: frozenset[str] = frozenset()) -> Model:
+    """The MILP of one market (see :mod:`pricing.tiers.model`); ``relax`` drops constraint
+    families by name."""
+    model = declare(problem)
+    dropped = relax.union(*(DROPPED_WITH.get(family, ()) for family in relax))
+    for block in FAMILIES:
+        families = [f for f in block.families if f.__name__ not in dropped]
+        for key in block.index(model):
+            for family in families:
+                for constraint, *labels in family(model, *key):
+                    name = "__".join([family.__name__, model.tag, *map(clean, labels)])
+                    model.lp.addConstraint(constraint, name)
+    lp = model.lp  # the model is frozen; its problem takes the objective in place
+    lp += model.profit(), f"profit_{model.tag}"
+    return model

@@ -1,9 +1,10 @@
 """The tier MILP of one market: which options go in which tier, at what price, with whose staff.
 
 Product-line pricing with self-selection (Dobson and Kalish, Marketing Science 1988), the seller's
-negotiation headroom and the exact step cost of the market's desks. Each constraint family is
-built by its own function in :mod:`pricing.tiers.constraints`; with :mod:`pricing.tiers.solve`
-these are the only modules that import PuLP.
+negotiation headroom and the exact step cost of the market's desks. Here its variables and
+objective (:class:`Model`); each constraint family is built by its own function in
+:mod:`pricing.tiers.constraints`, whose ``build_model`` assembles the model. With
+:mod:`pricing.tiers.solve` these are the only modules that import PuLP.
 
 Sets
     segments s (``N_s`` accounts), tiers t = 1..T in order, options o; with a workload also
@@ -75,73 +76,78 @@ inequalities, so an indifferent segment is assigned the tier that earns most.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pulp
 
-from pricing.tiers.constraints import (
-    _allowed,
-    _bought,
-    _designed_tiers,
-    _floor_margin,
-    _ladder,
-    _must_offer,
-    _no_purchase_no_surplus,
-    _offered_if_sold,
-    _one_tier,
-    _pays_option,
-    _pays_price,
-    _rent,
-    _required,
-    _self_selection,
-    _sold_if_offered,
-    _staffing,
-    _workload_sets,
-    clean,
-)
-from pricing.tiers.problem import TierProblem
+from pricing.tiers.problem import Buyer, TierProblem
+
+if TYPE_CHECKING:
+    from pricing.costing.workload import Workload
 
 # More accounts served breaks ties between equally profitable menus (USD per account a year).
 TIE_BREAK_USD = 1e-4
 
 
-@dataclass
+@cache
+def clean(text: str) -> str:
+    """A name PuLP and MPS files accept: letters, digits and single underscores."""
+    return re.sub(r"_+", "_", re.sub(r"[^A-Za-z0-9_]", "_", text)).strip("_") or "x"
+
+
+@dataclass(frozen=True)
+class GroupLimits:
+    """Slot group g at its largest load: K_g agents, M_g Erlangs, priority contacts possible."""
+
+    agents: int
+    live_erlangs: float
+    total_erlangs: float
+    can_prioritise: bool
+
+
+@dataclass(frozen=True)
 class Model:
-    """The built MILP and its variables, keyed by domain labels."""
+    """The built MILP and its variables, keyed by domain labels (see the module docstring)."""
 
     problem: TierProblem
     lp: pulp.LpProblem
     tag: str
-    includes: dict[tuple[str, str], object]
+    includes: dict[tuple[str, str], pulp.LpVariable | int]
     price: dict[str, pulp.LpVariable]
     offered: dict[str, pulp.LpVariable]
     buys: dict[tuple[str, str], pulp.LpVariable]
     surplus: dict[str, pulp.LpVariable]
+    bought: dict[tuple[str, str, str], pulp.LpVariable | int]
     uses: dict[str, pulp.LpVariable]
     serves: pulp.LpVariable
-    bought: dict[tuple[str, str, str], object] = field(default_factory=dict)
-    sold_set: dict[tuple[str, int], pulp.LpVariable] = field(default_factory=dict)
-    agent: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
-    price_cap: float = 0.0
-    match_m: dict[str, float] = field(default_factory=dict)
-    reservation_max: dict[str, float] = field(default_factory=dict)
-
-    def add(self, family: str, constraint: pulp.LpConstraint, *labels: str) -> None:
-        name = "__".join([family, self.tag, *(clean(label) for label in labels)])
-        self.lp.addConstraint(constraint, name)
-
-    def binary(self, name: str, *labels: str) -> pulp.LpVariable:
-        """A 0..1 binary; a rule that fixes it is a named constraint, never a bound."""
-        return pulp.LpVariable(
-            "_".join([name, self.tag, *(clean(label) for label in labels)]), cat=pulp.LpBinary
-        )
+    sold_set: dict[tuple[str, int], pulp.LpVariable]
+    agent: dict[tuple[int, int], pulp.LpVariable]
+    priority_on: dict[int, pulp.LpVariable]
+    group_limits: tuple[GroupLimits, ...]
+    price_cap: float
+    match_m: dict[str, float]
+    reservation_max: dict[str, float]
 
     @property
     def options(self) -> list[str]:
         return [o.name for o in self.problem.options]
 
-    def reservation(self, buyer, tier: str):
+    @property
+    def workload(self) -> Workload:
+        """The market's step-cost data: only read where the problem has it."""
+        assert self.problem.workload is not None
+        return self.problem.workload
+
+    def agents(self, group: int) -> list[pulp.LpVariable]:
+        """Agents k = 1..K_g of a slot group, in order."""
+        count = self.group_limits[group].agents
+        return [self.agent[group, k] for k in range(1, count + 1)]
+
+    def reservation(self, buyer: Buyer, tier: str):
         return buyer.base_value + pulp.lpSum(
             buyer.values.get(o, 0.0) * self.includes[tier, o] for o in self.options
         )
@@ -188,90 +194,157 @@ class Model:
             + staff
         )
 
+    def profit(self):
+        """The objective: revenue - cost, plus the tie-break for accounts served."""
+        served = pulp.lpSum(
+            b.size * self.buys[b.name, t] for b in self.problem.buyers for t in self.problem.tiers
+        )
+        return self.revenue() - self.cost() + TIE_BREAK_USD * served
 
-def _variables(problem: TierProblem) -> Model:
+
+def declare(problem: TierProblem) -> Model:
+    """The model of one market with every variable declared and no constraint yet."""
     tag = clean(problem.label)
-    lp = pulp.LpProblem(f"tiers_{tag}", pulp.LpMaximize)
-    option_names = [o.name for o in problem.options]
-    terms = problem.terms
-    model = Model(problem, lp, tag, {}, {}, {}, {}, {}, {}, None)  # type: ignore[arg-type]
-    reservation_max = {
-        b.name: b.base_value + sum(max(b.values.get(o, 0.0), 0.0) for o in option_names)
+    reservation_max = _reservation_max(problem)
+    price_cap = _price_cap(problem, reservation_max)
+    includes = _includes(problem, tag)
+    buys = {
+        (b.name, t): _binary(tag, "buys", b.name, t) for b in problem.buyers for t in problem.tiers
+    }
+    limits = _group_limits(problem)
+    return Model(
+        problem=problem,
+        lp=pulp.LpProblem(f"tiers_{tag}", pulp.LpMaximize),
+        tag=tag,
+        includes=includes,
+        price={t: pulp.LpVariable(f"price_{tag}_{clean(t)}", 0, price_cap) for t in problem.tiers},
+        offered={t: _binary(tag, "offered", t) for t in problem.tiers},
+        buys=buys,
+        surplus={
+            b.name: pulp.LpVariable(f"surplus_{tag}_{clean(b.name)}", 0) for b in problem.buyers
+        },
+        bought=_bought(problem, tag, includes, buys),
+        uses={o.name: _binary(tag, "uses", o.name) for o in problem.options},
+        serves=_binary(tag, "serves"),
+        sold_set=_sold_sets(problem, tag),
+        agent={
+            (g, k): _binary(tag, "agent", f"g{g}", f"k{k}")
+            for g, limit in enumerate(limits)
+            for k in range(1, limit.agents + 1)
+        },
+        priority_on={
+            g: _binary(tag, "priority_on", f"g{g}")
+            for g, limit in enumerate(limits)
+            if limit.can_prioritise
+        },
+        group_limits=limits,
+        price_cap=price_cap,
+        match_m=_match_m(problem, reservation_max, price_cap),
+        reservation_max=reservation_max,
+    )
+
+
+def _binary(tag: str, name: str, *labels: str) -> pulp.LpVariable:
+    """A 0..1 binary; a rule that fixes it is a named constraint, never a bound."""
+    return pulp.LpVariable(
+        "_".join([name, tag, *(clean(label) for label in labels)]), cat=pulp.LpBinary
+    )
+
+
+def _reservation_max(problem: TierProblem) -> dict[str, float]:
+    """What each segment would pay at most for a tier: bare support and every option it values."""
+    options = [o.name for o in problem.options]
+    return {
+        b.name: b.base_value + sum(max(b.values.get(o, 0.0), 0.0) for o in options)
         for b in problem.buyers
     }
+
+
+def _price_cap(problem: TierProblem, reservation_max: dict[str, float]) -> float:
+    """A tier nobody buys is priced out of reach (so self-selection needs no big-M); the cap
+    leaves room for the ladder above any price a segment would pay."""
+    terms = problem.terms
     cost_cap = abs(problem.base_unit_cost) + sum(abs(o.unit_cost) for o in problem.options)
-    # A tier nobody buys is priced out of reach (so self-selection needs no big-M); the cap
-    # leaves room for the ladder above any price a segment would pay.
-    price_cap = (1.0 + terms.price_step) * max(
+    return (1.0 + terms.price_step) * max(
         max(reservation_max.values()), (1.0 + terms.min_margin) * cost_cap / terms.floor_ratio, 0.0
     ) + 1.0
-    lowest_value = {
-        b.name: b.base_value + sum(min(b.values.get(o, 0.0), 0.0) for o in option_names)
+
+
+def _match_m(
+    problem: TierProblem, reservation_max: dict[str, float], price_cap: float
+) -> dict[str, float]:
+    """P of ``pays_price``: per segment, room enough to switch the constraint off."""
+    options = [o.name for o in problem.options]
+    lowest = {
+        b.name: b.base_value + sum(min(b.values.get(o, 0.0), 0.0) for o in options)
         for b in problem.buyers
     }
-    model.price_cap = price_cap
-    model.reservation_max = reservation_max
-    model.match_m = {
-        b.name: price_cap + reservation_max[b.name] - min(lowest_value[b.name], 0.0) + 1.0
+    return {
+        b.name: price_cap + reservation_max[b.name] - min(lowest[b.name], 0.0) + 1.0
         for b in problem.buyers
     }
-    for t in problem.tiers:
-        for o in option_names:
-            if problem.fixed_tiers is not None:
-                model.includes[t, o] = 1 if o in problem.fixed_tiers.get(t, frozenset()) else 0
-            else:
-                model.includes[t, o] = model.binary("includes", t, o)
-        model.price[t] = pulp.LpVariable(f"price_{tag}_{clean(t)}", 0, price_cap)
-        model.offered[t] = model.binary("offered", t)
+
+
+def _includes(problem: TierProblem, tag: str) -> dict[tuple[str, str], pulp.LpVariable | int]:
+    """Binaries when the optimiser designs the tiers, constants when they are given."""
+    fixed = problem.fixed_tiers
+    return {
+        (t, o.name): (
+            _binary(tag, "includes", t, o.name)
+            if fixed is None
+            else (1 if o.name in fixed.get(t, frozenset()) else 0)
+        )
+        for t in problem.tiers
+        for o in problem.options
+    }
+
+
+def _bought(
+    problem: TierProblem,
+    tag: str,
+    includes: dict[tuple[str, str], pulp.LpVariable | int],
+    buys: dict[tuple[str, str], pulp.LpVariable],
+) -> dict[tuple[str, str, str], pulp.LpVariable | int]:
+    """bought = buys * includes: a variable of its own only where includes is a variable."""
+    bought: dict[tuple[str, str, str], pulp.LpVariable | int] = {}
     for b in problem.buyers:
-        model.surplus[b.name] = pulp.LpVariable(f"surplus_{tag}_{clean(b.name)}", 0)
         for t in problem.tiers:
-            model.buys[b.name, t] = model.binary("buys", b.name, t)
-    model.uses = {o: model.binary("uses", o) for o in option_names}
-    model.serves = model.binary("serves")
-    return model
+            for o in (option.name for option in problem.options):
+                x = includes[t, o]
+                if isinstance(x, int):
+                    bought[b.name, t, o] = buys[b.name, t] if x == 1 else 0
+                else:
+                    name = f"bought_{tag}_{clean(b.name)}_{clean(t)}_{clean(o)}"
+                    bought[b.name, t, o] = pulp.LpVariable(name, 0, 1)
+    return bought
 
 
-FAMILIES: tuple[tuple[str, Callable[[Model], None]], ...] = (
-    ("one_tier", _one_tier),
-    ("sold_if_offered", _sold_if_offered),
-    ("offered_if_sold", _offered_if_sold),
-    ("self_selection", _self_selection),
-    ("pays_price", _pays_price),
-    ("no_purchase_no_surplus", _no_purchase_no_surplus),
-    ("bought", _bought),
-    ("rent", _rent),
-    ("designed", _designed_tiers),
-    ("allowed", _allowed),
-    ("required", _required),
-    ("must_offer", _must_offer),
-    ("ladder", _ladder),
-    ("pays_option", _pays_option),
-    ("workload_sets", _workload_sets),
-    ("staffing", _staffing),
-    ("floor_margin", _floor_margin),
-)
-# Families that can be dropped to find which one makes a problem infeasible.
-RELAXABLE = frozenset({"self_selection", "rent", "ladder", "floor_margin", "required"})
+def _sold_sets(problem: TierProblem, tag: str) -> dict[tuple[str, int], pulp.LpVariable]:
+    """Which option set each segment's tier holds (the load of an account depends on it)."""
+    if problem.workload is None:
+        return {}
+    return {
+        (b.name, i): _binary(tag, "sold_set", b.name, "_".join(sorted(option_set)) or "bare")
+        for b in problem.buyers
+        for i, option_set in enumerate(problem.workload.sets)
+    }
 
 
-def build_model(problem: TierProblem, *, relax: frozenset[str] = frozenset()) -> Model:
-    """The MILP of one market (see the module docstring); ``relax`` drops constraint families."""
-    model = _variables(problem)
-    # ``bought`` must exist before anything that reads it, whatever the order above says.
-    _bought(model)
-    for name, build in FAMILIES:
-        if name == "bought" or name in relax:
-            continue
-        if name == "designed" and not problem.designed:
-            continue
-        if name in ("workload_sets", "staffing") and problem.workload is None:
-            continue
-        if name == "rent" and "self_selection" in relax:
-            continue
-        build(model)
-    served = pulp.lpSum(
-        b.size * model.buys[b.name, t] for b in problem.buyers for t in problem.tiers
-    )
-    model.lp += model.revenue() - model.cost() + TIE_BREAK_USD * served, f"profit_{model.tag}"
-    return model
+def _group_limits(problem: TierProblem) -> tuple[GroupLimits, ...]:
+    """Per slot group: agents needed at the largest load it can get, those loads, and whether
+    priority is possible (none without a workload)."""
+    workload = problem.workload
+    if workload is None:
+        return ()
+    accounts = sum(b.size for b in problem.buyers)
+    limits = []
+    for g in range(len(workload.groups)):
+        live = float(workload.live[:, g].max(initial=0.0)) * accounts
+        total = float(workload.total[:, g].max(initial=0.0)) * accounts
+        can_prioritise = bool(workload.priority[:, g].any())
+        top = workload.capacity.agents(
+            np.array(live), np.array(total), np.array(can_prioritise), np.array(0)
+        )
+        needed = max(int(top), workload.min_on_duty if workload.opens[:, g].any() else 0)
+        limits.append(GroupLimits(needed, live, total, can_prioritise))
+    return tuple(limits)

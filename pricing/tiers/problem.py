@@ -111,78 +111,13 @@ class TierProblem:
     workload: Workload | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if not 1 <= len(self.tiers) <= 10 or len(set(self.tiers)) != len(self.tiers):
-            raise InputError(
-                f"{self.label}: give 1 to 10 distinct tier names, got {self.tiers}",
-                field="tiers",
-                value=self.tiers,
-            )
-        if not self.buyers:
-            raise InputError(f"{self.label}: no segments to sell to", field="segments")
-        names = [b.name for b in self.buyers]
-        if len(set(names)) != len(names):
-            raise InputError(f"{self.label}: segment names repeat: {names}", field="segments")
-        option_names = {o.name for o in self.options}
+        _check_tiers(self)
+        _check_segment_names(self)
         _check_costs(self)
-        for buyer in self.buyers:
-            if not (math.isfinite(buyer.size) and buyer.size >= 0):
-                raise InputError(
-                    f"segment {buyer.name!r}: size must be >= 0, got {buyer.size!r}",
-                    field="size",
-                    value=buyer.size,
-                )
-            for option, value in buyer.values.items():
-                if option not in option_names:
-                    raise InputError(
-                        f"segment {buyer.name!r} values unknown option {option!r}",
-                        field="values",
-                        value=option,
-                    )
-                if not math.isfinite(value):
-                    raise InputError(
-                        f"segment {buyer.name!r}: value of {option} is not finite",
-                        field="values",
-                        value=value,
-                    )
-        for mapping_name in ("allowed", "required", "fixed_tiers"):
-            mapping = getattr(self, mapping_name) or {}
-            for tier, chosen in mapping.items():
-                if tier not in self.tiers:
-                    raise InputError(
-                        f"{mapping_name}: unknown tier {tier!r}", field=mapping_name, value=tier
-                    )
-                unknown = set(chosen) - option_names
-                if unknown:
-                    raise InputError(
-                        f"{mapping_name}[{tier}]: unknown option(s) {sorted(unknown)}",
-                        field=mapping_name,
-                        value=sorted(unknown),
-                    )
-        unknown_tiers = set(self.must_offer) - set(self.tiers)
-        if unknown_tiers:
-            raise InputError(
-                f"must_offer: unknown tier(s) {sorted(unknown_tiers)}",
-                field="must_offer",
-                value=sorted(unknown_tiers),
-            )
-
-        for tier in self.tiers:
-            clash = (self.required or {}).get(tier, frozenset()) - (
-                (self.allowed or {}).get(tier, option_names)
-            )
-            if clash:
-                raise InputError(
-                    f"{self.label}: option(s) {sorted(clash)} both required and not allowed "
-                    f"in {tier}",
-                    field="required",
-                    value=sorted(clash),
-                )
-        if self.workload is not None and set(self.workload.options) != option_names:
-            raise InputError(
-                f"{self.label}: the workload prices options {list(self.workload.options)}, "
-                f"the problem has {sorted(option_names)}",
-                field="options",
-            )
+        _check_segments(self)
+        _check_rules(self)
+        _check_rules_agree(self)
+        _check_workload(self)
 
     @property
     def designed(self) -> bool:
@@ -194,6 +129,102 @@ class TierProblem:
     def unit_cost(self, options: frozenset[str] | tuple[str, ...]) -> float:
         costs = {o.name: o.unit_cost for o in self.options}
         return self.base_unit_cost + sum(costs[o] for o in options)
+
+
+def _check_tiers(problem: TierProblem) -> None:
+    tiers = problem.tiers
+    if not 1 <= len(tiers) <= 10 or len(set(tiers)) != len(tiers):
+        raise InputError(
+            f"{problem.label}: give 1 to 10 distinct tier names, got {tiers}",
+            field="tiers",
+            value=tiers,
+        )
+
+
+def _check_segment_names(problem: TierProblem) -> None:
+    if not problem.buyers:
+        raise InputError(f"{problem.label}: no segments to sell to", field="segments")
+    names = [b.name for b in problem.buyers]
+    if len(set(names)) != len(names):
+        raise InputError(f"{problem.label}: segment names repeat: {names}", field="segments")
+
+
+def _check_segments(problem: TierProblem) -> None:
+    """Every segment has accounts (>= 0) and finite values of the problem's options only."""
+    option_names = {o.name for o in problem.options}
+    for buyer in problem.buyers:
+        if not (math.isfinite(buyer.size) and buyer.size >= 0):
+            raise InputError(
+                f"segment {buyer.name!r}: size must be >= 0, got {buyer.size!r}",
+                field="size",
+                value=buyer.size,
+            )
+        for option, value in buyer.values.items():
+            if option not in option_names:
+                raise InputError(
+                    f"segment {buyer.name!r} values unknown option {option!r}",
+                    field="values",
+                    value=option,
+                )
+            if not math.isfinite(value):
+                raise InputError(
+                    f"segment {buyer.name!r}: value of {option} is not finite",
+                    field="values",
+                    value=value,
+                )
+
+
+def _check_rules(problem: TierProblem) -> None:
+    """The user's rules name the problem's tiers and options only."""
+    option_names = {o.name for o in problem.options}
+    for mapping_name in ("allowed", "required", "fixed_tiers"):
+        mapping = getattr(problem, mapping_name) or {}
+        for tier, chosen in mapping.items():
+            if tier not in problem.tiers:
+                raise InputError(
+                    f"{mapping_name}: unknown tier {tier!r}", field=mapping_name, value=tier
+                )
+            unknown = set(chosen) - option_names
+            if unknown:
+                raise InputError(
+                    f"{mapping_name}[{tier}]: unknown option(s) {sorted(unknown)}",
+                    field=mapping_name,
+                    value=sorted(unknown),
+                )
+    unknown_tiers = set(problem.must_offer) - set(problem.tiers)
+    if unknown_tiers:
+        raise InputError(
+            f"must_offer: unknown tier(s) {sorted(unknown_tiers)}",
+            field="must_offer",
+            value=sorted(unknown_tiers),
+        )
+
+
+def _check_rules_agree(problem: TierProblem) -> None:
+    """No option is both required in a tier and not allowed in it."""
+    option_names = {o.name for o in problem.options}
+    for tier in problem.tiers:
+        clash = (problem.required or {}).get(tier, frozenset()) - (
+            (problem.allowed or {}).get(tier, option_names)
+        )
+        if clash:
+            raise InputError(
+                f"{problem.label}: option(s) {sorted(clash)} both required and not allowed "
+                f"in {tier}",
+                field="required",
+                value=sorted(clash),
+            )
+
+
+def _check_workload(problem: TierProblem) -> None:
+    """The workload prices exactly the problem's options."""
+    option_names = {o.name for o in problem.options}
+    if problem.workload is not None and set(problem.workload.options) != option_names:
+        raise InputError(
+            f"{problem.label}: the workload prices options {list(problem.workload.options)}, "
+            f"the problem has {sorted(option_names)}",
+            field="options",
+        )
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ from typing import Literal
 import pulp
 
 from pricing.errors import InfeasibleError, InputError, SolverError
-from pricing.tiers.accounts import cost_of_sale, marginal_costs
+from pricing.tiers.accounts import cost_of_sale, costed_solution
+from pricing.tiers.constraints import RELAXABLE, build_model
 from pricing.tiers.explain import explain
-from pricing.tiers.model import RELAXABLE, Model, build_model
+from pricing.tiers.model import Model
 from pricing.tiers.problem import (
     SOLVERS,
     Buyer,
@@ -220,12 +221,12 @@ def _read(
     solved = _settle(problem, solved)
     if problem.workload is not None:
         _check_staffing(problem, model, solved, assignment)
-    result = _costed(problem, solved, assignment, solver, found_gap, seconds, status)
+    result = costed_solution(problem, solved, assignment, solver, found_gap, seconds, status)
     if result.profit < 0 and not problem.must_offer:
         # Break-even within the solver's tolerance: selling nothing is as good and exact.
         nothing = dict.fromkeys(assignment)
         bare = [SolvedTier(t.name, False, (), 0.0, None, ()) for t in solved]
-        result = _costed(problem, bare, nothing, solver, found_gap, seconds, status)
+        result = costed_solution(problem, bare, nothing, solver, found_gap, seconds, status)
     notes, message = explain(problem, result)
     if status == "time_limit":
         gap_text = f" (gap {found_gap:.1%})" if found_gap is not None else ""
@@ -235,54 +236,6 @@ def _read(
             *notes,
         )
     return dataclasses.replace(result, explanations=notes, message=message)
-
-
-def _costed(
-    problem: TierProblem,
-    tiers: list[SolvedTier],
-    assignment: dict[str, str | None],
-    solver: str,
-    found_gap: float | None,
-    seconds: float,
-    status: Literal["optimal", "time_limit"],
-) -> Solution:
-    """The solution with exact costs: the market's, each tier's share and marginal cost."""
-    by_name = {t.name: t for t in tiers}
-    sale = {
-        b: (frozenset(by_name[t].options) if t is not None else None) for b, t in assignment.items()
-    }
-    costed = cost_of_sale(problem, sale)
-    sizes = {b.name: b.size for b in problem.buyers}
-    marginal = marginal_costs(problem, sale, {t.name: t.buyers for t in tiers if t.offered})
-    priced = []
-    for tier in tiers:
-        accounts = sum(sizes[b] for b in tier.buyers)
-        share = sum(costed.by_segment[b] for b in tier.buyers)
-        priced.append(
-            dataclasses.replace(
-                tier,
-                accounts=accounts,
-                unit_cost=share / accounts if accounts else 0.0,
-                marginal_cost=marginal.get(tier.name, 0.0),
-            )
-        )
-    revenue = sum(sizes[b] * (by_name[t].target or 0.0) for b, t in assignment.items() if t)
-    option_names = [o.name for o in problem.options]
-    paid = tuple(o for o in option_names if any(o in t.options for t in tiers if t.offered))
-    return Solution(
-        label=problem.label,
-        status=status,
-        profit=revenue - costed.cost,
-        revenue=revenue,
-        cost=costed.cost,
-        floor_revenue=revenue * problem.terms.floor_ratio,
-        tiers=tuple(priced),
-        assignment=assignment,
-        options_paid=paid,
-        gap=found_gap,
-        solver=solver,
-        seconds=seconds,
-    )
 
 
 def _check_staffing(

@@ -1,0 +1,1 @@
+"""Tests of the pages and ui/ under Streamlit's AppTest."""

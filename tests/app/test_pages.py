@@ -1,0 +1,185 @@
+"""Every page under Streamlit's AppTest, on the shipped defaults."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pricing.inputs.catalog import load_markets
+from pricing.money.fx import rate
+from tests.conftest import shown
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+
+
+def test_overview_renders_without_errors(app: AppTest) -> None:
+    assert not app.exception
+    assert not app.error
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Markets"] == str(len(load_markets()))
+    assert float(metrics["Baseline cost (USD m/yr)"]) > 0
+    table = app.dataframe[0].value
+    assert len(table) == len(load_markets())
+    assert (table["baseline_per_account_usd"] > 0).all()
+
+
+def _map_locations(app: AppTest) -> list[list[str]]:
+    return [
+        json.loads(chart.proto.spec)["data"][0]["locations"] for chart in app.get("plotly_chart")
+    ]
+
+
+def test_overview_map_frame_is_replaced_by_the_costed_map(app: AppTest) -> None:
+    # The first view sends an empty frame first; the same place then holds the costed map.
+    assert [len(locations) for locations in _map_locations(app)] == [len(load_markets())]
+    assert app.session_state["overview_framed"]
+    app.run()
+    assert [len(locations) for locations in _map_locations(app)] == [len(load_markets())]
+
+
+def test_a_page_that_stops_keeps_the_shared_sidebar() -> None:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.session_state["markets_upload"] = ("broken.csv", b"code,name\nXX,Nowhere\n")
+    app.run()
+    assert not app.exception
+    assert any("could not be costed" in e.value and "missing column" in e.value for e in app.error)
+    # No empty frame left above the message: no map, headline figures or table.
+    assert not app.get("plotly_chart") and not app.metric and not app.dataframe
+    # The sidebar is drawn after the page, yet a page that ends early still gets it.
+    assert app.sidebar.selectbox(key="display_currency").label == "Show money in"
+    assert any("could not be loaded" in e.value for e in app.sidebar.error)
+
+
+def test_map_metric_switch(app: AppTest) -> None:
+    control = app.get("button_group")[0]
+    control.set_value("extra_24x7_annual_usd").run()
+    assert not app.exception
+    assert app.session_state["map_metric"] == "extra_24x7_annual_usd"
+
+
+def test_sources_are_shown_per_figure(app: AppTest) -> None:
+    app.selectbox(key="overview_sources").set_value("SA").run()
+    sources = app.table[0].value.rename(index=shown).map(shown)
+    row = sources.loc["expected_discount"]
+    assert (row["Value"], row["Unit"]) == ("18 %", "share")
+    # The article by its title, never by its file name.
+    assert row["Source"].startswith("“Improving customer service for clients around the world”:")
+    assert not sources["Source"].str.contains("seed:").any()
+    assert sources.loc["agent_cost_usd", "Value"] == "36,000"  # whole units, no float noise
+    assert sources.loc["agent_cost_usd", "Unit"] == "USD a year"
+
+
+def test_currency_selector_converts_the_table(app: AppTest) -> None:
+    usd = app.dataframe[0].value.set_index("name")
+    assert "shown_in" not in usd.columns  # one currency: said in the headers, not in a column
+    app.sidebar.selectbox(key="display_currency").set_value("local").run()
+    assert not app.exception
+    local = app.dataframe[0].value.set_index("name")
+    assert local.loc["United Arab Emirates", "shown_in"] == "AED"
+    assert local.loc["United Arab Emirates", "baseline_annual_usd"] == pytest.approx(
+        usd.loc["United Arab Emirates", "baseline_annual_usd"] * 3.6725, rel=1e-3
+    )
+    rates = app.dataframe[1].value.set_index("currency")
+    assert rates.loc["AED", "per_usd"] == 3.6725 and "pegged" in rates.loc["AED", "source"]
+    # Old table rates are called out; totals stay in one currency (USD).
+    assert any("Stale rates" in w.value and "EGP" in w.value for w in app.warning)
+    assert any("(USD m/yr)" in m.label for m in app.metric)
+    app.session_state["display_currency"] = "EUR"
+    app.run()
+    eur = app.dataframe[0].value.set_index("name")
+    assert eur.loc["Germany", "baseline_annual_usd"] == pytest.approx(
+        usd.loc["Germany", "baseline_annual_usd"] * rate("USD", "EUR").rate, rel=1e-3
+    )
+    assert any("(EUR m/yr)" in m.label for m in app.metric)
+
+
+def test_sidebar_offers_currency_and_live_refresh(app: AppTest) -> None:
+    sidebar = app.sidebar
+    assert sidebar.selectbox(key="display_currency").label == "Show money in"
+    assert sidebar.button[0].label == "Refresh live rates"
+    assert any("offline" in caption.value for caption in sidebar.caption)
+
+
+def test_budget_rates_win_and_are_labelled(app: AppTest) -> None:
+    app.session_state["budget_rates"] = {"EGP": 55.0}
+    app.session_state["display_currency"] = "local"
+    app.run()
+    rates = app.dataframe[1].value.set_index("currency")
+    assert rates.loc["EGP", "per_usd"] == 55.0
+    assert rates.loc["EGP", "source"] == "budget rate set by finance"
+    # A budget rate is a decision, not a quote: it is never flagged stale.
+    assert not any("EGP" in w.value for w in app.warning)
+
+
+def test_overview_profit_needs_and_gets_a_plan(app: AppTest) -> None:
+    assert not any("Profit" in m.label for m in app.metric)
+    app.session_state["map_metric"] = "profit_usd"
+    app.run()
+    assert not app.exception and not app.error
+    metrics = {m.label: m.value for m in app.metric}
+    assert float(metrics["Profit from support (USD m/yr)"]) > 0
+    assert float(metrics["Support revenue (USD m/yr)"]) > float(
+        metrics["Profit from support (USD m/yr)"]
+    )
+
+
+def test_absurd_live_rates_are_refused_with_a_notice(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EUR = 1000 per USD and the dirham 5 % off its peg are refused, NaN and 0 too; the
+    sidebar names each with its live value and offline rate, and the prices on the page stay
+    at the offline rates for those while a sane live rate is used."""
+    offline_eur, offline_inr = rate("USD", "EUR").rate, rate("USD", "INR").rate
+    answer = {
+        "EUR": 1000.0,
+        "AED": 3.6725 * 1.05,
+        "JPY": math.nan,
+        "GBP": 0.0,
+        "INR": offline_inr * 1.1,
+    }
+    monkeypatch.setattr(
+        "pricing.money.live_rates.ask_live_source", lambda base, deadline, url: answer
+    )
+    usd = app.dataframe[0].value.set_index("name")
+    next(b for b in app.sidebar.button if b.label == "Refresh live rates").click()
+    app.session_state["display_currency"] = "local"
+    app.run()
+    assert not app.exception
+    local = app.dataframe[0].value.set_index("name")
+    for name, per_usd in [
+        ("Germany", offline_eur),
+        ("United Arab Emirates", 3.6725),
+        ("India", offline_inr * 1.1),
+    ]:
+        assert local.loc[name, "baseline_annual_usd"] == pytest.approx(
+            usd.loc[name, "baseline_annual_usd"] * per_usd, rel=1e-4
+        ), name
+    rates = app.dataframe[1].value.set_index("currency")
+    assert "ECB" in rates.loc["EUR", "source"]
+    assert "pegged" in rates.loc["AED", "source"]
+    assert rates.loc["INR", "source"].startswith("live rate")
+
+    # AppTest draws the router's sidebar on a session's first run only (later runs take the
+    # pages/ folder for its older layout), so a new session holding this refresh shows it.
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    fresh.session_state["live_fx"] = app.session_state["live_fx"]
+    fresh.run()
+    assert not fresh.exception
+    [used] = [shown(s.value) for s in fresh.sidebar.success]
+    assert used.startswith("Using live rates") and "4 refused" in used
+    [notice] = [shown(w.value) for w in fresh.sidebar.warning]
+    assert "EUR: live rate 1,000 per USD refused" in notice
+    assert f"the offline rate of {offline_eur:,.6g} per USD" in notice
+    assert "AED: live rate 3.85613 per USD refused (5.00% off its peg" in notice
+    assert "the peg of 3.6725 per USD is used" in notice
+    assert "JPY: live rate nan per USD refused" in notice
+    assert "GBP: live rate 0 per USD refused" in notice

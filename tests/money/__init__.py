@@ -1,0 +1,1 @@
+"""Tests of pricing/money: exchange rates, live rates, local prices."""

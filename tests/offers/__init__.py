@@ -1,0 +1,1 @@
+"""Tests of pricing/offers: the offer, its promises, guidance and documents."""

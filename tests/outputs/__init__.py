@@ -1,0 +1,1 @@
+"""Tests of pricing/outputs: the plan's files and workbook."""

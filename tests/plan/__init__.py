@@ -1,0 +1,1 @@
+"""Tests of the plan at the top of pricing/: plans, rules, counterfactuals."""

@@ -1,0 +1,1 @@
+"""Tests of pricing/scenarios: the scenario store, comparisons, sensitivity."""

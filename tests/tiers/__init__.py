@@ -1,0 +1,1 @@
+"""Tests of pricing/tiers: the tier MILP against brute force, negotiation bands."""

@@ -120,20 +120,21 @@ def _plan_market(
     code: str,
     settings: PlanSettings,
     segment_rows: tuple[SegmentRow, ...],
-    rates: RateBook,
+    rates: tuple,
     _request: PlanRequest,
 ) -> MarketPlan:
     """One market of ``_request``, cached on what makes it: the catalogue (``key``), the
-    market, the rules, the segment values and the rates."""
+    market, the rules, the segment values and the rates of its currency (a budget rate for
+    the yen re-plans Japan alone)."""
     from pricing.plan import plan_market
 
     return plan_market(_request, code)
 
 
 def _cached_market(request: PlanRequest, code: str) -> MarketPlan:
-    return _plan_market(
-        data_key(), code, request.settings, request.segment_rows, request.rates, request
-    )
+    currency = request.catalogue.by_code[code].currency
+    rates = request.rates.key_for(currency)
+    return _plan_market(data_key(), code, request.settings, request.segment_rows, rates, request)
 
 
 # The rules the plan is made with: (PlanSettings, segment rows), None for the defaults. Only

@@ -233,6 +233,12 @@ class RateBook:
         overrides = {**self.overrides, code: UsdRate(per_usd, date.today(), label, "override")}
         return RateBook(overrides, self.live, self.table, self.buffers_file)
 
+    def key_for(self, currency: str) -> tuple:
+        """Everything this book answers for ``currency`` depends on (its budget and live rate,
+        the offline table, the buffers): two books with the same key quote it alike."""
+        code = currency.strip().upper()
+        return (code, self.overrides.get(code), self.live.get(code), self.table, self.buffers_file)
+
     def without_override(self, currency: str) -> RateBook:
         """This book without finance's budget rate for ``currency`` (the market rate instead)."""
         code = currency.strip().upper()

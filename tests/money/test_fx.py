@@ -366,3 +366,15 @@ def test_cli_live_refuses_an_absurd_rate_and_converts_at_the_offline_one() -> No
     assert refused["EUR"]["live_per_usd"] == 1000.0
     assert refused["EUR"]["offline_per_usd"] == pytest.approx(OFFLINE_EUR)
     assert refused["JPY"]["live_per_usd"] == 0.0 and "not a positive" in refused["JPY"]["notice"]
+
+
+def test_a_budget_rate_changes_the_key_of_its_currency_alone() -> None:
+    """The app caches each market's plan on its currency's key: a budget rate for the yen
+    re-plans Japan and nothing else, and books with the same key quote alike."""
+    budget = DEFAULT_BOOK.with_override("JPY", 150.0)
+    assert budget.key_for("JPY") != DEFAULT_BOOK.key_for("JPY")
+    for currency in ("EUR", "AED", "BRL", "USD"):
+        assert budget.key_for(currency) == DEFAULT_BOOK.key_for(currency)
+        assert budget.rate("USD", currency) == DEFAULT_BOOK.rate("USD", currency)
+        assert budget.buffer(currency) == DEFAULT_BOOK.buffer(currency)
+    assert budget.rate("USD", "JPY").rate == 150.0

@@ -11,14 +11,12 @@ that makes it:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pricing.costing.service import OPTION_LABELS, TIER_OPTIONS
 from pricing.errors import InfeasibleError, InputError
-from pricing.inputs.segments import SegmentRow
-from pricing.market_model import solve_market
-from pricing.models import CostParameters, Market
+from pricing.market_model import solve_in
+from pricing.request import PlanRequest
 from pricing.settings import PlanSettings
 from pricing.tiers.problem import Solution, TierProblem
 
@@ -93,19 +91,13 @@ def _alternatives(
 
 
 def counterfactuals(
-    market: Market,
-    markets: Mapping[str, Market],
-    segment_rows: tuple[SegmentRow, ...],
-    settings: PlanSettings,
-    problem: TierProblem,
-    solution: Solution,
-    params: CostParameters | None = None,
+    request: PlanRequest, code: str, problem: TierProblem, solution: Solution
 ) -> tuple[Counterfactual, ...]:
-    """Each alternative to ``market``'s plan, solved, with its scenario file."""
+    """Each alternative to the plan of market ``code``, solved, with its scenario file."""
     found = []
-    for change, rules in _alternatives(problem, solution, settings):
+    for change, rules in _alternatives(problem, solution, request.settings):
         try:
-            _, other = solve_market(market, markets, segment_rows, rules, params)
+            _, other = solve_in(request, code, rules)
         except (InfeasibleError, InputError) as exc:  # the alternative cannot hold
             found.append(Counterfactual(change, rules.as_scenario(), None, str(exc)))
             continue

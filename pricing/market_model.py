@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pricing.costing.workload import Workload, build_workload
 from pricing.inputs.segments import TIER_OPTIONS, Segment, SegmentRow, market_segments
 from pricing.models import CostParameters, Market
+from pricing.request import PlanRequest
 from pricing.settings import PlanSettings
 from pricing.tiers.problem import Buyer, Option, Solution, Terms, TierProblem
 from pricing.tiers.solve import solve
@@ -81,6 +82,21 @@ def market_problem(
         required=restrict(settings.required),
         must_offer=frozenset(settings.must_offer),
         workload=workload,
+    )
+
+
+def solve_in(
+    request: PlanRequest, code: str, settings: PlanSettings | None = None
+) -> tuple[TierProblem, Solution]:
+    """Market ``code`` of ``request`` solved under its rules, or under ``settings`` (the same
+    market without one rule, or with an alternative)."""
+    catalog = request.catalogue.by_code
+    return solve_market(
+        catalog[code],
+        catalog,
+        request.segment_rows,
+        settings if settings is not None else request.settings,
+        request.params,
     )
 
 

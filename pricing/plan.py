@@ -18,7 +18,7 @@ from pathlib import Path
 from pricing.costing.workload import Workload
 from pricing.counterfactuals import Counterfactual, counterfactuals
 from pricing.inputs.segments import Segment, market_segments
-from pricing.market_model import solve_market
+from pricing.market_model import solve_in
 from pricing.models import Market
 from pricing.money.fx import Rate
 from pricing.money.pricepoints import LocalPrices, local_price_points
@@ -173,9 +173,8 @@ class Plan:
 
 def plan_market(request: PlanRequest, code: str) -> MarketPlan:
     """Cost, optimise and quote one market of ``request``."""
-    catalog = request.catalogue.by_code
-    market, settings, rows = catalog[code], request.settings, request.segment_rows
-    problem, solution = solve_market(market, catalog, rows, settings, request.params)
+    market = request.catalogue.by_code[code]
+    problem, solution = solve_in(request, code)
     workload = problem.workload
     assert workload is not None
     used = request.rates.rate("USD", market.currency)
@@ -183,10 +182,8 @@ def plan_market(request: PlanRequest, code: str) -> MarketPlan:
     priced = tuple(_priced(market, workload, tier, used, buffer) for tier in _sold(solution))
     rules, alternatives = (), ()
     if request.reasons:
-        rules = rule_effects(market, catalog, rows, settings, solution, request.params)
-        alternatives = counterfactuals(
-            market, catalog, rows, settings, problem, solution, request.params
-        )
+        rules = rule_effects(request, code, solution)
+        alternatives = counterfactuals(request, code, problem, solution)
     budget = budget_rate_effect(request.rates, priced, market.currency, buffer, solution.profit)
     return MarketPlan(
         market,
@@ -194,7 +191,7 @@ def plan_market(request: PlanRequest, code: str) -> MarketPlan:
         solution,
         priced,
         option_costs(problem),
-        market_segments(market, rows),
+        market_segments(market, request.segment_rows),
         used,
         buffer,
         (*rules, budget) if budget is not None else rules,

@@ -16,16 +16,15 @@ market rate, and the report says which local prices it moves (the profit, in USD
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from pricing.costing.service import OPTION_SHORT, TIER_OPTIONS
-from pricing.inputs.segments import SegmentRow
-from pricing.market_model import solve_market
-from pricing.models import CostParameters, Market
+from pricing.market_model import solve_in
 from pricing.money.fx import RateBook
 from pricing.money.pricepoints import local_price_points
+from pricing.request import PlanRequest
 from pricing.settings import TIER_NAMES, PlanSettings
 from pricing.tiers.negotiation import Quote
 from pricing.tiers.problem import Solution
@@ -196,19 +195,14 @@ def _same(one: Solution, other: Solution) -> bool:
     )
 
 
-def rule_effects(
-    market: Market,
-    markets: Mapping[str, Market],
-    segment_rows: tuple[SegmentRow, ...],
-    settings: PlanSettings,
-    solution: Solution,
-    params: CostParameters | None = None,
-) -> tuple[RuleEffect, ...]:
-    """The effect of every rule of ``settings`` on ``market``, whose plan is ``solution``."""
+def rule_effects(request: PlanRequest, code: str, solution: Solution) -> tuple[RuleEffect, ...]:
+    """The effect of every rule of ``request`` on market ``code``, whose plan is
+    ``solution``."""
+    settings = request.settings
     effects = []
     sold = set(_menu(solution))
     for text, without in rules_of(settings):
-        _, other = solve_market(market, markets, segment_rows, without, params)
+        _, other = solve_in(request, code, without)
         unsold = tuple(t for t in settings.tier_names if t in set(_menu(other)) - sold)
         if unsold:
             status: RuleStatus = "tier_unsold"

@@ -248,24 +248,16 @@ def tornado_chart(frame: pd.DataFrame, unit: str = "USD per year") -> go.Figure:
     """Profit at each driver's low and high end around the base, widest swing on top."""
     base = float(frame["base"].iloc[0]) if len(frame) else 0.0
     figure = go.Figure()
-    figure.add_bar(
-        y=frame["driver"],
-        x=frame["low"] - base,
-        base=base,
-        orientation="h",
-        name="low end",
-        marker_color="#c0392b",
-        hovertemplate=f"%{{y}}: profit %{{x:,.0f}} {unit} vs base<extra></extra>",
-    )
-    figure.add_bar(
-        y=frame["driver"],
-        x=frame["high"] - base,
-        base=base,
-        orientation="h",
-        name="high end",
-        marker_color="#27ae60",
-        hovertemplate=f"%{{y}}: profit %{{x:,.0f}} {unit} vs base<extra></extra>",
-    )
+    for end, colour in (("low", "#c0392b"), ("high", "#27ae60")):
+        figure.add_bar(
+            y=frame["driver"],
+            x=frame[end] - base,
+            base=base,
+            orientation="h",
+            name=f"{end} end",
+            marker_color=colour,
+            hovertemplate=f"%{{y}}: profit %{{x:,.0f}} {unit} vs base<extra></extra>",
+        )
     figure.add_vline(x=base, line_color="black", annotation_text=f"base {base:,.0f}")
     figure.update_layout(
         barmode="overlay",

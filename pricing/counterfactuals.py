@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 from pricing.costing.service import OPTION_LABELS, TIER_OPTIONS
 from pricing.errors import InfeasibleError, InputError
-from pricing.market_model import solve_in
-from pricing.request import PlanRequest
+from pricing.market_model import MarketSolves
 from pricing.settings import PlanSettings
 from pricing.tiers.problem import Solution, TierProblem
 
@@ -91,13 +90,14 @@ def _alternatives(
 
 
 def counterfactuals(
-    request: PlanRequest, code: str, problem: TierProblem, solution: Solution
+    solves: MarketSolves, problem: TierProblem, solution: Solution
 ) -> tuple[Counterfactual, ...]:
-    """Each alternative to the plan of market ``code``, solved, with its scenario file."""
+    """Each alternative to the plan of the market of ``solves``, solved, with its scenario
+    file."""
     found = []
-    for change, rules in _alternatives(problem, solution, request.settings):
+    for change, rules in _alternatives(problem, solution, solves.request.settings):
         try:
-            _, other = solve_in(request, code, rules)
+            other = solves(rules)
         except (InfeasibleError, InputError) as exc:  # the alternative cannot hold
             found.append(Counterfactual(change, rules.as_scenario(), None, str(exc)))
             continue

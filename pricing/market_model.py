@@ -90,14 +90,72 @@ def solve_in(
 ) -> tuple[TierProblem, Solution]:
     """Market ``code`` of ``request`` solved under its rules, or under ``settings`` (the same
     market without one rule, or with an alternative)."""
-    catalog = request.catalogue.by_code
-    return solve_market(
-        catalog[code],
-        catalog,
-        request.segment_rows,
-        settings if settings is not None else request.settings,
-        request.params,
+    return MarketSolves(request, code).solve(settings)
+
+
+def _key(settings: PlanSettings) -> tuple:
+    """What makes two rule sets the same MILP (their mappings as sorted items)."""
+
+    def items(mapping: Mapping[str, frozenset[str]] | None) -> tuple | None:
+        if mapping is None:
+            return None
+        return tuple(sorted((tier, tuple(sorted(options))) for tier, options in mapping.items()))
+
+    return (
+        settings.tiers,
+        settings.min_margin,
+        settings.price_step,
+        settings.solver,
+        settings.time_limit_seconds,
+        items(settings.allowed),
+        items(settings.required),
+        tuple(sorted(settings.must_offer)),
     )
+
+
+class MarketSolves:
+    """One market of a request solved under several rule sets (its rules, each without one rule,
+    each alternative), sharing what they can: the step cost of its desks for each set of options,
+    and each rule set solved once. ``solved`` lists the rule sets the solver ran on, in order;
+    :meth:`settle` records a rule set's answer proven without solving it."""
+
+    def __init__(self, request: PlanRequest, code: str) -> None:
+        self.request = request
+        self.market = request.catalogue.by_code[code]
+        self.segments = market_segments(self.market, request.segment_rows)
+        self.solved: list[PlanSettings] = []
+        self._workloads: dict[tuple[str, ...], Workload] = {}
+        self._answers: dict[tuple, Solution] = {}
+
+    def problem(self, settings: PlanSettings) -> TierProblem:
+        """The market's MILP under ``settings``."""
+        options = _market_options(self.market, self.segments, settings)
+        if options not in self._workloads:
+            catalog = self.request.catalogue.by_code
+            self._workloads[options] = build_workload(
+                self.market, catalog, self.request.params, options=options
+            )
+        return market_problem(self.market, self._workloads[options], self.segments, settings)
+
+    def solve(self, settings: PlanSettings | None = None) -> tuple[TierProblem, Solution]:
+        """The market solved under ``settings`` (the request's rules by default)."""
+        settings = settings if settings is not None else self.request.settings
+        problem = self.problem(settings)
+        solution = solve(
+            problem, solver=settings.solver, time_limit_seconds=settings.time_limit_seconds
+        )
+        self.solved.append(settings)
+        self._answers[_key(settings)] = solution
+        return problem, solution
+
+    def __call__(self, settings: PlanSettings) -> Solution:
+        """The optimum under ``settings``: solved, or known from an earlier solve or proof."""
+        known = self._answers.get(_key(settings))
+        return known if known is not None else self.solve(settings)[1]
+
+    def settle(self, settings: PlanSettings, solution: Solution) -> None:
+        """Record that ``solution`` is optimal under ``settings`` (proven by its caller)."""
+        self._answers.setdefault(_key(settings), solution)
 
 
 def solve_market(

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pricing.costing.workload import Workload
 from pricing.counterfactuals import Counterfactual, counterfactuals
-from pricing.inputs.segments import Segment, market_segments
-from pricing.market_model import solve_in
+from pricing.inputs.segments import Segment
+from pricing.market_model import MarketSolves
 from pricing.models import Market
 from pricing.money.fx import Rate
 from pricing.money.pricepoints import LocalPrices, local_price_points
@@ -97,6 +97,7 @@ class MarketPlan:
     buffer: float = 0.0
     rules: tuple[RuleEffect, ...] = ()  # what each rule does here (pricing.rules)
     counterfactuals: tuple[Counterfactual, ...] = ()  # alternatives, solved
+    reason_solves: tuple[PlanSettings, ...] = ()  # the rule sets solved for the reasons
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -174,7 +175,8 @@ class Plan:
 def plan_market(request: PlanRequest, code: str) -> MarketPlan:
     """Cost, optimise and quote one market of ``request``."""
     market = request.catalogue.by_code[code]
-    problem, solution = solve_in(request, code)
+    solves = MarketSolves(request, code)
+    problem, solution = solves.solve()
     workload = problem.workload
     assert workload is not None
     used = request.rates.rate("USD", market.currency)
@@ -182,8 +184,8 @@ def plan_market(request: PlanRequest, code: str) -> MarketPlan:
     priced = tuple(_priced(market, workload, tier, used, buffer) for tier in _sold(solution))
     rules, alternatives = (), ()
     if request.reasons:
-        rules = rule_effects(request, code, solution)
-        alternatives = counterfactuals(request, code, problem, solution)
+        rules = rule_effects(solves, solution)
+        alternatives = counterfactuals(solves, problem, solution)
     budget = budget_rate_effect(request.rates, priced, market.currency, buffer, solution.profit)
     return MarketPlan(
         market,
@@ -191,11 +193,12 @@ def plan_market(request: PlanRequest, code: str) -> MarketPlan:
         solution,
         priced,
         option_costs(problem),
-        market_segments(market, request.segment_rows),
+        solves.segments,
         used,
         buffer,
         (*rules, budget) if budget is not None else rules,
         alternatives,
+        tuple(solves.solved[1:]),
     )
 
 
@@ -267,7 +270,18 @@ def _collect(
     return tuple(done)
 
 
-def export_models(plan: Plan, folder: Path) -> list[Path]:
-    """Each market's MILP as ``tiers_<CODE>.mps``, to audit or re-solve in another solver."""
+def export_models(plan: Plan, folder: Path, *, reasons: bool = False) -> list[Path]:
+    """Each market's MILP as ``tiers_<CODE>.mps``, to audit or re-solve in another solver; with
+    ``reasons``, also every MILP solved for the market's reasons (each rule removed, each
+    alternative) as ``reasons/tiers_<CODE>_<n>.mps``, in the order they were solved."""
     folder.mkdir(parents=True, exist_ok=True)
-    return [write_mps(p.problem, folder / f"tiers_{p.market.code}.mps") for p in plan.markets]
+    paths = [write_mps(p.problem, folder / f"tiers_{p.market.code}.mps") for p in plan.markets]
+    if reasons:
+        (folder / "reasons").mkdir(exist_ok=True)
+        for market_plan in plan.markets:
+            code = market_plan.market.code
+            solves = MarketSolves(plan.request, code)
+            for n, settings in enumerate(market_plan.reason_solves, start=1):
+                path = folder / "reasons" / f"tiers_{code}_{n}.mps"
+                paths.append(write_mps(solves.problem(settings), path))
+    return paths

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from pricing.costing.service import OPTION_SHORT, TIER_OPTIONS
-from pricing.market_model import solve_in
+from pricing.market_model import MarketSolves
 from pricing.money.fx import RateBook
 from pricing.money.pricepoints import local_price_points
-from pricing.request import PlanRequest
 from pricing.settings import TIER_NAMES, PlanSettings
 from pricing.tiers.negotiation import Quote
 from pricing.tiers.problem import Solution
@@ -195,14 +194,39 @@ def _same(one: Solution, other: Solution) -> bool:
     )
 
 
-def rule_effects(request: PlanRequest, code: str, solution: Solution) -> tuple[RuleEffect, ...]:
-    """The effect of every rule of ``request`` on market ``code``, whose plan is
-    ``solution``."""
-    settings = request.settings
+def without_every_rule(settings: PlanSettings) -> PlanSettings:
+    """``settings`` with every rule of :func:`rules_of` removed at once: a relaxation of each
+    one-rule-removed rule set."""
+    more = settings.tiers + 1
+    counted = more in TIER_NAMES and set(_named(settings)) <= set(TIER_NAMES[more])
+    return dataclasses.replace(
+        settings,
+        tiers=more if counted else settings.tiers,
+        required=None,
+        allowed=None,
+        must_offer=frozenset(),
+        min_margin=0.0,
+        price_step=0.0,
+    )
+
+
+def rule_effects(solves: MarketSolves, solution: Solution) -> tuple[RuleEffect, ...]:
+    """The effect of every rule of the request on the market of ``solves``, whose plan is
+    ``solution``.
+
+    With several rules the market is first solved once without all of them: when that plan is
+    the same, no rule binds (each one-rule-removed optimum lies between the two), and each
+    rule's answer is recorded in ``solves`` without solving it.
+    """
+    settings = solves.request.settings
+    rules = rules_of(settings)
+    if len(rules) > 1 and _same(solution, solves(without_every_rule(settings))):
+        for _, without in rules:
+            solves.settle(without, solution)
     effects = []
     sold = set(_menu(solution))
-    for text, without in rules_of(settings):
-        _, other = solve_in(request, code, without)
+    for text, without in rules:
+        other = solves(without)
         unsold = tuple(t for t in settings.tier_names if t in set(_menu(other)) - sold)
         if unsold:
             status: RuleStatus = "tier_unsold"

@@ -84,14 +84,13 @@ def _run(
     model: Model, solver: str, time_limit: float, gap: float, presolve: bool = True
 ) -> tuple[int, float | None]:
     """Solve; return PuLP's solution status and the relative optimality gap when known."""
+    if solver != "cbc":
+        model.lp.solve(_solver(solver, time_limit, gap, None, presolve))
+        return model.lp.sol_status, float(model.lp.solverModel.getInfo().mip_gap)
     with tempfile.TemporaryDirectory() as folder:
-        log = Path(folder) / "cbc.log" if solver == "cbc" else None
+        log = Path(folder) / "cbc.log"
         model.lp.solve(_solver(solver, time_limit, gap, log, presolve))
-        if solver == "cbc":
-            found_gap = _cbc_gap(log) if log else None
-        else:
-            found_gap = float(model.lp.solverModel.getInfo().mip_gap)
-    return model.lp.sol_status, found_gap
+        return model.lp.sol_status, _cbc_gap(log)
 
 
 def solve(

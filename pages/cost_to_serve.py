@@ -17,7 +17,8 @@ from pricing.outputs.charts import (
     staffing_heatmap,
 )
 from ui import data, state
-from ui.widgets import plotly_chart, show_error, stop_page, through_router
+from ui.router import through_router
+from ui.widgets import plotly_chart, show_error, stop_page
 
 through_router()
 st.title("Cost to serve")

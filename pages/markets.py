@@ -9,7 +9,8 @@ from pricing.errors import PricingError
 from pricing.inputs.catalog import markets_frame, markets_from_frame, read_table, template_csv
 from pricing.outputs.spreadsheet import safe_frame
 from ui import data
-from ui.widgets import bullets, plain, show_error, sources_table, stop_page, through_router
+from ui.router import through_router
+from ui.widgets import bullets, plain, show_error, sources_table, stop_page
 
 through_router()
 st.title("Markets")

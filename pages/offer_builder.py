@@ -24,13 +24,13 @@ from pricing.offers.pdf import document
 from pricing.outputs.charts import negotiation_chart
 from pricing.outputs.provenance import offer_file_name
 from ui import data, state
+from ui.router import through_router
 from ui.widgets import (
     bullets,
     plain,
     plotly_chart,
     show_error,
     stop_page,
-    through_router,
 )
 
 through_router()

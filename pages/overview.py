@@ -5,8 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pricing.errors import PricingError, StoreError
+from pricing.money.fx import to_display_currency
 from pricing.outputs.charts import MAP_METRICS, cost_map, map_frame
-from ui import state
+from pricing.scenarios.scenario import cost_changes, profit_changes
+from ui import data, state
+from ui.router import through_router
 from ui.widgets import (
     CCY_HELP,
     plain,
@@ -14,7 +18,6 @@ from ui.widgets import (
     show_error,
     sources_table,
     stop_page,
-    through_router,
 )
 
 through_router()
@@ -127,11 +130,6 @@ if not st.session_state.get("overview_framed"):
         st.subheader("Per market")
         market_table(pd.DataFrame(columns=TABLE))
     st.session_state["overview_framed"] = True
-
-from pricing.errors import PricingError, StoreError  # noqa: E402
-from pricing.money.fx import to_display_currency  # noqa: E402
-from pricing.scenarios.scenario import cost_changes, profit_changes  # noqa: E402
-from ui import data  # noqa: E402
 
 try:
     summary = data.summary()

@@ -11,8 +11,9 @@ from pricing.outputs.charts import tornado_chart
 from pricing.scenarios.scenario import comparison, comparison_totals, scenario_payload
 from pricing.scenarios.store import ScenarioStore
 from ui import data, state
+from ui.router import through_router
 from ui.scenario_picker import apply_scenario
-from ui.widgets import plain, plotly_chart, show_error, through_router
+from ui.widgets import plain, plotly_chart, show_error
 
 through_router()
 st.title("Scenarios")

@@ -10,6 +10,7 @@ from pricing.offers.promises import duration
 from pricing.outputs.exports import plan_tables, plan_workbook
 from pricing.outputs.provenance import plan_file_name
 from ui import data, state
+from ui.router import through_router
 from ui.rules_form import rules_form
 from ui.widgets import (
     CCY_HELP,
@@ -17,7 +18,6 @@ from ui.widgets import (
     figure_text,
     market_picker,
     plain,
-    through_router,
 )
 
 through_router()

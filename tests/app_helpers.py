@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from ui.widgets import ROUTED
+from ui.router import ROUTED
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,7 +46,7 @@ def no_trouble(app: AppTest) -> None:
 def open_page(app: AppTest, page: str) -> AppTest:
     """Run ``page`` with the shared sidebar. After its first run AppTest runs the page alone,
     without app.py; a page opened as a link in a new session goes through the router instead
-    (ui.widgets.through_router), which draws the sidebar too: that is the way taken here."""
+    (ui.router.through_router), which draws the sidebar too: that is the way taken here."""
     app.switch_page(f"pages/{page}.py")
     app.session_state[ROUTED] = False
     return app.run()

@@ -160,15 +160,13 @@ def test_pages_hold_no_model_maths() -> None:
 
 
 def test_the_router_imports_pandas_before_any_page_builds_a_figure() -> None:
-    """Sessions run in threads: a figure built while another thread (a session, or the warm-up)
-    is still importing pandas meets a half-made module (plotly/plotly.py#2433). A session's run
-    of app.py imports it first, so Python's import lock holds it until pandas is whole."""
+    """Sessions run in threads: a figure built while another session is still importing pandas
+    meets a half-made module (plotly/plotly.py#2433). A session's run of app.py imports it
+    first, so Python's import lock holds it until pandas is whole."""
     tree = ast.parse((ROOT / "app.py").read_text())
-    session = next(node for node in tree.body if isinstance(node, ast.If))
-    assert ast.unparse(session.test) == "__name__ == '__main__'"
     names = [
         node.names[0].name if isinstance(node, ast.Import) else node.module
-        for node in session.body
+        for node in tree.body
         if isinstance(node, ast.Import | ast.ImportFrom)
     ]
     first_of_ours = next(
@@ -177,19 +175,54 @@ def test_the_router_imports_pandas_before_any_page_builds_a_figure() -> None:
     assert "pandas" in names[:first_of_ours]
 
 
-def test_streamlit_finds_the_app_and_its_warm_up() -> None:
-    """`streamlit run app.py` serves app.py's st.App (so its lifespan warms the server) only if
-    Streamlit's own discovery finds it; otherwise the app would still run, just cold."""
-    from streamlit.web.server.app_discovery import discover_asgi_app
+def test_the_app_uses_streamlit_by_its_public_api_only() -> None:
+    """No module of Streamlit's own beyond ``streamlit`` and its test harness, so an upgrade of
+    Streamlit cannot break the app through its internals."""
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
+        for name in _imports_of_streamlit(path):
+            assert name == "streamlit", (path, name)
+    for path in (ROOT / "tests").rglob("*.py"):
+        for name in _imports_of_streamlit(path):
+            assert name in ("streamlit", "streamlit.testing.v1"), (path, name)
 
-    found = discover_asgi_app(ROOT / "app.py")
-    assert found.is_asgi_app and found.app_name == "app"
+
+def _imports_of_streamlit(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.split(".")[0] == "streamlit"]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "streamlit":
+            found.append(node.module)
+    return found
+
+
+def _st_stop_callers(path: Path) -> list[str]:
+    """The functions of ``path`` that call ``st.stop()`` (``<module>`` for top-level code)."""
+    tree = ast.parse(path.read_text())
+    callers = []
+    scopes = [("<module>", tree)]
+    while scopes:
+        name, scope = scopes.pop()
+        for node in ast.iter_child_nodes(scope):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                scopes.append((node.name, node))
+            elif isinstance(node, ast.ClassDef):
+                scopes.append((name, node))
+            else:
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Call) and ast.unparse(inner.func) == "st.stop":
+                        callers.append(name)
+    return callers
 
 
 def test_pages_end_early_with_stop_page_not_st_stop() -> None:
-    """st.stop() would end the run before the router draws the shared sidebar."""
+    """st.stop() would end the run before the router draws the shared sidebar. Only the outer
+    run of a page opened before the router (ui.router.through_router) stops with it, after the
+    router has drawn the page and the sidebar, and a page run without the router at all
+    (ui.widgets.stop_page)."""
     for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
-        assert "st.stop()" not in path.read_text().replace("``st.stop()``", ""), path
+        allowed = {"router.py": ["through_router"], "widgets.py": ["stop_page"]}
+        assert _st_stop_callers(path) == allowed.get(path.name, []), path
 
 
 def test_every_page_first_makes_sure_it_runs_in_the_router() -> None:

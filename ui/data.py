@@ -41,13 +41,8 @@ def data_key() -> str:
     """Identifies the catalogue in use (for caches keyed by it)."""
     _, content = active_file()
     if content is None:
-        return shipped_key()
+        return f"{DEFAULT_MARKETS}:{DEFAULT_MARKETS.stat().st_mtime}"
     return hashlib.sha256(content).hexdigest()
-
-
-def shipped_key() -> str:
-    """Identifies the shipped catalogue, in the same form as :func:`data_key`."""
-    return f"{DEFAULT_MARKETS}:{DEFAULT_MARKETS.stat().st_mtime}"
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -91,8 +86,8 @@ def catalog() -> dict[str, Market]:
 @st.cache_data(max_entries=16, show_spinner="Costing every market…")
 def summary_of(key: str, params: CostParameters, _content: bytes | None) -> pd.DataFrame:
     """The portfolio summary of the catalogue ``key`` (its bytes in ``_content``, None for the
-    shipped file); cached on the key, which identifies the bytes, so the warm-up and sessions
-    share one entry."""
+    shipped file); cached on the key, which identifies the bytes, so sessions share one
+    entry."""
     return portfolio_summary(_markets(key, _content), params)
 
 

@@ -7,14 +7,13 @@ never ``st.stop()``, so the sidebar is drawn in every case.
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 import streamlit as st
 
 from pricing.errors import PricingError
 from ui import state
-from ui.widgets import ROUTED, PageStopped, contained, plain, show_error
+from ui.widgets import contained, plain, router_page, show_error
 
+ROUTED = "routed_by_app"  # set once route() has run st.navigation in this session
 PAGES = {
     "Executives": [
         ("pages/overview.py", "Overview", ":material/public:"),
@@ -49,12 +48,31 @@ def route() -> None:
             for group, pages in PAGES.items()
         }
     )
-    # Pages check this to know they run inside the router (see ui.widgets.through_router).
+    # Pages check this to know they run inside the router (see through_router).
     st.session_state[ROUTED] = True
-    with suppress(PageStopped), contained("this page"):  # PageStopped: it has said why
+    with router_page(), contained("this page"):
         navigation.run()
     with st.sidebar, contained("the sidebar"):
         sidebar()
+
+
+def through_router() -> None:
+    """Make sure this page runs inside the router; every page calls this first.
+
+    Until a session has run app.py, Streamlit takes a ``pages/`` folder for its older multipage
+    layout: a link straight to a page (``/tier_designer?market=US``), opened first on a freshly
+    started server, runs that page on its own, without the state defaults and the shared
+    sidebar. Streamlit has no setting to turn that layout off, so the page asks the session
+    whether the router has run; if not, the router runs here, in this same run (so no click is
+    lost): its ``st.navigation`` switches the server to the router for good, opens this page
+    (known by its URL path in both layouts) and draws the sidebar; then ``st.stop()`` ends this
+    outer run of the page, everything drawn.
+    """
+    if not st.session_state.get(ROUTED):
+        import pandas  # noqa: F401  (whole before the page builds a figure: see app.py)
+
+        route()
+        st.stop()
 
 
 def sidebar() -> None:

@@ -10,10 +10,10 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, NoReturn
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import StopException
 
 from pricing.errors import PricingError
 
@@ -90,41 +90,40 @@ def contained(where: str) -> Iterator[None]:
         )
 
 
-ROUTED = "routed_by_app"  # set by app.py once its st.navigation has run in this session
+class PageStopped(BaseException):
+    """Raised by :func:`stop_page` inside :func:`router_page`, which catches it. Like
+    Streamlit's own stop signal it is not an ``Exception``, so :func:`contained` lets it
+    through."""
 
 
-def through_router() -> None:
-    """Make sure this page runs inside app.py's router; every page calls this first.
-
-    Until a session has run app.py, Streamlit takes a ``pages/`` folder for its older multipage
-    layout: a link straight to a page (``/tier_designer?market=US``), opened first on a freshly
-    started server, runs that page on its own, without the state defaults and the shared
-    sidebar. Streamlit has no setting to turn that layout off, so the page asks the session
-    (public API) whether the router has run; if not, the router runs instead, in this same run
-    (so no click is lost): its ``st.navigation`` switches the server to the router for good,
-    opens this page (known by its URL path in both layouts) and draws the sidebar; then this
-    outer run of the page ends.
-    """
-    import runpy
-    from pathlib import Path
-
-    if not st.session_state.get(ROUTED):
-        runpy.run_path(str(Path(__file__).resolve().parents[1] / "app.py"), run_name="__main__")
-        raise PageStopped
+# True while this script thread runs a page inside the router (script runs are threads).
+_IN_ROUTER: ContextVar[bool] = ContextVar("in_router", default=False)
 
 
-class PageStopped(StopException):
-    """Raised by :func:`stop_page`. The router catches it and still draws the shared sidebar; a
-    page run on its own stops as with ``st.stop()``."""
+@contextmanager
+def router_page() -> Iterator[None]:
+    """Where the router runs the page: a page that stops early ends here, and the router goes
+    on to draw the shared sidebar."""
+    token = _IN_ROUTER.set(True)
+    try:
+        yield
+    except PageStopped:
+        pass
+    finally:
+        _IN_ROUTER.reset(token)
 
 
 def stop_page() -> NoReturn:
     """End the page after it has said why it cannot go on.
 
     Use this, not ``st.stop()``: the shared sidebar is drawn after the page, and ``st.stop()``
-    would end the whole script run before it.
+    would end the whole script run before it. A page run without the router (Streamlit's test
+    harness runs a page file on its own after its first run) has no sidebar to draw, and stops
+    with ``st.stop()``.
     """
-    raise PageStopped
+    if _IN_ROUTER.get():
+        raise PageStopped
+    st.stop()
 
 
 def sources_table(market: Market, sources: pd.DataFrame) -> None:

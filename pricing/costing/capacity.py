@@ -103,6 +103,10 @@ class CapacityTable:
     def max_agents(self) -> int:
         return len(self.live) - 1
 
+    def tables(self) -> FloatArray:
+        """The four kinds as rows, in the order they are built."""
+        return np.array([self.live, self.live_priority, self.total, self.total_priority])
+
     def agents(
         self,
         live_load: FloatArray,
@@ -131,8 +135,32 @@ class CapacityTable:
         return np.maximum(needed, minimum).astype(np.int64)
 
 
+# The largest table built so far for each set of promises. A table's row for N agents does not
+# depend on how far the table goes, so a larger table answers every smaller request exactly;
+# a market scaled up (a cost curve, a break-even scan) or planned again reuses it. A few sets of
+# promises are in use at once; the oldest is dropped beyond that.
+_BUILT: dict[Targets, CapacityTable] = {}
+_KEPT = 64
+
+
 def capacity_table(targets: Targets, max_load: float) -> CapacityTable:
-    """Tabulate capacities from 0 agents up to the first N that carries ``max_load`` of any kind."""
+    """Capacities from 0 agents up to at least the first N that carries ``max_load`` of any
+    kind."""
+    known = _BUILT.get(targets)
+    if known is not None and _carries(known.tables(), max_load):
+        return known
+    table = _build(targets, max_load)
+    if targets not in _BUILT and len(_BUILT) >= _KEPT:
+        _BUILT.pop(next(iter(_BUILT)), None)
+    _BUILT[targets] = table
+    return table
+
+
+def _carries(tables: FloatArray, max_load: float) -> bool:
+    return bool(tables[:, -1].min() >= max_load + LOAD_TOLERANCE)
+
+
+def _build(targets: Targets, max_load: float) -> CapacityTable:
     size = max(int(np.ceil(max_load / targets.max_occupancy)) + 2, 4)
     kinds = (  # (standard seconds, priority seconds, with priority) per table
         (targets.live_seconds, targets.live_seconds, False),
@@ -145,9 +173,12 @@ def capacity_table(targets: Targets, max_load: float) -> CapacityTable:
         column = [np.array([k[i] for k in kinds], dtype=float)[:, None] for i in range(3)]
         meets = _meets(column[0], column[1], column[2].astype(bool), targets)
         tables = _largest_load(n, meets, n * targets.max_occupancy)
-        if tables[:, -1].min() >= max_load + LOAD_TOLERANCE:
+        if _carries(tables, max_load):
             break
         size *= 2
     tables[:, 0] = 0.0
     np.maximum.accumulate(tables, axis=1, out=tables)  # round-off never lowers a capacity
-    return CapacityTable(targets, *(row.copy() for row in tables))
+    rows = [row.copy() for row in tables]
+    for row in rows:  # shared by every workload on these promises: never changed
+        row.flags.writeable = False
+    return CapacityTable(targets, *rows)

@@ -512,3 +512,26 @@ def test_the_business_desk_is_paid_for_the_days_it_opens() -> None:
     hours = sum(g.hours_per_year for g in workload.groups if g.desk == "hub" and g.business)
     assert hours == pytest.approx(45 * 52 * week.open_share)
     assert week.open_share < 1
+
+
+def test_a_capacity_table_built_once_answers_smaller_loads_exactly() -> None:
+    """Tables are kept per set of promises: a later, smaller request gets the larger table,
+    whose rows are those a table built for the smaller load alone would have."""
+    from pricing.costing import capacity
+
+    targets = Targets(45.0, 12.0, 7200.0, 1800.0, 500.0, 0.85, 0.8)
+    capacity._BUILT.pop(targets, None)
+    large = capacity_table(targets, 120.0)
+    assert capacity_table(targets, 30.0) is large
+    alone = capacity._build(targets, 30.0)
+    rows = alone.max_agents + 1
+    for kind in ("live", "live_priority", "total", "total_priority"):
+        assert np.array_equal(getattr(large, kind)[:rows], getattr(alone, kind)), kind
+        assert not getattr(large, kind).flags.writeable
+    loads = np.linspace(0.0, 25.0, 60)
+    for priority in (False, True):
+        assert np.array_equal(
+            large.agents(loads, loads * 1.1, np.array(priority), np.array(0)),
+            alone.agents(loads, loads * 1.1, np.array(priority), np.array(0)),
+        )
+    assert capacity_table(targets, 200.0).max_agents > large.max_agents  # grows when asked

@@ -19,7 +19,14 @@ import pycountry
 from babel.core import get_global
 from babel.languages import get_official_languages
 from babel.numbers import get_territory_currencies
-from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 from pydantic.dataclasses import dataclass
 
 from pricing.errors import InputError
@@ -77,12 +84,26 @@ def country(code: str) -> object | None:
     return pycountry.countries.get(alpha_2=code)
 
 
+def _known_country(value: str) -> str:
+    if country(value) is None:
+        raise ValueError(f"{shown_value(value)} is not an ISO 3166-1 alpha-2 country code")
+    return value
+
+
+KnownCountryCode = Annotated[CountryCode, AfterValidator(_known_country)]
+
+
 @cache
 def _language(code: str) -> object | None:
     """ISO 639-1 (two letters) or, for languages without one such as Filipino, ISO 639-3."""
     if len(code) == 2:
         return pycountry.languages.get(alpha_2=code)
     return pycountry.languages.get(alpha_3=code)
+
+
+def known_language(code: str) -> bool:
+    """Whether ``code`` is an ISO 639-1 (or, lacking one, ISO 639-3) language code."""
+    return _language(code) is not None
 
 
 @cache
@@ -144,9 +165,9 @@ class Market:
     Money is in USD per year unless the name says otherwise; shares are fractions in [0, 1].
     """
 
-    code: CountryCode
+    code: KnownCountryCode
     region: Region
-    remote_hub: CountryCode
+    remote_hub: KnownCountryCode
     price_level: Annotated[float, bounded("price_level")]
     agent_cost_usd: Annotated[float, bounded("agent_cost_usd")]
     office_fixed_usd: Annotated[float, bounded("office_fixed_usd")]
@@ -171,13 +192,6 @@ class Market:
     currency: TextCell = ""
     support_languages: ListCell = ()
     timezone: TextCell = ""
-
-    @field_validator("code", "remote_hub")
-    @classmethod
-    def _known_country(cls, value: str) -> str:
-        if country(value) is None:
-            raise ValueError(f"{shown_value(value)} is not an ISO 3166-1 alpha-2 country code")
-        return value
 
     @field_validator("currency")
     @classmethod

@@ -24,6 +24,7 @@ from pricing.costing.week import (
     market_week,
 )
 from pricing.errors import InputError
+from pricing.inputs.sites import shipped_sites
 from pricing.models import CostParameters, Market
 
 FloatArray = NDArray[np.float64]
@@ -102,15 +103,41 @@ def hourly_rates(site: Site, shift: int, language: str, params: CostParameters) 
     return rates
 
 
-def hub_of(market: Market, markets: Mapping[str, Market]) -> Market:
-    try:
-        return markets[market.remote_hub]
-    except KeyError:
+def site_named(code: str, markets: Mapping[str, Market], params: CostParameters) -> Site | None:
+    """The hub site ``code`` (``data/sites.csv``), or else the market of that code in
+    ``markets`` as a site (a market that is its own hub, say); None when neither exists."""
+    site = shipped_sites().get(code)
+    if site is not None:
+        return Site(
+            site.code,
+            site.agent_cost_usd,
+            site.seat_cost_usd,
+            market_week(site.code, site.timezone, params.business_hours),
+            frozenset(site.languages),
+            site.overhead_per_seat_usd,
+        )
+    return site_of(markets[code], params) if code in markets else None
+
+
+def hub_of(market: Market, markets: Mapping[str, Market], params: CostParameters) -> Site:
+    """The site of ``market``'s regional hub (:func:`site_named`)."""
+    found = site_named(market.remote_hub, markets, params)
+    if found is None:
         raise InputError(
-            f"market {market.code}: remote_hub {market.remote_hub!r} is not a market of the file",
+            f"market {market.code}: remote_hub {market.remote_hub!r} is neither a hub site "
+            f"({', '.join(shipped_sites())}) nor a market of the file",
             field="remote_hub",
             value=market.remote_hub,
-        ) from None
+        )
+    return found
+
+
+def hub_sites(markets: Mapping[str, Market], params: CostParameters) -> list[Site]:
+    """Every site that may take a desk's night slots (follow-the-sun), by code: each hub site,
+    and each hub of the file that is a market of it."""
+    named = {m.remote_hub for m in markets.values() if m.remote_hub in markets}
+    codes = sorted(set(shipped_sites()) | named)
+    return [site for site in (site_named(c, markets, params) for c in codes) if site is not None]
 
 
 @dataclass

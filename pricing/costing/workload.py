@@ -43,6 +43,7 @@ from pricing.costing.desks import (
     desk_names,
     desk_rates,
     hub_of,
+    hub_sites,
     site_of,
     slot_groups,
 )
@@ -194,7 +195,7 @@ def build_workload(
     ``answer_target_seconds`` overrides the market's live answer target.
     """
     params = params or CostParameters()
-    hub = hub_of(market, markets)
+    hub = hub_of(market, markets, params)
     week = market_week(market.code, market.timezone, params.business_hours)
     mix = channel_mix(
         market.preferred_channels,
@@ -247,14 +248,11 @@ class _Desks:
     ) -> tuple[list[SlotGroup], list[tuple[Desk, int]]]:
         """Every desk's slot groups, each with the desk and a slot that represents it."""
         market, params, week = self.market, self.params, self.week
-        hub_site = site_of(hub_of(market, self.markets), params)
+        hub_site = hub_of(market, self.markets, params)
         offset = week.utc_offset_minutes
         elsewhere = [
             (site, shift_slots(offset, site.week.utc_offset_minutes))
-            for site in (
-                site_of(self.markets[c], params)
-                for c in sorted({m.remote_hub for m in self.markets.values()} & set(self.markets))
-            )
+            for site in hub_sites(self.markets, params)
             if site.code != hub_site.code
         ]
         is_priority = np.array(["priority_response" in s for s in self.sets])[:, None]

@@ -3,8 +3,8 @@
 A market file is a CSV (or the first sheet of an XLSX) with one row per market and the columns of
 :class:`pricing.models.Market`. Everything is checked where it enters: the file itself (present,
 not empty, not too large, a table), every cell (type, range, known codes), and the rows together
-(no duplicate market, every remote hub is itself a market of the file). All problems are reported
-at once, each naming the spreadsheet row, the column and the value.
+(no duplicate market, every remote hub a hub site of data/sites.csv or a market of the file).
+All problems are reported at once, each naming the spreadsheet row, the column and the value.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from pricing.costing.demand import peak_load_problem
 from pricing.errors import DataFileError, InputError, validation_problem
 from pricing.inputs.limits import MAX_FILE_BYTES, MAX_ROWS, shown_value
+from pricing.inputs.sites import shipped_sites
 from pricing.inputs.table_files import Source, read_table
 from pricing.models import Market
 
@@ -139,15 +140,17 @@ def markets_from_frame(frame: pd.DataFrame, label: str = "markets") -> tuple[Mar
         too_big = peak_load_problem(market)  # before anything is costed: see pricing.inputs.limits
         if too_big:
             problems.append((row, "accounts", market.accounts, f"{market.code}: {too_big}"))
+    sites = shipped_sites()
     for market in markets:
-        if market.remote_hub not in rows_of and market.remote_hub not in invalid_codes:
+        hub = market.remote_hub
+        if hub not in sites and hub not in rows_of and hub not in invalid_codes:
             problems.append(
                 (
                     rows_of[market.code],
                     "remote_hub",
-                    market.remote_hub,
-                    f"{market.remote_hub!r}: the hub must itself be a market of this file "
-                    "(its wages and time zone are used)",
+                    hub,
+                    f"{hub!r}: the hub must be a hub site ({', '.join(sites)}) or a market "
+                    "of this file (its wages and time zone are used)",
                 )
             )
     if problems:

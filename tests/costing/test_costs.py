@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pricing.costing import desks
 from pricing.costing.curves import break_even_accounts, cost_curve
 from pricing.costing.engine import (
     BASELINE,
@@ -37,6 +38,7 @@ from pricing.costing.week import SLOTS_PER_WEEK, market_week, utc_offset_minutes
 from pricing.costing.workload import build_workload, site_of
 from pricing.errors import InputError
 from pricing.inputs.catalog import load_markets
+from pricing.inputs.sites import shipped_sites
 from pricing.models import CHANNELS, CostParameters, Market
 
 MARKETS = load_markets()
@@ -601,15 +603,22 @@ def test_more_languages_never_cost_less_in_staffing(changes: dict, coverage: Cov
     option=st.sampled_from(sorted(ALL_DESIGNS.keys() - {"follow_the_sun"})),
 )
 def test_costs_scale_with_wages(changes: dict, factor: float, option: str) -> None:
-    """Raising every site's wages raises wage-driven cost by the same factor, never lowers any."""
+    """Raising every site's wages (the markets' own and the hub sites') raises wage-driven cost
+    by the same factor, never lowers any."""
     market = _random_market(changes)
     catalog = _catalog_with(market)
     dearer = {
         code: _with(m, agent_cost_usd=m.agent_cost_usd * factor) for code, m in catalog.items()
     }
+    dearer_sites = {
+        code: dataclasses.replace(site, agent_cost_usd=site.agent_cost_usd * factor)
+        for code, site in shipped_sites().items()
+    }
     design = ALL_DESIGNS[option]
     cheap = cost_to_serve(market, design, catalog)
-    dear = cost_to_serve(dearer[market.code], design, dearer)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(desks, "shipped_sites", lambda: dearer_sites)
+        dear = cost_to_serve(dearer[market.code], design, dearer)
     for name in ("agent_wages_usd", "night_weekend_premium_usd", "language_premium_usd"):
         assert dear.components[name] == pytest.approx(cheap.components[name] * factor, rel=1e-9)
     for name in (

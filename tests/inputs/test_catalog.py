@@ -16,6 +16,7 @@ from pricing.inputs.catalog import (
     load_markets,
     load_sources,
     markets_frame,
+    markets_from_frame,
     source_of,
     template_csv,
 )
@@ -197,10 +198,18 @@ def test_max_discount_below_expected(shipped: pd.DataFrame) -> None:
     assert "below expected_discount" in str(_problem(frame))
 
 
-def test_hub_must_be_in_the_file(shipped: pd.DataFrame) -> None:
-    frame = shipped[shipped["code"] != "PH"]
+def test_a_hub_is_a_hub_site_or_a_market_of_the_file(shipped: pd.DataFrame) -> None:
+    """PH is a hub site, so a file without the Philippines loads; NZ is neither a site nor a
+    market of the file, and a market served from it is refused naming both."""
+    without_ph = markets_from_frame(shipped[shipped["code"] != "PH"])
+    assert "PH" not in {m.code for m in without_ph}
+    assert {m.remote_hub for m in without_ph} >= {"PH"}
+    frame = shipped.copy()
+    frame.loc[frame["code"] == "AU", "remote_hub"] = "NZ"
     text = str(_problem(frame))
-    assert "remote_hub" in text and "'PH'" in text
+    assert "remote_hub" in text and "'NZ'" in text and "hub site" in text
+    frame.loc[frame["code"] == "AU", "remote_hub"] = "AU"  # its own hub: a market of the file
+    assert {m.code: m.remote_hub for m in markets_from_frame(frame)}["AU"] == "AU"
 
 
 def test_several_time_zones_need_one_named(shipped: pd.DataFrame) -> None:

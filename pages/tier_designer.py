@@ -80,7 +80,10 @@ if not tier_rows.empty:
     # Whole units of the chosen currency on screen; the Excel file keeps exact USD. Two narrow
     # tables (what each tier holds, then what it costs and earns) fit without scrolling.
     shown = tier_rows.assign(
-        **{c: (tier_rows[c] * rate.rate).round(0) + 0.0 for c in tier_rows if c.endswith("_usd")}
+        **{c: (tier_rows[c] * rate.rate).round(0) + 0.0 for c in tier_rows if c.endswith("_usd")},
+        margin_at_floor_on_marginal=tier_rows["tier"].map(
+            {t.name: t.margin_at_floor_on_marginal for t in chosen.tiers}
+        ),
     )
     # What each tier holds: words that wrap rather than a grid that cuts them off.
     words = ["options", "coverage", "buyers"]
@@ -117,6 +120,7 @@ if not tier_rows.empty:
                 "floor_usd",
                 "margin_at_target",
                 "margin_at_floor",
+                "margin_at_floor_on_marginal",
             ]
         ],
         hide_index=True,
@@ -137,9 +141,21 @@ if not tier_rows.empty:
             "target_usd": st.column_config.NumberColumn(f"Target ({money})", format="localized"),
             "floor_usd": st.column_config.NumberColumn(f"Floor ({money})", format="localized"),
             "margin_at_target": st.column_config.NumberColumn("Margin, target", format="percent"),
-            "margin_at_floor": st.column_config.NumberColumn("Margin, floor", format="percent"),
+            "margin_at_floor": st.column_config.NumberColumn(
+                "Margin, floor",
+                format="percent",
+                help="At the floor, on the fully loaded cost per account.",
+            ),
+            "margin_at_floor_on_marginal": st.column_config.NumberColumn(
+                "Margin, floor on marginal",
+                format="percent",
+                help="At the floor, on the marginal cost: what one more such account adds.",
+            ),
         },
     )
+    for tier in chosen.tiers:
+        if tier.floor_warning:
+            st.warning(plain(tier.floor_warning))
     st.markdown(f"**Quoted in {local}** (price points; the floor is rounded up)")
     st.dataframe(
         shown[["tier", "list_local", "target_local", "floor_local"]],

@@ -71,8 +71,48 @@ class PricedTier:
 
     @property
     def margin_at_floor(self) -> float:
+        """At the floor, on the fully loaded cost."""
         floor = self.quote_usd.floor
         return (floor - self.unit_cost_usd) / floor if floor else 0.0
+
+    @property
+    def margin_at_floor_on_marginal(self) -> float:
+        """At the floor, on the marginal cost (what one more such account adds)."""
+        floor = self.quote_usd.floor
+        return (floor - self.marginal_cost_usd) / floor if floor else 0.0
+
+    @property
+    def floor_warning(self) -> str:
+        """What a rep must know when the floor is below the fully loaded cost (else "")."""
+        q, full, marginal = self.quote_usd, self.unit_cost_usd, self.marginal_cost_usd
+        if q.floor >= full:
+            return ""
+        below = (
+            f"{self.name}'s floor of {q.floor:,.0f} USD per account a year is "
+            f"{full - q.floor:,.0f} below its fully loaded cost of {full:,.0f} "
+            f"({self.margin_at_floor:.1%} at the floor)"
+        )
+        if q.target < full:
+            below += f", and its target of {q.target:,.0f} is below that cost too"
+        covers = (
+            f"its marginal cost of {marginal:,.0f} USD ({self.margin_at_floor_on_marginal:+.1%})"
+        )
+        if q.floor < marginal:
+            return (
+                f"{below}; nor does it cover {covers}: a deal there loses money on every "
+                f"account; do not go below {marginal:,.0f} without finance."
+            )
+        if q.target < full:
+            return (
+                f"{below}: the tier is priced to fill desks already staffed and covers {covers}; "
+                "quote below the target only with the approver signing it as a loss on "
+                "finance's per-account cost."
+            )
+        return (
+            f"{below}, though it covers {covers}: go below {full:,.0f} only for a deal the desks "
+            "already staffed can carry (more accounts, a longer term), and have the approver sign "
+            "it as a loss on finance's per-account cost."
+        )
 
 
 @dataclass(frozen=True)

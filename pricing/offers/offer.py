@@ -137,8 +137,10 @@ def validity(prepared: date, valid_until: date | None = None) -> date:
 def _risks(plan: MarketPlan, offered: frozenset[str]) -> tuple[str, ...]:
     """The brief's risks: the market's, and each rule of finance's that leaves a tier unsold."""
     fastest = min((t.answer_within_seconds for t in plan.tiers), default=None)
-    return risks(plan.market, offered, answer_within_seconds=fastest) + tuple(
-        f"Rule: {e.sentence}" for e in plan.rules if e.status == "tier_unsold"
+    return (
+        risks(plan.market, offered, answer_within_seconds=fastest)
+        + tuple(t.floor_warning for t in plan.tiers if t.floor_warning)
+        + tuple(f"Rule: {e.sentence}" for e in plan.rules if e.status == "tier_unsold")
     )
 
 

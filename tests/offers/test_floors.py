@@ -1,0 +1,42 @@
+"""Floors read deal by deal: each tier's margin at its floor on its fully loaded and on its
+marginal cost, and a floor below the fully loaded cost flagged on the brief with what the rep
+should do (six Basic floors of the shipped plan lose money on finance's per-account cost)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pricing.offers.offer import build_offer
+from tests.helpers import plan_of
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return plan_of()
+
+
+def test_a_floor_below_the_fully_loaded_cost_is_flagged_with_its_numbers(plan) -> None:
+    flagged = []
+    for market in plan.markets:
+        for tier in market.tiers:
+            floor = tier.quote_usd.floor
+            assert tier.margin_at_floor == pytest.approx((floor - tier.unit_cost_usd) / floor)
+            assert tier.margin_at_floor_on_marginal == pytest.approx(
+                (floor - tier.marginal_cost_usd) / floor
+            )
+            assert bool(tier.floor_warning) == (floor < tier.unit_cost_usd)
+            if tier.floor_warning:
+                flagged.append((market.market.code, tier.name))
+                assert f"{floor:,.0f} USD" in tier.floor_warning
+                assert f"{tier.unit_cost_usd:,.0f}" in tier.floor_warning
+                assert f"{tier.margin_at_floor:.1%}" in tier.floor_warning
+    assert {code for code, _ in flagged} >= {"PH", "ZA", "CA"}
+    assert all(name == "Basic" for _, name in flagged)
+
+
+def test_the_brief_carries_the_flag_and_a_market_without_one_does_not(plan) -> None:
+    philippines = plan.market("PH")
+    [basic] = [t for t in philippines.tiers if t.name == "Basic"]
+    assert basic.floor_warning in build_offer(philippines).risks
+    united_states = plan.market("US")
+    assert not any("fully loaded cost" in line for line in build_offer(united_states).risks)

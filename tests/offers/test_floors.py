@@ -4,6 +4,8 @@ should do (six Basic floors of the shipped plan lose money on finance's per-acco
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from pricing.offers.offer import build_offer
@@ -40,3 +42,19 @@ def test_the_brief_carries_the_flag_and_a_market_without_one_does_not(plan) -> N
     assert basic.floor_warning in build_offer(philippines).risks
     united_states = plan.market("US")
     assert not any("fully loaded cost" in line for line in build_offer(united_states).risks)
+
+
+def test_what_the_rep_is_told_follows_where_the_floor_and_target_stand(plan) -> None:
+    """Target above the fully loaded cost and floor below it (Canada's Basic): discount below
+    the cost only for volume or term. Target below it too (the Philippines' Basic): priced to
+    fill staffed desks. Floor below the marginal cost as well: a loss on every account."""
+    [canada] = [t for t in plan.market("CA").tiers if t.name == "Basic"]
+    assert canada.quote_usd.target >= canada.unit_cost_usd > canada.quote_usd.floor
+    assert f"go below {canada.unit_cost_usd:,.0f} only for a deal" in canada.floor_warning
+    [philippines] = [t for t in plan.market("PH").tiers if t.name == "Basic"]
+    assert philippines.quote_usd.target < philippines.unit_cost_usd
+    assert "priced to fill desks already staffed" in philippines.floor_warning
+    dear = dataclasses.replace(philippines, marginal_cost_usd=philippines.quote_usd.floor + 50)
+    assert "loses money on every account" in dear.floor_warning
+    assert f"do not go below {dear.marginal_cost_usd:,.0f}" in dear.floor_warning
+    assert f"{dear.margin_at_floor_on_marginal:+.1%}" in dear.floor_warning

@@ -140,16 +140,20 @@ if not tier_rows.empty:
             "list_usd": st.column_config.NumberColumn(f"List ({money})", format="localized"),
             "target_usd": st.column_config.NumberColumn(f"Target ({money})", format="localized"),
             "floor_usd": st.column_config.NumberColumn(f"Floor ({money})", format="localized"),
-            "margin_at_target": st.column_config.NumberColumn("Margin, target", format="percent"),
+            "margin_at_target": st.column_config.NumberColumn(
+                "Margin, target", format="percent", width="small"
+            ),
             "margin_at_floor": st.column_config.NumberColumn(
                 "Margin, floor",
                 format="percent",
+                width="small",
                 help="At the floor, on the fully loaded cost per account.",
             ),
             "margin_at_floor_on_marginal": st.column_config.NumberColumn(
-                "Margin, floor on marginal",
+                "On marginal",
                 format="percent",
-                help="At the floor, on the marginal cost: what one more such account adds.",
+                width="small",
+                help="Margin at the floor on the marginal cost: what one more such account adds.",
             ),
         },
     )

@@ -17,6 +17,7 @@ from pricing.offers.offer import (
     MAX_CUSTOMER_CHARS,
     VALID_FOR_DAYS,
     build_offer,
+    chart_tiers,
     rate_explained,
     terms,
 )
@@ -139,7 +140,7 @@ st.caption("For the sales team only: none of this is on the customer offer.")
 if offer.buffer:
     st.info(f"Local prices include a {offer.buffer:.0%} buffer against the currency falling.")
 for risk in offer.risks:
-    st.warning(risk, icon="⚠️")
+    st.warning(plain(risk), icon="⚠️")
 
 if offer.tiers:
     st.dataframe(
@@ -158,16 +159,7 @@ if offer.tiers:
         hide_index=True,
     )
     st.markdown("**How far to come down, and who approves**")
-    chart = [
-        {
-            "name": t.name,
-            "bands": [(b.approver, b.lowest_local, b.highest_local) for b in t.bands],
-            "list": t.list_local,
-            "target": t.target_local,
-            "floor": t.floor_local,
-        }
-        for t in offer.tiers
-    ]
+    chart = chart_tiers(offer)
     plotly_chart(negotiation_chart(chart, offer.currency))
     for tier in offer.tiers:
         with st.expander(f"{tier.name}: approval bands"):

@@ -1,8 +1,9 @@
 """One market's tier problem: the MILP the rules finance sets (:mod:`pricing.settings`) make.
 
-:func:`solve_market` builds a market's problem from its segments and the exact step cost of its
-desks and solves it; the plan (:mod:`pricing.plan`) prices what it sells, and the rules report
-(:mod:`pricing.rules`) solves it again without each rule to say what the rule costs.
+:class:`MarketSolves` builds a market's problem from its segments and the exact step cost of its
+desks and solves it, under the request's rules or others; the plan (:mod:`pricing.plan`) prices
+what it sells, and the rules report (:mod:`pricing.rules`) and the alternatives
+(:mod:`pricing.counterfactuals`) solve it again to say what a rule costs or a change earns.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from pricing.costing.workload import Workload, build_workload
-from pricing.inputs.segments import TIER_OPTIONS, Segment, SegmentRow, market_segments
-from pricing.models import CostParameters, Market
+from pricing.inputs.segments import TIER_OPTIONS, Segment, market_segments
+from pricing.models import Market
 from pricing.request import PlanRequest
 from pricing.settings import PlanSettings
 from pricing.tiers.problem import Buyer, Option, Solution, Terms, TierProblem
@@ -156,21 +157,3 @@ class MarketSolves:
     def settle(self, settings: PlanSettings, solution: Solution) -> None:
         """Record that ``solution`` is optimal under ``settings`` (proven by its caller)."""
         self._answers.setdefault(_key(settings), solution)
-
-
-def solve_market(
-    market: Market,
-    markets: Mapping[str, Market],
-    segment_rows: tuple[SegmentRow, ...],
-    settings: PlanSettings,
-    params: CostParameters | None = None,
-) -> tuple[TierProblem, Solution]:
-    """One market's tier MILP under ``settings``, built on its exact step cost, and solved."""
-    segments = market_segments(market, segment_rows)
-    options = _market_options(market, segments, settings)
-    workload = build_workload(market, markets, params, options=options)
-    problem = market_problem(market, workload, segments, settings)
-    solution = solve(
-        problem, solver=settings.solver, time_limit_seconds=settings.time_limit_seconds
-    )
-    return problem, solution

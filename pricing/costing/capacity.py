@@ -26,6 +26,7 @@ contacts both reduce to plain Erlang C.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,9 +104,10 @@ class CapacityTable:
     def max_agents(self) -> int:
         return len(self.live) - 1
 
-    def tables(self) -> FloatArray:
-        """The four kinds as rows, in the order they are built."""
-        return np.array([self.live, self.live_priority, self.total, self.total_priority])
+    def carries(self, max_load: float) -> bool:
+        """Whether the table reaches ``max_load`` for every kind of load."""
+        rows = (self.live, self.live_priority, self.total, self.total_priority)
+        return _carries(np.array([row[-1:] for row in rows]), max_load)
 
     def agents(
         self,
@@ -138,21 +140,27 @@ class CapacityTable:
 # The largest table built so far for each set of promises. A table's row for N agents does not
 # depend on how far the table goes, so a larger table answers every smaller request exactly;
 # a market scaled up (a cost curve, a break-even scan) or planned again reuses it. A few sets of
-# promises are in use at once; the oldest is dropped beyond that.
+# promises are in use at once; the oldest is dropped beyond that. Sessions are threads: the
+# lock guards the dictionary (two threads may still build the same table once each).
 _BUILT: dict[Targets, CapacityTable] = {}
 _KEPT = 64
+_LOCK = threading.Lock()
 
 
 def capacity_table(targets: Targets, max_load: float) -> CapacityTable:
     """Capacities from 0 agents up to at least the first N that carries ``max_load`` of any
     kind."""
-    known = _BUILT.get(targets)
-    if known is not None and _carries(known.tables(), max_load):
+    with _LOCK:
+        known = _BUILT.get(targets)
+    if known is not None and known.carries(max_load):
         return known
     table = _build(targets, max_load)
-    if targets not in _BUILT and len(_BUILT) >= _KEPT:
-        _BUILT.pop(next(iter(_BUILT)), None)
-    _BUILT[targets] = table
+    with _LOCK:
+        kept = _BUILT.get(targets)
+        if kept is None and len(_BUILT) >= _KEPT:
+            del _BUILT[next(iter(_BUILT))]
+        if kept is None or kept.max_agents < table.max_agents:
+            _BUILT[targets] = table
     return table
 
 

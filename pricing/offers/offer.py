@@ -246,3 +246,18 @@ def rate_explained(offer: Offer) -> str:
         f"Reference exchange rate: 1 {rate.base} = {rate.rate:,.4f} {rate.quote}; "
         f"date: {when}; source: {_public_source(rate.source)}."
     )
+
+
+def chart_tiers(offer: Offer) -> list[dict]:
+    """The offer's tiers as :func:`pricing.outputs.negotiation_chart.negotiation_chart` draws
+    them: approval bands and list, target and floor markers, in the quoted currency."""
+    return [
+        {
+            "name": t.name,
+            "bands": [(b.approver, b.lowest_local, b.highest_local) for b in t.bands],
+            "list": t.list_local,
+            "target": t.target_local,
+            "floor": t.floor_local,
+        }
+        for t in offer.tiers
+    ]

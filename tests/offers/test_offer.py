@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from pricing.errors import InputError
 from pricing.inputs.catalog import load_markets
 from pricing.offers.citations import seed_titles
-from pricing.offers.offer import build_offer, rate_explained
+from pricing.offers.offer import build_offer, chart_tiers, rate_explained
 from pricing.offers.pdf import customer_pdf, internal_pdf
 from pricing.offers.workbooks import customer_xlsx, internal_xlsx
 from pricing.outputs.headers import header as words
@@ -233,16 +233,7 @@ def test_validity_defaults_to_30_days_and_never_lies_in_the_past(plans) -> None:
 
 def test_the_negotiation_chart_gives_each_tier_its_own_axis_and_apart_labels(plans) -> None:
     offer = build_offer(plans["US"], TODAY)
-    tiers = [
-        {
-            "name": t.name,
-            "bands": [(b.approver, b.lowest_local, b.highest_local) for b in t.bands],
-            "list": t.list_local,
-            "target": t.target_local,
-            "floor": t.floor_local,
-        }
-        for t in offer.tiers
-    ]
+    tiers = chart_tiers(offer)
     figure = negotiation_chart(tiers, "USD")
     layout = figure.layout
     for number, tier in enumerate(tiers, start=1):

@@ -310,15 +310,13 @@ def test_highs_presolve_calling_a_feasible_market_infeasible_is_asked_again() ->
     infeasible: selling nothing is always feasible, and CBC finds a 94,018 profit. HiGHS is asked
     again without presolve and agrees with CBC, instead of blaming a constraint."""
     from benchmarks.generate import generated_markets
-    from pricing.inputs.segments import load_segments
-    from pricing.market_model import solve_market
+    from pricing.market_model import solve_in
     from pricing.settings import PlanSettings
+    from tests.helpers import request_of
 
-    markets = {m.code: m for m in generated_markets(200)}
+    markets = generated_markets(200)
     answers = {
-        solver: solve_market(markets["BT"], markets, load_segments(), PlanSettings(solver=solver))[
-            1
-        ]
+        solver: solve_in(request_of(markets, PlanSettings(solver=solver)), "BT")[1]
         for solver in ("cbc", "highs")
     }
     assert answers["highs"].profit == pytest.approx(answers["cbc"].profit, abs=0.05)

@@ -12,9 +12,9 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-import numpy as np
 import pulp
 
+from pricing.tiers.desk_rows import DESK_FAMILIES, each_slot_group, set_holds, set_of_segment
 from pricing.tiers.model import Model, clean, declare
 from pricing.tiers.problem import Buyer, TierProblem
 
@@ -76,11 +76,6 @@ def each_ladder_rung(m: Model) -> Iterable[tuple[str, str]]:
 def each_staffed_buyer(m: Model) -> Iterable[tuple[Buyer]]:
     """The segments, when the market's cost is the step cost of its desks."""
     return each_buyer(m) if m.problem.workload is not None else []
-
-
-def each_slot_group(m: Model) -> Iterable[tuple[int]]:
-    """The slot groups of the market's desks (none without a workload)."""
-    return [(g,) for g in range(len(m.group_limits))]
 
 
 # --- Purchases and prices -------------------------------------------------------------------
@@ -200,90 +195,6 @@ def floor_margin(m: Model) -> Rows:
     yield (terms.floor_ratio * m.revenue() >= (1.0 + terms.min_margin) * m.cost(),)
 
 
-# --- The step cost of the market's desks ------------------------------------------------------
-
-
-def set_of_segment(m: Model, b: Buyer) -> Rows:
-    sets = range(len(m.workload.sets))
-    bought = pulp.lpSum(m.buys[b.name, t] for t in m.problem.tiers)
-    yield pulp.lpSum(m.sold_set[b.name, i] for i in sets) == bought, b.name
-
-
-def set_holds(m: Model, b: Buyer) -> Rows:
-    for o in m.options:
-        holds = pulp.lpSum(m.sold_set[b.name, i] for i, s in enumerate(m.workload.sets) if o in s)
-        yield holds == pulp.lpSum(m.bought[b.name, t, o] for t in m.problem.tiers), b.name, o
-
-
-def agents_in_order(m: Model, g: int) -> Rows:
-    agents = m.agents(g)
-    for k in range(2, len(agents) + 1):
-        yield agents[k - 1] <= agents[k - 2], f"g{g}", f"k{k}"
-
-
-def opens(m: Model, g: int) -> Rows:
-    """A group some sold set opens keeps its minimum on duty in every slot."""
-    agents, openers = m.agents(g), np.flatnonzero(m.workload.opens[:, g])
-    if not (openers.size and agents):
-        return
-    first_needed = agents[min(m.workload.min_on_duty, len(agents)) - 1]
-    for b in m.problem.buyers:
-        yield first_needed >= pulp.lpSum(m.sold_set[b.name, i] for i in openers), f"g{g}", b.name
-
-
-def live_capacity(m: Model, g: int) -> Rows:
-    carried = _carried(m.workload.capacity.live, m.agents(g))
-    yield _load(m, m.workload.live[:, g]) <= carried, f"g{g}"
-
-
-def total_capacity(m: Model, g: int) -> Rows:
-    carried = _carried(m.workload.capacity.total, m.agents(g))
-    yield _load(m, m.workload.total[:, g]) <= carried, f"g{g}"
-
-
-def priority_on(m: Model, g: int) -> Rows:
-    if g in m.priority_on:
-        putting = np.flatnonzero(m.workload.priority[:, g])
-        for b in m.problem.buyers:
-            sold = pulp.lpSum(m.sold_set[b.name, i] for i in putting)
-            yield m.priority_on[g] >= sold, f"g{g}", b.name
-
-
-def live_priority_capacity(m: Model, g: int) -> Rows:
-    """With priority contacts sold in g the priority table holds; without, M_g frees it."""
-    if g in m.priority_on:
-        carried = _carried(m.workload.capacity.live_priority, m.agents(g))
-        unless_off = m.group_limits[g].live_erlangs * (1 - m.priority_on[g])
-        yield _load(m, m.workload.live[:, g]) <= carried + unless_off, f"g{g}"
-
-
-def total_priority_capacity(m: Model, g: int) -> Rows:
-    if g in m.priority_on:
-        carried = _carried(m.workload.capacity.total_priority, m.agents(g))
-        unless_off = m.group_limits[g].total_erlangs * (1 - m.priority_on[g])
-        yield _load(m, m.workload.total[:, g]) <= carried + unless_off, f"g{g}"
-
-
-def _load(m: Model, column: np.ndarray):
-    """Erlangs in a slot group: accounts on each option set times its load per account."""
-    return pulp.LpAffineExpression(
-        [
-            (m.sold_set[b.name, i], b.size * float(column[i]))
-            for b in m.problem.buyers
-            for i in range(len(column))
-            if column[i] > 0
-        ]
-    )
-
-
-def _carried(capacity: np.ndarray, agents: list) -> object:
-    """Load the first k agents carry: sum of the capacity table's steps over those on duty."""
-    steps = np.diff(capacity[: len(agents) + 1])
-    return pulp.LpAffineExpression(
-        [(agent, float(step)) for step, agent in zip(steps, agents, strict=True)]
-    )
-
-
 # --- The model ------------------------------------------------------------------------------
 
 
@@ -312,18 +223,7 @@ FAMILIES: tuple[Block, ...] = (
     Block(each_ladder_rung, (ladder,)),
     Block(each_tier, (pays_option, serves_if_offered)),
     Block(each_staffed_buyer, (set_of_segment, set_holds)),
-    Block(
-        each_slot_group,
-        (
-            agents_in_order,
-            opens,
-            live_capacity,
-            total_capacity,
-            priority_on,
-            live_priority_capacity,
-            total_priority_capacity,
-        ),
-    ),
+    Block(each_slot_group, DESK_FAMILIES),
     Block(once, (floor_margin,)),
 )
 # Families that can be dropped to find which one makes a problem infeasible.
@@ -336,6 +236,15 @@ def build_model(problem: TierProblem, *, relax: frozenset[str] = frozenset()) ->
     """The MILP of one market (see :mod:`pricing.tiers.model`); ``relax`` drops constraint
     families by name."""
     model = declare(problem)
+    add_families(model, model.lp, relax)
+    lp = model.lp  # the model is frozen; its problem takes the objective in place
+    lp += model.profit(), f"profit_{model.tag}"
+    return model
+
+
+def add_families(model: Model, lp: pulp.LpProblem, relax: frozenset[str] = frozenset()) -> None:
+    """Every constraint family of ``model`` but those in ``relax``, added to ``lp`` (the
+    market's own problem, or a portfolio's)."""
     dropped = relax.union(*(DROPPED_WITH.get(family, ()) for family in relax))
     for block in FAMILIES:
         families = [f for f in block.families if f.__name__ not in dropped]
@@ -343,7 +252,4 @@ def build_model(problem: TierProblem, *, relax: frozenset[str] = frozenset()) ->
             for family in families:
                 for constraint, *labels in family(model, *key):
                     name = "__".join([family.__name__, model.tag, *map(clean, labels)])
-                    model.lp.addConstraint(constraint, name)
-    lp = model.lp  # the model is frozen; its problem takes the objective in place
-    lp += model.profit(), f"profit_{model.tag}"
-    return model
+                    lp.addConstraint(constraint, name)

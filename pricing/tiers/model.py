@@ -77,13 +77,15 @@ inequalities, so an indifferent segment is assigned the tier that earns most.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pulp
 
+from pricing.tiers import bounds
 from pricing.tiers.problem import Buyer, TierProblem
 
 if TYPE_CHECKING:
@@ -131,6 +133,12 @@ class Model:
     price_cap: float
     match_m: dict[str, float]
     reservation_max: dict[str, float]
+    # Portfolio models only (:mod:`pricing.delivery.portfolio`): the segment's accounts on set S
+    # served by delivery model d, the share of that load per own slot group that stays on the
+    # market's own desks under d, and costs d adds (a distributor's fees).
+    routed: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
+    private_share: dict[str, np.ndarray] = field(default_factory=dict)
+    extra_cost: list = field(default_factory=list)
 
     @property
     def options(self) -> list[str]:
@@ -187,12 +195,13 @@ class Model:
             staff = pulp.lpSum(
                 groups[g].usd_per_agent * variable for (g, _), variable in self.agent.items()
             )
-        return (
+        total = (
             linear
             + problem.base_fixed_cost * self.serves
             + pulp.lpSum(fixed[o] * self.uses[o] for o in self.options)
             + staff
         )
+        return total + pulp.lpSum(self.extra_cost) if self.extra_cost else total
 
     def profit(self):
         """The objective: revenue - cost, plus the tie-break for accounts served."""
@@ -202,11 +211,24 @@ class Model:
         return self.revenue() - self.cost() + TIE_BREAK_USD * served
 
 
-def declare(problem: TierProblem) -> Model:
-    """The model of one market with every variable declared and no constraint yet."""
+@dataclass(frozen=True)
+class Route:
+    """A delivery model other than the market's own desks, in a portfolio model: the option
+    sets (indices into the workload's) it can serve, and per own slot group the share of a
+    set's load that stays on the market's own desks."""
+
+    sets: tuple[int, ...]
+    private_share: np.ndarray
+
+
+def declare(problem: TierProblem, routes: Mapping[str, Route] | None = None) -> Model:
+    """The model of one market with every variable declared and no constraint yet; ``routes``
+    adds the other delivery models a portfolio model may choose (keyed by name)."""
     tag = clean(problem.label)
-    reservation_max = _reservation_max(problem)
-    price_cap = _price_cap(problem, reservation_max)
+    routes = routes or {}
+    sets = problem.workload.sets if problem.workload is not None else ()
+    reservation_max = bounds.reservation_max(problem)
+    price_cap = bounds.price_cap(problem, reservation_max)
     includes = _includes(problem, tag)
     buys = {
         (b.name, t): _binary(tag, "buys", b.name, t) for b in problem.buyers for t in problem.tiers
@@ -239,8 +261,15 @@ def declare(problem: TierProblem) -> Model:
         },
         group_limits=limits,
         price_cap=price_cap,
-        match_m=_match_m(problem, reservation_max, price_cap),
+        match_m=bounds.match_m(problem, reservation_max, price_cap),
         reservation_max=reservation_max,
+        routed={
+            (b.name, d, i): _binary(tag, "routed", b.name, d, "_".join(sorted(sets[i])) or "bare")
+            for d, route in routes.items()
+            for b in problem.buyers
+            for i in route.sets
+        },
+        private_share={d: route.private_share for d, route in routes.items()},
     )
 
 
@@ -249,40 +278,6 @@ def _binary(tag: str, name: str, *labels: str) -> pulp.LpVariable:
     return pulp.LpVariable(
         "_".join([name, tag, *(clean(label) for label in labels)]), cat=pulp.LpBinary
     )
-
-
-def _reservation_max(problem: TierProblem) -> dict[str, float]:
-    """What each segment would pay at most for a tier: bare support and every option it values."""
-    options = [o.name for o in problem.options]
-    return {
-        b.name: b.base_value + sum(max(b.values.get(o, 0.0), 0.0) for o in options)
-        for b in problem.buyers
-    }
-
-
-def _price_cap(problem: TierProblem, reservation_max: dict[str, float]) -> float:
-    """A tier nobody buys is priced out of reach (so self-selection needs no big-M); the cap
-    leaves room for the ladder above any price a segment would pay."""
-    terms = problem.terms
-    cost_cap = abs(problem.base_unit_cost) + sum(abs(o.unit_cost) for o in problem.options)
-    return (1.0 + terms.price_step) * max(
-        max(reservation_max.values()), (1.0 + terms.min_margin) * cost_cap / terms.floor_ratio, 0.0
-    ) + 1.0
-
-
-def _match_m(
-    problem: TierProblem, reservation_max: dict[str, float], price_cap: float
-) -> dict[str, float]:
-    """P of ``pays_price``: per segment, room enough to switch the constraint off."""
-    options = [o.name for o in problem.options]
-    lowest = {
-        b.name: b.base_value + sum(min(b.values.get(o, 0.0), 0.0) for o in options)
-        for b in problem.buyers
-    }
-    return {
-        b.name: price_cap + reservation_max[b.name] - min(lowest[b.name], 0.0) + 1.0
-        for b in problem.buyers
-    }
 
 
 def _includes(problem: TierProblem, tag: str) -> dict[tuple[str, str], pulp.LpVariable | int]:

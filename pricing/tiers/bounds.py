@@ -1,0 +1,41 @@
+"""Bounds of the tier MILP (:mod:`pricing.tiers.model`): the most a segment would pay, the price
+cap of a tier nobody buys, and the big-M of ``pays_price``, each as small as keeps the model exact.
+"""
+
+from __future__ import annotations
+
+from pricing.tiers.problem import TierProblem
+
+
+def reservation_max(problem: TierProblem) -> dict[str, float]:
+    """What each segment would pay at most for a tier: bare support and every option it values."""
+    options = [o.name for o in problem.options]
+    return {
+        b.name: b.base_value + sum(max(b.values.get(o, 0.0), 0.0) for o in options)
+        for b in problem.buyers
+    }
+
+
+def price_cap(problem: TierProblem, reservation_max: dict[str, float]) -> float:
+    """A tier nobody buys is priced out of reach (so self-selection needs no big-M); the cap
+    leaves room for the ladder above any price a segment would pay."""
+    terms = problem.terms
+    cost_cap = abs(problem.base_unit_cost) + sum(abs(o.unit_cost) for o in problem.options)
+    return (1.0 + terms.price_step) * max(
+        max(reservation_max.values()), (1.0 + terms.min_margin) * cost_cap / terms.floor_ratio, 0.0
+    ) + 1.0
+
+
+def match_m(
+    problem: TierProblem, reservation_max: dict[str, float], price_cap: float
+) -> dict[str, float]:
+    """P of ``pays_price``: per segment, room enough to switch the constraint off."""
+    options = [o.name for o in problem.options]
+    lowest = {
+        b.name: b.base_value + sum(min(b.values.get(o, 0.0), 0.0) for o in options)
+        for b in problem.buyers
+    }
+    return {
+        b.name: price_cap + reservation_max[b.name] - min(lowest[b.name], 0.0) + 1.0
+        for b in problem.buyers
+    }

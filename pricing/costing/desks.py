@@ -171,8 +171,11 @@ def desk_rates(
     return rates, [candidates[b][0] for b in best]
 
 
-def slot_groups(desk: Desk, business: BoolArray, week: MarketWeek) -> list[tuple[SlotGroup, int]]:
-    """The desk's slots grouped where they are alike; each group with one representative slot."""
+def slot_groups(
+    desk: Desk, business: BoolArray, week: MarketWeek, *, holidays_closed: bool = True
+) -> list[tuple[SlotGroup, int]]:
+    """The desk's slots grouped where they are alike; each group with one representative slot.
+    A desk shared by several markets (``holidays_closed=False``) is paid every week."""
     features = np.vstack(
         [desk.live, desk.total, desk.opens, desk.priority, desk.rates.T, business[None, :]]
     ).T
@@ -189,7 +192,7 @@ def slot_groups(desk: Desk, business: BoolArray, week: MarketWeek) -> list[tuple
         if not desk.opens[:, members[0]].any():
             continue  # no sale ever opens these slots
         # The business-hours desk is closed on public holidays.
-        opened_share = week.open_share if business[slot] else 1.0
+        opened_share = week.open_share if business[slot] and holidays_closed else 1.0
         group = SlotGroup(
             desk=desk.name,
             slots=tuple(int(m) for m in members),

@@ -137,7 +137,7 @@ def _option_sets(options: tuple[str, ...]) -> tuple[frozenset[str], ...]:
     )
 
 
-def _desk_loads(name: str, sets, demand: Demand, business: BoolArray):
+def desk_loads(name: str, sets, demand: Demand, business: BoolArray):
     """(live, total, opens) per option set and slot of one desk."""
     live = np.zeros((len(sets), SLOTS_PER_WEEK))
     total = np.zeros((len(sets), SLOTS_PER_WEEK))
@@ -265,12 +265,27 @@ class _Desks:
                 home, shift = hub_site, shift_slots(offset, hub_site.week.utc_offset_minutes)
             others = elsewhere if name == "hub" and follow_the_sun else []
             rates, sites = desk_rates(home, shift, others, week.business, language, params)
-            live, total, opens = _desk_loads(name, self.sets, self.demand, week.business)
+            live, total, opens = desk_loads(name, self.sets, self.demand, week.business)
             desk = Desk(name, language, sites, rates, live, total, opens, opens & is_priority)
             for group, slot in slot_groups(desk, week.business, week):
                 groups.append(group)
                 representative.append((desk, slot))
         return groups, representative
+
+
+def hub_desk_loads(
+    market: Market, markets: Mapping[str, Market], params: CostParameters, sets
+) -> tuple[BoolArray, FloatArray, FloatArray, BoolArray, BoolArray]:
+    """The hub desk's load per account on each option set, per slot of the market's week: its
+    business-hours mask, then ``live``, ``total``, ``opens`` and ``priority`` (sets, slots);
+    what a desk shared with other markets takes on (:mod:`pricing.delivery.shared`)."""
+    week = market_week(market.code, market.timezone, params.business_hours)
+    mix = channel_mix(market.preferred_channels, market.answer_target_seconds)
+    has_local = hub_of(market, markets, params).code != market.code
+    demand = demand_of(market, week, mix, has_local)
+    live, total, opens = desk_loads("hub", sets, demand, week.business)
+    is_priority = np.array(["priority_response" in s for s in sets])[:, None]
+    return week.business, live, total, opens, opens & is_priority
 
 
 def _peak(market: Market, total: np.ndarray, max_accounts: float | None) -> float:

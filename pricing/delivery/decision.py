@@ -1,0 +1,253 @@
+"""The portfolio decided: the portfolio MILP (:mod:`pricing.delivery.portfolio`) solved for a
+request, and each market's delivery model, site and money read from the answer.
+
+Markets meet only on a shared desk, and each market can join one (its hub site's, in its first
+language), so the portfolio falls apart into independent communities: the markets of one
+shared desk. Each community is one exact MILP; the portfolio's gap is what their gaps add up to.
+
+What a market earns on a shared desk is a convention, since the desk's agents serve all its
+markets at once. Here each market on the desk keeps what it would earn alone (the same request
+with no other market: its best delivery model by itself) plus an equal part of what the desk's
+markets earn together over what they would earn alone; its part of the desk's staff cost
+follows (revenue - own costs - that profit), so the parts add up to the desk's cost and no
+market earns less than it would alone. Its *marginal* profit, what the portfolio would lose
+without it, is solved separately: the community again without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import pulp
+
+from pricing.delivery.portfolio import Portfolio, build_portfolio
+from pricing.delivery.shared import DELIVERY_MODELS, Delivery, routes, shared_desks
+from pricing.errors import InputError, SolverError
+from pricing.market_model import MarketSolves
+from pricing.models import CostParameters
+from pricing.request import PlanRequest
+from pricing.tiers.solve import _solver
+
+
+@dataclass(frozen=True)
+class MarketDecision:
+    """How a market is served in the portfolio's answer and what it earns (USD a year)."""
+
+    market: str
+    delivery: str | None  # None: not sold
+    site: str | None  # where the desk answering it sits
+    desk: str | None  # the shared desk it is on ("ZA:en"), if any
+    revenue_usd: float
+    own_cost_usd: float  # its own desks, fixed costs, a distributor's fees and share
+    shared_cost_usd: float  # its part of the shared desk's staff cost
+    alone_usd: float  # what it earns with no other market (its best model by itself)
+    marginal_profit_usd: float  # what the portfolio would lose without it
+    together_with: tuple[str, ...] = ()  # sold only with these markets on its desk
+
+    @property
+    def profit_usd(self) -> float:
+        return self.revenue_usd - self.own_cost_usd - self.shared_cost_usd
+
+    @property
+    def sold(self) -> bool:
+        return self.delivery is not None
+
+
+@dataclass(frozen=True)
+class PortfolioDecision:
+    markets: dict[str, MarketDecision]
+    gap: float  # relative optimality gap proven for the portfolio
+    forced: Mapping[str, str]
+    answers: dict[str, Answer] = field(repr=False)  # the solved community of each market
+
+    @property
+    def profit_usd(self) -> float:
+        return sum(d.profit_usd for d in self.markets.values())
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One community solved: its MILP with the solver's values, its profit and gap."""
+
+    portfolio: Portfolio
+    profit_usd: float
+    gap: float
+    chosen: dict[str, str | None]  # market -> delivery model, None when nothing is sold
+
+
+class Communities:
+    """The request's markets, their problems and shared desks, and each community solved under
+    the request's rules (with ``forced`` delivery models), each set of markets once."""
+
+    def __init__(self, request: PlanRequest, forced: Mapping[str, str] | None = None) -> None:
+        self.request = request
+        self.params = request.params or CostParameters()
+        self.markets = request.catalogue.by_code
+        self.codes = [c for c in self.markets if request.only is None or c in request.only]
+        self.forced = dict(forced or {})
+        for code, kind in self.forced.items():
+            if kind not in DELIVERY_MODELS:
+                raise InputError(
+                    f"delivery of {code}: must be one of {', '.join(DELIVERY_MODELS)}, "
+                    f"got {kind!r}",
+                    field="delivery",
+                    value=kind,
+                )
+        self.problems = {c: MarketSolves(request, c).problem(request.settings) for c in self.codes}
+        self.workloads = {c: p.workload for c, p in self.problems.items()}
+        desks = shared_desks(self.workloads, self.markets, self.params)
+        self.desk_of = {m.market: key for key, desk in desks.items() for m in desk.members}
+        self._answers: dict[tuple, Answer] = {}
+
+    def groups(self) -> list[tuple[str, ...]]:
+        """The communities: the markets of each shared desk, every other market alone."""
+        found: dict[str, list[str]] = {}
+        for code in self.codes:
+            found.setdefault(self.desk_of.get(code, code), []).append(code)
+        return [tuple(codes) for codes in found.values()]
+
+    def solve(self, codes: tuple[str, ...], **extra: object) -> Answer:
+        """The markets ``codes`` decided together (the rest of the portfolio left out);
+        ``extra`` passes ``must_sell`` or other delivery rules to :func:`build_portfolio`."""
+        key = (codes, tuple(sorted((k, repr(v)) for k, v in extra.items())))
+        if key not in self._answers:
+            self._answers[key] = self._solve(codes, **extra)
+        return self._answers[key]
+
+    def _solve(self, codes: tuple[str, ...], **extra) -> Answer:
+        workloads = {c: self.workloads[c] for c in codes}
+        desks = shared_desks(workloads, self.markets, self.params)
+        forced = dict(self.forced)
+        forced.update(extra.pop("forced", {}))  # type: ignore[arg-type]
+        portfolio = build_portfolio(
+            {c: self.problems[c] for c in codes},
+            {c: routes(self.workloads[c], DELIVERY_MODELS) for c in codes},
+            desks,
+            {c: _partner_terms(self.markets[c]) for c in codes},
+            {c: forced[c] for c in codes if c in forced},
+            **extra,
+        )
+        gap = _solve(portfolio, self.request)
+        chosen = {code: _chosen(portfolio, code) for code in codes}
+        profit = sum(
+            (pulp.value(m.revenue()) or 0.0) - (pulp.value(m.cost()) or 0.0)
+            for m in portfolio.markets.values()
+        ) - sum(pulp.value(portfolio.staff_cost(k)) or 0.0 for k in portfolio.desks)
+        return Answer(portfolio, profit, gap, chosen)
+
+
+def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> PortfolioDecision:
+    """The portfolio's most profitable tier menus and delivery models under the request's
+    rules; ``forced`` maps a market (or ``"*"``: every market) to the model it must use."""
+    forced = dict(forced or {})
+    everyone = forced.pop("*", None)
+    codes = request.codes
+    if everyone is not None:
+        forced = {c: forced.get(c, everyone) for c in codes}
+    communities = Communities(request, forced)
+    groups = communities.groups()
+    # Every MILP the decision reads: each community, each of its markets alone, and each
+    # community without one of its markets; solved ``workers`` at a time (the solvers run
+    # outside the interpreter lock).
+    jobs = [*groups]
+    for group in (g for g in groups if len(g) > 1):
+        jobs += [(code,) for code in group]
+        if len(group) > 2:
+            jobs += [tuple(c for c in group if c != code) for code in group]
+    with ThreadPoolExecutor(max_workers=max(request.settings.workers, 1)) as pool:
+        list(pool.map(communities.solve, sorted(jobs, key=len, reverse=True)))
+    decisions, answers, slack, whole = {}, {}, 0.0, 0.0
+    for group in groups:
+        answer = communities.solve(group)
+        slack += answer.gap * abs(answer.profit_usd)
+        whole += answer.profit_usd
+        for code, decision in _allocate(communities, group, answer).items():
+            decisions[code] = decision
+            answers[code] = answer
+    gap = slack / abs(whole) if whole else 0.0
+    ordered = {c: decisions[c] for c in communities.codes}
+    return PortfolioDecision(ordered, gap, forced, answers)
+
+
+def _allocate(communities: Communities, group: tuple[str, ...], answer: Answer) -> dict:
+    """Each market's decision in its solved community (module docstring: who pays the desk)."""
+    portfolio = answer.portfolio
+    own = {
+        code: (pulp.value(m.revenue()) or 0.0, pulp.value(m.cost()) or 0.0)
+        for code, m in portfolio.markets.items()
+    }
+    sharing = [c for c in group if answer.chosen[c] not in (None, Delivery.HUB)]
+    alone = {c: communities.solve((c,)).profit_usd if len(group) > 1 else None for c in group}
+    kept = sum(own[c][0] - own[c][1] for c in group if c not in sharing)
+    surplus = answer.profit_usd - kept - sum(alone[c] or 0.0 for c in sharing)
+    decisions = {}
+    for code in group:
+        revenue, cost = own[code]
+        kind = answer.chosen[code]
+        profit = revenue - cost
+        if code in sharing:
+            profit = (alone[code] or 0.0) + surplus / len(sharing)
+        without = answer.profit_usd - _without(communities, group, code, alone)
+        partners = tuple(c for c in sharing if c != code)
+        alone_usd = alone[code] if alone[code] is not None else profit
+        decisions[code] = MarketDecision(
+            market=code,
+            delivery=kind,
+            site=_site(communities, code, kind),
+            desk=communities.desk_of.get(code) if code in sharing else None,
+            revenue_usd=revenue if kind else 0.0,
+            own_cost_usd=cost if kind else 0.0,
+            shared_cost_usd=(revenue - cost - profit) if code in sharing else 0.0,
+            alone_usd=alone_usd,
+            marginal_profit_usd=without if kind else 0.0,
+            together_with=partners if kind and alone_usd <= 0.005 and partners else (),
+        )
+    return decisions
+
+
+def _without(communities: Communities, group: tuple[str, ...], code: str, alone) -> float:
+    """What the community earns without ``code``."""
+    rest = tuple(c for c in group if c != code)
+    if not rest:
+        return 0.0
+    if len(rest) == 1 and alone[rest[0]] is not None:
+        return alone[rest[0]]
+    return communities.solve(rest).profit_usd
+
+
+def _site(communities: Communities, code: str, kind: str | None) -> str | None:
+    if kind is None:
+        return None
+    return communities.workloads[code].hub
+
+
+def _chosen(portfolio: Portfolio, code: str) -> str | None:
+    model = portfolio.markets[code]
+    if sum(v.value() or 0.0 for v in model.buys.values()) <= 0.5:
+        return None
+    return next(
+        (k for (c, k), v in portfolio.choose.items() if c == code and (v.value() or 0) > 0.5),
+        None,
+    )
+
+
+def _partner_terms(market) -> tuple[float, float, float]:
+    return (
+        market.distributor_fee_per_account_usd,
+        market.distributor_fixed_usd,
+        market.distributor_revenue_share,
+    )
+
+
+def _solve(portfolio: Portfolio, request: PlanRequest) -> float:
+    settings = request.settings
+    solver = _solver(settings.solver, settings.time_limit_seconds * 10, 0.0, None)
+    portfolio.lp.solve(solver)
+    status = portfolio.lp.sol_status
+    if status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+        raise SolverError(f"portfolio: solver status {pulp.LpStatus[portfolio.lp.status]}")
+    if settings.solver == "highs":
+        return float(portfolio.lp.solverModel.getInfo().mip_gap)
+    return 0.0 if status == pulp.LpSolutionOptimal else float("nan")

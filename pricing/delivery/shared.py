@@ -1,0 +1,192 @@
+"""Delivery models and the desks several markets share.
+
+A market is served by one delivery model (:class:`Delivery`):
+
+* ``hub``: desks of its own at its regional hub, as :mod:`pricing.costing.workload` builds them;
+* ``pooled``: its hub desk's contacts (business hours, and a 24/7 tier's night line) answered on
+  the desk its hub site keeps in the market's first language, shared with every market pooled
+  or escalating there; its language desks and local team stay its own;
+* ``distributor``: a local partner answers first line for a fee per account, a management fee
+  and a share of support revenue; ``escalation_share`` of the hub desk's load comes to the same
+  shared desk. The partner is the market's local team and speaks its languages, so its tiers
+  hold neither multilingual support nor the local office.
+
+A shared desk (site, language) is staffed in whole agents per slot of the site's week for the
+sum of its members' loads, read in the site's clock. It is conservative where markets differ:
+it keeps the strictest answer targets and the longest handling time of the markets that may
+join it, and it is paid every week of the year (a market's own business-hours desk closes on
+its public holidays).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pricing.costing.capacity import CapacityTable, Targets, capacity_table
+from pricing.costing.desks import (
+    Desk,
+    SlotGroup,
+    desk_rates,
+    hub_of,
+    hub_sites,
+    slot_groups,
+)
+from pricing.costing.week import in_zone, shift_slots
+from pricing.costing.workload import Workload, hub_desk_loads
+from pricing.models import CostParameters, Market
+from pricing.tiers.model import Route
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+class Delivery(StrEnum):
+    HUB = "hub"
+    POOLED = "pooled"
+    DISTRIBUTOR = "distributor"
+
+
+DELIVERY_MODELS: tuple[str, ...] = tuple(d.value for d in Delivery)
+# Options a distributor's tiers cannot hold: the partner is the local team and speaks the
+# market's languages.
+PARTNER_OPTIONS = frozenset({"multilingual", "local_office"})
+
+
+@dataclass(frozen=True)
+class Member:
+    """What a market under one delivery model puts on a shared desk per account on each option
+    set (rows: the market's workload sets), per slot group of the desk."""
+
+    market: str
+    delivery: str
+    accounts: float
+    live: FloatArray
+    total: FloatArray
+    opens: BoolArray
+    priority: BoolArray
+
+
+@dataclass(frozen=True)
+class SharedDesk:
+    """A desk at ``site`` answering in ``language`` for every market on it."""
+
+    site: str
+    language: str
+    groups: tuple[SlotGroup, ...]
+    members: tuple[Member, ...]
+    capacity: CapacityTable
+    min_on_duty: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.site}:{self.language}"
+
+
+def desk_key(market: Market, markets: Mapping[str, Market], params: CostParameters) -> str:
+    """The shared desk a market can be pooled on: its hub site's, in its first language."""
+    return f"{hub_of(market, markets, params).code}:{market.primary_language}"
+
+
+def shared_desks(
+    workloads: Mapping[str, Workload],
+    markets: Mapping[str, Market],
+    params: CostParameters,
+    deliveries: tuple[str, ...] = DELIVERY_MODELS,
+) -> dict[str, SharedDesk]:
+    """Every shared desk the markets of ``workloads`` could be served on, by key."""
+    keys: dict[str, list[str]] = {}
+    for code in workloads:
+        keys.setdefault(desk_key(markets[code], markets, params), []).append(code)
+    kinds = [d for d in deliveries if d != Delivery.HUB]
+    if not kinds:
+        return {}
+    return {
+        key: _shared_desk(key, codes, workloads, markets, params, kinds)
+        for key, codes in keys.items()
+    }
+
+
+def _shared_desk(key, codes, workloads, markets, params, kinds) -> SharedDesk:
+    site = hub_of(markets[codes[0]], markets, params)
+    language = key.split(":", 1)[1]
+    week = site.week
+    loads = []  # (code, delivery, live, total, opens, priority) in the site's slots
+    business = np.zeros_like(week.business)
+    for code in codes:
+        market, sets = markets[code], workloads[code].sets
+        hours, live, total, opens, priority = hub_desk_loads(market, markets, params, sets)
+        shift = shift_slots(week.utc_offset_minutes, market_offset(workloads[code]))
+        business |= in_zone(hours, shift)
+        arrays = [in_zone(a, shift) for a in (live, total, opens, priority)]
+        for kind in kinds:
+            scale = params.escalation_share if kind == Delivery.DISTRIBUTOR else 1.0
+            usable = np.array([_serves(kind, s) for s in sets])[:, None]
+            live_k, total_k = arrays[0] * scale * usable, arrays[1] * scale * usable
+            loads.append((code, kind, live_k, total_k, arrays[2] & usable, arrays[3] & usable))
+    others = [
+        (other, shift_slots(week.utc_offset_minutes, other.week.utc_offset_minutes))
+        for other in hub_sites(markets, params)
+        if other.code != site.code
+    ]
+    # As on a market's own desk, its business hours (any member's) stay at the site.
+    rates, staffed = desk_rates(site, 0, others, business, language, params)
+    stacked = [np.vstack([entry[i] for entry in loads]) for i in range(2, 6)]
+    desk = Desk(key, language, staffed, rates, *stacked)
+    found = slot_groups(desk, business, week, holidays_closed=False)
+    columns = [slot for _, slot in found]
+    members = tuple(
+        Member(code, kind, float(markets[code].accounts), *(arr[:, columns] for arr in arrays))
+        for code, kind, *arrays in loads
+    )
+    targets = _strictest([workloads[code].capacity.targets for code in codes])
+    peak = sum(float(m.total.max(initial=0.0)) * m.accounts for m in members)
+    return SharedDesk(
+        site.code,
+        language,
+        tuple(group for group, _ in found),
+        members,
+        capacity_table(targets, max(peak, 1.0)),
+        params.min_agents_on_duty,
+    )
+
+
+def market_offset(workload: Workload) -> int:
+    return workload.week.utc_offset_minutes
+
+
+def _serves(kind: str, option_set: frozenset[str]) -> bool:
+    return not (kind == Delivery.DISTRIBUTOR and option_set & PARTNER_OPTIONS)
+
+
+def _strictest(targets: list[Targets]) -> Targets:
+    """Targets every market on the desk is promised: the shortest waits, the longest handling
+    time, the highest service level and the lowest occupancy among them."""
+    return Targets(
+        live_seconds=min(t.live_seconds for t in targets),
+        live_priority_seconds=min(t.live_priority_seconds for t in targets),
+        async_seconds=min(t.async_seconds for t in targets),
+        async_priority_seconds=min(t.async_priority_seconds for t in targets),
+        aht_seconds=max(t.aht_seconds for t in targets),
+        service_level=max(t.service_level for t in targets),
+        max_occupancy=min(t.max_occupancy for t in targets),
+    )
+
+
+def routes(workload: Workload, kinds: tuple[str, ...]) -> dict[str, Route]:
+    """A market's other delivery models as its tier MILP takes them: the option sets each can
+    serve and the share of each own slot group's load that stays on its own desks (pooled: its
+    language desks and local team; distributor: none)."""
+    found = {}
+    for kind in kinds:
+        if kind == Delivery.HUB:
+            continue
+        stays = 0.0 if kind == Delivery.DISTRIBUTOR else 1.0
+        share = np.array([0.0 if g.desk == "hub" else stays for g in workload.groups])
+        usable = tuple(i for i, s in enumerate(workload.sets) if _serves(kind, s))
+        found[kind] = Route(usable, share)
+    return found

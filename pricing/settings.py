@@ -7,7 +7,7 @@ turns it into each market's MILP.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pricing.errors import InputError
 from pricing.tiers.problem import SolverName
@@ -19,6 +19,10 @@ TIER_NAMES: dict[int, tuple[str, ...]] = {
     4: ("Basic", "Standard", "Premium", "Enterprise"),
     5: ("Essential", "Basic", "Standard", "Premium", "Enterprise"),
 }
+
+
+# How a market can be served (pricing.delivery.shared.Delivery names them).
+DELIVERY_MODELS: tuple[str, ...] = ("hub", "pooled", "distributor")
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,9 @@ class PlanSettings:
     required: Mapping[str, frozenset[str]] | None = None
     workers: int = 2
     must_offer: frozenset[str] = frozenset()
+    # Delivery models the user fixed: market code (or "*", every market) -> model name
+    # (pricing.delivery.shared.Delivery); the optimiser chooses the others.
+    delivery: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.tiers not in TIER_NAMES:
@@ -61,6 +68,14 @@ class PlanSettings:
                 field="must_offer",
                 value=unknown,
             )
+        for code, model in self.delivery.items():
+            if model not in DELIVERY_MODELS:
+                raise InputError(
+                    f"delivery of {code}: must be one of {', '.join(DELIVERY_MODELS)}, "
+                    f"got {model!r}",
+                    field="delivery",
+                    value=model,
+                )
         if not 1 <= self.workers <= 16:
             raise InputError(
                 f"workers must be 1 to 16, got {self.workers!r}",
@@ -84,4 +99,5 @@ class PlanSettings:
             "allowed": {k: sorted(v) for k, v in (self.allowed or {}).items()},
             "required": {k: sorted(v) for k, v in (self.required or {}).items()},
             "must_offer": sorted(self.must_offer),
+            "delivery": dict(sorted(self.delivery.items())),
         }

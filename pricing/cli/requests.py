@@ -21,8 +21,11 @@ def plan_request(args: argparse.Namespace, **overrides: object) -> PlanRequest:
         else parse_scenario({})
     )
     settings = scenario.settings(**{k: v for k, v in overrides.items() if v is not None})
+    catalogue = Catalogue.read(args.markets)
+    if scenario.market_changes:
+        catalogue = catalogue.with_markets(scenario.changed_markets(catalogue.markets))
     return PlanRequest(
-        catalogue=Catalogue.read(args.markets),
+        catalogue=catalogue,
         settings=settings,
         segment_rows=load_segments(args.segments),
         rates=scenario.rates(),

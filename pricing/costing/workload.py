@@ -27,6 +27,7 @@ hold the step cost exactly.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -88,6 +89,19 @@ class Workload:
     def set_index(self, options: frozenset[str] | tuple[str, ...]) -> int:
         wanted = frozenset(o for o in options if o in self.options)
         return self.sets.index(wanted)
+
+    def keeping(self, share: FloatArray) -> Workload:
+        """The same desks with each slot group's load scaled by ``share`` (a market whose hub
+        desk's contacts go elsewhere keeps its other desks: share 0 on the hub's groups)."""
+        share = np.asarray(share, dtype=float)
+        held = share > 0
+        return dataclasses.replace(
+            self,
+            live=self.live * share,
+            total=self.total * share,
+            opens=self.opens & held,
+            priority=self.priority & held,
+        )
 
     def evaluate(self, accounts: FloatArray) -> Evaluation:
         """Exact cost of each configuration: ``accounts[k, S]`` accounts sold on option set S."""

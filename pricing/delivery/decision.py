@@ -75,6 +75,7 @@ class Answer:
     profit_usd: float
     gap: float
     chosen: dict[str, str | None]  # market -> delivery model, None when nothing is sold
+    partner_terms: dict[str, tuple[float, float, float]]  # fee per account, fixed, share
 
 
 class Communities:
@@ -135,7 +136,8 @@ class Communities:
             (pulp.value(m.revenue()) or 0.0) - (pulp.value(m.cost()) or 0.0)
             for m in portfolio.markets.values()
         ) - sum(pulp.value(portfolio.staff_cost(k)) or 0.0 for k in portfolio.desks)
-        return Answer(portfolio, profit, gap, chosen)
+        terms = {c: _partner_terms(self.markets[c]) for c in codes}
+        return Answer(portfolio, profit, gap, chosen, terms)
 
 
 def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> PortfolioDecision:

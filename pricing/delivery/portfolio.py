@@ -20,7 +20,8 @@ Constraints (each named ``family__label``)
     own_desks:        sum_S sold_set[s,S] <= choose[m,hub]             (each segment s)
     served_by:        sum_S routed[s,d,S] <= choose[m,d]               (each segment, each d)
     forced:           choose[m,d] = 0 for a model the user ruled out
-    must_sell:        sum_t offered[t] >= 1 for a market that must sell (the cost of not selling)
+    must_sell:        sum_t offered[t] >= 1 for a market that must sell (what selling it would
+                      cost), whose floor margin is then dropped
     partner_fees:     a distributor's fee per account and management fee join m's cost
     partner_share:    revenue_share[m] >= share * revenue_m - share * Rmax_m (1 - choose[m,dist])
     shared agents_in_order, opens, live/total (priority) capacity: as a market's own desk, with
@@ -88,14 +89,15 @@ def build_portfolio(
         if Delivery.DISTRIBUTOR in kinds:
             chosen = choose[code, Delivery.DISTRIBUTOR]
             _partner_costs(lp, model, chosen, distributor_terms[code])
-        add_families(model, lp)
+        # A market made to sell is priced at its least loss: the margin rule cannot hold there.
+        add_families(model, lp, frozenset({"floor_margin"}) if code in must_sell else frozenset())
         _choice_rows(lp, model, {k: choose[code, k] for k in kinds}, (forced or {}).get(code))
         if code in must_sell:
             _add(lp, pulp.lpSum(model.offered.values()) >= 1, "must_sell", model.tag)
         models[code] = model
     portfolio = Portfolio(lp, models, choose, dict(desks), {}, {})
     for desk in desks.values():
-        _shared_rows(portfolio, desk)
+        _shared_rows(portfolio, desk, must_sell)
     staff = pulp.lpSum(portfolio.staff_cost(key) for key in desks)
     lp += pulp.lpSum(model.profit() for model in models.values()) - staff, "profit"
     return portfolio
@@ -150,7 +152,7 @@ def _choice_rows(lp, model: Model, choose: dict[str, pulp.LpVariable], forced: s
                 _add(lp, variable == 0, "forced", tag, kind)
 
 
-def _shared_rows(portfolio: Portfolio, desk: SharedDesk) -> None:
+def _shared_rows(portfolio: Portfolio, desk: SharedDesk, must_sell: tuple[str, ...]) -> None:
     """Agents of a shared desk carry every member's load (the families of a market's own desk),
     and the members' floors pay for them with the margin."""
     lp, key, tag = portfolio.lp, desk.key, clean(desk.key)
@@ -166,7 +168,8 @@ def _shared_rows(portfolio: Portfolio, desk: SharedDesk) -> None:
         for row, *labels in agents_ordered(agents, tag, f"g{g}"):
             _add(lp, row, "shared_agents_in_order", *labels)
         _shared_group(portfolio, desk, members, g, agents)
-    _shared_floor(portfolio, desk, members)
+    if not any(m.market in must_sell for m in members):  # else no margin rule on the desk
+        _shared_floor(portfolio, desk, members)
 
 
 def _member_terms(models, member, column: np.ndarray) -> list[tuple[pulp.LpVariable, float]]:

@@ -86,6 +86,29 @@ class SharedDesk:
     def key(self) -> str:
         return f"{self.site}:{self.language}"
 
+    def agents(self, sold: Mapping[tuple[str, str], np.ndarray]) -> np.ndarray:
+        """Agents on duty per slot group for what is sold: ``sold[market, delivery]`` is the
+        accounts on each option set of that member (whole agents meeting the strictest
+        targets, the minimum on duty wherever a sale opens the group)."""
+        width = len(self.groups)
+        live, total = np.zeros(width), np.zeros(width)
+        priority, opened = np.zeros(width, dtype=bool), np.zeros(width, dtype=bool)
+        for member in self.members:
+            accounts = sold.get((member.market, member.delivery))
+            if accounts is None or not accounts.any():
+                continue
+            live += accounts @ member.live
+            total += accounts @ member.total
+            buying = (accounts > 0).astype(float)
+            priority |= (buying @ member.priority.astype(float)) > 0
+            opened |= (buying @ member.opens.astype(float)) > 0
+        return self.capacity.agents(live, total, priority, self.min_on_duty * opened)
+
+    def staff_usd(self, sold: Mapping[tuple[str, str], np.ndarray]) -> float:
+        """Annual staff cost of :meth:`agents`."""
+        usd = np.array([g.usd_per_agent for g in self.groups])
+        return float(self.agents(sold) @ usd)
+
 
 def desk_key(market: Market, markets: Mapping[str, Market], params: CostParameters) -> str:
     """The shared desk a market can be pooled on: its hub site's, in its first language."""

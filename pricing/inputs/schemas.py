@@ -5,6 +5,7 @@ Errors name the field by its path in the file (``segments[1].size``) and the off
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -175,6 +176,25 @@ class TierProblemIn(BaseModel):
         return self
 
 
+_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+class MarketChange(BaseModel):
+    """What a scenario changes in one market of the file (a fix: its accounts, its price level)."""
+
+    model_config = _STRICT
+    accounts: Annotated[float, bounded("accounts")] | None = None
+    price_level: Annotated[float, bounded("price_level")] | None = None
+
+
+def _market_keys(value: dict, *, every: bool) -> dict:
+    for key in value:
+        if not (_CODE.match(key) or (every and key == "*")):
+            allowed = 'a market code such as "SA"' + (' or "*" for every market' if every else "")
+            raise ValueError(f"{shown_value(key)} is not {allowed}")
+    return value
+
+
 class ScenarioIn(BaseModel):
     """A plan scenario: the choices finance makes before the optimiser runs."""
 
@@ -188,6 +208,18 @@ class ScenarioIn(BaseModel):
     required: dict[str, list[str]] | None = None
     budget_rates: dict[str, Annotated[float, bounded("budget_rate")]] = {}
     must_offer: list[Name] = []
+    delivery: dict[str, Literal["hub", "pooled", "distributor"]] = {}
+    market_changes: dict[str, MarketChange] = {}
+
+    @field_validator("delivery")
+    @classmethod
+    def _delivery_keys(cls, value: dict) -> dict:
+        return _market_keys(value, every=True)
+
+    @field_validator("market_changes")
+    @classmethod
+    def _change_keys(cls, value: dict) -> dict:
+        return _market_keys(value, every=False)
 
     @field_validator("budget_rates")
     @classmethod
@@ -240,7 +272,26 @@ class ScenarioIn(BaseModel):
             allowed=_frozen(merged.allowed),
             required=_frozen(merged.required),
             must_offer=frozenset(merged.must_offer),
+            delivery=dict(merged.delivery),
         )
+
+    def changed_markets(self, markets: tuple) -> tuple:
+        """``markets`` with the scenario's market changes made (InputError for a market the
+        file does not hold)."""
+        codes = {m.code for m in markets}
+        unknown = sorted(set(self.market_changes) - codes)
+        if unknown:
+            raise InputError(
+                f"market_changes: {', '.join(unknown)} not in the market file",
+                field="market_changes",
+                value=unknown,
+            )
+        changed = []
+        for market in markets:
+            change = self.market_changes.get(market.code)
+            updates = change.model_dump(exclude_none=True) if change else {}
+            changed.append(dataclasses.replace(market, **updates) if updates else market)
+        return tuple(changed)
 
     def rates(self, book: RateBook = DEFAULT_BOOK) -> RateBook:
         """``book`` with the scenario's budget rates set."""

@@ -149,7 +149,7 @@ def solve(
     return solution
 
 
-def _settle(problem: TierProblem, tiers: list[SolvedTier]) -> list[SolvedTier]:
+def settle_prices(problem: TierProblem, tiers: list[SolvedTier]) -> list[SolvedTier]:
     """Lower prices by the solver's tolerance where needed, so the published menu is exactly
     self-selecting: every buyer's surplus is >= 0 and >= what any other sold tier would leave.
 
@@ -217,7 +217,7 @@ def _read(
                 buyers=buyers,
             )
         )
-    solved = _settle(problem, solved)
+    solved = settle_prices(problem, solved)
     if problem.workload is not None:
         _check_staffing(problem, model, solved, assignment)
     result = costed_solution(problem, solved, assignment, solver, found_gap, seconds, status)

@@ -9,6 +9,7 @@ Every market is on desks of its own, so markets are solved separately, two at a 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,102 +18,23 @@ from pathlib import Path
 
 from pricing.costing.workload import Workload
 from pricing.counterfactuals import Counterfactual, counterfactuals
-from pricing.inputs.segments import Segment
+from pricing.delivery.decision import MarketDecision, PortfolioDecision, decide
+from pricing.delivery.delivered import delivered_solution, unsold_solution
+from pricing.delivery.shared import Delivery
+from pricing.delivery.verdicts import Verdict, verdicts
+from pricing.inputs.segments import Segment, market_segments
 from pricing.market_model import MarketSolves
 from pricing.models import Market
 from pricing.money.fx import Rate
-from pricing.money.pricepoints import LocalPrices, local_price_points
+from pricing.money.pricepoints import local_price_points
+from pricing.priced_tier import PricedTier
 from pricing.request import PlanRequest
 from pricing.rules import RuleEffect, budget_rate_effect, rule_effects
 from pricing.settings import PlanSettings
 from pricing.tiers.accounts import total_cost
-from pricing.tiers.negotiation import Quote, quote
+from pricing.tiers.negotiation import quote
 from pricing.tiers.problem import Solution, TierProblem
 from pricing.tiers.solve import write_mps
-
-
-@dataclass(frozen=True)
-class PricedTier:
-    """A tier as sales quote it: contents, promises, costs, and prices in USD and local currency.
-
-    Costs are USD per account per year: ``unit_cost_usd`` fully loaded (the tier's share of the
-    market's cost by workload), ``marginal_cost_usd`` what the market saves per account without
-    the tier's buyers.
-    """
-
-    name: str
-    options: tuple[str, ...]
-    answer_within_seconds: float  # live contacts (phone, chat), 80 % within
-    ticket_response_seconds: float  # messages, e-mail and portal tickets, 80 % within
-    coverage: str
-    unit_cost_usd: float
-    marginal_cost_usd: float
-    quote_usd: Quote
-    local: LocalPrices
-    buyers: tuple[str, ...]
-    accounts: float
-
-    @property
-    def target_local(self) -> float:
-        return self.local.target
-
-    @property
-    def list_local(self) -> float:
-        return self.local.list_price
-
-    @property
-    def floor_local(self) -> float:
-        return self.local.floor
-
-    @property
-    def margin_at_target(self) -> float:
-        target = self.quote_usd.target
-        return (target - self.unit_cost_usd) / target if target else 0.0
-
-    @property
-    def margin_at_floor(self) -> float:
-        """At the floor, on the fully loaded cost."""
-        floor = self.quote_usd.floor
-        return (floor - self.unit_cost_usd) / floor if floor else 0.0
-
-    @property
-    def margin_at_floor_on_marginal(self) -> float:
-        """At the floor, on the marginal cost (what one more such account adds)."""
-        floor = self.quote_usd.floor
-        return (floor - self.marginal_cost_usd) / floor if floor else 0.0
-
-    @property
-    def floor_warning(self) -> str:
-        """What a rep must know when the floor is below the fully loaded cost (else "")."""
-        q, full, marginal = self.quote_usd, self.unit_cost_usd, self.marginal_cost_usd
-        if q.floor >= full:
-            return ""
-        below = (
-            f"{self.name}'s floor of {q.floor:,.0f} USD per account a year is "
-            f"{full - q.floor:,.0f} below its fully loaded cost of {full:,.0f} "
-            f"({self.margin_at_floor:.1%} at the floor)"
-        )
-        if q.target < full:
-            below += f", and its target of {q.target:,.0f} is below that cost too"
-        covers = (
-            f"its marginal cost of {marginal:,.0f} USD ({self.margin_at_floor_on_marginal:+.1%})"
-        )
-        if q.floor < marginal:
-            return (
-                f"{below}; nor does it cover {covers}: a deal there loses money on every "
-                f"account; do not go below {marginal:,.0f} without finance."
-            )
-        if q.target < full:
-            return (
-                f"{below}: the tier is priced to fill desks already staffed and covers {covers}; "
-                "quote below the target only with the approver signing it as a loss on "
-                "finance's per-account cost."
-            )
-        return (
-            f"{below}, though it covers {covers}: go below {full:,.0f} only for a deal the desks "
-            "already staffed can carry (more accounts, a longer term), and have the approver sign "
-            "it as a loss on finance's per-account cost."
-        )
 
 
 @dataclass(frozen=True)
@@ -138,6 +60,8 @@ class MarketPlan:
     rules: tuple[RuleEffect, ...] = ()  # what each rule does here (pricing.rules)
     counterfactuals: tuple[Counterfactual, ...] = ()  # alternatives, solved
     reason_solves: tuple[PlanSettings, ...] = ()  # the rule sets solved for the reasons
+    delivery: MarketDecision | None = None  # how the portfolio serves it (pricing.delivery)
+    verdict: Verdict | None = None
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -199,6 +123,7 @@ class Plan:
     request: PlanRequest
     markets: tuple[MarketPlan, ...]
     made: datetime
+    decision: PortfolioDecision | None = None
 
     @property
     def settings(self) -> PlanSettings:
@@ -278,23 +203,68 @@ def make_plan(
     progress: Callable[[int, int, str], None] | None = None,
     plan_one: Callable[[PlanRequest, str], MarketPlan] = plan_market,
     workers: int | None = None,
+    decide_with: Callable[[PlanRequest], PortfolioDecision] | None = None,
 ) -> Plan:
-    """The plan of ``request``: every market it names, solved ``workers`` at a time (the rules'
-    ``workers`` by default; the solvers run outside the interpreter lock, CBC in its own
-    process, so threads overlap). ``progress`` is told (done, of, code) as each market is
-    planned; ``plan_one`` plans one market (the app passes its cached :func:`plan_market`);
-    ``made`` defaults to now (UTC)."""
+    """The plan of ``request``: the portfolio decided (:func:`pricing.delivery.decision.decide`:
+    every market's delivery model, with the markets it can share a desk with), then every market
+    it names planned, ``workers`` at a time (the rules' ``workers`` by default; the solvers run
+    outside the interpreter lock, CBC in its own process, so threads overlap). A market on
+    desks of its own is planned by ``plan_one`` (the app passes its cached :func:`plan_market`),
+    one on a shared desk or with a distributor read from the portfolio's answer.
+    ``progress`` is told (done, of, code) as each market is planned; ``made`` defaults to now
+    (UTC); ``decide_with`` decides the portfolio (the app passes a cached one)."""
     codes = request.codes
     made = made or datetime.now(UTC).replace(microsecond=0)
     workers = workers or request.settings.workers
+    decision = (decide_with or _decide)(request)
+    said = verdicts(request, decision) if request.reasons else {}
 
     def one(code: str) -> MarketPlan:
-        return plan_one(request, code)
+        chosen = decision.markets[code]
+        found = plan_one(request, code) if _own_desks(decision, code) else None
+        if found is None:
+            found = delivered_plan(request, code, decision)
+        return dataclasses.replace(found, delivery=chosen, verdict=said.get(code))
 
     if workers == 1 or len(codes) < 2:
-        return Plan(request, _collect(codes, map(one, codes), progress), made)
+        return Plan(request, _collect(codes, map(one, codes), progress), made, decision)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return Plan(request, _collect(codes, pool.map(one, codes), progress), made)
+        return Plan(request, _collect(codes, pool.map(one, codes), progress), made, decision)
+
+
+def _decide(request: PlanRequest) -> PortfolioDecision:
+    return decide(request, request.settings.delivery)
+
+
+def _own_desks(decision: PortfolioDecision, code: str) -> bool:
+    """Whether the market is planned on desks of its own: served so, or not sold with its own
+    desks allowed (its plan then says why, as any market's)."""
+    chosen = decision.markets[code].delivery
+    if chosen is not None:
+        return chosen == Delivery.HUB
+    return decision.forced.get(code, Delivery.HUB) == Delivery.HUB
+
+
+def delivered_plan(request: PlanRequest, code: str, decision: PortfolioDecision) -> MarketPlan:
+    """A market served on a shared desk or through a distributor (or not sold, its own desks
+    ruled out), read from the solved portfolio (:mod:`pricing.delivery.delivered`)."""
+    market = request.catalogue.by_code[code]
+    chosen, answer = decision.markets[code], decision.answers[code]
+    solver = request.settings.solver
+    if chosen.delivery is None:
+        problem = answer.portfolio.markets[code].problem
+        solution = unsold_solution(problem, solver)
+    else:
+        problem, solution = delivered_solution(answer, chosen, solver)
+    workload = problem.workload
+    assert workload is not None
+    used = request.rates.rate("USD", market.currency)
+    buffer, _ = request.rates.buffer(market.currency)
+    priced = tuple(_priced(market, workload, tier, used, buffer) for tier in _sold(solution))
+    segments = market_segments(market, request.segment_rows)
+    return MarketPlan(
+        market, problem, solution, priced, option_costs(problem), segments, used, buffer
+    )
 
 
 def _collect(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from pricing.cli.args import Command, Parser, bounded, folder
+from pricing.settings import DELIVERY_MODELS
 from pricing.tiers.problem import SOLVERS
 
 
@@ -23,6 +24,7 @@ def _plan(args: argparse.Namespace) -> dict:
         tiers=args.tiers,
         min_margin=args.min_margin,
         price_step=args.price_step,
+        delivery={"*": args.delivery} if args.delivery else None,
     )
     plan = make_plan(request)
     if args.out:
@@ -88,6 +90,11 @@ def _arguments(plan: Parser) -> None:
         "--price-step", type=bounded("price_step"), help="least step between tiers (fraction)"
     )
     plan.add_argument("--solver", choices=SOLVERS)
+    plan.add_argument(
+        "--delivery",
+        choices=DELIVERY_MODELS,
+        help="serve every market this way (default: the optimiser chooses per market)",
+    )
     plan.add_argument(
         "--out", type=folder, metavar="DIR", help="also write plan.json, CSV tables, plan.xlsx"
     )

@@ -6,29 +6,34 @@ language), so the portfolio falls apart into independent communities: the market
 shared desk. Each community is one exact MILP; the portfolio's gap is what their gaps add up to.
 
 What a market earns on a shared desk is a convention, since the desk's agents serve all its
-markets at once. Here each market on the desk keeps what it would earn alone (the same request
-with no other market: its best delivery model by itself) plus an equal part of what the desk's
-markets earn together over what they would earn alone; its part of the desk's staff cost
-follows (revenue - own costs - that profit), so the parts add up to the desk's cost and no
-market earns less than it would alone. Its *marginal* profit, what the portfolio would lose
-without it, is solved separately: the community again without it.
+markets at once. Here each market sold on the desk keeps what it would earn on desks of its own
+(its plan with no delivery model but its own desks) plus an equal part of what the community
+earns over that; its part of the desk's staff cost follows (revenue - own costs - that profit),
+so the parts add up to the desk's cost. Since no forced delivery model earns a community more
+than the free choice, no market earns less under the free choice than under a forced model
+(when the same markets share). Its *marginal* profit, what the portfolio would lose without it,
+is solved separately: the community again without it. A market sold only with others is one
+that no delivery model sells by itself.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pulp
 
+from pricing.costing.workload import Workload
 from pricing.delivery.portfolio import Portfolio, build_portfolio
-from pricing.delivery.shared import DELIVERY_MODELS, Delivery, routes, shared_desks
+from pricing.delivery.shared import DELIVERY_MODELS, Delivery, desk_key, routes, shared_desks
 from pricing.errors import InputError, SolverError
 from pricing.market_model import MarketSolves
 from pricing.models import CostParameters
 from pricing.request import PlanRequest
-from pricing.tiers.solve import _solver
+from pricing.tiers.problem import TierProblem
+from pricing.tiers.solve import solver_for
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,9 @@ class Communities:
         self.request = request
         self.params = request.params or CostParameters()
         self.markets = request.catalogue.by_code
-        self.codes = [c for c in self.markets if request.only is None or c in request.only]
+        # A market's answer depends on its community only, but on all of it: the request's
+        # markets are decided with every market of the file they can share a desk with.
+        self.codes = list(self.markets)
         self.forced = dict(forced or {})
         for code, kind in self.forced.items():
             if kind not in DELIVERY_MODELS:
@@ -96,18 +103,34 @@ class Communities:
                     field="delivery",
                     value=kind,
                 )
-        self.problems = {c: MarketSolves(request, c).problem(request.settings) for c in self.codes}
-        self.workloads = {c: p.workload for c, p in self.problems.items()}
-        desks = shared_desks(self.workloads, self.markets, self.params)
-        self.desk_of = {m.market: key for key, desk in desks.items() for m in desk.members}
+        self.desk_of = {c: desk_key(self.markets[c], self.markets, self.params) for c in self.codes}
+        self._problems: dict[str, TierProblem] = {}
         self._answers: dict[tuple, Answer] = {}
 
+    def problem(self, code: str) -> TierProblem:
+        """Market ``code``'s tier problem under the request's rules (built once)."""
+        if code not in self._problems:
+            solves = MarketSolves(self.request, code)
+            self._problems[code] = solves.problem(self.request.settings)
+        return self._problems[code]
+
+    def workload(self, code: str) -> Workload:
+        found = self.problem(code).workload
+        assert found is not None
+        return found
+
     def groups(self) -> list[tuple[str, ...]]:
-        """The communities: the markets of each shared desk, every other market alone."""
+        """The communities: the markets of each shared desk, every market kept on desks of its
+        own alone."""
         found: dict[str, list[str]] = {}
         for code in self.codes:
-            found.setdefault(self.desk_of.get(code, code), []).append(code)
+            key = code if self.forced.get(code) == Delivery.HUB else self.desk_of[code]
+            found.setdefault(key, []).append(code)
         return [tuple(codes) for codes in found.values()]
+
+    def own_desks(self, code: str) -> Answer:
+        """Market ``code`` on desks of its own, by itself."""
+        return self.solve((code,), forced={code: Delivery.HUB.value})
 
     def solve(self, codes: tuple[str, ...], **extra: object) -> Answer:
         """The markets ``codes`` decided together (the rest of the portfolio left out);
@@ -118,13 +141,13 @@ class Communities:
         return self._answers[key]
 
     def _solve(self, codes: tuple[str, ...], **extra) -> Answer:
-        workloads = {c: self.workloads[c] for c in codes}
+        workloads = {c: self.workload(c) for c in codes}
         desks = shared_desks(workloads, self.markets, self.params)
         forced = dict(self.forced)
         forced.update(extra.pop("forced", {}))  # type: ignore[arg-type]
         portfolio = build_portfolio(
-            {c: self.problems[c] for c in codes},
-            {c: routes(self.workloads[c], DELIVERY_MODELS) for c in codes},
+            {c: self.problem(c) for c in codes},
+            {c: routes(workloads[c], DELIVERY_MODELS) for c in codes},
             desks,
             {c: _partner_terms(self.markets[c]) for c in codes},
             {c: forced[c] for c in codes if c in forced},
@@ -149,17 +172,20 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
     if everyone is not None:
         forced = {c: forced.get(c, everyone) for c in codes}
     communities = Communities(request, forced)
-    groups = communities.groups()
+    wanted = set(codes)
+    groups = [g for g in communities.groups() if wanted.intersection(g)]
     # Every MILP the decision reads: each community, each of its markets alone, and each
     # community without one of its markets; solved ``workers`` at a time (the solvers run
     # outside the interpreter lock).
-    jobs = [*groups]
+    jobs = [functools.partial(communities.solve, group) for group in groups]
     for group in (g for g in groups if len(g) > 1):
-        jobs += [(code,) for code in group]
+        jobs += [functools.partial(communities.solve, (code,)) for code in group]
+        jobs += [functools.partial(communities.own_desks, code) for code in group]
         if len(group) > 2:
-            jobs += [tuple(c for c in group if c != code) for code in group]
+            rests = [tuple(c for c in group if c != code) for code in group]
+            jobs += [functools.partial(communities.solve, rest) for rest in rests]
     with ThreadPoolExecutor(max_workers=max(request.settings.workers, 1)) as pool:
-        list(pool.map(communities.solve, sorted(jobs, key=len, reverse=True)))
+        list(pool.map(lambda job: job(), jobs))
     decisions, answers, slack, whole = {}, {}, 0.0, 0.0
     for group in groups:
         answer = communities.solve(group)
@@ -169,7 +195,7 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
             decisions[code] = decision
             answers[code] = answer
     gap = slack / abs(whole) if whole else 0.0
-    ordered = {c: decisions[c] for c in communities.codes}
+    ordered = {c: decisions[c] for c in codes}
     return PortfolioDecision(ordered, gap, forced, answers)
 
 
@@ -182,15 +208,16 @@ def _allocate(communities: Communities, group: tuple[str, ...], answer: Answer) 
     }
     sharing = [c for c in group if answer.chosen[c] not in (None, Delivery.HUB)]
     alone = {c: communities.solve((c,)).profit_usd if len(group) > 1 else None for c in group}
+    base = {c: communities.own_desks(c).profit_usd for c in sharing}
     kept = sum(own[c][0] - own[c][1] for c in group if c not in sharing)
-    surplus = answer.profit_usd - kept - sum(alone[c] or 0.0 for c in sharing)
+    surplus = answer.profit_usd - kept - sum(base.values())
     decisions = {}
     for code in group:
         revenue, cost = own[code]
         kind = answer.chosen[code]
         profit = revenue - cost
         if code in sharing:
-            profit = (alone[code] or 0.0) + surplus / len(sharing)
+            profit = base[code] + surplus / len(sharing)
         without = answer.profit_usd - _without(communities, group, code, alone)
         partners = tuple(c for c in sharing if c != code)
         alone_usd = alone[code] if alone[code] is not None else profit
@@ -222,7 +249,7 @@ def _without(communities: Communities, group: tuple[str, ...], code: str, alone)
 def _site(communities: Communities, code: str, kind: str | None) -> str | None:
     if kind is None:
         return None
-    return communities.workloads[code].hub
+    return communities.workload(code).hub
 
 
 def _chosen(portfolio: Portfolio, code: str) -> str | None:
@@ -245,7 +272,7 @@ def _partner_terms(market) -> tuple[float, float, float]:
 
 def _solve(portfolio: Portfolio, request: PlanRequest) -> float:
     settings = request.settings
-    solver = _solver(settings.solver, settings.time_limit_seconds * 10, 0.0, None)
+    solver = solver_for(settings.solver, settings.time_limit_seconds * 10, 0.0, None)
     portfolio.lp.solve(solver)
     status = portfolio.lp.sol_status
     if status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):

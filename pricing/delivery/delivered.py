@@ -65,6 +65,13 @@ def delivered_solution(
     return own, _with_extra(costed, extra, per_account)
 
 
+def unsold_solution(problem: TierProblem, solver: str) -> Solution:
+    """Nothing sold: every tier unsold, no cost."""
+    bare = [SolvedTier(t, False, (), 0.0, None, ()) for t in problem.tiers]
+    nobody = {b.name: None for b in problem.buyers}
+    return costed_solution(problem, bare, nobody, solver, 0.0, 0.0, "optimal")
+
+
 def _menu(model) -> tuple[list[SolvedTier], dict[str, str | None]]:
     """The tiers and assignment the solver chose for the market (prices settled exactly)."""
     problem = model.problem

@@ -1,11 +1,12 @@
 """A verdict for every market: sold (how, what it earns, what the portfolio would lose without
 it) or not sold, with the reason solved and the cheapest changes that would make it pay.
 
-Every figure is a solve. Why a market is not sold: the portfolio solved again with the market
-made to sell under each delivery model (what that would cost the portfolio). A fix: the market
-alone with one input changed (its accounts, its price level), at the least change that makes it
-pay, found by search over solves; each carries the scenario fragment with which
-``plan --market CODE --scenario`` plans that change and earns the stated profit.
+Every figure is a solve. Why a market is not sold: its community (the markets it could share a
+desk with) solved again with the market made to sell under each delivery model: what that would
+cost the portfolio. A fix: the market planned with one input changed (its accounts, its price
+level, the margin kept at the floor), at the least change that makes it pay, found by search
+over solves; each carries the scenario fragment with which ``plan --market CODE --scenario``
+plans that change and earns the stated profit.
 """
 
 from __future__ import annotations
@@ -113,99 +114,96 @@ def _revenue(answer, code: str) -> float:
 
 
 def _fixes(request: PlanRequest, decision: PortfolioDecision, code: str) -> list[Fix]:
-    """The least change of accounts and of price level that makes the market pay alone."""
+    """The least change of the floor margin, of accounts and of price level that makes the
+    market sell, each with what it then earns."""
     market = request.catalogue.by_code[code]
     delivery = {code: decision.forced[code]} if code in decision.forced else {}
-
-    def alone(min_margin: float | None = None, **changes: float) -> float:
-        changed = dataclasses.replace(market, **changes)
-        catalogue = request.catalogue.with_markets(
-            tuple(changed if m.code == code else m for m in request.catalogue.markets)
-        )
-        single = request.replace(catalogue=catalogue, only=(code,), reasons=False)
-        if min_margin is not None:
-            rules = dataclasses.replace(request.settings, min_margin=min_margin)
-            single = single.replace(settings=rules)
-        return decide(single, delivery).markets[code].profit_usd
-
-    found = []
+    group = tuple(decision.answers[code].chosen)
+    fragment = {"delivery": delivery} if delivery else {}
     margin = request.settings.min_margin
-    lower = _least(
-        lambda k: alone(min_margin=round(margin - k * MARGIN_STEP, 4)),
-        1,
-        round(margin / MARGIN_STEP),
-    )
-    if lower is not None:
-        steps, profit = lower
-        kept = round(margin - steps * MARGIN_STEP, 4)
-        found.append(
-            Fix(
-                f"a minimum margin at the floor of {kept:.0%} instead of {margin:.0%}",
-                profit,
-                {"min_margin": kept, **_delivery_fragment(delivery)},
-            )
-        )
 
-    accounts = _least(
-        lambda n: alone(accounts=float(n)),
-        int(market.accounts) + 1,
-        int(min(market.accounts * ACCOUNT_SEARCH_LIMIT, BOUNDS["accounts"].high)),
-    )
-    if accounts is not None:
-        n, profit = accounts
-        found.append(
-            Fix(
-                f"{n:,} accounts instead of {market.accounts:,.0f}",
-                profit,
-                {"market_changes": {code: {"accounts": n}}, **_delivery_fragment(delivery)},
-            )
-        )
-    level = _least(
-        lambda p: alone(price_level=p * PRICE_LEVEL_STEP),
-        round(market.price_level / PRICE_LEVEL_STEP) + 1,
-        round(BOUNDS["price_level"].high / PRICE_LEVEL_STEP),
-    )
-    if level is not None:
-        steps, profit = level
-        price = round(steps * PRICE_LEVEL_STEP, 2)
-        found.append(
-            Fix(
-                f"a price level of {price:g} instead of {market.price_level:g} (segments pay "
-                f"{price / market.price_level - 1:+.0%})",
-                profit,
-                {"market_changes": {code: {"price_level": price}}, **_delivery_fragment(delivery)},
-            )
-        )
+    def changed(step: int, kind: str) -> dict:
+        """The scenario fragment of the ``step``-th change of this kind."""
+        if kind == "min_margin":
+            return {"min_margin": round(margin - step * MARGIN_STEP, 4)}
+        value = step if kind == "accounts" else round(step * PRICE_LEVEL_STEP, 2)
+        return {"market_changes": {code: {kind: value}}}
+
+    def sells(step: int, kind: str) -> bool:  # the community alone: one solve
+        probe = _changed(request, code, changed(step, kind))
+        answer = Communities(probe, decision.forced).solve(group)
+        return answer.chosen[code] is not None
+
+    searches = {
+        "min_margin": (1, round(margin / MARGIN_STEP)),
+        "accounts": (
+            int(market.accounts) + 1,
+            int(min(market.accounts * ACCOUNT_SEARCH_LIMIT, BOUNDS["accounts"].high)),
+        ),
+        "price_level": (
+            round(market.price_level / PRICE_LEVEL_STEP) + 1,
+            round(BOUNDS["price_level"].high / PRICE_LEVEL_STEP),
+        ),
+    }
+    found = []
+    for kind, (low, high) in searches.items():
+        step = _least(lambda s, kind=kind: sells(s, kind), low, high)
+        if step is None:
+            continue
+        scenario = {**changed(step, kind), **fragment}
+        planned = decide(_changed(request, code, scenario), delivery).markets[code]
+        found.append(Fix(_change_text(market, kind, scenario), planned.profit_usd, scenario))
     return sorted(found, key=lambda fix: -fix.profit_usd)
 
 
-def _delivery_fragment(delivery: dict) -> dict:
-    return {"delivery": delivery} if delivery else {}
+def _changed(request: PlanRequest, code: str, scenario: dict) -> PlanRequest:
+    """``request`` for market ``code`` with a fix's scenario fragment applied."""
+    changes = scenario.get("market_changes", {}).get(code, {})
+    market = dataclasses.replace(request.catalogue.by_code[code], **changes)
+    catalogue = request.catalogue.with_markets(
+        tuple(market if m.code == code else m for m in request.catalogue.markets)
+    )
+    changed = request.replace(catalogue=catalogue, only=(code,), reasons=False)
+    if "min_margin" in scenario:
+        rules = dataclasses.replace(request.settings, min_margin=scenario["min_margin"])
+        changed = changed.replace(settings=rules)
+    return changed
 
 
-def _least(earns: Callable[[int], float], low: int, high: int) -> tuple[int, float] | None:
-    """An integer in [low, high] at which ``earns`` turns positive, with what it earns: the
-    least one where profit rises with it (whole agents make it fall back a little at each step,
-    so a search by doubling and halving may land just past such a dip); None when the search
-    reaches ``high`` without a profit."""
+def _change_text(market, kind: str, scenario: dict) -> str:
+    if kind == "min_margin":
+        return (
+            f"a minimum margin at the floor of {scenario['min_margin']:.0%} instead of "
+            f"the rule's"
+        )
+    value = scenario["market_changes"][market.code][kind]
+    if kind == "accounts":
+        return f"{value:,.0f} accounts instead of {market.accounts:,.0f}"
+    return (
+        f"a price level of {value:g} instead of {market.price_level:g} (segments pay "
+        f"{value / market.price_level - 1:+.0%})"
+    )
+
+
+def _least(pays: Callable[[int], bool], low: int, high: int) -> int | None:
+    """An integer in [low, high] at which ``pays`` turns true: the least one where it stays
+    true above (whole agents can make a market pay and then not at the next account, so a
+    search by doubling and halving may land just past such a dip); None when the search
+    reaches ``high`` without it."""
     if high < low:
         return None
-    step, probe, known = 1, low, {}
-    while True:  # doubling: find a paying point
-        known[probe] = earns(probe)
-        if known[probe] > 0.005:
-            break
+    step, probe = 1, low
+    while not pays(probe):  # doubling: find a point that pays
         if probe >= high:
             return None
         low = probe + 1
         probe = min(high, probe + step)
         step *= 2
     high = probe
-    while low < high:  # bisection between the last loss and the first profit
+    while low < high:  # halving between the last that does not pay and the first that does
         middle = (low + high) // 2
-        known[middle] = earns(middle)
-        if known[middle] > 0.005:
+        if pays(middle):
             high = middle
         else:
             low = middle + 1
-    return high, known[high]
+    return high

@@ -8,7 +8,11 @@ from pricing.plan import MarketPlan, Plan, PricedTier
 
 def plan_payload(plan: Plan) -> dict:
     """The plan as the CLI prints it (docs/cli.md, "plan")."""
-    return {"markets": [market_payload(market) for market in plan.markets]}
+    payload: dict = {"markets": [market_payload(market) for market in plan.markets]}
+    if plan.decision is not None:
+        payload["profit_usd"] = round(sum(m.solution.profit for m in plan.markets), 2)
+        payload["gap"] = plan.decision.gap
+    return payload
 
 
 def market_payload(plan: MarketPlan) -> dict:
@@ -40,7 +44,31 @@ def market_payload(plan: MarketPlan) -> dict:
         "counterfactuals": [c.as_json() for c in plan.counterfactuals],
         "explanations": list(plan.reasons),
         "message": solution.message,
+        **_delivery_payload(plan),
     }
+
+
+def _delivery_payload(plan: MarketPlan) -> dict:
+    """How the portfolio serves the market and its verdict (docs/cli.md, "plan")."""
+    chosen, verdict = plan.delivery, plan.verdict
+    if chosen is None:
+        return {}
+    found = {
+        "delivery_model": chosen.delivery,
+        "site": chosen.site,
+        "shared_desk": chosen.desk,
+        "shared_desk_cost_usd": round(chosen.shared_cost_usd, 2),
+        "marginal_profit_usd": round(chosen.marginal_profit_usd, 2),
+        "together_with": list(chosen.together_with),
+    }
+    if verdict is not None:
+        found["verdict"] = verdict.verdict
+        found["reason"] = verdict.reason
+        found["fixes"] = [
+            {"change": f.change, "profit_usd": round(f.profit_usd, 2), "scenario": f.scenario}
+            for f in verdict.fixes
+        ]
+    return found
 
 
 def _tier_payload(tier: PricedTier) -> dict:

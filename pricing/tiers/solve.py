@@ -47,7 +47,7 @@ def _value(item: object) -> float:
 CBC_OPTIONS = ["cuts off", "heuristics off"]
 
 
-def _solver(
+def solver_for(
     name: str, time_limit: float, gap: float, log: Path | None, presolve: bool = True
 ) -> pulp.LpSolver:
     if name == "cbc":
@@ -85,11 +85,11 @@ def _run(
 ) -> tuple[int, float | None]:
     """Solve; return PuLP's solution status and the relative optimality gap when known."""
     if solver != "cbc":
-        model.lp.solve(_solver(solver, time_limit, gap, None, presolve))
+        model.lp.solve(solver_for(solver, time_limit, gap, None, presolve))
         return model.lp.sol_status, float(model.lp.solverModel.getInfo().mip_gap)
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "cbc.log"
-        model.lp.solve(_solver(solver, time_limit, gap, log, presolve))
+        model.lp.solve(solver_for(solver, time_limit, gap, log, presolve))
         return model.lp.sol_status, _cbc_gap(log)
 
 

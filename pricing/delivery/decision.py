@@ -11,9 +11,10 @@ markets at once. Here each market sold on the desk keeps what it would earn on d
 earns over that; its part of the desk's staff cost follows (revenue - own costs - that profit),
 so the parts add up to the desk's cost. Since no forced delivery model earns a community more
 than the free choice, no market earns less under the free choice than under a forced model
-(when the same markets share). Its *marginal* profit, what the portfolio would lose without it,
-is solved separately: the community again without it. A market sold only with others is one
-that no delivery model sells by itself.
+(when the same markets share). Its *marginal* profit is what the portfolio would lose without it,
+the other markets' sales unchanged: its revenue less its own costs and what the shared desk would
+cost less without its accounts (whole agents per slot, counted as the desk is staffed). A market
+sold only with others is one that no delivery model sells by itself.
 """
 
 from __future__ import annotations
@@ -23,11 +24,19 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import numpy as np
 import pulp
 
 from pricing.costing.workload import Workload
 from pricing.delivery.portfolio import Portfolio, build_portfolio
-from pricing.delivery.shared import DELIVERY_MODELS, Delivery, desk_key, routes, shared_desks
+from pricing.delivery.shared import (
+    DELIVERY_MODELS,
+    Delivery,
+    SharedDesk,
+    desk_key,
+    routes,
+    shared_desks,
+)
 from pricing.errors import InputError, SolverError
 from pricing.market_model import MarketSolves
 from pricing.models import CostParameters
@@ -174,16 +183,13 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
     communities = Communities(request, forced)
     wanted = set(codes)
     groups = [g for g in communities.groups() if wanted.intersection(g)]
-    # Every MILP the decision reads: each community, each of its markets alone, and each
-    # community without one of its markets; solved ``workers`` at a time (the solvers run
-    # outside the interpreter lock).
+    # Every MILP the decision reads: each community, and each of its markets alone and on
+    # desks of its own; solved ``workers`` at a time (the solvers run outside the interpreter
+    # lock).
     jobs = [functools.partial(communities.solve, group) for group in groups]
     for group in (g for g in groups if len(g) > 1):
         jobs += [functools.partial(communities.solve, (code,)) for code in group]
         jobs += [functools.partial(communities.own_desks, code) for code in group]
-        if len(group) > 2:
-            rests = [tuple(c for c in group if c != code) for code in group]
-            jobs += [functools.partial(communities.solve, rest) for rest in rests]
     with ThreadPoolExecutor(max_workers=max(request.settings.workers, 1)) as pool:
         list(pool.map(lambda job: job(), jobs))
     decisions, answers, slack, whole = {}, {}, 0.0, 0.0
@@ -218,7 +224,7 @@ def _allocate(communities: Communities, group: tuple[str, ...], answer: Answer) 
         profit = revenue - cost
         if code in sharing:
             profit = base[code] + surplus / len(sharing)
-        without = answer.profit_usd - _without(communities, group, code, alone)
+        marginal = revenue - cost - (_desk_saving(answer, code) if code in sharing else 0.0)
         partners = tuple(c for c in sharing if c != code)
         alone_usd = alone[code] if alone[code] is not None else profit
         decisions[code] = MarketDecision(
@@ -230,20 +236,37 @@ def _allocate(communities: Communities, group: tuple[str, ...], answer: Answer) 
             own_cost_usd=cost if kind else 0.0,
             shared_cost_usd=(revenue - cost - profit) if code in sharing else 0.0,
             alone_usd=alone_usd,
-            marginal_profit_usd=without if kind else 0.0,
+            marginal_profit_usd=marginal if kind else 0.0,
             together_with=partners if kind and alone_usd <= 0.005 and partners else (),
         )
     return decisions
 
 
-def _without(communities: Communities, group: tuple[str, ...], code: str, alone) -> float:
-    """What the community earns without ``code``."""
-    rest = tuple(c for c in group if c != code)
-    if not rest:
-        return 0.0
-    if len(rest) == 1 and alone[rest[0]] is not None:
-        return alone[rest[0]]
-    return communities.solve(rest).profit_usd
+def _desk_saving(answer: Answer, code: str) -> float:
+    """What the shared desk market ``code`` is on would cost less without its accounts, the
+    other markets' sales unchanged (whole agents per slot, :meth:`SharedDesk.staff_usd`)."""
+    desk = next(
+        d for d in answer.portfolio.desks.values() if any(m.market == code for m in d.members)
+    )
+    return desk.staff_usd(sold_on(answer, desk)) - desk.staff_usd(sold_on(answer, desk, code))
+
+
+def sold_on(answer: Answer, desk: SharedDesk, without: str = "", segments=()) -> dict:
+    """Accounts on each option set of every member of ``desk`` in the answer: market
+    ``without`` left out, or only its ``segments`` when they are given."""
+    sold = {}
+    for member in desk.members:
+        model = answer.portfolio.markets.get(member.market)
+        if model is None or (member.market == without and not segments):
+            continue
+        left_out = segments if member.market == without else ()
+        counts = np.zeros(len(model.workload.sets))
+        sizes = {b.name: b.size for b in model.problem.buyers}
+        for (name, kind, i), variable in model.routed.items():
+            if kind == member.delivery and (variable.value() or 0) > 0.5 and name not in left_out:
+                counts[i] += sizes[name]
+        sold[member.market, member.delivery] = counts
+    return sold
 
 
 def _site(communities: Communities, code: str, kind: str | None) -> str | None:

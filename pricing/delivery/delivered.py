@@ -18,8 +18,8 @@ import dataclasses
 import numpy as np
 import pulp
 
-from pricing.delivery.decision import Answer, MarketDecision
-from pricing.delivery.shared import Delivery, SharedDesk, routes
+from pricing.delivery.decision import Answer, MarketDecision, sold_on
+from pricing.delivery.shared import Delivery, routes
 from pricing.errors import SolverError
 from pricing.tiers.accounts import costed_solution
 from pricing.tiers.problem import Solution, SolvedTier, TierProblem
@@ -60,7 +60,7 @@ def delivered_solution(
             extra[segment] += decision.shared_cost_usd * portion
         for tier in costed.tiers:
             if tier.offered:
-                saved = _desk_saving(answer, desk, code, kind, tier.buyers, sizes, problem, costed)
+                saved = _desk_saving(answer, desk, code, tier.buyers)
                 per_account[tier.name] += saved / tier.accounts
     return own, _with_extra(costed, extra, per_account)
 
@@ -97,30 +97,6 @@ def _partner(answer: Answer, code: str) -> tuple[float, float, float]:
     return terms
 
 
-def _routed_accounts(answer: Answer, code: str, kind: str, without=()) -> np.ndarray:
-    model = answer.portfolio.markets[code]
-    counts = np.zeros(len(model.workload.sets))
-    sizes = {b.name: b.size for b in model.problem.buyers}
-    for (name, routed_kind, i), variable in model.routed.items():
-        if routed_kind == kind and (variable.value() or 0) > 0.5 and name not in without:
-            counts[i] += sizes[name]
-    return counts
-
-
-def sold_on(answer: Answer, desk: SharedDesk, without: tuple = ()) -> dict:
-    """Accounts per option set of each member of ``desk`` in the answer; ``without`` (market,
-    segments) leaves those segments out."""
-    sold = {}
-    for member in desk.members:
-        if member.market not in answer.portfolio.markets:
-            continue
-        left_out = without[1] if without and without[0] == member.market else ()
-        sold[member.market, member.delivery] = _routed_accounts(
-            answer, member.market, member.delivery, left_out
-        )
-    return sold
-
-
 def _desk_load(desk, code, kind, assignment, tiers, sizes, problem) -> dict[str, float]:
     """Each buying segment's Erlang-hours a year on the shared desk."""
     member = next(m for m in desk.members if m.market == code and m.delivery == kind)
@@ -134,10 +110,10 @@ def _desk_load(desk, code, kind, assignment, tiers, sizes, problem) -> dict[str,
     }
 
 
-def _desk_saving(answer, desk, code, kind, buyers, sizes, problem, costed) -> float:
+def _desk_saving(answer, desk, code, buyers) -> float:
     """What the shared desk would cost less without ``buyers`` (other sales unchanged)."""
     whole = desk.staff_usd(sold_on(answer, desk))
-    return whole - desk.staff_usd(sold_on(answer, desk, (code, tuple(buyers))))
+    return whole - desk.staff_usd(sold_on(answer, desk, code, tuple(buyers)))
 
 
 def _with_extra(solution: Solution, extra: dict, per_account: dict) -> Solution:

@@ -226,13 +226,17 @@ def _shared_group(portfolio: Portfolio, desk: SharedDesk, members, g: int, agent
     capacity = desk.capacity
     _add(lp, live <= carried_by(capacity.live, agents), "shared_live_capacity", tag, f"g{g}")
     _add(lp, total <= carried_by(capacity.total, agents), "shared_total_capacity", tag, f"g{g}")
-    putting = [v for m in members for v, _ in _member_terms(models, m, m.priority[:, g])]
+    putting = {}  # (market, delivery, segment) -> its routed variables with priority in g
+    for m in members:
+        for (name, kind, i), variable in models[m.market].routed.items():
+            if kind == m.delivery and m.priority[i, g]:
+                putting.setdefault((m.market, kind, name), []).append(variable)
     if not putting:
         return
     on = pulp.LpVariable(f"priority_on_{tag}_g{g}", cat=pulp.LpBinary)
     portfolio.priority_on[desk.key, g] = on
-    for variable in putting:
-        _add(lp, on >= variable, "shared_priority_on", tag, f"g{g}", variable.name)
+    for labels, variables in putting.items():
+        _add(lp, on >= pulp.lpSum(variables), "shared_priority_on", tag, f"g{g}", *labels)
     top_live = _largest(members, models, g, "live")
     top_total = _largest(members, models, g, "total")
     carried = carried_by(capacity.live_priority, agents) + top_live * (1 - on)

@@ -173,8 +173,7 @@ def _changed(request: PlanRequest, code: str, scenario: dict) -> PlanRequest:
 def _change_text(market, kind: str, scenario: dict) -> str:
     if kind == "min_margin":
         return (
-            f"a minimum margin at the floor of {scenario['min_margin']:.0%} instead of "
-            f"the rule's"
+            f"a minimum margin at the floor of {scenario['min_margin']:.0%} instead of the rule's"
         )
     value = scenario["market_changes"][market.code][kind]
     if kind == "accounts":

@@ -56,7 +56,6 @@ class MarketDecision:
     revenue_usd: float
     own_cost_usd: float  # its own desks, fixed costs, a distributor's fees and share
     shared_cost_usd: float  # its part of the shared desk's staff cost
-    alone_usd: float  # what it earns with no other market (its best model by itself)
     marginal_profit_usd: float  # what the portfolio would lose without it
     together_with: tuple[str, ...] = ()  # sold only with these markets on its desk
 
@@ -151,12 +150,13 @@ class Communities:
 
     def _solve(self, codes: tuple[str, ...], **extra) -> Answer:
         workloads = {c: self.workload(c) for c in codes}
-        desks = shared_desks(workloads, self.markets, self.params)
         forced = dict(self.forced)
         forced.update(extra.pop("forced", {}))  # type: ignore[arg-type]
+        kinds = {c: (forced[c],) if c in forced else DELIVERY_MODELS for c in codes}
+        desks = shared_desks(workloads, self.markets, self.params, kinds)
         portfolio = build_portfolio(
             {c: self.problem(c) for c in codes},
-            {c: routes(workloads[c], DELIVERY_MODELS) for c in codes},
+            {c: routes(workloads[c], kinds[c]) for c in codes},
             desks,
             {c: _partner_terms(self.markets[c]) for c in codes},
             {c: forced[c] for c in codes if c in forced},
@@ -169,7 +169,9 @@ class Communities:
             for m in portfolio.markets.values()
         ) - sum(pulp.value(portfolio.staff_cost(k)) or 0.0 for k in portfolio.desks)
         terms = {c: _partner_terms(self.markets[c]) for c in codes}
-        return Answer(portfolio, profit, gap, chosen, terms)
+        answer = Answer(portfolio, profit, gap, chosen, terms)
+        _check_staffing(answer)
+        return answer
 
 
 def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> PortfolioDecision:
@@ -183,15 +185,22 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
     communities = Communities(request, forced)
     wanted = set(codes)
     groups = [g for g in communities.groups() if wanted.intersection(g)]
-    # Every MILP the decision reads: each community, and each of its markets alone and on
-    # desks of its own; solved ``workers`` at a time (the solvers run outside the interpreter
-    # lock).
+    # Every MILP the decision reads, ``workers`` at a time (the solvers run outside the
+    # interpreter lock): each community and each of its markets on desks of its own; then, for
+    # a market sold only with others there, whether any delivery model sells it by itself.
     jobs = [functools.partial(communities.solve, group) for group in groups]
-    for group in (g for g in groups if len(g) > 1):
-        jobs += [functools.partial(communities.solve, (code,)) for code in group]
-        jobs += [functools.partial(communities.own_desks, code) for code in group]
+    jobs += [functools.partial(communities.own_desks, c) for g in groups for c in g if len(g) > 1]
     with ThreadPoolExecutor(max_workers=max(request.settings.workers, 1)) as pool:
         list(pool.map(lambda job: job(), jobs))
+        alone = [
+            functools.partial(communities.solve, (code,))
+            for group in groups
+            for code in group
+            if len(group) > 1
+            and communities.solve(group).chosen[code] is not None
+            and communities.own_desks(code).chosen[code] is None
+        ]
+        list(pool.map(lambda job: job(), alone))
     decisions, answers, slack, whole = {}, {}, 0.0, 0.0
     for group in groups:
         answer = communities.solve(group)
@@ -213,7 +222,6 @@ def _allocate(communities: Communities, group: tuple[str, ...], answer: Answer) 
         for code, m in portfolio.markets.items()
     }
     sharing = [c for c in group if answer.chosen[c] not in (None, Delivery.HUB)]
-    alone = {c: communities.solve((c,)).profit_usd if len(group) > 1 else None for c in group}
     base = {c: communities.own_desks(c).profit_usd for c in sharing}
     kept = sum(own[c][0] - own[c][1] for c in group if c not in sharing)
     surplus = answer.profit_usd - kept - sum(base.values())
@@ -226,7 +234,7 @@ def _allocate(communities: Communities, group: tuple[str, ...], answer: Answer) 
             profit = base[code] + surplus / len(sharing)
         marginal = revenue - cost - (_desk_saving(answer, code) if code in sharing else 0.0)
         partners = tuple(c for c in sharing if c != code)
-        alone_usd = alone[code] if alone[code] is not None else profit
+        together = bool(kind and partners) and not _sells_alone(communities, code)
         decisions[code] = MarketDecision(
             market=code,
             delivery=kind,
@@ -235,11 +243,30 @@ def _allocate(communities: Communities, group: tuple[str, ...], answer: Answer) 
             revenue_usd=revenue if kind else 0.0,
             own_cost_usd=cost if kind else 0.0,
             shared_cost_usd=(revenue - cost - profit) if code in sharing else 0.0,
-            alone_usd=alone_usd,
             marginal_profit_usd=marginal if kind else 0.0,
-            together_with=partners if kind and alone_usd <= 0.005 and partners else (),
+            together_with=partners if together else (),
         )
     return decisions
+
+
+def _sells_alone(communities: Communities, code: str) -> bool:
+    """Whether some delivery model sells the market with no other market."""
+    if communities.own_desks(code).chosen[code] is not None:
+        return True
+    return communities.solve((code,)).chosen[code] is not None
+
+
+def _check_staffing(answer: Answer) -> None:
+    """Each shared desk's agents in the model carry what was sold on it: the step cost was
+    held exactly (counted again by :meth:`SharedDesk.staff_usd`)."""
+    for key, desk in answer.portfolio.desks.items():
+        modelled = pulp.value(answer.portfolio.staff_cost(key)) or 0.0
+        exact = desk.staff_usd(sold_on(answer, desk))
+        if exact > modelled + 1e-3 * max(1.0, exact):
+            raise SolverError(
+                f"shared desk {key}: the model's staffing ({modelled:,.2f} a year) is below "
+                f"what the sales on it need ({exact:,.2f}); the step cost was not held"
+            )
 
 
 def _desk_saving(answer: Answer, code: str) -> float:
@@ -295,7 +322,9 @@ def _partner_terms(market) -> tuple[float, float, float]:
 
 def _solve(portfolio: Portfolio, request: PlanRequest) -> float:
     settings = request.settings
-    solver = solver_for(settings.solver, settings.time_limit_seconds * 10, 0.0, None)
+    # A community of one market on desks of its own is one market's model.
+    small = len(portfolio.markets) == 1 and not portfolio.desks
+    solver = solver_for(settings.solver, settings.time_limit_seconds * 10, 0.0, None, small=small)
     portfolio.lp.solve(solver)
     status = portfolio.lp.sol_status
     if status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):

@@ -119,22 +119,25 @@ def shared_desks(
     workloads: Mapping[str, Workload],
     markets: Mapping[str, Market],
     params: CostParameters,
-    deliveries: tuple[str, ...] = DELIVERY_MODELS,
+    deliveries: Mapping[str, tuple[str, ...]] | None = None,
 ) -> dict[str, SharedDesk]:
-    """Every shared desk the markets of ``workloads`` could be served on, by key."""
+    """Every shared desk the markets of ``workloads`` could be served on, by key;
+    ``deliveries[m]`` limits the models market m may use (default: every model)."""
     keys: dict[str, list[str]] = {}
+    allowed = {
+        code: [d for d in (deliveries or {}).get(code, DELIVERY_MODELS) if d != Delivery.HUB]
+        for code in workloads
+    }
     for code in workloads:
-        keys.setdefault(desk_key(markets[code], markets, params), []).append(code)
-    kinds = [d for d in deliveries if d != Delivery.HUB]
-    if not kinds:
-        return {}
+        if allowed[code]:
+            keys.setdefault(desk_key(markets[code], markets, params), []).append(code)
     return {
-        key: _shared_desk(key, codes, workloads, markets, params, kinds)
+        key: _shared_desk(key, codes, workloads, markets, params, allowed)
         for key, codes in keys.items()
     }
 
 
-def _shared_desk(key, codes, workloads, markets, params, kinds) -> SharedDesk:
+def _shared_desk(key, codes, workloads, markets, params, allowed) -> SharedDesk:
     site = hub_of(markets[codes[0]], markets, params)
     language = key.split(":", 1)[1]
     week = site.week
@@ -146,7 +149,7 @@ def _shared_desk(key, codes, workloads, markets, params, kinds) -> SharedDesk:
         shift = shift_slots(week.utc_offset_minutes, market_offset(workloads[code]))
         business |= in_zone(hours, shift)
         arrays = [in_zone(a, shift) for a in (live, total, opens, priority)]
-        for kind in kinds:
+        for kind in allowed[code]:
             scale = params.escalation_share if kind == Delivery.DISTRIBUTOR else 1.0
             usable = np.array([_serves(kind, s) for s in sets])[:, None]
             live_k, total_k = arrays[0] * scale * usable, arrays[1] * scale * usable

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from pricing.delivery.decision import Communities, MarketDecision, PortfolioDecision, decide
@@ -50,14 +51,17 @@ class Verdict:
 def verdicts(request: PlanRequest, decision: PortfolioDecision) -> dict[str, Verdict]:
     """The verdict of every market of ``decision``."""
     communities = Communities(request, decision.forced)
-    found = {}
-    for code, market in decision.markets.items():
+
+    def verdict(code: str) -> Verdict:
+        market = decision.markets[code]
         if market.sold:
-            found[code] = Verdict(code, "sold", _sold_reason(market, request))
-        else:
-            reason = _unsold_reason(communities, decision, code)
-            found[code] = Verdict(code, "not_sold", reason, tuple(_fixes(request, decision, code)))
-    return found
+            return Verdict(code, "sold", _sold_reason(market, request))
+        reason = _unsold_reason(communities, decision, code)
+        return Verdict(code, "not_sold", reason, tuple(_fixes(request, decision, code)))
+
+    # The searches solve one small community at a time: ``workers`` markets at once.
+    with ThreadPoolExecutor(max_workers=max(request.settings.workers, 1)) as pool:
+        return dict(zip(decision.markets, pool.map(verdict, decision.markets), strict=True))
 
 
 def _sold_reason(market: MarketDecision, request: PlanRequest) -> str:
@@ -191,7 +195,7 @@ def _least(pays: Callable[[int], bool], low: int, high: int) -> int | None:
     reaches ``high`` without it."""
     if high < low:
         return None
-    step, probe = 1, low
+    step, probe = max(1, low // 10), low  # first steps of about a tenth
     while not pays(probe):  # doubling: find a point that pays
         if probe >= high:
             return None

@@ -203,7 +203,7 @@ def make_plan(
     progress: Callable[[int, int, str], None] | None = None,
     plan_one: Callable[[PlanRequest, str], MarketPlan] = plan_market,
     workers: int | None = None,
-    decide_with: Callable[[PlanRequest], PortfolioDecision] | None = None,
+    decide_with: Callable[[PlanRequest], Decided] | None = None,
 ) -> Plan:
     """The plan of ``request``: the portfolio decided (:func:`pricing.delivery.decision.decide`:
     every market's delivery model, with the markets it can share a desk with), then every market
@@ -212,12 +212,12 @@ def make_plan(
     desks of its own is planned by ``plan_one`` (the app passes its cached :func:`plan_market`),
     one on a shared desk or with a distributor read from the portfolio's answer.
     ``progress`` is told (done, of, code) as each market is planned; ``made`` defaults to now
-    (UTC); ``decide_with`` decides the portfolio (the app passes a cached one)."""
+    (UTC); ``decide_with`` decides the portfolio and says each market's verdict (default
+    :func:`decided`; the app passes a cached one)."""
     codes = request.codes
     made = made or datetime.now(UTC).replace(microsecond=0)
     workers = workers or request.settings.workers
-    decision = (decide_with or _decide)(request)
-    said = verdicts(request, decision) if request.reasons else {}
+    decision, said = (decide_with or decided)(request)
 
     def one(code: str) -> MarketPlan:
         chosen = decision.markets[code]
@@ -232,8 +232,14 @@ def make_plan(
         return Plan(request, _collect(codes, pool.map(one, codes), progress), made, decision)
 
 
-def _decide(request: PlanRequest) -> PortfolioDecision:
-    return decide(request, request.settings.delivery)
+Decided = tuple[PortfolioDecision, Mapping[str, Verdict]]
+
+
+def decided(request: PlanRequest) -> Decided:
+    """The portfolio of ``request`` decided, and each market's verdict (when it asks for
+    reasons)."""
+    decision = decide(request, request.settings.delivery)
+    return decision, (verdicts(request, decision) if request.reasons else {})
 
 
 def _own_desks(decision: PortfolioDecision, code: str) -> bool:

@@ -30,7 +30,13 @@ def test_only_the_tier_model_and_its_solver_import_pulp() -> None:
         for p in (ROOT / "pricing").rglob("*.py")
         if "pulp" in _imports(p)
     }
-    assert users == {"tiers/model.py", "tiers/constraints.py", "tiers/solve.py"}
+    assert users == {
+        "tiers/model.py",
+        "tiers/constraints.py",
+        "tiers/desk_rows.py",
+        "tiers/portfolio.py",
+        "tiers/solve.py",
+    }
 
 
 def test_core_is_laid_out_along_the_pipeline() -> None:
@@ -38,17 +44,22 @@ def test_core_is_laid_out_along_the_pipeline() -> None:
     core = ROOT / "pricing"
     packages = {p.name for p in core.iterdir() if (p / "__init__.py").exists()}
     assert packages == {
-        "inputs", "costing", "tiers", "money", "outputs", "offers", "scenarios", "cli",
+        "inputs", "costing", "delivery", "tiers", "money", "outputs", "offers", "scenarios",
+        "cli",
     }  # fmt: skip
     top = {p.stem for p in core.glob("*.py")}
     assert top == {
         "__init__", "__main__", "errors", "models", "settings", "request", "plan",
-        "market_model", "rules", "counterfactuals",
+        "market_model", "rules", "counterfactuals", "priced_tier",
     }  # fmt: skip
     stages = {
         "inputs": {"catalog", "table_files", "limits", "segments", "schemas"},
         "costing": {"week", "service", "staffing", "capacity", "desks", "workload", "engine"},
-        "tiers": {"problem", "model", "constraints", "solve", "accounts", "explain", "negotiation"},
+        "delivery": {"shared", "decision", "delivered", "verdicts"},
+        "tiers": {
+            "problem", "model", "constraints", "desk_rows", "portfolio", "solve", "accounts",
+            "explain", "negotiation",
+        },  # fmt: skip
         "money": {"fx", "live_rates", "pricepoints"},
         "outputs": {"exports", "provenance", "spreadsheet", "headers", "plan_workbook", "charts"},
         "offers": {"offer", "pdf", "workbooks", "guidance", "promises", "risks", "citations"},

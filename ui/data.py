@@ -164,6 +164,26 @@ def set_plan_rules(
     )
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _decided(
+    key: str,
+    settings: PlanSettings,
+    segment_rows: tuple[SegmentRow, ...],
+    codes: tuple[str, ...],
+    _request: PlanRequest,
+):
+    """The portfolio decided and each market's verdict, cached on what they are made from
+    (rates play no part: the decision is in USD). Kept as is, not copied: the plans read the
+    solved models."""
+    from pricing.plan import decided
+
+    return decided(_request)
+
+
+def _cached_decision(request: PlanRequest):
+    return _decided(data_key(), request.settings, request.segment_rows, request.codes, request)
+
+
 def current_plan(codes: list[str] | None = None, progress=None) -> Plan:
     """The plan every page shows, of :func:`plan_request`. Cached per market, so a new budget
     rate or catalogue re-prices at once and an unchanged rerun costs nothing. ``progress`` is
@@ -174,7 +194,13 @@ def current_plan(codes: list[str] | None = None, progress=None) -> Plan:
         if progress is not None:
             progress.progress(done / of, text=f"Optimised {code} ({done}/{of})")
 
-    return make_plan(plan_request(codes), progress=told, plan_one=_cached_market, workers=1)
+    return make_plan(
+        plan_request(codes),
+        progress=told,
+        plan_one=_cached_market,
+        workers=1,
+        decide_with=_cached_decision,
+    )
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -24,11 +24,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import numpy as np
-import pulp
-
 from pricing.costing.workload import Workload
-from pricing.delivery.portfolio import Portfolio, build_portfolio
 from pricing.delivery.shared import (
     DELIVERY_MODELS,
     Delivery,
@@ -41,8 +37,8 @@ from pricing.errors import InputError, SolverError
 from pricing.market_model import MarketSolves
 from pricing.models import CostParameters
 from pricing.request import PlanRequest
+from pricing.tiers.portfolio import Portfolio, build_portfolio
 from pricing.tiers.problem import TierProblem
-from pricing.tiers.solve import solver_for
 
 
 @dataclass(frozen=True)
@@ -162,12 +158,12 @@ class Communities:
             {c: forced[c] for c in codes if c in forced},
             **extra,
         )
-        gap = _solve(portfolio, self.request)
-        chosen = {code: _chosen(portfolio, code) for code in codes}
-        profit = sum(
-            (pulp.value(m.revenue()) or 0.0) - (pulp.value(m.cost()) or 0.0)
-            for m in portfolio.markets.values()
-        ) - sum(pulp.value(portfolio.staff_cost(k)) or 0.0 for k in portfolio.desks)
+        settings = self.request.settings
+        found, gap = portfolio.solve(settings.solver, settings.time_limit_seconds * 10)
+        if not found:
+            raise SolverError(f"{', '.join(codes)}: the portfolio solver ended {portfolio.status}")
+        chosen = {code: portfolio.chosen(code) for code in codes}
+        profit = portfolio.profit_usd()
         terms = {c: _partner_terms(self.markets[c]) for c in codes}
         answer = Answer(portfolio, profit, gap, chosen, terms)
         _check_staffing(answer)
@@ -217,10 +213,7 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
 def _allocate(communities: Communities, group: tuple[str, ...], answer: Answer) -> dict:
     """Each market's decision in its solved community (module docstring: who pays the desk)."""
     portfolio = answer.portfolio
-    own = {
-        code: (pulp.value(m.revenue()) or 0.0, pulp.value(m.cost()) or 0.0)
-        for code, m in portfolio.markets.items()
-    }
+    own = {code: (portfolio.revenue_usd(code), portfolio.own_cost_usd(code)) for code in group}
     sharing = [c for c in group if answer.chosen[c] not in (None, Delivery.HUB)]
     base = {c: communities.own_desks(c).profit_usd for c in sharing}
     kept = sum(own[c][0] - own[c][1] for c in group if c not in sharing)
@@ -260,7 +253,7 @@ def _check_staffing(answer: Answer) -> None:
     """Each shared desk's agents in the model carry what was sold on it: the step cost was
     held exactly (counted again by :meth:`SharedDesk.staff_usd`)."""
     for key, desk in answer.portfolio.desks.items():
-        modelled = pulp.value(answer.portfolio.staff_cost(key)) or 0.0
+        modelled = answer.portfolio.staff_usd(key)
         exact = desk.staff_usd(sold_on(answer, desk))
         if exact > modelled + 1e-3 * max(1.0, exact):
             raise SolverError(
@@ -283,15 +276,12 @@ def sold_on(answer: Answer, desk: SharedDesk, without: str = "", segments=()) ->
     ``without`` left out, or only its ``segments`` when they are given."""
     sold = {}
     for member in desk.members:
-        model = answer.portfolio.markets.get(member.market)
-        if model is None or (member.market == without and not segments):
+        if member.market not in answer.portfolio.markets:
             continue
-        left_out = segments if member.market == without else ()
-        counts = np.zeros(len(model.workload.sets))
-        sizes = {b.name: b.size for b in model.problem.buyers}
-        for (name, kind, i), variable in model.routed.items():
-            if kind == member.delivery and (variable.value() or 0) > 0.5 and name not in left_out:
-                counts[i] += sizes[name]
+        if member.market == without and not segments:
+            continue
+        left_out = tuple(segments) if member.market == without else ()
+        counts = answer.portfolio.routed_accounts(member.market, member.delivery, left_out)
         sold[member.market, member.delivery] = counts
     return sold
 
@@ -302,33 +292,9 @@ def _site(communities: Communities, code: str, kind: str | None) -> str | None:
     return communities.workload(code).hub
 
 
-def _chosen(portfolio: Portfolio, code: str) -> str | None:
-    model = portfolio.markets[code]
-    if sum(v.value() or 0.0 for v in model.buys.values()) <= 0.5:
-        return None
-    return next(
-        (k for (c, k), v in portfolio.choose.items() if c == code and (v.value() or 0) > 0.5),
-        None,
-    )
-
-
 def _partner_terms(market) -> tuple[float, float, float]:
     return (
         market.distributor_fee_per_account_usd,
         market.distributor_fixed_usd,
         market.distributor_revenue_share,
     )
-
-
-def _solve(portfolio: Portfolio, request: PlanRequest) -> float:
-    settings = request.settings
-    # A community of one market on desks of its own is one market's model.
-    small = len(portfolio.markets) == 1 and not portfolio.desks
-    solver = solver_for(settings.solver, settings.time_limit_seconds * 10, 0.0, None, small=small)
-    portfolio.lp.solve(solver)
-    status = portfolio.lp.sol_status
-    if status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
-        raise SolverError(f"portfolio: solver status {pulp.LpStatus[portfolio.lp.status]}")
-    if settings.solver == "highs":
-        return float(portfolio.lp.solverModel.getInfo().mip_gap)
-    return 0.0 if status == pulp.LpSolutionOptimal else float("nan")

@@ -16,14 +16,12 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-import pulp
 
 from pricing.delivery.decision import Answer, MarketDecision, sold_on
 from pricing.delivery.shared import Delivery, routes
 from pricing.errors import SolverError
 from pricing.tiers.accounts import costed_solution
 from pricing.tiers.problem import Solution, SolvedTier, TierProblem
-from pricing.tiers.solve import settle_prices
 
 
 def delivered_solution(
@@ -36,7 +34,7 @@ def delivered_solution(
     assert problem.workload is not None and kind is not None
     share = routes(problem.workload, (kind,))[kind].private_share
     own = dataclasses.replace(problem, workload=problem.workload.keeping(share))
-    tiers, assignment = _menu(model)
+    tiers, assignment = answer.portfolio.menu(code)
     costed = costed_solution(own, tiers, assignment, solver, answer.gap, 0.0, "optimal")
     sizes = {b.name: b.size for b in problem.buyers}
     price = {t.name: t.target or 0.0 for t in costed.tiers if t.offered}
@@ -70,24 +68,6 @@ def unsold_solution(problem: TierProblem, solver: str) -> Solution:
     bare = [SolvedTier(t, False, (), 0.0, None, ()) for t in problem.tiers]
     nobody = {b.name: None for b in problem.buyers}
     return costed_solution(problem, bare, nobody, solver, 0.0, 0.0, "optimal")
-
-
-def _menu(model) -> tuple[list[SolvedTier], dict[str, str | None]]:
-    """The tiers and assignment the solver chose for the market (prices settled exactly)."""
-    problem = model.problem
-    options = [o.name for o in problem.options]
-    assignment = {}
-    for b in problem.buyers:
-        chosen = [t for t in problem.tiers if (model.buys[b.name, t].value() or 0) > 0.5]
-        assignment[b.name] = chosen[0] if chosen else None
-    tiers = []
-    for t in problem.tiers:
-        buyers = tuple(b for b, tier in assignment.items() if tier == t)
-        held = tuple(o for o in options if pulp.value(model.includes[t, o]) > 0.5)
-        price = (model.price[t].value() or 0.0) + 0.0
-        tiers.append(SolvedTier(t, bool(buyers), held if buyers else (), 0.0, price, buyers))
-    tiers = [t if t.offered else dataclasses.replace(t, target=None) for t in tiers]
-    return settle_prices(problem, tiers), assignment
 
 
 def _partner(answer: Answer, code: str) -> tuple[float, float, float]:

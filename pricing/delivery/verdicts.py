@@ -112,9 +112,7 @@ def _unsold_reason(communities: Communities, decision: PortfolioDecision, code: 
 
 
 def _revenue(answer, code: str) -> float:
-    from pulp import value
-
-    return value(answer.portfolio.markets[code].revenue()) or 0.0
+    return answer.portfolio.revenue_usd(code)
 
 
 def _fixes(request: PlanRequest, decision: PortfolioDecision, code: str) -> list[Fix]:

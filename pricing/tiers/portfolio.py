@@ -36,15 +36,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pulp
 
-from pricing.delivery.shared import Delivery, SharedDesk
 from pricing.tiers.constraints import add_families
 from pricing.tiers.desk_rows import agents_ordered, carried_by
 from pricing.tiers.model import Model, Route, clean, declare
-from pricing.tiers.problem import TierProblem
+from pricing.tiers.problem import SolvedTier, TierProblem
+from pricing.tiers.solve import settle_prices, solver_for
+
+if TYPE_CHECKING:
+    from pricing.delivery.shared import SharedDesk
+
+# Delivery models by name (pricing.delivery.shared.Delivery): a market's own desks, and the
+# model whose partner is paid.
+HUB, PARTNER = "hub", "distributor"
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,80 @@ class Portfolio:
             for g in range(len(desk.groups))
         )
 
+    # What the solved portfolio says (USD a year unless said otherwise).
+
+    def staff_usd(self, key: str) -> float:
+        return _value(self.staff_cost(key))
+
+    def revenue_usd(self, code: str) -> float:
+        return _value(self.markets[code].revenue())
+
+    def own_cost_usd(self, code: str) -> float:
+        """The market's own desks, fixed costs and a distributor's fees and share."""
+        return _value(self.markets[code].cost())
+
+    def profit_usd(self) -> float:
+        """Revenue less every cost, without the tie-break of the objective."""
+        own = sum(self.revenue_usd(c) - self.own_cost_usd(c) for c in self.markets)
+        return own - sum(self.staff_usd(key) for key in self.desks)
+
+    def chosen(self, code: str) -> str | None:
+        """The delivery model serving the market, None when it sells nothing."""
+        model = self.markets[code]
+        if sum(_value(v) for v in model.buys.values()) <= 0.5:
+            return None
+        return next((k for (c, k), v in self.choose.items() if c == code and _value(v) > 0.5), None)
+
+    def routed_accounts(self, code: str, kind: str, left_out: tuple[str, ...] = ()):
+        """Accounts on each option set served by delivery model ``kind`` (segments
+        ``left_out`` not counted)."""
+        model = self.markets[code]
+        counts = np.zeros(len(model.workload.sets))
+        sizes = {b.name: b.size for b in model.problem.buyers}
+        for (name, routed_kind, i), variable in model.routed.items():
+            if routed_kind == kind and _value(variable) > 0.5 and name not in left_out:
+                counts[i] += sizes[name]
+        return counts
+
+    def menu(self, code: str) -> tuple[list[SolvedTier], dict[str, str | None]]:
+        """The market's tiers and who buys which (prices settled exactly)."""
+        model = self.markets[code]
+        problem = model.problem
+        options = [o.name for o in problem.options]
+        assignment = {}
+        for b in problem.buyers:
+            chosen = [t for t in problem.tiers if _value(model.buys[b.name, t]) > 0.5]
+            assignment[b.name] = chosen[0] if chosen else None
+        tiers = []
+        for t in problem.tiers:
+            buyers = tuple(b for b, tier in assignment.items() if tier == t)
+            held = tuple(o for o in options if _value(model.includes[t, o]) > 0.5)
+            price = _value(model.price[t]) + 0.0 if buyers else None
+            tiers.append(SolvedTier(t, bool(buyers), held if buyers else (), 0.0, price, buyers))
+        return settle_prices(problem, tiers), assignment
+
+    def solve(self, solver: str, time_limit: float) -> tuple[bool, float]:
+        """Solve; whether an answer was found, and the relative gap proven (NaN when CBC does
+        not say). A community of one market on desks of its own is one market's model."""
+        small = len(self.markets) == 1 and not self.desks
+        self.lp.solve(solver_for(solver, time_limit, 0.0, None, small=small))
+        status = self.lp.sol_status
+        found = status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+        if solver == "highs":
+            return found, float(self.lp.solverModel.getInfo().mip_gap)
+        return found, 0.0 if status == pulp.LpSolutionOptimal else float("nan")
+
+    @property
+    def status(self) -> str:
+        return pulp.LpStatus[self.lp.status]
+
+
+def _value(item) -> float:
+    """Value of a variable, an expression or a constant in the solved model."""
+    if isinstance(item, int | float):
+        return float(item)
+    return float(pulp.value(item) or 0.0)
+
 
 def build_portfolio(
     problems: Mapping[str, TierProblem],
@@ -81,13 +163,13 @@ def build_portfolio(
     models, choose = {}, {}
     for code, problem in problems.items():
         model = declare(problem, routes.get(code, {}))
-        kinds = (Delivery.HUB.value, *routes.get(code, {}))
+        kinds = (HUB, *routes.get(code, {}))
         for kind in kinds:
             choose[code, kind] = pulp.LpVariable(
                 f"choose_{model.tag}_{clean(kind)}", cat=pulp.LpBinary
             )
-        if Delivery.DISTRIBUTOR in kinds:
-            chosen = choose[code, Delivery.DISTRIBUTOR]
+        if PARTNER in kinds:
+            chosen = choose[code, PARTNER]
             _partner_costs(lp, model, chosen, distributor_terms[code])
         # A market made to sell is priced at its least loss: the margin rule cannot hold there.
         add_families(model, lp, frozenset({"floor_margin"}) if code in must_sell else frozenset())
@@ -117,7 +199,7 @@ def _partner_costs(
     fees = pulp.lpSum(
         sizes[name] * fee * variable
         for (name, kind, _), variable in model.routed.items()
-        if kind == Delivery.DISTRIBUTOR
+        if kind == PARTNER
     )
     model.extra_cost.extend([fees, fixed * chosen])
     if share > 0:
@@ -138,9 +220,9 @@ def _choice_rows(lp, model: Model, choose: dict[str, pulp.LpVariable], forced: s
     _add(lp, pulp.lpSum(choose.values()) <= 1, "one_model", tag)
     for b in model.problem.buyers:
         own = pulp.lpSum(v for (name, _), v in model.sold_set.items() if name == b.name)
-        _add(lp, own <= choose[Delivery.HUB], "own_desks", tag, b.name)
+        _add(lp, own <= choose[HUB], "own_desks", tag, b.name)
         for kind in choose:
-            if kind == Delivery.HUB:
+            if kind == HUB:
                 continue
             served = pulp.lpSum(
                 v for (name, k, _), v in model.routed.items() if name == b.name and k == kind

@@ -92,14 +92,16 @@ def _alternatives(
 def counterfactuals(
     solves: MarketSolves, problem: TierProblem, solution: Solution
 ) -> tuple[Counterfactual, ...]:
-    """Each alternative to the plan of the market of ``solves``, solved, with its scenario
-    file."""
+    """Each alternative to the plan of the market of ``solves``, solved on the market's own
+    desks, with its scenario file (which keeps the market there: ``"delivery"``)."""
     found = []
+    code = solves.market.code
     for change, rules in _alternatives(problem, solution, solves.request.settings):
+        scenario = {**rules.as_scenario(), "delivery": {**rules.delivery, code: "hub"}}
         try:
             other = solves(rules)
         except (InfeasibleError, InputError) as exc:  # the alternative cannot hold
-            found.append(Counterfactual(change, rules.as_scenario(), None, str(exc)))
+            found.append(Counterfactual(change, scenario, None, str(exc)))
             continue
-        found.append(Counterfactual(change, rules.as_scenario(), other.profit))
+        found.append(Counterfactual(change, scenario, other.profit))
     return tuple(found)

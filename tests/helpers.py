@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -11,6 +12,12 @@ from pricing.money.fx import DEFAULT_BOOK, RateBook
 from pricing.plan import MarketPlan, Plan, make_plan, plan_market
 from pricing.request import Catalogue, PlanRequest
 from pricing.settings import PlanSettings
+
+
+def on_own_desks(settings: PlanSettings | None = None) -> PlanSettings:
+    """The rules with every market served on desks of its own: each market's MILP by itself,
+    as the per-market audits check it."""
+    return dataclasses.replace(settings or PlanSettings(), delivery={"*": "hub"})
 
 
 def request_of(

@@ -33,7 +33,7 @@ from pricing.delivery.shared import (
     routes,
     shared_desks,
 )
-from pricing.errors import InputError, SolverError
+from pricing.errors import InfeasibleError, InputError, SolverError
 from pricing.market_model import MarketSolves
 from pricing.models import CostParameters
 from pricing.request import PlanRequest
@@ -132,6 +132,20 @@ class Communities:
             found.setdefault(key, []).append(code)
         return [tuple(codes) for codes in found.values()]
 
+    def _diagnose(self, codes: tuple[str, ...], status: str) -> None:
+        """Why the markets ``codes`` cannot be planned: the first whose own rules cannot hold
+        says which constraint (:class:`InfeasibleError`); else the solver's status."""
+        if status != "Infeasible":
+            raise SolverError(f"{', '.join(codes)}: the portfolio solver ended {status}")
+        for code in codes:
+            MarketSolves(self.request, code).solve()  # raises, naming the constraint
+        fixed = ", ".join(f"{c}: {self.forced[c]}" for c in codes if c in self.forced)
+        raise InfeasibleError(
+            f"delivery: the rules of {', '.join(codes)} cannot all hold with the delivery "
+            f"models set ({fixed or 'none'}): a distributor's tiers hold neither multilingual "
+            "support nor the local office, and a tier that must be offered must pay its way"
+        )
+
     def own_desks(self, code: str) -> Answer:
         """Market ``code`` on desks of its own, by itself."""
         return self.solve((code,), forced={code: Delivery.HUB.value})
@@ -161,7 +175,7 @@ class Communities:
         settings = self.request.settings
         found, gap = portfolio.solve(settings.solver, settings.time_limit_seconds * 10)
         if not found:
-            raise SolverError(f"{', '.join(codes)}: the portfolio solver ended {portfolio.status}")
+            self._diagnose(codes, portfolio.status)
         chosen = {code: portfolio.chosen(code) for code in codes}
         profit = portfolio.profit_usd()
         terms = {c: _partner_terms(self.markets[c]) for c in codes}

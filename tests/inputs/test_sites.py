@@ -14,7 +14,7 @@ from pricing.errors import DataFileError
 from pricing.inputs.catalog import load_markets
 from pricing.inputs.sites import DEFAULT_SITES, shipped_sites, sites_from_text
 from pricing.models import CostParameters
-from tests.helpers import plan_of
+from tests.helpers import on_own_desks, plan_of
 
 MARKETS = load_markets()
 BY_CODE = {m.code: m for m in MARKETS}
@@ -31,8 +31,9 @@ def test_a_file_without_its_hubs_plans_every_market_as_the_whole_file_does() -> 
     """Germany (hub PL), Brazil (MX), Japan (PH) and Nigeria (ZA), without a row for any hub:
     each market costs and sells exactly as in the shipped file."""
     codes = ["DE", "BR", "JP", "NG"]
-    alone = plan_of([BY_CODE[c] for c in codes], only=codes)
-    whole = plan_of(MARKETS, only=codes)
+    # On desks of their own: a market's menu then depends on its own row and its hub's.
+    alone = plan_of([BY_CODE[c] for c in codes], on_own_desks(), only=codes)
+    whole = plan_of(MARKETS, on_own_desks(), only=codes)
     assert not {m.remote_hub for m in alone.request.catalogue.markets} & set(codes)
     for mine, theirs in zip(alone.markets, whole.markets, strict=True):
         assert mine.profit_usd == pytest.approx(theirs.profit_usd, abs=0.01)

@@ -9,12 +9,12 @@ import dataclasses
 import pytest
 
 from pricing.offers.offer import build_offer
-from tests.helpers import plan_of
+from tests.helpers import on_own_desks, plan_of
 
 
 @pytest.fixture(scope="module")
 def plan():
-    return plan_of()
+    return plan_of(settings=on_own_desks())
 
 
 def test_a_floor_below_the_fully_loaded_cost_is_flagged_with_its_numbers(plan) -> None:

@@ -160,7 +160,10 @@ def test_files_written(written) -> None:
     dated = (folder / "support-plan_2026-12-01.xlsx").read_bytes()
     assert (folder / "plan.xlsx").read_bytes() == dated
     payload = json.loads((folder / "plan.json").read_text())
-    assert payload == {"markets": [json.loads(json.dumps(market_payload(p))) for p in plans]}
+    markets = [json.loads(json.dumps(market_payload(p))) for p in plans]
+    assert payload["markets"] == markets
+    assert payload["profit_usd"] == pytest.approx(sum(m["profit_usd"] for m in markets), abs=0.05)
+    assert 0 <= payload["gap"] <= 1e-6
 
 
 def test_xlsx_matches_the_plan(written, book) -> None:

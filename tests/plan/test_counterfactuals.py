@@ -13,7 +13,7 @@ from pricing.inputs.catalog import load_markets
 from pricing.inputs.schemas import parse_scenario
 from pricing.outputs.payload import market_payload
 from tests.cli_helpers import run
-from tests.helpers import plan_of
+from tests.helpers import on_own_desks, plan_of
 
 MARKETS = load_markets()
 CODES = ["DE", "US", "ID", "SA", "PL"]
@@ -21,7 +21,7 @@ CODES = ["DE", "US", "ID", "SA", "PL"]
 
 @pytest.fixture(scope="module")
 def plans() -> dict:
-    return {p.market.code: p for p in plan_of(MARKETS, only=CODES).markets}
+    return {p.market.code: p for p in plan_of(MARKETS, on_own_desks(), only=CODES).markets}
 
 
 def test_every_counterfactual_replays_to_its_profit(plans) -> None:

@@ -15,11 +15,13 @@ from pricing.plan import export_models
 from pricing.rules import rule_effects, rules_of, without_every_rule
 from pricing.settings import PlanSettings
 from pricing.tiers.model import TIE_BREAK_USD
-from tests.helpers import plan_of, request_of
+from tests.helpers import on_own_desks, plan_of, request_of
 
 # Four rules: Premium must hold 24/7, a margin at the floor, a ladder, at most three tiers.
-SEVERAL = PlanSettings(
-    min_margin=0.2, price_step=0.05, required={"Premium": frozenset({"coverage_24x7"})}
+SEVERAL = on_own_desks(
+    PlanSettings(
+        min_margin=0.2, price_step=0.05, required={"Premium": frozenset({"coverage_24x7"})}
+    )
 )
 
 

@@ -17,14 +17,14 @@ from pricing.outputs.payload import market_payload
 from pricing.rules import rules_of
 from pricing.settings import PlanSettings
 from tests.cli_helpers import refused, run
-from tests.helpers import plan_of
+from tests.helpers import on_own_desks, plan_of
 
 MARKETS = load_markets()
 PREMIUM_24X7 = PlanSettings(min_margin=0.2, required={"Premium": frozenset({"coverage_24x7"})})
 
 
 def _plan(code: str, settings: PlanSettings, rates: RateBook = DEFAULT_BOOK):
-    [plan] = plan_of(MARKETS, settings, only=[code], rates=rates).markets
+    [plan] = plan_of(MARKETS, on_own_desks(settings), only=[code], rates=rates).markets
     return plan
 
 

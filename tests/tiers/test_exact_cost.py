@@ -28,7 +28,7 @@ from pricing.tiers.constraints import build_model
 from pricing.tiers.model import TIE_BREAK_USD
 from pricing.tiers.solve import solve, write_mps
 from tests.exact_menus import _greatest_prices, best_menu, best_prices, best_profit
-from tests.helpers import market_plan, plan_of
+from tests.helpers import market_plan, on_own_desks, plan_of
 
 MARKETS = load_markets()
 CATALOG = {m.code: m for m in MARKETS}
@@ -61,12 +61,13 @@ def solution_menu(solution) -> tuple:
 
 @pytest.fixture(scope="module")
 def plans() -> dict:
-    return {p.market.code: p for p in plan_of(MARKETS).markets}
+    return {p.market.code: p for p in plan_of(MARKETS, on_own_desks()).markets}
 
 
 def _plans(settings: PlanSettings, codes=SAMPLE, rows=ROWS) -> dict:
     return {
-        p.market.code: p for p in plan_of(MARKETS, settings, segment_rows=rows, only=codes).markets
+        p.market.code: p
+        for p in plan_of(MARKETS, on_own_desks(settings), segment_rows=rows, only=codes).markets
     }
 
 

@@ -1,0 +1,130 @@
+"""The portfolio decision on the shipped data: the free choice against every forced model, a
+verdict for every market, fixes the command line reproduces, and money that adds up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pricing.delivery.decision import decide
+from pricing.plan import make_plan
+from pricing.settings import DELIVERY_MODELS, PlanSettings
+from tests.cli_helpers import run
+from tests.helpers import request_of
+
+FAST = PlanSettings(solver="highs")
+# The portfolio as planned with every market on desks of its own (the plan before delivery
+# models were decided): the free choice must beat it.
+OWN_DESKS_PROFIT_USD = 4_090_250.43
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return make_plan(request_of(settings=FAST))
+
+
+@pytest.fixture(scope="module")
+def forced():
+    request = request_of(settings=FAST).replace(reasons=False)
+    return {model: decide(request, {"*": model}) for model in DELIVERY_MODELS}
+
+
+def test_the_free_choice_beats_every_forced_model_in_total_and_per_market(plan, forced) -> None:
+    free = {p.market.code: p.profit_usd for p in plan.markets}
+    total = sum(free.values())
+    assert forced["hub"].profit_usd == pytest.approx(OWN_DESKS_PROFIT_USD, abs=0.01)
+    assert total > OWN_DESKS_PROFIT_USD + 100_000
+    for model, decision in forced.items():
+        assert total >= decision.profit_usd - 0.01, model
+        for code, market in decision.markets.items():
+            assert free[code] >= market.profit_usd - 0.01, (model, code)
+
+
+def test_every_market_has_a_verdict_and_an_unsold_one_a_reason_and_a_fix(plan) -> None:
+    unsold = []
+    for market in plan.markets:
+        verdict = market.verdict
+        assert verdict is not None and verdict.reason.startswith(market.market.name)
+        assert verdict.verdict == ("sold" if market.tiers else "not_sold")
+        if verdict.verdict == "not_sold":
+            unsold.append(market.market.code)
+            assert "not sold" in verdict.reason and verdict.fixes
+            assert [f.profit_usd for f in verdict.fixes] == sorted(
+                (f.profit_usd for f in verdict.fixes), reverse=True
+            )
+    assert unsold  # the shipped data keeps markets nobody can serve at a profit
+
+
+def test_every_fix_replays_to_its_profit_on_the_command_line(plan, tmp_path: Path) -> None:
+    replayed = 0
+    for market in plan.markets:
+        for n, fix in enumerate(market.verdict.fixes):
+            scenario = tmp_path / f"{market.market.code}_{n}.json"
+            scenario.write_text(json.dumps({**fix.scenario, "solver": "highs"}))
+            done = run("plan", "--market", market.market.code, "--scenario", str(scenario))
+            assert done.returncode == 0, done.stderr
+            [answer] = json.loads(done.stdout)["markets"]
+            assert answer["verdict"] == "sold"
+            assert answer["profit_usd"] == pytest.approx(fix.profit_usd, abs=0.01), fix.change
+            replayed += 1
+    assert replayed >= 2
+
+
+def test_markets_that_pay_only_together_name_each_other(plan) -> None:
+    together = {p.market.code: p.delivery.together_with for p in plan.markets}
+    assert "KE" in together["NG"] and "NG" in together["KE"]
+    for code, partners in together.items():
+        for partner in partners:
+            assert plan.market(partner).delivery.desk == plan.market(code).delivery.desk
+    # A market sold only with others is sold on a shared desk.
+    for code, partners in together.items():
+        if partners:
+            assert plan.market(code).delivery.delivery in ("pooled", "distributor")
+
+
+def test_money_adds_up_on_shared_desks(plan) -> None:
+    decision = plan.decision
+    assert plan.decision.profit_usd == pytest.approx(
+        sum(p.profit_usd for p in plan.markets), abs=0.05
+    )
+    parts: dict[str, float] = {}
+    for market in plan.markets:
+        solution = market.solution
+        assert sum(t.unit_cost_usd * t.accounts for t in market.tiers) == pytest.approx(
+            solution.cost, abs=0.01
+        )
+        assert solution.profit == pytest.approx(solution.revenue - solution.cost, abs=0.01)
+        chosen = market.delivery
+        if chosen.desk is not None:
+            parts[chosen.desk] = parts.get(chosen.desk, 0.0) + chosen.shared_cost_usd
+    assert parts, "the shipped portfolio shares desks"
+    for key, part in parts.items():
+        answer = next(
+            decision.answers[c] for c, m in decision.markets.items() if m.desk == key
+        )
+        assert part == pytest.approx(answer.portfolio.staff_usd(key), abs=0.05), key
+
+
+def test_forcing_a_model_moves_the_plan_and_says_so(plan) -> None:
+    request = request_of(settings=FAST).replace(reasons=False)
+    at_hub = decide(request, {"NG": "hub", "KE": "hub"})
+    assert not at_hub.markets["NG"].sold and not at_hub.markets["KE"].sold
+    assert plan.market("NG").delivery.sold
+    assert at_hub.profit_usd < plan.decision.profit_usd
+
+
+def test_the_command_line_forces_a_delivery_model_and_refuses_an_unknown_one() -> None:
+    done = run("plan", "--market", "NG", "--market", "KE", "--solver", "highs")
+    free = json.loads(done.stdout)
+    forced = json.loads(
+        run("plan", "--market", "NG", "--market", "KE", "--delivery", "hub", "--solver", "highs")
+        .stdout
+    )
+    assert [m["delivery_model"] for m in free["markets"]] == ["pooled", "pooled"]
+    assert [m["verdict"] for m in forced["markets"]] == ["not_sold", "not_sold"]
+    assert forced["profit_usd"] < free["profit_usd"]
+    refused = run("plan", "--delivery", "teleport")
+    assert refused.returncode == 2 and "teleport" in refused.stderr
+    assert "Traceback" not in refused.stderr

@@ -10,6 +10,7 @@ from pricing.money.fx import to_display_currency
 from pricing.outputs.charts import MAP_METRICS, cost_map, map_frame
 from pricing.scenarios.scenario import cost_changes, profit_changes
 from ui import data, state
+from ui.delivery import delivery_table
 from ui.router import through_router
 from ui.widgets import (
     CCY_HELP,
@@ -266,6 +267,8 @@ with per_market.container():
     money = [c for c in [*MONEY, *PRICED] if c in table]
     table[money] = table[money].round(0) + 0.0  # a rounded -0.4 shows as 0, never as "-0"
     market_table(table)
+    if plans is not None:
+        delivery_table(plans)
 
 try:
     saved_names = [] if store_error else [row["name"] for row in data.store().names()]

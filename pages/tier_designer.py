@@ -73,6 +73,14 @@ st.subheader(
     f"profit {rate.convert(chosen.profit_usd):,.0f} {money}/yr",
     anchor=False,
 )
+if chosen.verdict is not None:
+    # How the portfolio serves it, and for a market not sold what would make it pay (solved).
+    (st.info if chosen.verdict.verdict == "sold" else st.warning)(plain(chosen.verdict.reason))
+    if chosen.verdict.fixes:
+        bullets(
+            f"Fix: {fix.change}: it would earn {fix.profit_usd:,.0f} USD a year"
+            for fix in chosen.verdict.fixes
+        )
 if chosen.solution.message:
     st.warning(plain(chosen.solution.message))
 tier_rows = tables["Tiers"][tables["Tiers"]["market"] == code]
@@ -207,6 +215,11 @@ if chosen.counterfactuals:
 if chosen.rules:  # each rule against this market planned without it
     st.markdown("**What each rule does here**")
     bullets(effect.sentence for effect in chosen.rules)
+elif chosen.delivery is not None and chosen.delivery.desk is not None:
+    st.caption(
+        f"Shares the {plain(chosen.delivery.desk)} desk: what each rule does and the "
+        "alternatives are solved for markets on desks of their own, not yet for a shared desk."
+    )
 with st.expander("What each option costs in this market"):
     costs = tables["Option costs"][tables["Option costs"]["market"] == code]
     st.dataframe(

@@ -32,6 +32,7 @@ from pricing.request import PlanRequest
 from pricing.rules import RuleEffect, budget_rate_effect, rule_effects
 from pricing.settings import PlanSettings
 from pricing.tiers.accounts import total_cost
+from pricing.tiers.explain import explain_prices
 from pricing.tiers.negotiation import quote
 from pricing.tiers.problem import Solution, TierProblem
 from pricing.tiers.solve import write_mps
@@ -262,6 +263,7 @@ def delivered_plan(request: PlanRequest, code: str, decision: PortfolioDecision)
         solution = unsold_solution(problem, solver)
     else:
         problem, solution = delivered_solution(answer, chosen, solver)
+        solution = dataclasses.replace(solution, explanations=explain_prices(problem, solution))
     workload = problem.workload
     assert workload is not None
     used = request.rates.rate("USD", market.currency)

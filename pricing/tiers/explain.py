@@ -43,6 +43,22 @@ def explain(problem: TierProblem, solution: Solution) -> tuple[tuple[str, ...], 
     return tuple(notes), (None if offered else _nothing_sells(problem))
 
 
+def explain_prices(problem: TierProblem, solution: Solution) -> tuple[str, ...]:
+    """The reasons read off prices and values alone (participation, self-selection, the
+    ladder, who buys nothing), for a menu whose costs are shared with other markets."""
+    offered = [t for t in solution.tiers if t.offered]
+    return (
+        *(
+            note
+            for tier in offered
+            for name in tier.buyers
+            for note in _why_this_price(problem, tier, name, offered)
+        ),
+        *_ladder_binds(problem, offered),
+        *_buying_nothing(problem, solution, offered),
+    )
+
+
 def _surplus(problem: TierProblem, buyer: Buyer, tier: SolvedTier) -> float:
     return problem.reservation(buyer, tier.options) - (tier.target or 0.0)
 

@@ -1,0 +1,66 @@
+"""How the portfolio serves each market, as the Overview shows it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui.widgets import bullets
+
+SERVED = {
+    "hub": "own desks at its hub",
+    "pooled": "shared desk",
+    "distributor": "distributor, escalating to a shared desk",
+}
+
+
+def delivery_table(plans) -> None:
+    """How the portfolio serves each market: its verdict, model, desk, what it earns and what
+    the portfolio would lose without it (USD, as decided), then why the unsold are not sold."""
+    st.subheader("How each market is served")
+    rows = [
+        {
+            "name": p.market.name,
+            "verdict": "sold" if p.tiers else "not sold",
+            "served": SERVED.get(p.delivery.delivery, "—") if p.delivery else "—",
+            "desk": (p.delivery.desk or p.delivery.site or "—") if p.delivery else "—",
+            "profit_usd": round(p.profit_usd, 0) + 0.0,
+            "marginal_usd": round(p.delivery.marginal_profit_usd, 0) + 0.0 if p.delivery else 0.0,
+            "together": ", ".join(p.delivery.together_with) if p.delivery else "",
+        }
+        for p in plans
+    ]
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "name": "Market",
+            "verdict": "Verdict",
+            "served": "Served by",
+            "desk": st.column_config.TextColumn(
+                "Desk", help="Site and language of a shared desk (ZA:en), or the hub site."
+            ),
+            "profit_usd": st.column_config.NumberColumn(
+                "Profit (USD/yr)",
+                format="localized",
+                help="What it earns; on a shared desk, what it would earn on desks of its own "
+                "plus an equal part of what sharing adds.",
+            ),
+            "marginal_usd": st.column_config.NumberColumn(
+                "Without it (USD/yr)",
+                format="localized",
+                help="What the portfolio would lose without the market, the other markets' "
+                "sales unchanged.",
+            ),
+            "together": st.column_config.TextColumn(
+                "Pays only with", help="Sold only together with these markets on its desk."
+            ),
+        },
+    )
+    bullets(
+        p.verdict.reason
+        + "".join(f" Fix: {f.change} ({f.profit_usd:,.0f} USD a year)." for f in p.verdict.fixes)
+        for p in plans
+        if p.verdict is not None and p.verdict.verdict == "not_sold"
+    )

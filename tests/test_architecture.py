@@ -56,10 +56,19 @@ def test_core_is_laid_out_along_the_pipeline() -> None:
         "inputs": {"catalog", "table_files", "limits", "segments", "schemas"},
         "costing": {"week", "service", "staffing", "capacity", "desks", "workload", "engine"},
         "delivery": {"shared", "decision", "delivered", "verdicts"},
-        "tiers": {
-            "problem", "model", "constraints", "desk_rows", "portfolio", "solve", "accounts",
-            "explain", "negotiation",
-        },  # fmt: skip
+        "tiers": set(
+            [
+                "problem",
+                "model",
+                "constraints",
+                "desk_rows",
+                "portfolio",
+                "solve",
+                "accounts",
+                "explain",
+                "negotiation",
+            ]
+        ),
         "money": {"fx", "live_rates", "pricepoints"},
         "outputs": {"exports", "provenance", "spreadsheet", "headers", "plan_workbook", "charts"},
         "offers": {"offer", "pdf", "workbooks", "guidance", "promises", "risks", "citations"},

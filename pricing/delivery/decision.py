@@ -162,7 +162,13 @@ class Communities:
         workloads = {c: self.workload(c) for c in codes}
         forced = dict(self.forced)
         forced.update(extra.pop("forced", {}))  # type: ignore[arg-type]
-        kinds = {c: (forced[c],) if c in forced else DELIVERY_MODELS for c in codes}
+        # Alone on its desk, a market pooled pays what its own desks cost and more (the shared
+        # desk stays open on its public holidays): pooling is a choice only with company.
+        alone = tuple(d for d in DELIVERY_MODELS if d != Delivery.POOLED)
+        kinds = {
+            c: (forced[c],) if c in forced else (DELIVERY_MODELS if len(codes) > 1 else alone)
+            for c in codes
+        }
         desks = shared_desks(workloads, self.markets, self.params, kinds)
         portfolio = build_portfolio(
             {c: self.problem(c) for c in codes},

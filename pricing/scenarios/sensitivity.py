@@ -11,13 +11,15 @@ import dataclasses
 
 import pandas as pd
 
+from pricing.delivery.decision import decide
 from pricing.models import Market
-from pricing.plan import Plan, make_plan
+from pricing.plan import Plan
 
 
 def _replanned(plan: Plan, **changes_by_field: float) -> float:
-    """The portfolio's profit with every market's ``field`` scaled by its factor, planned anew
-    (the same rules, segment values and rates)."""
+    """The portfolio's profit with every market's ``field`` scaled by its factor, decided anew
+    (the same rules, segment values and delivery models fixed; each market's delivery model
+    and menu chosen again)."""
 
     def scaled(market: Market, field: str, factor: float) -> float | int:
         value = getattr(market, field) * factor
@@ -29,8 +31,8 @@ def _replanned(plan: Plan, **changes_by_field: float) -> float:
         for m in request.catalogue.markets
     )
     catalogue = request.catalogue.with_markets(changed)
-    again = make_plan(request.replace(catalogue=catalogue, reasons=False))
-    return sum(p.profit_usd for p in again.markets)
+    again = request.replace(catalogue=catalogue, reasons=False)
+    return decide(again, request.settings.delivery).profit_usd
 
 
 def tornado(

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from pricing.delivery.decision import decide
+from pricing.inputs.segments import SegmentRow
 from pricing.models import CostParameters, Market
 from pricing.request import Catalogue, PlanRequest
 from pricing.settings import DELIVERY_MODELS, PlanSettings
-from pricing.inputs.segments import SegmentRow
 
 SITES = Path(__file__).resolve().parents[2] / "data" / "sites.csv"
 SEGMENTS = (

@@ -101,9 +101,7 @@ def test_money_adds_up_on_shared_desks(plan) -> None:
             parts[chosen.desk] = parts.get(chosen.desk, 0.0) + chosen.shared_cost_usd
     assert parts, "the shipped portfolio shares desks"
     for key, part in parts.items():
-        answer = next(
-            decision.answers[c] for c, m in decision.markets.items() if m.desk == key
-        )
+        answer = next(decision.answers[c] for c, m in decision.markets.items() if m.desk == key)
         assert part == pytest.approx(answer.portfolio.staff_usd(key), abs=0.05), key
 
 
@@ -119,8 +117,9 @@ def test_the_command_line_forces_a_delivery_model_and_refuses_an_unknown_one() -
     done = run("plan", "--market", "NG", "--market", "KE", "--solver", "highs")
     free = json.loads(done.stdout)
     forced = json.loads(
-        run("plan", "--market", "NG", "--market", "KE", "--delivery", "hub", "--solver", "highs")
-        .stdout
+        run(
+            "plan", "--market", "NG", "--market", "KE", "--delivery", "hub", "--solver", "highs"
+        ).stdout
     )
     assert [m["delivery_model"] for m in free["markets"]] == ["pooled", "pooled"]
     assert [m["verdict"] for m in forced["markets"]] == ["not_sold", "not_sold"]

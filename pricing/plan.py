@@ -289,11 +289,22 @@ def _collect(
 
 
 def export_models(plan: Plan, folder: Path, *, reasons: bool = False) -> list[Path]:
-    """Each market's MILP as ``tiers_<CODE>.mps``, to audit or re-solve in another solver; with
-    ``reasons``, also every MILP solved for the market's reasons (each rule removed, each
+    """Each market's MILP as ``tiers_<CODE>.mps``, or for markets sharing a desk their
+    community's as ``portfolio_<CODE>-<CODE>....mps``, to audit or re-solve in another solver;
+    with ``reasons``, also every MILP solved for a market's reasons (each rule removed, each
     alternative) as ``reasons/tiers_<CODE>_<n>.mps``, in the order they were solved."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths = [write_mps(p.problem, folder / f"tiers_{p.market.code}.mps") for p in plan.markets]
+    paths, written = [], set()
+    for p in plan.markets:
+        code = p.market.code
+        if p.delivery is None or p.delivery.desk is None:
+            paths.append(write_mps(p.problem, folder / f"tiers_{code}.mps"))
+            continue
+        portfolio = plan.decision.answers[code].portfolio if plan.decision else None
+        if portfolio is not None and id(portfolio) not in written:
+            written.add(id(portfolio))
+            name = "-".join(portfolio.markets)
+            paths.append(portfolio.write_mps(folder / f"portfolio_{name}.mps"))
     if reasons:
         (folder / "reasons").mkdir(exist_ok=True)
         for market_plan in plan.markets:

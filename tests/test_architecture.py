@@ -35,6 +35,7 @@ def test_only_the_tier_model_and_its_solver_import_pulp() -> None:
         "tiers/constraints.py",
         "tiers/desk_rows.py",
         "tiers/portfolio.py",
+        "tiers/shared_rows.py",
         "tiers/solve.py",
     }
 
@@ -63,6 +64,7 @@ def test_core_is_laid_out_along_the_pipeline() -> None:
                 "constraints",
                 "desk_rows",
                 "portfolio",
+                "shared_rows",
                 "solve",
                 "accounts",
                 "explain",

@@ -42,9 +42,9 @@ import numpy as np
 import pulp
 
 from pricing.tiers.constraints import add_families
-from pricing.tiers.desk_rows import agents_ordered, carried_by
 from pricing.tiers.model import Model, Route, clean, declare
 from pricing.tiers.problem import SolvedTier, TierProblem
+from pricing.tiers.shared_rows import add, revenue_ceiling, shared_rows
 from pricing.tiers.solve import settle_prices, solver_for
 
 if TYPE_CHECKING:
@@ -140,6 +140,11 @@ class Portfolio:
     def status(self) -> str:
         return pulp.LpStatus[self.lp.status]
 
+    def write_mps(self, path):
+        """The model as an MPS file (maximisation, ``OBJSENSE MAX``)."""
+        self.lp.writeMPS(str(path), with_objsense=True)
+        return path
+
 
 def _value(item) -> float:
     """Value of a variable, an expression or a constant in the solved model."""
@@ -175,18 +180,14 @@ def build_portfolio(
         add_families(model, lp, frozenset({"floor_margin"}) if code in must_sell else frozenset())
         _choice_rows(lp, model, {k: choose[code, k] for k in kinds}, (forced or {}).get(code))
         if code in must_sell:
-            _add(lp, pulp.lpSum(model.offered.values()) >= 1, "must_sell", model.tag)
+            add(lp, pulp.lpSum(model.offered.values()) >= 1, "must_sell", model.tag)
         models[code] = model
     portfolio = Portfolio(lp, models, choose, dict(desks), {}, {})
     for desk in desks.values():
-        _shared_rows(portfolio, desk, must_sell)
+        shared_rows(portfolio, desk, must_sell)
     staff = pulp.lpSum(portfolio.staff_cost(key) for key in desks)
     lp += pulp.lpSum(model.profit() for model in models.values()) - staff, "profit"
     return portfolio
-
-
-def _add(lp: pulp.LpProblem, constraint, family: str, *labels: str) -> None:
-    lp.addConstraint(constraint, "__".join([family, *map(clean, labels)]))
 
 
 def _partner_costs(
@@ -204,144 +205,27 @@ def _partner_costs(
     model.extra_cost.extend([fees, fixed * chosen])
     if share > 0:
         paid = pulp.LpVariable(f"revenue_share_{model.tag}", 0)
-        ceiling = share * _revenue_ceiling(model)
-        _add(
+        ceiling = share * revenue_ceiling(model)
+        add(
             lp, paid >= share * model.revenue() - ceiling * (1 - chosen), "partner_share", model.tag
         )
         model.extra_cost.append(paid)
 
 
-def _revenue_ceiling(model: Model) -> float:
-    return sum(b.size * model.reservation_max[b.name] for b in model.problem.buyers)
-
-
 def _choice_rows(lp, model: Model, choose: dict[str, pulp.LpVariable], forced: str | None):
     tag = model.tag
-    _add(lp, pulp.lpSum(choose.values()) <= 1, "one_model", tag)
+    add(lp, pulp.lpSum(choose.values()) <= 1, "one_model", tag)
     for b in model.problem.buyers:
         own = pulp.lpSum(v for (name, _), v in model.sold_set.items() if name == b.name)
-        _add(lp, own <= choose[HUB], "own_desks", tag, b.name)
+        add(lp, own <= choose[HUB], "own_desks", tag, b.name)
         for kind in choose:
             if kind == HUB:
                 continue
             served = pulp.lpSum(
                 v for (name, k, _), v in model.routed.items() if name == b.name and k == kind
             )
-            _add(lp, served <= choose[kind], "served_by", tag, b.name, kind)
+            add(lp, served <= choose[kind], "served_by", tag, b.name, kind)
     if forced is not None:
         for kind, variable in choose.items():
             if kind != forced:
-                _add(lp, variable == 0, "forced", tag, kind)
-
-
-def _shared_rows(portfolio: Portfolio, desk: SharedDesk, must_sell: tuple[str, ...]) -> None:
-    """Agents of a shared desk carry every member's load (the families of a market's own desk),
-    and the members' floors pay for them with the margin."""
-    lp, key, tag = portfolio.lp, desk.key, clean(desk.key)
-    models = portfolio.markets
-    members = [m for m in desk.members if (m.market, m.delivery) in portfolio.choose]
-    for g, _group in enumerate(desk.groups):
-        count = _agents_needed(desk, members, g, models)
-        agents = [
-            pulp.LpVariable(f"agent_{tag}_g{g}_k{k}", cat=pulp.LpBinary)
-            for k in range(1, count + 1)
-        ]
-        portfolio.agent[key, g] = agents
-        for row, *labels in agents_ordered(agents, tag, f"g{g}"):
-            _add(lp, row, "shared_agents_in_order", *labels)
-        _shared_group(portfolio, desk, members, g, agents)
-    if not any(m.market in must_sell for m in members):  # else no margin rule on the desk
-        _shared_floor(portfolio, desk, members)
-
-
-def _member_terms(models, member, column: np.ndarray) -> list[tuple[pulp.LpVariable, float]]:
-    """(variable, Erlangs) of a member's routed accounts on the sets where ``column`` > 0."""
-    model = models[member.market]
-    sizes = {b.name: b.size for b in model.problem.buyers}
-    return [
-        (variable, sizes[name] * float(column[i]))
-        for (name, kind, i), variable in model.routed.items()
-        if kind == member.delivery and column[i] > 0
-    ]
-
-
-def _largest(members, models, g: int, field: str) -> float:
-    """The largest load of one kind slot group g can get: each member's busiest set, all sold."""
-    return sum(
-        float(getattr(m, field)[:, g].max(initial=0.0)) * _accounts(models, m) for m in members
-    )
-
-
-def _agents_needed(desk: SharedDesk, members, g: int, models) -> int:
-    live, total = _largest(members, models, g, "live"), _largest(members, models, g, "total")
-    priority = any(m.priority[:, g].any() for m in members)
-    top = desk.capacity.agents(np.array(live), np.array(total), np.array(priority), np.array(0))
-    opened = any(m.opens[:, g].any() for m in members)
-    return max(int(top), desk.min_on_duty if opened else 0)
-
-
-def _accounts(models, member) -> float:
-    return sum(b.size for b in models[member.market].problem.buyers)
-
-
-def _shared_group(portfolio: Portfolio, desk: SharedDesk, members, g: int, agents) -> None:
-    lp, tag, models = portfolio.lp, clean(desk.key), portfolio.markets
-    if not agents:
-        return
-    first = agents[min(desk.min_on_duty, len(agents)) - 1]
-    for member in members:
-        for b in models[member.market].problem.buyers:
-            opening = [
-                v
-                for (name, kind, i), v in models[member.market].routed.items()
-                if name == b.name and kind == member.delivery and member.opens[i, g]
-            ]
-            if opening:
-                label = (tag, f"g{g}", member.market, member.delivery, b.name)
-                _add(lp, first >= pulp.lpSum(opening), "shared_opens", *label)
-    live = pulp.LpAffineExpression(
-        [term for m in members for term in _member_terms(models, m, m.live[:, g])]
-    )
-    total = pulp.LpAffineExpression(
-        [term for m in members for term in _member_terms(models, m, m.total[:, g])]
-    )
-    capacity = desk.capacity
-    _add(lp, live <= carried_by(capacity.live, agents), "shared_live_capacity", tag, f"g{g}")
-    _add(lp, total <= carried_by(capacity.total, agents), "shared_total_capacity", tag, f"g{g}")
-    putting = {}  # (market, delivery, segment) -> its routed variables with priority in g
-    for m in members:
-        for (name, kind, i), variable in models[m.market].routed.items():
-            if kind == m.delivery and m.priority[i, g]:
-                putting.setdefault((m.market, kind, name), []).append(variable)
-    if not putting:
-        return
-    on = pulp.LpVariable(f"priority_on_{tag}_g{g}", cat=pulp.LpBinary)
-    portfolio.priority_on[desk.key, g] = on
-    for labels, variables in putting.items():
-        _add(lp, on >= pulp.lpSum(variables), "shared_priority_on", tag, f"g{g}", *labels)
-    top_live = _largest(members, models, g, "live")
-    top_total = _largest(members, models, g, "total")
-    carried = carried_by(capacity.live_priority, agents) + top_live * (1 - on)
-    _add(lp, live <= carried, "shared_live_priority_capacity", tag, f"g{g}")
-    carried = carried_by(capacity.total_priority, agents) + top_total * (1 - on)
-    _add(lp, total <= carried, "shared_total_priority_capacity", tag, f"g{g}")
-
-
-def _shared_floor(portfolio: Portfolio, desk: SharedDesk, members) -> None:
-    lp, tag, models = portfolio.lp, clean(desk.key), portfolio.markets
-    covers = []
-    margin = 0.0
-    for code in sorted({m.market for m in members}):
-        model = models[code]
-        terms = model.problem.terms
-        margin = max(margin, terms.min_margin)
-        kinds = [m.delivery for m in members if m.market == code]
-        on_desk = pulp.lpSum(portfolio.choose[code, kind] for kind in kinds)
-        cover = pulp.LpVariable(f"covers_{tag}_{model.tag}", 0)
-        leftover = terms.floor_ratio * model.revenue() - (1.0 + terms.min_margin) * model.cost()
-        _add(lp, cover <= leftover, "covers_floor", tag, code)
-        ceiling = terms.floor_ratio * _revenue_ceiling(model)
-        _add(lp, cover <= ceiling * on_desk, "covers_member", tag, code)
-        covers.append(cover)
-    staff = portfolio.staff_cost(desk.key)
-    _add(lp, pulp.lpSum(covers) >= (1.0 + margin) * staff, "shared_floor", tag)
+                add(lp, variable == 0, "forced", tag, kind)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import highspy
 import pytest
 
 from pricing.delivery.decision import decide
@@ -127,3 +128,25 @@ def test_the_command_line_forces_a_delivery_model_and_refuses_an_unknown_one() -
     refused = run("plan", "--delivery", "teleport")
     assert refused.returncode == 2 and "teleport" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_every_exported_model_resolves_to_what_its_markets_earn(plan, tmp_path: Path) -> None:
+    """Markets on a shared desk export their community's MILP; re-solved by HiGHS from the file
+    it earns what they earn together, plus the tie-break per account served."""
+    from pricing.plan import export_models
+    from pricing.tiers.model import TIE_BREAK_USD
+
+    paths = export_models(plan, tmp_path)
+    shared = [p for p in paths if p.name.startswith("portfolio_")]
+    assert len(shared) >= 3
+    for path in shared:
+        codes = path.stem.removeprefix("portfolio_").split("-")
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        assert highs.readModel(str(path)) == highspy.HighsStatus.kOk
+        highs.run()
+        assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        earned = sum(plan.market(c).profit_usd for c in codes)
+        served = sum(t.accounts for c in codes for t in plan.market(c).tiers)
+        objective = highs.getInfo().objective_function_value
+        assert objective == pytest.approx(earned + TIE_BREAK_USD * served, abs=1.0), codes

@@ -6,7 +6,8 @@ alike), the median of N runs of
 
 * (a) ``python -m pricing plan --solver highs`` (stdout to /dev/null),
 * (b) a ``python -c`` process that imports highspy and solves every model the plan exports
-  (``plan --export-models DIR``: ``tiers_<CODE>.mps``, one per market) one after another, with
+  (``plan --export-models DIR``: ``tiers_<CODE>.mps`` per market on desks of its own,
+  ``portfolio_<CODES>.mps`` per community sharing a desk) one after another, with
   the plan's options (one thread, quiet),
 * (c) ``python -m pricing plan --solver cbc``,
 * (d) the same as (b) on every model the plan solves: each market's, and each one solved again
@@ -39,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 # Case (b): a process of its own that imports highspy and solves the exported models.
 HIGHS_ALONE = (
     "import sys; from pathlib import Path; from benchmarks.cli_bench import solve_exported; "
-    "solve_exported(sorted(Path(sys.argv[1]).rglob('tiers_*.mps')))"
+    "solve_exported(sorted(Path(sys.argv[1]).rglob('*.mps')))"
 )
 
 
@@ -69,8 +70,8 @@ def _seconds(command: Sequence[str]) -> float:
 
 def _cases(base: str, every: str) -> dict[str, list[str]]:
     python = sys.executable
-    base_models = len(list(Path(base).rglob("tiers_*.mps")))
-    every_model = len(list(Path(every).rglob("tiers_*.mps")))
+    base_models = len(list(Path(base).rglob("*.mps")))
+    every_model = len(list(Path(every).rglob("*.mps")))
     return {
         "(a) python -m pricing plan --solver highs": [
             python, "-m", "pricing", "plan", "--solver", "highs",

@@ -312,6 +312,8 @@ class CostParameters:
     hub_site_seats: Annotated[float, Field(gt=0.0, le=10_000.0)] = 20.0
     business_hours: tuple[int, int] = (9, 18)
     day_hours: tuple[int, int] = (8, 20)
+    # The hub sites in use (pricing.inputs.sites.HubSite); none: data/sites.csv.
+    sites: tuple[object, ...] = ()
 
     @field_validator("business_hours", "day_hours")
     @classmethod

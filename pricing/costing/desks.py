@@ -24,7 +24,7 @@ from pricing.costing.week import (
     market_week,
 )
 from pricing.errors import InputError
-from pricing.inputs.sites import shipped_sites
+from pricing.inputs.sites import HubSite, shipped_sites
 from pricing.models import CostParameters, Market
 
 FloatArray = NDArray[np.float64]
@@ -103,10 +103,15 @@ def hourly_rates(site: Site, shift: int, language: str, params: CostParameters) 
     return rates
 
 
+def sites_in_use(params: CostParameters) -> Mapping[str, HubSite]:
+    """The hub sites of ``params``, or the shipped ones (``data/sites.csv``), by code."""
+    return {s.code: s for s in params.sites} if params.sites else shipped_sites()  # type: ignore[attr-defined]
+
+
 def site_named(code: str, markets: Mapping[str, Market], params: CostParameters) -> Site | None:
     """The hub site ``code`` (``data/sites.csv``), or else the market of that code in
     ``markets`` as a site (a market that is its own hub, say); None when neither exists."""
-    site = shipped_sites().get(code)
+    site = sites_in_use(params).get(code)
     if site is not None:
         return Site(
             site.code,
@@ -125,7 +130,7 @@ def hub_of(market: Market, markets: Mapping[str, Market], params: CostParameters
     if found is None:
         raise InputError(
             f"market {market.code}: remote_hub {market.remote_hub!r} is neither a hub site "
-            f"({', '.join(shipped_sites())}) nor a market of the file",
+            f"({', '.join(sites_in_use(params))}) nor a market of the file",
             field="remote_hub",
             value=market.remote_hub,
         )
@@ -136,7 +141,7 @@ def hub_sites(markets: Mapping[str, Market], params: CostParameters) -> list[Sit
     """Every site that may take a desk's night slots (follow-the-sun), by code: each hub site,
     and each hub of the file that is a market of it."""
     named = {m.remote_hub for m in markets.values() if m.remote_hub in markets}
-    codes = sorted(set(shipped_sites()) | named)
+    codes = sorted(set(sites_in_use(params)) | named)
     return [site for site in (site_named(c, markets, params) for c in codes) if site is not None]
 
 

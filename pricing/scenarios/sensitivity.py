@@ -11,8 +11,9 @@ import dataclasses
 
 import pandas as pd
 
+from pricing.costing.desks import sites_in_use
 from pricing.delivery.decision import decide
-from pricing.models import Market
+from pricing.models import CostParameters, Market
 from pricing.plan import Plan
 
 
@@ -32,6 +33,14 @@ def _replanned(plan: Plan, **changes_by_field: float) -> float:
     )
     catalogue = request.catalogue.with_markets(changed)
     again = request.replace(catalogue=catalogue, reasons=False)
+    if "agent_cost_usd" in changes_by_field:  # hub sites pay agents too
+        params = request.params or CostParameters()
+        factor = changes_by_field["agent_cost_usd"]
+        sites = tuple(
+            dataclasses.replace(site, agent_cost_usd=site.agent_cost_usd * factor)
+            for site in sites_in_use(params).values()
+        )
+        again = again.replace(params=dataclasses.replace(params, sites=sites))
     return decide(again, request.settings.delivery).profit_usd
 
 
@@ -45,7 +54,8 @@ def tornado(
 ) -> pd.DataFrame:
     """Profit (USD/yr) at the low and high end of each driver, with the base profit."""
     plans = plan.markets
-    base = sum(p.profit_usd for p in plans)
+    # As each swing is measured: the decided portfolio's profit.
+    base = plan.decision.profit_usd if plan.decision else sum(p.profit_usd for p in plans)
     rows = [
         {
             "driver": f"Agent wages ±{wages:.0%}",

@@ -229,7 +229,13 @@ def test_plan_answers_the_contract(tmp_path: Path) -> None:
             } <= set(tier)
     assert markets[1]["currency"] == "AED"
     assert (out / "plan.xlsx").is_file() and (out / "plan_tiers.csv").is_file()
-    assert sorted(p.name for p in models.iterdir()) == ["tiers_AE.mps", "tiers_US.mps"]
+    # One model per market on desks of its own, one per community sharing a desk.
+    names = sorted(p.name for p in models.iterdir())
+    for code in ("US", "AE"):
+        assert (
+            sum(code in name.removesuffix(".mps").split("_")[-1].split("-") for name in names) == 1
+        )
+    assert all(n.startswith(("tiers_", "portfolio_")) and n.endswith(".mps") for n in names)
 
 
 def test_plan_with_a_scenario_file(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ def test_an_unsold_market_compares_a_year_with_a_year(plans) -> None:
 
 
 def test_the_cli_prints_counterfactuals_that_replay(tmp_path: Path, plans) -> None:
-    done = run("plan", "--market", "DE")
+    done = run("plan", "--market", "DE", "--delivery", "hub")
     assert done.returncode == 0, done.stderr
     [market] = json.loads(done.stdout)["markets"]
     assert market == market_payload(plans["DE"])

@@ -8,9 +8,9 @@ import streamlit as st
 from ui.widgets import bullets
 
 SERVED = {
-    "hub": "own desks at its hub",
+    "hub": "own desks",
     "pooled": "shared desk",
-    "distributor": "distributor, escalating to a shared desk",
+    "distributor": "distributor",
 }
 
 
@@ -37,7 +37,11 @@ def delivery_table(plans) -> None:
         column_config={
             "name": "Market",
             "verdict": "Verdict",
-            "served": "Served by",
+            "served": st.column_config.TextColumn(
+                "Served by",
+                help="Own desks at its hub; a desk shared with other markets; or a distributor "
+                "answering first line, escalating to the shared desk.",
+            ),
             "desk": st.column_config.TextColumn(
                 "Desk", help="Site and language of a shared desk (ZA:en), or the hub site."
             ),

@@ -131,6 +131,11 @@ class Portfolio:
         small = len(self.markets) == 1 and not self.desks
         self.lp.solve(solver_for(solver, time_limit, 0.0, None, small=small))
         status = self.lp.sol_status
+        if solver == "highs" and status == pulp.LpSolutionInfeasible:
+            # HiGHS's presolve has called feasible tier models infeasible (pricing.tiers.solve):
+            # ask again without it before any rule is blamed.
+            self.lp.solve(solver_for(solver, time_limit, 0.0, None, presolve=False))
+            status = self.lp.sol_status
         found = status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
         if solver == "highs":
             return found, float(self.lp.solverModel.getInfo().mip_gap)

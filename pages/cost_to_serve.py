@@ -18,7 +18,7 @@ from pricing.outputs.charts import (
 )
 from ui import data, state
 from ui.router import through_router
-from ui.widgets import plotly_chart, show_error, stop_page
+from ui.widgets import plain, plotly_chart, show_error, stop_page
 
 through_router()
 st.title("Cost to serve")
@@ -26,6 +26,11 @@ st.title("Cost to serve")
 catalog, code = data.market_from_catalog(key="cts_market")
 names = {c: m.name for c, m in catalog.items()}
 market = catalog[code]
+try:
+    with st.spinner("Deciding how to serve it…"):
+        st.info(plain(data.delivery_recommendation(code)))
+except PricingError as error:
+    show_error(f"No recommendation for this market: {error}")
 
 
 @st.cache_data(max_entries=64, show_spinner="Costing…")

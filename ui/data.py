@@ -184,6 +184,29 @@ def _cached_decision(request: PlanRequest):
     return _decided(data_key(), request.settings, request.segment_rows, request.codes, request)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _recommendation(
+    key: str,
+    settings: PlanSettings,
+    segment_rows: tuple[SegmentRow, ...],
+    code: str,
+    _request: PlanRequest,
+) -> str:
+    from pricing.delivery.verdicts import model_outcomes, recommendation
+
+    decision, _ = _cached_decision(_request)
+    outcomes = model_outcomes(_request, decision, code)
+    name = _request.catalogue.by_code[code].name
+    return recommendation(outcomes, decision.markets[code], name)
+
+
+def delivery_recommendation(code: str) -> str:
+    """How market ``code`` is best served, with each other delivery model solved against it
+    (its community re-decided with the market held to that model)."""
+    request = plan_request([code])
+    return _recommendation(data_key(), request.settings, request.segment_rows, code, request)
+
+
 def current_plan(codes: list[str] | None = None, progress=None) -> Plan:
     """The plan every page shows, of :func:`plan_request`. Cached per market, so a new budget
     rate or catalogue re-prices at once and an unchanged rerun costs nothing. ``progress`` is

@@ -208,3 +208,48 @@ def _least(pays: Callable[[int], bool], low: int, high: int) -> int | None:
         else:
             low = middle + 1
     return high
+
+
+@dataclass(frozen=True)
+class ModelOutcome:
+    """The market's community solved with the market served one way: what the portfolio earns
+    (USD a year) and whether the market is sold that way."""
+
+    model: str
+    portfolio_usd: float
+    sold: bool
+
+
+def model_outcomes(
+    request: PlanRequest, decision: PortfolioDecision, code: str
+) -> list[ModelOutcome]:
+    """Every delivery model the market may use, each solved (its community re-decided with the
+    market held to it), best first: the recommendation and its runners-up."""
+    communities = Communities(request, decision.forced)
+    group = tuple(decision.answers[code].chosen)
+    found = []
+    for kind in (Delivery.HUB, Delivery.POOLED, Delivery.DISTRIBUTOR):
+        if decision.forced.get(code, kind) != kind:
+            continue
+        answer = communities.solve(group, forced={code: kind.value})
+        found.append(ModelOutcome(kind.value, answer.profit_usd, answer.chosen[code] is not None))
+    return sorted(found, key=lambda outcome: -outcome.portfolio_usd)
+
+
+def recommendation(outcomes: list[ModelOutcome], market: MarketDecision, name: str) -> str:
+    """The chosen model, what it earns the portfolio, and each other model against it."""
+    if not outcomes:
+        return ""
+    best = outcomes[0]
+    head = (
+        f"{name}: served {MODEL_WORDS[market.delivery]}, the portfolio earns "
+        f"{best.portfolio_usd:,.0f} USD a year with the markets it can share a desk with."
+        if market.sold
+        else f"{name}: not sold; no way of serving it pays."
+    )
+    others = [
+        f"{MODEL_WORDS[o.model]}: {best.portfolio_usd - o.portfolio_usd:,.0f} USD a year less"
+        + ("" if o.sold else " (it would not be sold)")
+        for o in outcomes[1:]
+    ]
+    return head + (" Instead, " + "; ".join(others) + "." if others else "")

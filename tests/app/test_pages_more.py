@@ -130,6 +130,9 @@ def test_cost_to_serve_page() -> None:
         "via distributor",
     ]
     assert any("break-even" in m.value.lower() or "beats" in m.value for m in app.markdown)
+    # It leads with how the portfolio serves Canada, each other model solved against it.
+    [lead] = [shown(i.value) for i in app.info]
+    assert lead.startswith("Canada: served through a distributor") and "Instead," in lead
 
 
 def test_markets_page_offers_editor_template_and_sources() -> None:

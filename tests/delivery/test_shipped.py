@@ -150,3 +150,19 @@ def test_every_exported_model_resolves_to_what_its_markets_earn(plan, tmp_path: 
         served = sum(t.accounts for c in codes for t in plan.market(c).tiers)
         objective = highs.getInfo().objective_function_value
         assert objective == pytest.approx(earned + TIE_BREAK_USD * served, abs=1.0), codes
+
+
+def test_the_recommendation_solves_every_model_against_the_chosen_one(plan) -> None:
+    from pricing.delivery.verdicts import model_outcomes, recommendation
+
+    request = request_of(settings=FAST)
+    outcomes = model_outcomes(request, plan.decision, "NG")
+    assert outcomes[0].model == plan.market("NG").delivery.delivery == "pooled"
+    assert outcomes[0].portfolio_usd == pytest.approx(
+        plan.decision.answers["NG"].profit_usd, abs=0.01
+    )
+    by_model = {o.model: o for o in outcomes}
+    assert not by_model["hub"].sold  # on its own desks Nigeria is not sold
+    text = recommendation(outcomes, plan.decision.markets["NG"], "Nigeria")
+    lost = outcomes[0].portfolio_usd - by_model["hub"].portfolio_usd
+    assert f"{lost:,.0f} USD a year less (it would not be sold)" in text

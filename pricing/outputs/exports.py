@@ -39,7 +39,7 @@ TIER_COLUMNS = (
     "buyers", "accounts", "unit_cost_usd", "marginal_cost_usd", "target_usd", "expected_discount",
     "max_discount", "list_usd", "floor_usd", "margin_at_target", "margin_at_floor", "currency",
     "rate_usd_to_local", "fx_buffer", "price_step_local", "list_local", "target_local",
-    "floor_local", "rate_as_of",
+    "floor_local", "rate_as_of", "margin_at_floor_on_marginal", "floor_warning",
 )  # fmt: skip
 REASON_COLUMNS = ("market", "number", "reason")
 
@@ -102,6 +102,21 @@ def _market_row(plan: MarketPlan) -> dict:
         "status": s.status,
         "gap": s.gap,
         "message": s.message or "",
+        **_delivery_row(plan),
+    }
+
+
+def _delivery_row(plan: MarketPlan) -> dict:
+    """How the portfolio serves the market (pricing.delivery), as the plan's JSON says it."""
+    chosen, verdict = plan.delivery, plan.verdict
+    return {
+        "delivery_model": chosen.delivery if chosen and chosen.delivery else "",
+        "shared_desk": chosen.desk or "" if chosen else "",
+        "shared_desk_cost_usd": chosen.shared_cost_usd if chosen else 0.0,
+        "marginal_profit_usd": chosen.marginal_profit_usd if chosen else 0.0,
+        "together_with": " ".join(chosen.together_with) if chosen else "",
+        "verdict": verdict.verdict.replace("_", " ") if verdict else "",
+        "verdict_reason": verdict.reason if verdict else "",
     }
 
 
@@ -133,6 +148,8 @@ def _tier_row(plan: MarketPlan, tier: PricedTier) -> dict:
         "target_local": tier.target_local,
         "floor_local": tier.floor_local,
         "rate_as_of": plan.rate.as_of.isoformat(),
+        "margin_at_floor_on_marginal": tier.margin_at_floor_on_marginal,
+        "floor_warning": tier.floor_warning,
     }
 
 

@@ -58,3 +58,26 @@ def test_what_the_rep_is_told_follows_where_the_floor_and_target_stand(plan) -> 
     assert "loses money on every account" in dear.floor_warning
     assert f"do not go below {dear.marginal_cost_usd:,.0f}" in dear.floor_warning
     assert f"{dear.margin_at_floor_on_marginal:+.1%}" in dear.floor_warning
+
+
+def test_the_workbook_and_the_csv_carry_each_floor_warning(plan, tmp_path) -> None:
+    """Finance reads floors deal by deal in the files too: every tier's margin at its floor on
+    its marginal cost, and the warning where the floor is below the fully loaded cost."""
+    import openpyxl
+    import pandas as pd
+
+    from pricing.outputs.exports import write_plan
+
+    write_plan(plan, tmp_path)
+    tiers = pd.read_csv(tmp_path / "plan_tiers.csv", keep_default_na=False)
+    expected = {(m.market.code, t.name): t.floor_warning for m in plan.markets for t in m.tiers}
+    keys = zip(tiers["market"], tiers["tier"], strict=True)
+    found = dict(zip(keys, tiers["floor_warning"], strict=True))
+    assert found == expected and any(found.values())
+    sheet = openpyxl.load_workbook(tmp_path / "plan.xlsx")["Tiers"]
+    headers = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    assert "Floor below fully loaded cost: what the rep must know" in headers
+    assert "Margin at floor on marginal cost" in headers
+    markets = pd.read_csv(tmp_path / "plan_markets.csv", keep_default_na=False)
+    assert set(markets["delivery_model"]) <= {"hub", ""}  # every market on its own desks here
+    assert set(markets["verdict"]) == {"sold", "not sold"}

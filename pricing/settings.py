@@ -25,6 +25,17 @@ TIER_NAMES: dict[int, tuple[str, ...]] = {
 DELIVERY_MODELS: tuple[str, ...] = ("hub", "pooled", "distributor")
 
 
+def check_delivery(delivery: Mapping[str, str]) -> None:
+    """Every delivery model named is one there is (InputError naming the market and model)."""
+    for code, model in delivery.items():
+        if model not in DELIVERY_MODELS:
+            raise InputError(
+                f"delivery of {code}: must be one of {', '.join(DELIVERY_MODELS)}, got {model!r}",
+                field="delivery",
+                value=model,
+            )
+
+
 @dataclass(frozen=True)
 class PlanSettings:
     """What finance chooses: how many tiers, the margin kept at the floor, the ladder, solver.
@@ -68,14 +79,7 @@ class PlanSettings:
                 field="must_offer",
                 value=unknown,
             )
-        for code, model in self.delivery.items():
-            if model not in DELIVERY_MODELS:
-                raise InputError(
-                    f"delivery of {code}: must be one of {', '.join(DELIVERY_MODELS)}, "
-                    f"got {model!r}",
-                    field="delivery",
-                    value=model,
-                )
+        check_delivery(self.delivery)
         if not 1 <= self.workers <= 16:
             raise InputError(
                 f"workers must be 1 to 16, got {self.workers!r}",

@@ -33,10 +33,11 @@ from pricing.delivery.shared import (
     routes,
     shared_desks,
 )
-from pricing.errors import InfeasibleError, InputError, SolverError
+from pricing.errors import InfeasibleError, SolverError
 from pricing.market_model import MarketSolves
 from pricing.models import CostParameters
 from pricing.request import PlanRequest
+from pricing.settings import check_delivery
 from pricing.tiers.portfolio import Portfolio, build_portfolio
 from pricing.tiers.problem import TierProblem
 
@@ -99,14 +100,7 @@ class Communities:
         # markets are decided with every market of the file they can share a desk with.
         self.codes = list(self.markets)
         self.forced = dict(forced or {})
-        for code, kind in self.forced.items():
-            if kind not in DELIVERY_MODELS:
-                raise InputError(
-                    f"delivery of {code}: must be one of {', '.join(DELIVERY_MODELS)}, "
-                    f"got {kind!r}",
-                    field="delivery",
-                    value=kind,
-                )
+        check_delivery(self.forced)
         self.desk_of = {c: desk_key(self.markets[c], self.markets, self.params) for c in self.codes}
         self._problems: dict[str, TierProblem] = {}
         self._answers: dict[tuple, Answer] = {}

@@ -39,6 +39,7 @@ from pricing.costing.desks import (
 from pricing.costing.week import in_zone, shift_slots
 from pricing.costing.workload import Workload, hub_desk_loads
 from pricing.models import CostParameters, Market
+from pricing.settings import DELIVERY_MODELS
 from pricing.tiers.model import Route
 
 FloatArray = NDArray[np.float64]
@@ -51,7 +52,6 @@ class Delivery(StrEnum):
     DISTRIBUTOR = "distributor"
 
 
-DELIVERY_MODELS: tuple[str, ...] = tuple(d.value for d in Delivery)
 # Options a distributor's tiers cannot hold: the partner is the local team and speaks the
 # market's languages.
 PARTNER_OPTIONS = frozenset({"multilingual", "local_office"})

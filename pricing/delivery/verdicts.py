@@ -94,7 +94,7 @@ def _unsold_reason(communities: Communities, decision: PortfolioDecision, code: 
         except (SolverError, InfeasibleError):
             continue
         gain = sold.profit_usd - answer.profit_usd
-        revenue = _revenue(sold, code)
+        revenue = sold.portfolio.revenue_usd(code)
         if gain > 0:
             text = (
                 f"{MODEL_WORDS[kind]}, its best menu would earn {gain:,.0f} USD a year "
@@ -109,10 +109,6 @@ def _unsold_reason(communities: Communities, decision: PortfolioDecision, code: 
         parts.append((-gain, text))
     said = "; ".join(text for _, text in sorted(parts))
     return f"{name}: not sold, since no way of serving it pays: {said}."
-
-
-def _revenue(answer, code: str) -> float:
-    return answer.portfolio.revenue_usd(code)
 
 
 def _fixes(request: PlanRequest, decision: PortfolioDecision, code: str) -> list[Fix]:

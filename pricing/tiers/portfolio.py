@@ -45,7 +45,7 @@ from pricing.tiers.constraints import add_families
 from pricing.tiers.model import Model, Route, clean, declare
 from pricing.tiers.problem import SolvedTier, TierProblem
 from pricing.tiers.shared_rows import add, revenue_ceiling, shared_rows
-from pricing.tiers.solve import settle_prices, solver_for
+from pricing.tiers.solve import read_menu, solver_for, value_of
 
 if TYPE_CHECKING:
     from pricing.delivery.shared import SharedDesk
@@ -76,14 +76,14 @@ class Portfolio:
     # What the solved portfolio says (USD a year unless said otherwise).
 
     def staff_usd(self, key: str) -> float:
-        return _value(self.staff_cost(key))
+        return value_of(self.staff_cost(key))
 
     def revenue_usd(self, code: str) -> float:
-        return _value(self.markets[code].revenue())
+        return value_of(self.markets[code].revenue())
 
     def own_cost_usd(self, code: str) -> float:
         """The market's own desks, fixed costs and a distributor's fees and share."""
-        return _value(self.markets[code].cost())
+        return value_of(self.markets[code].cost())
 
     def profit_usd(self) -> float:
         """Revenue less every cost, without the tie-break of the objective."""
@@ -93,9 +93,11 @@ class Portfolio:
     def chosen(self, code: str) -> str | None:
         """The delivery model serving the market, None when it sells nothing."""
         model = self.markets[code]
-        if sum(_value(v) for v in model.buys.values()) <= 0.5:
+        if sum(value_of(v) for v in model.buys.values()) <= 0.5:
             return None
-        return next((k for (c, k), v in self.choose.items() if c == code and _value(v) > 0.5), None)
+        return next(
+            (k for (c, k), v in self.choose.items() if c == code and value_of(v) > 0.5), None
+        )
 
     def routed_accounts(self, code: str, kind: str, left_out: tuple[str, ...] = ()):
         """Accounts on each option set served by delivery model ``kind`` (segments
@@ -104,26 +106,13 @@ class Portfolio:
         counts = np.zeros(len(model.workload.sets))
         sizes = {b.name: b.size for b in model.problem.buyers}
         for (name, routed_kind, i), variable in model.routed.items():
-            if routed_kind == kind and _value(variable) > 0.5 and name not in left_out:
+            if routed_kind == kind and value_of(variable) > 0.5 and name not in left_out:
                 counts[i] += sizes[name]
         return counts
 
     def menu(self, code: str) -> tuple[list[SolvedTier], dict[str, str | None]]:
         """The market's tiers and who buys which (prices settled exactly)."""
-        model = self.markets[code]
-        problem = model.problem
-        options = [o.name for o in problem.options]
-        assignment = {}
-        for b in problem.buyers:
-            chosen = [t for t in problem.tiers if _value(model.buys[b.name, t]) > 0.5]
-            assignment[b.name] = chosen[0] if chosen else None
-        tiers = []
-        for t in problem.tiers:
-            buyers = tuple(b for b, tier in assignment.items() if tier == t)
-            held = tuple(o for o in options if _value(model.includes[t, o]) > 0.5)
-            price = _value(model.price[t]) + 0.0 if buyers else None
-            tiers.append(SolvedTier(t, bool(buyers), held if buyers else (), 0.0, price, buyers))
-        return settle_prices(problem, tiers), assignment
+        return read_menu(self.markets[code])
 
     def solve(self, solver: str, time_limit: float) -> tuple[bool, float]:
         """Solve; whether an answer was found, and the relative gap proven (NaN when CBC does
@@ -149,13 +138,6 @@ class Portfolio:
         """The model as an MPS file (maximisation, ``OBJSENSE MAX``)."""
         self.lp.writeMPS(str(path), with_objsense=True)
         return path
-
-
-def _value(item) -> float:
-    """Value of a variable, an expression or a constant in the solved model."""
-    if isinstance(item, int | float):
-        return float(item)
-    return float(pulp.value(item) or 0.0)
 
 
 def build_portfolio(

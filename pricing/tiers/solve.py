@@ -34,8 +34,8 @@ from pricing.tiers.problem import (
 TOLERANCE = 1e-6
 
 
-def _value(item: object) -> float:
-    """Value of a variable or a constant in a solved model."""
+def value_of(item: object) -> float:
+    """Value of a variable, an expression or a constant in a solved model."""
     if isinstance(item, int | float):
         return float(item)
     return float(item.value() or 0.0)  # type: ignore[attr-defined]
@@ -198,6 +198,32 @@ def settle_prices(problem: TierProblem, tiers: list[SolvedTier]) -> list[SolvedT
     return [dataclasses.replace(t, target=prices[t.name] + 0.0) if t.offered else t for t in tiers]
 
 
+def read_menu(model: Model) -> tuple[list[SolvedTier], dict[str, str | None]]:
+    """The tiers a solved model sells and who buys which, prices settled exactly."""
+    problem = model.problem
+    option_names = [o.name for o in problem.options]
+    assignment: dict[str, str | None] = {}
+    for b in problem.buyers:
+        chosen = [t for t in problem.tiers if value_of(model.buys[b.name, t]) > 0.5]
+        assignment[b.name] = chosen[0] if chosen else None
+    solved = []
+    for t in problem.tiers:
+        buyers = tuple(b for b, tier in assignment.items() if tier == t)
+        offered = bool(buyers)
+        options = tuple(o for o in option_names if value_of(model.includes[t, o]) > 0.5)
+        solved.append(
+            SolvedTier(
+                name=t,
+                offered=offered,
+                options=options if offered else (),
+                unit_cost=0.0,
+                target=value_of(model.price[t]) + 0.0 if offered else None,
+                buyers=buyers,
+            )
+        )
+    return settle_prices(problem, solved), assignment
+
+
 def _read(
     problem: TierProblem,
     model: Model,
@@ -206,27 +232,7 @@ def _read(
     seconds: float,
     status: Literal["optimal", "time_limit"],
 ) -> Solution:
-    option_names = [o.name for o in problem.options]
-    assignment: dict[str, str | None] = {}
-    for b in problem.buyers:
-        chosen = [t for t in problem.tiers if _value(model.buys[b.name, t]) > 0.5]
-        assignment[b.name] = chosen[0] if chosen else None
-    solved = []
-    for t in problem.tiers:
-        buyers = tuple(b for b, tier in assignment.items() if tier == t)
-        offered = bool(buyers)
-        options = tuple(o for o in option_names if _value(model.includes[t, o]) > 0.5)
-        solved.append(
-            SolvedTier(
-                name=t,
-                offered=offered,
-                options=options if offered else (),
-                unit_cost=0.0,
-                target=_value(model.price[t]) + 0.0 if offered else None,
-                buyers=buyers,
-            )
-        )
-    solved = settle_prices(problem, solved)
+    solved, assignment = read_menu(model)
     if problem.workload is not None:
         _check_staffing(problem, model, solved, assignment)
     result = costed_solution(problem, solved, assignment, solver, found_gap, seconds, status)
@@ -253,7 +259,7 @@ def _check_staffing(
     by_name = {t.name: t for t in tiers}
     sale = {b: (frozenset(by_name[t].options) if t else None) for b, t in assignment.items()}
     exact = cost_of_sale(problem, sale).cost
-    modelled = _value(model.cost())
+    modelled = value_of(model.cost())
     if exact > modelled + 1e-3 * max(1.0, abs(exact)):
         raise SolverError(
             f"{problem.label}: the model's staffing ({modelled:,.2f} a year) is below what the "
@@ -286,8 +292,8 @@ def diagnose(problem: TierProblem, *, solver: SolverName = "cbc") -> str:
             continue
         detail = ""
         if family == "floor_margin":
-            floor = terms.floor_ratio * _value(relaxed.revenue())
-            needed = (1.0 + terms.min_margin) * _value(relaxed.cost())
+            floor = terms.floor_ratio * value_of(relaxed.revenue())
+            needed = (1.0 + terms.min_margin) * value_of(relaxed.cost())
             detail = (
                 f" (at the floor the best menu earns {floor:,.0f} a year against "
                 f"{needed:,.0f} of cost plus margin)"

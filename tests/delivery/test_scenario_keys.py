@@ -49,3 +49,11 @@ def test_market_changes_apply_to_the_market_named_and_refuse_an_unknown_one() ->
 def test_settings_refuse_an_unknown_delivery_model() -> None:
     with pytest.raises(InputError, match="teleport"):
         PlanSettings(delivery={"SA": "teleport"})
+
+
+def test_the_delivery_models_are_named_once() -> None:
+    from pricing.delivery.shared import DELIVERY_MODELS as USED
+    from pricing.delivery.shared import Delivery
+    from pricing.settings import DELIVERY_MODELS
+
+    assert tuple(Delivery) == DELIVERY_MODELS == USED

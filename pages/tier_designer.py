@@ -126,6 +126,7 @@ if not tier_rows.empty:
                 "list_usd",
                 "target_usd",
                 "floor_usd",
+                "share_of_contract_value",
                 "margin_at_target",
                 "margin_at_floor",
                 "margin_at_floor_on_marginal",
@@ -148,6 +149,13 @@ if not tier_rows.empty:
             "list_usd": st.column_config.NumberColumn(f"List ({money})", format="localized"),
             "target_usd": st.column_config.NumberColumn(f"Target ({money})", format="localized"),
             "floor_usd": st.column_config.NumberColumn(f"Floor ({money})", format="localized"),
+            "share_of_contract_value": st.column_config.NumberColumn(
+                "Of contract",
+                format="percent",
+                width="small",
+                help="The target as a share of what the tier's buyers pay a year for the product "
+                "(their contract value, from the segment table), as vendors quote support.",
+            ),
             "margin_at_target": st.column_config.NumberColumn(
                 "Margin, target", format="percent", width="small"
             ),

@@ -52,6 +52,7 @@ def market_problem(
             s.accounts,
             s.base_value_usd,
             {o: v for o, v in s.option_values_usd.items() if o in kept},
+            s.contract_value_usd,
         )
         for s in segments
     )
@@ -78,10 +79,13 @@ def market_problem(
             expected_discount=market.expected_discount,
             max_discount=market.max_discount,
             price_step=settings.price_step,
+            max_price_step=settings.max_price_step,
         ),
         allowed=allowed,
         required=restrict(settings.required),
         must_offer=frozenset(settings.must_offer),
+        min_share=dict(settings.min_share),
+        max_share=dict(settings.max_share),
         workload=workload,
     )
 
@@ -111,6 +115,9 @@ def _key(settings: PlanSettings) -> tuple:
         items(settings.allowed),
         items(settings.required),
         tuple(sorted(settings.must_offer)),
+        tuple(sorted(settings.min_share.items())),
+        tuple(sorted(settings.max_share.items())),
+        settings.max_price_step,
     )
 
 

@@ -194,6 +194,7 @@ def _priced(market: Market, workload: Workload, tier, used: Rate, buffer: float)
         local=local_price_points(offer.list_price, offer.target, offer.floor, used, buffer),
         buyers=tier.buyers,
         accounts=tier.accounts,
+        contract_value_usd=tier.contract_value / tier.accounts if tier.accounts else 0.0,
     )
 
 

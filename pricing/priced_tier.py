@@ -29,6 +29,16 @@ class PricedTier:
     local: LocalPrices
     buyers: tuple[str, ...]
     accounts: float
+    # What its buyers pay for the product, per account (USD a year, averaged over its accounts;
+    # 0 when the segment file gives no contract value).
+    contract_value_usd: float = 0.0
+
+    @property
+    def share_of_contract_value(self) -> float | None:
+        """The target price as a share of what its buyers pay for the product (None unknown)."""
+        if self.contract_value_usd <= 0:
+            return None
+        return self.quote_usd.target / self.contract_value_usd
 
     @property
     def target_local(self) -> float:

@@ -1,7 +1,8 @@
 """What each rule finance sets does in each market: the market solved again without it.
 
 A rule (the number of tiers, a tier that must hold an option, a tier that may hold only some, a
-tier that must be offered, the margin kept at the floor, the least step between tiers) is a
+tier that must be offered, the margin kept at the floor, the least and the most step between
+tiers, the least and the most share of contract value a tier's price may be) is a
 constraint of the tier MILP. Its effect is never guessed: the market is solved once more with that
 rule alone removed (for the number of tiers: with one tier more), and the two plans are compared.
 A budget rate finance sets is a rule on the local prices: the plan's tiers are priced again at the
@@ -101,6 +102,13 @@ def rules_of(settings: PlanSettings) -> list[tuple[str, PlanSettings]]:
                 dataclasses.replace(settings, tiers=more),
             )
         )
+    return [*rules, *_tier_rules(settings), *_number_rules(settings)]
+
+
+def _tier_rules(settings: PlanSettings) -> list[tuple[str, PlanSettings]]:
+    """What a tier must or may hold, must be offered, or be priced at as a share of contract
+    value: each with the settings that lack only it."""
+    rules: list[tuple[str, PlanSettings]] = []
     required = dict(settings.required or {})
     for tier, options in required.items():
         if options:
@@ -126,6 +134,23 @@ def rules_of(settings: PlanSettings) -> list[tuple[str, PlanSettings]]:
         rules.append(
             (f"{tier} must be offered", dataclasses.replace(settings, must_offer=rest_offer))
         )
+    for name, word in (("min_share", "at least"), ("max_share", "at most")):
+        shares = dict(getattr(settings, name))
+        for tier, share in shares.items():
+            rest = {t: v for t, v in shares.items() if t != tier}
+            rules.append(
+                (
+                    f"{tier} priced {word} {share:.0%} of its buyers' contract value",
+                    dataclasses.replace(settings, **{name: rest}),
+                )
+            )
+    return rules
+
+
+def _number_rules(settings: PlanSettings) -> list[tuple[str, PlanSettings]]:
+    """The floor margin and the ladder's least and most step, each with the settings that
+    lack only it."""
+    rules: list[tuple[str, PlanSettings]] = []
     if settings.min_margin > 0:
         rules.append(
             (
@@ -140,12 +165,25 @@ def rules_of(settings: PlanSettings) -> list[tuple[str, PlanSettings]]:
                 dataclasses.replace(settings, price_step=0.0),
             )
         )
+    if settings.max_price_step > 0:
+        rules.append(
+            (
+                f"each tier at most {settings.max_price_step:.0%} above the one below",
+                dataclasses.replace(settings, max_price_step=0.0),
+            )
+        )
     return rules
 
 
 def _named(settings: PlanSettings) -> set[str]:
     """The tiers a rule is set on."""
-    return {*(settings.required or {}), *(settings.allowed or {}), *settings.must_offer}
+    return {
+        *(settings.required or {}),
+        *(settings.allowed or {}),
+        *settings.must_offer,
+        *settings.min_share,
+        *settings.max_share,
+    }
 
 
 def budget_rate_effect(
@@ -207,6 +245,9 @@ def without_every_rule(settings: PlanSettings) -> PlanSettings:
         must_offer=frozenset(),
         min_margin=0.0,
         price_step=0.0,
+        max_price_step=0.0,
+        min_share={},
+        max_share={},
     )
 
 

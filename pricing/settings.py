@@ -1,6 +1,7 @@
 """The rules finance sets for a plan: how many tiers and their names, the margin kept at the
-floor, the ladder between tiers, what each tier may or must hold, the tiers every market must
-offer, and the solver. A plain value (no solver loads with it): :mod:`pricing.market_model`
+floor, the ladder between tiers (its least and most step), what each tier may or must hold, the
+share of contract value a tier's price may be, the tiers every market must offer, and the
+solver. A plain value (no solver loads with it): :mod:`pricing.market_model`
 turns it into each market's MILP.
 """
 
@@ -56,13 +57,19 @@ class PlanSettings:
     # Delivery models the user fixed: market code (or "*", every market) -> model name
     # (pricing.delivery.shared.Delivery); the optimiser chooses the others.
     delivery: Mapping[str, str] = field(default_factory=dict)
+    # A tier's price as a share of what its buyers pay for the product (their contract value):
+    # tier name -> the least share, the most share (fractions).
+    min_share: Mapping[str, float] = field(default_factory=dict)
+    max_share: Mapping[str, float] = field(default_factory=dict)
+    # The most a tier's price may rise over the one below (a fraction; 0: no bound).
+    max_price_step: float = 0.0
 
     def __post_init__(self) -> None:
         if self.tiers not in TIER_NAMES:
             raise InputError(
                 f"tiers must be 1 to 5, got {self.tiers!r}", field="tiers", value=self.tiers
             )
-        for rule in ("allowed", "required"):
+        for rule in ("allowed", "required", "must_offer", "min_share", "max_share"):
             unknown = sorted(set(getattr(self, rule) or {}) - set(TIER_NAMES[self.tiers]))
             if unknown:
                 raise InputError(
@@ -71,13 +78,21 @@ class PlanSettings:
                     field=rule,
                     value=unknown,
                 )
-        unknown = sorted(set(self.must_offer) - set(TIER_NAMES[self.tiers]))
-        if unknown:
+        for tier, low in self.min_share.items():
+            high = self.max_share.get(tier)
+            if high is not None and low > high:
+                raise InputError(
+                    f"{tier}: the least share of contract value ({low:.0%}) is above the most "
+                    f"({high:.0%})",
+                    field="min_share",
+                    value=low,
+                )
+        if 0 < self.max_price_step < self.price_step:
             raise InputError(
-                f"must_offer: tier(s) {', '.join(unknown)} are not among the {self.tiers} "
-                f"tier(s) planned ({', '.join(TIER_NAMES[self.tiers])})",
-                field="must_offer",
-                value=unknown,
+                f"max_price_step ({self.max_price_step:.0%}) is below price_step "
+                f"({self.price_step:.0%})",
+                field="max_price_step",
+                value=self.max_price_step,
             )
         check_delivery(self.delivery)
         if not 1 <= self.workers <= 16:
@@ -104,4 +119,16 @@ class PlanSettings:
             "required": {k: sorted(v) for k, v in (self.required or {}).items()},
             "must_offer": sorted(self.must_offer),
             "delivery": dict(sorted(self.delivery.items())),
+            "share_of_contract_value": self.share_rules(),
+            "max_price_step": self.max_price_step,
         }
+
+    def share_rules(self) -> dict[str, dict[str, float]]:
+        """The share rules as the scenario file writes them: tier -> {"min": x, "max": y}."""
+        rules: dict[str, dict[str, float]] = {}
+        for tier in self.tier_names:
+            bounds = {"min": self.min_share.get(tier), "max": self.max_share.get(tier)}
+            kept = {k: v for k, v in bounds.items() if v is not None}
+            if kept:
+                rules[tier] = kept
+        return rules

@@ -38,32 +38,47 @@ def menu_is_allowed(problem: TierProblem, design, sold: set[int]) -> bool:
     return all(len(design[t + 1]) > len(design[t]) for t in range(len(sold) - 1))
 
 
-def choice(values, prices, unit) -> int | None:
-    """The tier a segment buys: the most surplus, ties to the seller's margin; None when every
-    surplus is negative (buying nothing leaves none and earns nothing)."""
-    pick, pick_key = None, (0.0, 0.0)
-    for t, price in enumerate(prices):
-        if price is None:
-            continue
-        key = (values[t] - price, price - unit[t])
-        if key > pick_key:
-            pick, pick_key = t, key
-    return pick
+def candidates(values, prices) -> list[int | None]:
+    """Every tier a segment may buy: those leaving it the most surplus, and nothing when that
+    surplus is 0 or when every surplus is negative. A seller's rule can decide between them, as
+    the MILP's weak self-selection lets it."""
+    offered = [t for t, price in enumerate(prices) if price is not None]
+    if not offered:
+        return [None]
+    best = max(values[t] - prices[t] for t in offered)
+    if best < -1e-9:
+        return [None]
+    tied: list[int | None] = [t for t in offered if values[t] - prices[t] >= best - 1e-9]
+    return [*tied, None] if abs(best) <= 1e-9 else tied
 
 
-def variable_total(problem: TierProblem, reservations, prices, unit) -> float:
-    """Accounts x unit cost of what each segment buys."""
-    total = 0.0
-    for b, values in zip(problem.buyers, reservations, strict=True):
-        pick = choice(values, prices, unit)
-        if pick is not None:
-            total += b.size * unit[pick]
-    return total
-
-
-def best_profit(problem: TierProblem, price_grid: range) -> float:
-    costs = {o.name: (o.unit_cost, o.fixed_cost) for o in problem.options}
+def rules_hold(problem: TierProblem, prices, picks: list[int | None]) -> bool:
+    """The price rules a menu must meet: the ladder's least step between any two sold tiers,
+    its most step between consecutive sold ones, and each buyer's share of contract value."""
     terms = problem.terms
+    sold = sorted({t for t in picks if t is not None})
+    if terms.price_step > 0 and any(
+        prices[b] < (1 + terms.price_step) * prices[a] - 1e-9 for a in sold for b in sold if a < b
+    ):
+        return False
+    if terms.max_price_step > 0 and any(
+        prices[t + 1] > (1 + terms.max_price_step) * prices[t] + 1e-9 for t in sold if t + 1 in sold
+    ):
+        return False
+    for buyer, pick in zip(problem.buyers, picks, strict=True):
+        if pick is None:
+            continue
+        tier = problem.tiers[pick]
+        low, high = problem.min_share.get(tier, 0.0), problem.max_share.get(tier)
+        if prices[pick] < low * buyer.contract_value - 1e-9:
+            return False
+        if high is not None and prices[pick] > high * buyer.contract_value + 1e-9:
+            return False
+    return True
+
+
+def best_profit(problem: TierProblem, price_grid) -> float:
+    costs = {o.name: (o.unit_cost, o.fixed_cost) for o in problem.options}
     best = 0.0  # selling nothing is always possible
     for design in nested_designs(problem):
         reservations = [
@@ -72,36 +87,29 @@ def best_profit(problem: TierProblem, price_grid: range) -> float:
         unit = [problem.unit_cost(tuple(design[t])) for t in range(len(design))]
         choices = [None, *price_grid]
         for prices in itertools.product(choices, repeat=len(design)):
-            profit = 0.0
-            sold: set[int] = set()
-            for b, values in zip(problem.buyers, reservations, strict=True):
-                pick = choice(values, prices, unit)
-                if pick is not None:
-                    sold.add(pick)
-                    profit += b.size * (prices[pick] - unit[pick])
-            if not sold or not menu_is_allowed(problem, design, sold):
-                continue
-            ladder_holds = (
-                all(
-                    prices[b] >= (1 + terms.price_step) * prices[a] - 1e-9
-                    for a in sold
-                    for b in sold
-                    if a < b
-                )
-                if terms.price_step > 0
-                else True
-            )
-            if not ladder_holds:
-                continue
-            used = {o for t in sold for o in design[t]}
-            fixed = problem.base_fixed_cost + sum(costs[o][1] for o in used)
-            # The floor holds on the market as a whole: every account at its floor price
-            # still earns the minimum margin on the whole cost.
-            revenue = profit + variable_total(problem, reservations, prices, unit)
-            if (
-                terms.floor_ratio * revenue
-                < (1 + terms.min_margin) * (revenue - profit + fixed) - 1e-9
-            ):
-                continue
-            best = max(best, profit - fixed)
+            options = [candidates(values, prices) for values in reservations]
+            for picks in itertools.product(*options):
+                best = max(best, _profit(problem, design, prices, list(picks), unit, costs))
     return best
+
+
+def _profit(problem: TierProblem, design, prices, picks, unit, costs) -> float:
+    """The seller's profit when each segment buys its pick; 0 when the menu breaks a rule."""
+    terms = problem.terms
+    sold = {pick for pick in picks if pick is not None}
+    if not sold or not menu_is_allowed(problem, design, sold):
+        return 0.0
+    if not rules_hold(problem, prices, picks):
+        return 0.0
+    revenue = variable = 0.0
+    for b, pick in zip(problem.buyers, picks, strict=True):
+        if pick is not None:
+            revenue += b.size * prices[pick]
+            variable += b.size * unit[pick]
+    used = {o for t in sold for o in design[t]}
+    fixed = problem.base_fixed_cost + sum(costs[o][1] for o in used)
+    # The floor holds on the market as a whole: every account at its floor price still earns
+    # the minimum margin on the whole cost.
+    if terms.floor_ratio * revenue < (1 + terms.min_margin) * (variable + fixed) - 1e-9:
+        return 0.0
+    return revenue - variable - fixed

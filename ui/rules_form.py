@@ -1,5 +1,6 @@
-"""The Tier designer's rules form: the number of tiers, the margin kept at the floor, the ladder,
-the solver, what each tier may and must hold, the tiers every market must offer, and the segment
+"""The Tier designer's rules form: the number of tiers, the margin kept at the floor, the ladder
+(its least and most step), the solver, what each tier may and must hold, the share of contract
+value its price may be, the tiers every market must offer, and the segment
 values. Its widgets keep their keys (``td_*``): a loaded scenario sets them
 (:mod:`ui.scenario_picker`)."""
 
@@ -21,8 +22,8 @@ def rules_form() -> tuple[PlanSettings, tuple[SegmentRow, ...], bool]:
     """The rules as typed, the segment values as edited, and whether "Run the optimiser" was
     pressed. Rules that cannot be used are said in one line and end the page."""
     with st.form("tier_rules"):
-        tiers, margin, step, solver = _numbers()
-        allowed, required, must_offer = _per_tier(tiers)
+        tiers, margin, step, most_step, solver = _numbers()
+        allowed, required, must_offer, shares = _per_tier(tiers)
         with st.expander("Segment values (USD per account per year at US price level)"):
             st.caption("Scaled per market by its price level and expectations; see data/README.md.")
             # A loaded scenario's values, in a table of their own (its edits start afresh).
@@ -40,6 +41,9 @@ def rules_form() -> tuple[PlanSettings, tuple[SegmentRow, ...], bool]:
             tiers=tiers,
             min_margin=margin / 100,
             price_step=step / 100,
+            max_price_step=most_step / 100,
+            min_share={t: low / 100 for t, (low, _) in shares.items() if low is not None},
+            max_share={t: high / 100 for t, (_, high) in shares.items() if high is not None},
             solver=solver,
             allowed={name: frozenset(options) for name, options in allowed.items()},
             required={name: frozenset(options) for name, options in required.items() if options}
@@ -52,9 +56,9 @@ def rules_form() -> tuple[PlanSettings, tuple[SegmentRow, ...], bool]:
     return settings, rows, submitted
 
 
-def _numbers() -> tuple[int, float, float, str]:
-    """Tiers, minimum margin (%), least step (%) and solver, side by side."""
-    left, middle, right, last = st.columns(4)
+def _numbers() -> tuple[int, float, float, float, str]:
+    """Tiers, minimum margin (%), least and most step (%) and solver, side by side."""
+    left, middle, right, most, last = st.columns(5)
     tiers = left.slider("Tiers", 1, 5, key="td_tiers")
     # Defaults for these keys are set once in ui/state.py (a loaded scenario may change them).
     margin = _percent(middle, "Minimum margin at the floor (%)", 1.0, "td_margin")
@@ -65,13 +69,21 @@ def _numbers() -> tuple[int, float, float, str]:
         "td_step",
         "Each tier at least this much above the one below it; 0 for no ladder.",
     )
+    most_step = most.number_input(
+        "Most step between tiers (%)",
+        min_value=0.0,
+        max_value=2000.0,
+        step=10.0,
+        key="td_step_max",
+        help="Each sold tier at most this much above the sold one below it; 0 for no bound.",
+    )
     solver = last.selectbox(
         "Solver",
         ["cbc", "highs"],
         key="td_solver",
         help="CBC (bundled with PuLP) or HiGHS; both give the same optima.",
     )
-    return tiers, margin, step, solver
+    return tiers, margin, step, most_step, solver
 
 
 def _percent(column, label: str, step: float, key: str, help: str | None = None) -> float:
@@ -84,12 +96,22 @@ def _given(key: str, default: list[str]) -> list[str] | None:
     return None if key in st.session_state else default
 
 
-def _per_tier(tiers: int) -> tuple[dict[str, list[str]], dict[str, list[str]], list[str]]:
-    """What each tier may hold and must hold, and the tiers every market must offer."""
-    st.markdown("**Options each tier may hold, and must hold**")
-    allowed, required = {}, {}
+Shares = dict[str, tuple[float | None, float | None]]
+
+
+def _per_tier(
+    tiers: int,
+) -> tuple[dict[str, list[str]], dict[str, list[str]], list[str], Shares]:
+    """What each tier may hold and must hold, the least and most share of its buyers' contract
+    value its price may be (%, blank for none), and the tiers every market must offer."""
+    st.markdown(
+        "**Options each tier may hold, and must hold; its price as a share of its buyers' "
+        "contract value**"
+    )
+    allowed, required, shares = {}, {}, {}
     for name in TIER_NAMES[tiers]:
-        may, must = st.columns([3, 2])  # wide enough that no chip is cut short
+        # Wide enough that no chip is cut short.
+        may, must, least, most = st.columns([3, 2, 1, 1])
         key = f"td_allowed_{tiers}_{name}"
         allowed[name] = may.multiselect(
             f"{name} may hold",
@@ -106,6 +128,19 @@ def _per_tier(tiers: int) -> tuple[dict[str, list[str]], dict[str, list[str]], l
             format_func=OPTION_SHORT.get,
             key=key,
         )
+        shares[name] = tuple(
+            column.number_input(
+                f"{name}: {word} % of contract",
+                min_value=0.0,
+                max_value=500.0,
+                step=1.0,
+                value=None,
+                key=f"td_share_{end}_{tiers}_{name}",
+                help=f"The {word} {name}'s price may be, as a share of what each of its buyers "
+                "pays a year for the product; blank for no rule.",
+            )
+            for column, word, end in ((least, "least", "min"), (most, "most", "max"))
+        )
     key = f"td_must_offer_{tiers}"
     must_offer = st.multiselect(
         "Tiers every market must offer",
@@ -114,4 +149,4 @@ def _per_tier(tiers: int) -> tuple[dict[str, list[str]], dict[str, list[str]], l
         key=key,
         help="A market where such a tier cannot pay its way is refused, naming the rule.",
     )
-    return allowed, required, must_offer
+    return allowed, required, must_offer, shares

@@ -49,6 +49,7 @@ def apply_scenario(payload: dict, name: str = "saved scenario") -> None:
             "td_tiers": checked.tiers,
             "td_margin": checked.min_margin * 100,
             "td_step": checked.price_step * 100,
+            "td_step_max": checked.max_price_step * 100,
             "td_solver": checked.solver,
             "budget_rates": dict(checked.budget_rates),
             **tier_rule_widgets(settings),
@@ -58,19 +59,23 @@ def apply_scenario(payload: dict, name: str = "saved scenario") -> None:
     data.set_plan_rules(settings, rows)
 
 
-def tier_rule_widgets(settings: PlanSettings) -> dict[str, list[str]]:
-    """The Tier designer's per-tier widgets (may hold, must hold, must offer) set to the rules
-    of ``settings``: a tier without a "may hold" rule may hold every option."""
+def tier_rule_widgets(settings: PlanSettings) -> dict[str, list[str] | float | None]:
+    """The Tier designer's per-tier widgets (may hold, must hold, shares of contract value,
+    must offer) set to the rules of ``settings``: a tier without a "may hold" rule may hold
+    every option."""
     tiers = settings.tiers
     allowed, required = settings.allowed or {}, settings.required or {}
     offered = [t for t in settings.tier_names if t in settings.must_offer]
-    widgets = {f"td_must_offer_{tiers}": offered}
+    widgets: dict[str, list[str] | float | None] = {f"td_must_offer_{tiers}": offered}
     for name in settings.tier_names:
         may = allowed.get(name, frozenset(TIER_OPTIONS))
         widgets[f"td_allowed_{tiers}_{name}"] = [o for o in TIER_OPTIONS if o in may]
         widgets[f"td_required_{tiers}_{name}"] = [
             o for o in TIER_OPTIONS if o in required.get(name, ())
         ]
+        for end, shares in (("min", settings.min_share), ("max", settings.max_share)):
+            share = shares.get(name)
+            widgets[f"td_share_{end}_{tiers}_{name}"] = None if share is None else share * 100
     return widgets
 
 

@@ -19,8 +19,8 @@ def _money(value: float | None) -> float | None:
 
 def _tiers(args: argparse.Namespace) -> dict:
     from pricing.inputs.schemas import load_json, parse_tier_problem
-    from pricing.tiers.problem import Terms
-    from pricing.tiers.solve import given_tiers_problem, solve
+    from pricing.tiers.problem import Terms, given_tiers_problem
+    from pricing.tiers.solve import solve
 
     spec = parse_tier_problem(load_json(args.problem), Path(args.problem).name)
     terms = Terms(

@@ -56,6 +56,11 @@ def verdicts(request: PlanRequest, decision: PortfolioDecision) -> dict[str, Ver
         market = decision.markets[code]
         if market.sold:
             return Verdict(code, "sold", _sold_reason(market, request))
+        if request.catalogue.by_code[code].accounts <= 0:
+            # Nothing to sell to: no delivery model, margin or price level changes that.
+            name = request.catalogue.by_code[code].name
+            reason = f"{name}: not sold, since it has no accounts (0 in the market file)."
+            return Verdict(code, "not_sold", reason)
         reason = _unsold_reason(communities, decision, code)
         return Verdict(code, "not_sold", reason, tuple(_fixes(request, decision, code)))
 

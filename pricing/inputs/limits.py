@@ -205,6 +205,9 @@ BOUNDS: dict[str, Bound] = {
     # The segment file (pricing.inputs.segments.SegmentRow).
     "share": Bound(0, 1, _SHARE, "a segment's share of a market's accounts", low_open=True),
     "segment_value_usd": Bound(0, MAX_USD, _PER_ACCOUNT, "what support is worth to one account"),
+    "contract_value_usd": Bound(
+        0, MAX_USD, _PER_ACCOUNT, "what one account pays for the product", low_open=True
+    ),
     # The tier problem file (python -m pricing tiers).
     "unit_cost": Bound(0, MAX_USD, _PER_ACCOUNT, "a negative cost would be counted as profit"),
     "fixed_cost": Bound(0, MAX_USD, _USD_YEAR, "a tier's own fixed cost"),
@@ -214,6 +217,8 @@ BOUNDS: dict[str, Bound] = {
     "tiers": Bound(1, 5, "tiers", "the plan names up to five tiers", whole=True),
     "min_margin": Bound(0, 10, _SHARE, "cost plus 0 to 1,000 % at the floor"),
     "price_step": Bound(0, 5, _SHARE, "each tier at most 500 % above the one below"),
+    "max_price_step": Bound(0, 20, _SHARE, "a tier up to 21 times the one below; 0: no bound"),
+    "contract_share": Bound(0, 5, _SHARE, "support at up to five times the product's own price"),
     "time_limit_seconds": Bound(
         1, 3_600, "seconds", "the solver needs about a second to start; an hour is plenty"
     ),

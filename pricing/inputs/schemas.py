@@ -187,6 +187,20 @@ class MarketChange(BaseModel):
     price_level: Annotated[float, bounded("price_level")] | None = None
 
 
+class ShareBounds(BaseModel):
+    """The least and most share of its buyers' contract value a tier's price may be."""
+
+    model_config = _STRICT
+    min: Annotated[float, bounded("contract_share")] | None = None
+    max: Annotated[float, bounded("contract_share")] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ShareBounds:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min:g} is above max {self.max:g}")
+        return self
+
+
 def _market_keys(value: dict, *, every: bool) -> dict:
     for key in value:
         if not (_CODE.match(key) or (every and key == "*")):
@@ -210,6 +224,8 @@ class ScenarioIn(BaseModel):
     must_offer: list[Name] = []
     delivery: dict[str, Literal["hub", "pooled", "distributor"]] = {}
     market_changes: dict[str, MarketChange] = {}
+    share_of_contract_value: dict[str, ShareBounds] = {}
+    max_price_step: Annotated[float, bounded("max_price_step")] = 0.0
 
     @field_validator("delivery")
     @classmethod
@@ -251,7 +267,7 @@ class ScenarioIn(BaseModel):
             raise ValueError(
                 f"must_offer: unknown tier(s) {unknown}; with {self.tiers} tiers: {list(names)}"
             )
-        for mapping in (self.allowed, self.required):
+        for mapping in (self.allowed, self.required, self.share_of_contract_value):
             unknown = sorted(set(mapping or {}) - set(names))
             if unknown:
                 raise ValueError(
@@ -273,6 +289,17 @@ class ScenarioIn(BaseModel):
             required=_frozen(merged.required),
             must_offer=frozenset(merged.must_offer),
             delivery=dict(merged.delivery),
+            min_share={
+                tier: bounds.min
+                for tier, bounds in merged.share_of_contract_value.items()
+                if bounds.min is not None
+            },
+            max_share={
+                tier: bounds.max
+                for tier, bounds in merged.share_of_contract_value.items()
+                if bounds.max is not None
+            },
+            max_price_step=merged.max_price_step,
         )
 
     def changed_markets(self, markets: tuple) -> tuple:

@@ -1,8 +1,11 @@
 """Customer segments and what each support option is worth to them, market by market.
 
-``data/segments.csv`` gives, per segment, its share of a market's accounts and the yearly value
-(USD, at US price level) of basic support and of each tier option. A row with code ``*`` applies
-to every market; rows for a market code replace the defaults for that market entirely.
+``data/segments.csv`` gives, per segment, its share of a market's accounts, the yearly value
+(USD, at US price level) of basic support and of each tier option, and what one of its accounts
+pays a year for the product itself (its contract value), which a tier's price is also shown as a
+share of. Contract values scale with the market's price level as the values do. A row with code
+``*`` applies to every market; rows for a market code replace the defaults for that market
+entirely.
 
 A segment's value of an option in a market is the default scaled by the market's price level and
 by what the market data say about how much that option matters there:
@@ -53,6 +56,9 @@ class SegmentRow:
     coverage_24x7_usd: Value
     multilingual_usd: Value
     local_office_usd: Value
+    # What one account pays a year for the product the support is for (its licence or
+    # subscription, at US price level); blank when unknown.
+    contract_value_usd: Annotated[float | None, bounded("contract_value_usd")] = None
     source: str = ""
 
 
@@ -64,6 +70,7 @@ class Segment:
     accounts: float
     base_value_usd: float
     option_values_usd: dict[str, float]
+    contract_value_usd: float = 0.0  # 0 when the segment file gives none
 
     def value_of(self, options: tuple[str, ...] | frozenset[str]) -> float:
         """Reservation price for a tier holding ``options``."""
@@ -159,6 +166,7 @@ def market_segments(market: Market, rows: tuple[SegmentRow, ...]) -> tuple[Segme
                 option: getattr(row, f"{option}_usd") * market.price_level * factors[option]
                 for option in TIER_OPTIONS
             },
+            contract_value_usd=(row.contract_value_usd or 0.0) * market.price_level,
         )
         for row, size in zip(chosen, sizes, strict=True)
     )

@@ -40,6 +40,7 @@ TIER_COLUMNS = (
     "max_discount", "list_usd", "floor_usd", "margin_at_target", "margin_at_floor", "currency",
     "rate_usd_to_local", "fx_buffer", "price_step_local", "list_local", "target_local",
     "floor_local", "rate_as_of", "margin_at_floor_on_marginal", "floor_warning",
+    "contract_value_usd", "share_of_contract_value",
 )  # fmt: skip
 REASON_COLUMNS = ("market", "number", "reason")
 
@@ -150,6 +151,8 @@ def _tier_row(plan: MarketPlan, tier: PricedTier) -> dict:
         "rate_as_of": plan.rate.as_of.isoformat(),
         "margin_at_floor_on_marginal": tier.margin_at_floor_on_marginal,
         "floor_warning": tier.floor_warning,
+        "contract_value_usd": tier.contract_value_usd or None,
+        "share_of_contract_value": tier.share_of_contract_value,
     }
 
 

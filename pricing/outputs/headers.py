@@ -60,6 +60,8 @@ HEADERS: dict[str, str] = {
     "target_local": "Target (currency/account/yr)",
     "floor_local": "Floor (currency/account/yr)",
     "rate_as_of": "Rate as of",
+    "contract_value_usd": f"Buyers' contract value ({_PER_YEAR})",
+    "share_of_contract_value": "Target as a share of contract value",
     # segments and option costs
     "segment": "Segment",
     "buys": "Buys",

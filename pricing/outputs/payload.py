@@ -89,4 +89,10 @@ def _tier_payload(tier: PricedTier) -> dict:
         "floor_local": tier.floor_local,
         "margin_at_floor": round(tier.margin_at_floor, 4),
         "buyers": list(tier.buyers),
+        "contract_value_usd": round(tier.contract_value_usd, 2) or None,
+        "share_of_contract_value": _share(tier.share_of_contract_value),
     }
+
+
+def _share(share: float | None) -> float | None:
+    return None if share is None else round(share, 4)

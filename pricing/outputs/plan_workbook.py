@@ -75,6 +75,9 @@ def tier_formulas(tiers: pd.DataFrame, markets: pd.DataFrame, rates: pd.DataFram
         "floor_usd": "={list_usd}*(1-{max_discount})",
         "margin_at_target": "=IF({target_usd}>0,({target_usd}-{unit_cost_usd})/{target_usd},0)",
         "margin_at_floor": "=IF({floor_usd}>0,({floor_usd}-{unit_cost_usd})/{floor_usd},0)",
+        "share_of_contract_value": (
+            '=IF(N({contract_value_usd})>0,{target_usd}/{contract_value_usd},"")'
+        ),
         "rate_usd_to_local": _lookup("Rates", rates, "currency", "per_usd", "currency"),
         "fx_buffer": _lookup("Rates", rates, "currency", "buffer", "currency"),
         "rate_as_of": _lookup("Rates", rates, "currency", "as_of", "currency"),

@@ -119,6 +119,11 @@ def _rules(plan: Plan) -> list[tuple[str, object, str | None]]:
         ("Tier names", ", ".join(settings.tier_names), None),
         ("Minimum margin at the floor", settings.min_margin, PERCENT_FORMAT),
         ("Price ladder step (least step between tier prices)", settings.price_step, PERCENT_FORMAT),
+        (
+            "Price ladder cap (most step between tier prices; 0: none)",
+            settings.max_price_step,
+            PERCENT_FORMAT,
+        ),
         ("Solver", settings.solver, None),
         ("Solver time limit (seconds)", settings.time_limit_seconds, None),
     ]
@@ -127,6 +132,10 @@ def _rules(plan: Plan) -> list[tuple[str, object, str | None]]:
         required = _options(settings.required, tier, _REQUIRED_UNSET)
         rules.append((f"Options {tier} may hold (allowed)", allowed, None))
         rules.append((f"Options {tier} must hold (required)", required, None))
+        for name, word in (("min_share", "least"), ("max_share", "most")):
+            share = getattr(settings, name).get(tier)
+            label = f"{tier}'s {word} share of its buyers' contract value"
+            rules.append((label, "none" if share is None else share, PERCENT_FORMAT))
     return [
         *rules,
         ("Market catalogue file", catalogue.label, None),

@@ -73,6 +73,13 @@ def each_ladder_rung(m: Model) -> Iterable[tuple[str, str]]:
     return list(itertools.combinations(m.problem.tiers, 2))
 
 
+def each_capped_rung(m: Model) -> Iterable[tuple[str, str]]:
+    """Consecutive tiers, when the most a price may rise from one tier to the next is set."""
+    if m.problem.terms.max_price_step <= 0:
+        return []
+    return list(itertools.pairwise(m.problem.tiers))
+
+
 def each_staffed_buyer(m: Model) -> Iterable[tuple[Buyer]]:
     """The segments, when the market's cost is the step cost of its desks."""
     return each_buyer(m) if m.problem.workload is not None else []
@@ -178,6 +185,28 @@ def ladder(m: Model, low: str, high: str) -> Rows:
     yield m.price[high] >= step * m.price[low] - step * m.price_cap * both_off, low, high
 
 
+def ladder_cap(m: Model, low: str, high: str) -> Rows:
+    """The ladder's upper bound: a sold tier is at most (1 + K) times the sold one below."""
+    step = 1.0 + m.problem.terms.max_price_step
+    both_off = 2 - m.offered[low] - m.offered[high]
+    yield m.price[high] <= step * m.price[low] + m.price_cap * both_off, low, high
+
+
+def share_floor(m: Model, b: Buyer, t: str) -> Rows:
+    """A buyer of t pays at least min_share[t] of its contract value (nothing asked of others)."""
+    share = m.problem.min_share.get(t, 0.0)
+    if share > 0:
+        yield m.price[t] >= share * b.contract_value * m.buys[b.name, t], b.name, t
+
+
+def share_cap(m: Model, b: Buyer, t: str) -> Rows:
+    """A buyer of t pays at most max_share[t] of its contract value."""
+    share = m.problem.max_share.get(t)
+    if share is not None:
+        slack = m.price_cap * (1 - m.buys[b.name, t])
+        yield m.price[t] <= share * b.contract_value + slack, b.name, t
+
+
 # --- What is paid for -----------------------------------------------------------------------
 
 
@@ -221,13 +250,26 @@ FAMILIES: tuple[Block, ...] = (
     Block(once, (required,)),
     Block(each_tier, (must_offer,)),
     Block(each_ladder_rung, (ladder,)),
+    Block(each_capped_rung, (ladder_cap,)),
+    Block(each_sale, (share_floor, share_cap)),
     Block(each_tier, (pays_option, serves_if_offered)),
     Block(each_staffed_buyer, (set_of_segment, set_holds)),
     Block(each_slot_group, DESK_FAMILIES),
     Block(once, (floor_margin,)),
 )
 # Families that can be dropped to find which one makes a problem infeasible.
-RELAXABLE = frozenset({"self_selection", "rent", "ladder", "floor_margin", "required"})
+RELAXABLE = frozenset(
+    {
+        "self_selection",
+        "rent",
+        "ladder",
+        "ladder_cap",
+        "share_floor",
+        "share_cap",
+        "floor_margin",
+        "required",
+    }
+)
 # Rent only restates self-selection: dropping self-selection drops it too.
 DROPPED_WITH = {"self_selection": frozenset({"rent"})}
 

@@ -12,13 +12,14 @@ Sets
     agents k = 1..K_g (K_g carries the largest load g can get).
 
 Data
-    ``base_s``: what s pays for bare support; ``v_so``: what option o adds for s; ``c0``,
-    ``c_o``: linear cost per account (generic engine only; zero with a workload); ``F0``,
-    ``F_o``: fixed costs of serving at all and of each option (office rent and set-up,
-    holiday cover); expected discount d, maximum discount D, floor ratio r = (1 - D) / (1 - d),
-    minimum margin m, ladder step k. Workload: ``live_Sg``, ``total_Sg`` Erlangs per account of
-    set S in group g; ``cap_k`` the largest load k agents carry (``pcap_k`` with a priority
-    class), ``H_g`` the annual cost of one agent on duty in g, ``M_g`` the largest load of g.
+    ``base_s``, ``v_so``: what s pays for bare support and what option o adds; ``cv_s`` what it
+    pays for the product; ``c0``, ``c_o``: linear cost per account (generic engine only);
+    ``F0``, ``F_o``: fixed costs of serving and of each option (office, holiday cover); discounts
+    d (expected) and D (maximum), floor ratio r = (1 - D) / (1 - d), minimum margin m, ladder
+    step k (least) and K (most), shares lo_t, hi_t of cv_s t's price may be. Workload:
+    ``live_Sg``, ``total_Sg`` Erlangs per account of set S in group g; ``cap_k`` the largest
+    load k agents carry (``pcap_k`` with a priority class), ``H_g`` the annual cost of one agent
+    on duty in g, ``M_g`` the largest load of g.
 
 Variables
     ``includes[t,o]`` binary, option o is in tier t (a constant when tiers are given);
@@ -55,6 +56,10 @@ Constraints (each named ``family__market_...``)
     required:               includes[t,o] = 1 for an option tier t must hold
     must_offer:             offered[t] = 1
     ladder:                 price[u] >= (1 + k) price[t] when both are offered (k > 0)
+    ladder_cap:             price[t+1] <= (1 + K) price[t] when both are offered (K > 0)
+    share_floor:            price[t] >= lo_t cv_s buys[s,t]: a buyer pays at least lo_t of
+                            its contract value cv_s
+    share_cap:              price[t] <= hi_t cv_s + P (1 - buys[s,t])
     pays_option:            uses[o] >= includes[t,o] + offered[t] - 1
     serves_if_offered:      serves >= offered[t]
     floor_margin:           r * revenue >= (1 + m) * cost: every sold account at its floor

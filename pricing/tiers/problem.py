@@ -9,7 +9,7 @@ step cost of the market's desks (:class:`pricing.costing.workload.Workload`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -31,9 +31,12 @@ class Terms:
     expected_discount: float = 0.0
     max_discount: float = 0.0
     price_step: float = 0.0
+    # The most a tier's price may rise over the one below (a fraction; 0: no bound).
+    max_price_step: float = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("min_margin", "expected_discount", "max_discount", "price_step"):
+        names = ("min_margin", "expected_discount", "max_discount", "price_step", "max_price_step")
+        for name in names:
             value = getattr(self, name)
             try:
                 if isinstance(value, bool) or not isinstance(value, int | float):
@@ -47,6 +50,12 @@ class Terms:
                 f"{self.expected_discount:g}",
                 field="max_discount",
                 value=self.max_discount,
+            )
+        if 0 < self.max_price_step < self.price_step:
+            raise InputError(
+                f"max_price_step {self.max_price_step:g} is below price_step {self.price_step:g}",
+                field="max_price_step",
+                value=self.max_price_step,
             )
 
     @property
@@ -79,12 +88,15 @@ class Option:
 
 @dataclass(frozen=True)
 class Buyer:
-    """A segment as the optimiser sees it: its size and its values."""
+    """A segment as the optimiser sees it: its size and its values; ``contract_value`` is what
+    one of its accounts pays for the product the support is for (USD a year; 0 when unknown),
+    which a tier's share rules are set against."""
 
     name: str
     size: float
     base_value: float
     values: Mapping[str, float]
+    contract_value: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -108,6 +120,10 @@ class TierProblem:
     required: Mapping[str, frozenset[str]] | None = None
     fixed_tiers: Mapping[str, frozenset[str]] | None = None
     must_offer: frozenset[str] = frozenset()
+    # A tier's price as a share of each buyer's contract value: at least min_share[t], at most
+    # max_share[t] (fractions).
+    min_share: Mapping[str, float] = field(default_factory=dict)
+    max_share: Mapping[str, float] = field(default_factory=dict)
     workload: Workload | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -191,6 +207,27 @@ def _check_rules(problem: TierProblem) -> None:
                     field=mapping_name,
                     value=sorted(unknown),
                 )
+    for name in ("min_share", "max_share"):
+        unknown = sorted(set(getattr(problem, name)) - set(problem.tiers))
+        if unknown:
+            raise InputError(f"{name}: unknown tier(s) {unknown}", field=name, value=unknown)
+    if problem.min_share or problem.max_share:
+        unpriced = [b.name for b in problem.buyers if not b.contract_value > 0]
+        if unpriced:
+            raise InputError(
+                f"{problem.label}: a share of contract value is set, but segment(s) "
+                f"{', '.join(unpriced)} have no contract value (contract_value_usd)",
+                field="contract_value_usd",
+                value=unpriced,
+            )
+    for tier in problem.tiers:
+        low, high = problem.min_share.get(tier, 0.0), problem.max_share.get(tier)
+        if high is not None and low > high:
+            raise InputError(
+                f"{tier}: least share of contract value {low:g} is above the most {high:g}",
+                field="min_share",
+                value=low,
+            )
     unknown_tiers = set(problem.must_offer) - set(problem.tiers)
     if unknown_tiers:
         raise InputError(
@@ -242,6 +279,8 @@ class SolvedTier:
     buyers: tuple[str, ...]
     accounts: float = 0.0
     marginal_cost: float = 0.0
+    # What its buyers' accounts pay for the product, together (USD a year; 0 when unknown).
+    contract_value: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -265,3 +304,35 @@ class Solution:
 
     def tier(self, name: str) -> SolvedTier:
         return next(t for t in self.tiers if t.name == name)
+
+
+def given_tiers_problem(
+    label: str,
+    tiers: Sequence[tuple[str, float, float]],
+    segments: Sequence[tuple[str, float, Mapping[str, float]]],
+    terms: Terms,
+    must_offer: frozenset[str] = frozenset(),
+) -> TierProblem:
+    """The generic engine: tiers given as (name, unit cost, fixed cost); segments as (name, size,
+    reservation price per tier). A tier is then an option of its own, held by that tier only."""
+    names = tuple(name for name, _, _ in tiers)
+    for segment, _, prices in segments:
+        unknown = set(prices) - set(names)
+        if unknown:
+            raise InputError(
+                f"segment {segment!r}: reservation price for unknown tier(s) {sorted(unknown)}",
+                field="reservation_prices",
+                value=sorted(unknown),
+            )
+    return TierProblem(
+        label=label,
+        tiers=names,
+        options=tuple(Option(name, unit, fixed) for name, unit, fixed in tiers),
+        buyers=tuple(
+            Buyer(segment, size, 0.0, {n: float(prices.get(n, 0.0)) for n in names})
+            for segment, size, prices in segments
+        ),
+        terms=terms,
+        fixed_tiers={name: frozenset({name}) for name in names},
+        must_offer=must_offer,
+    )

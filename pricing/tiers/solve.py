@@ -9,7 +9,6 @@ import math
 import re
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -22,12 +21,9 @@ from pricing.tiers.explain import explain
 from pricing.tiers.model import Model
 from pricing.tiers.problem import (
     SOLVERS,
-    Buyer,
-    Option,
     Solution,
     SolvedTier,
     SolverName,
-    Terms,
     TierProblem,
 )
 
@@ -207,6 +203,7 @@ def read_menu(model: Model) -> tuple[list[SolvedTier], dict[str, str | None]]:
         chosen = [t for t in problem.tiers if value_of(model.buys[b.name, t]) > 0.5]
         assignment[b.name] = chosen[0] if chosen else None
     solved = []
+    contract = {b.name: b.size * b.contract_value for b in problem.buyers}
     for t in problem.tiers:
         buyers = tuple(b for b, tier in assignment.items() if tier == t)
         offered = bool(buyers)
@@ -219,6 +216,7 @@ def read_menu(model: Model) -> tuple[list[SolvedTier], dict[str, str | None]]:
                 unit_cost=0.0,
                 target=value_of(model.price[t]) + 0.0 if offered else None,
                 buyers=buyers,
+                contract_value=sum(contract[b] for b in buyers),
             )
         )
     return settle_prices(problem, solved), assignment
@@ -277,13 +275,17 @@ def diagnose(problem: TierProblem, *, solver: SolverName = "cbc") -> str:
     offered = ", ".join(sorted(problem.must_offer)) or "the tiers"
     advice = {
         "ladder": f"lower price_step ({terms.price_step:g})",
+        "ladder_cap": f"raise max_price_step ({terms.max_price_step:g})",
+        "share_floor": "lower the least share of contract value (min_share)",
+        "share_cap": "raise the most share of contract value (max_share)",
         "floor_margin": (
             f"lower min_margin ({terms.min_margin:g}) or max_discount ({terms.max_discount:g})"
         ),
         "required": "require fewer options",
         "self_selection": "offer fewer tiers: segments cannot be kept apart",
     }
-    for family in ("ladder", "floor_margin", "required", "self_selection"):
+    families = ("ladder", "ladder_cap", "share_floor", "share_cap", "floor_margin", "required")
+    for family in (*families, "self_selection"):
         if family not in RELAXABLE:
             continue
         relaxed = build_model(problem, relax=frozenset({family}))
@@ -306,38 +308,6 @@ def diagnose(problem: TierProblem, *, solver: SolverName = "cbc") -> str:
     return (
         f"must_offer: {problem.label} cannot sell every required tier ({offered}) at once: "
         "require fewer tiers"
-    )
-
-
-def given_tiers_problem(
-    label: str,
-    tiers: Sequence[tuple[str, float, float]],
-    segments: Sequence[tuple[str, float, Mapping[str, float]]],
-    terms: Terms,
-    must_offer: frozenset[str] = frozenset(),
-) -> TierProblem:
-    """The generic engine: tiers given as (name, unit cost, fixed cost); segments as (name, size,
-    reservation price per tier). A tier is then an option of its own, held by that tier only."""
-    names = tuple(name for name, _, _ in tiers)
-    for segment, _, prices in segments:
-        unknown = set(prices) - set(names)
-        if unknown:
-            raise InputError(
-                f"segment {segment!r}: reservation price for unknown tier(s) {sorted(unknown)}",
-                field="reservation_prices",
-                value=sorted(unknown),
-            )
-    return TierProblem(
-        label=label,
-        tiers=names,
-        options=tuple(Option(name, unit, fixed) for name, unit, fixed in tiers),
-        buyers=tuple(
-            Buyer(segment, size, 0.0, {n: float(prices.get(n, 0.0)) for n in names})
-            for segment, size, prices in segments
-        ),
-        terms=terms,
-        fixed_tiers={name: frozenset({name}) for name in names},
-        must_offer=must_offer,
     )
 
 

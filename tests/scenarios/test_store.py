@@ -309,7 +309,9 @@ def test_a_saved_scenario_keeps_every_rule() -> None:
 
 
 def test_tornado_moves_profit_the_expected_way() -> None:
-    markets = load_markets()
+    # Six markets, three of them on a desk they can share (ZA, NG, KE): each swing decides
+    # the portfolio again.
+    markets = tuple(m for m in load_markets() if m.code in {"US", "DE", "BR", "ZA", "NG", "KE"})
     rows = load_segments()
     settings = PlanSettings()
     plan = plan_of(markets, settings, segment_rows=rows)
@@ -321,7 +323,7 @@ def test_tornado_moves_profit_the_expected_way() -> None:
     wages = frame.loc["Agent wages ±20%"]
     assert wages["low"] <= base <= wages["high"]  # dearer agents never earn more
     # Hub sites' agents are most of the staff: a fifth on every wage moves profit a lot.
-    assert base - wages["low"] > 100_000 and wages["high"] - base > 100_000
+    assert base - wages["low"] > 50_000 and wages["high"] - base > 50_000
     fx = frame.loc["Exchange rates ±10%"]
     assert fx["low"] < base < fx["high"]
     discount = frame.loc["Negotiated discount ±5 points"]

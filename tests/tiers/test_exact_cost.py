@@ -383,9 +383,13 @@ def test_rules_on_an_unsold_tier_do_not_make_a_market_infeasible() -> None:
 
 
 def _every_family_problem():
-    """US with a ladder, allowed, required and must_offer: every family of the docstring."""
+    """US with a ladder bounded both ways, allowed, required, shares of contract value and
+    must_offer: every family of the docstring."""
     settings = PlanSettings(
         price_step=0.2,
+        max_price_step=3.0,
+        min_share={"Basic": 0.05},
+        max_share={"Premium": 0.5},
         allowed={"Basic": F({"priority_response"})},
         required={"Premium": F({"coverage_24x7"})},
     )

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pricing.errors import InfeasibleError, InputError
-from pricing.tiers.problem import Buyer, Option, Terms, TierProblem
-from pricing.tiers.solve import _cbc_gap, given_tiers_problem, solve, write_mps
+from pricing.tiers.problem import Buyer, Option, Terms, TierProblem, given_tiers_problem
+from pricing.tiers.solve import _cbc_gap, solve, write_mps
 from tests.brute_force import best_profit
 
 SOLVERS = ("cbc", "highs")

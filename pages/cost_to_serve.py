@@ -14,23 +14,61 @@ from pricing.outputs.charts import (
     break_even_chart,
     delivery_bars,
     option_cost_bars,
+    outcome_bars,
     staffing_heatmap,
 )
+from pricing.outputs.network_map import SERVED_COLOURS
 from ui import data, state
 from ui.router import through_router
 from ui.widgets import plain, plotly_chart, show_error, stop_page
 
 through_router()
 st.title("Cost to serve")
+# The delivery models as the recommendation's chart names them (as the Overview's map does).
+SHORT_WORDS = {model: label for model, (label, _) in SERVED_COLOURS.items()}
+FREE, FREE_WORDS = "", "Let the optimiser choose"
 
 catalog, code = data.market_from_catalog(key="cts_market")
 names = {c: m.name for c, m in catalog.items()}
 market = catalog[code]
 try:
     with st.spinner("Deciding how to serve it…"):
-        st.info(plain(data.delivery_recommendation(code)))
+        sentence, outcomes = data.delivery_recommendation(code)
+    st.info(plain(sentence))
+    if len(outcomes) > 1:
+        # Each bar is the market's community solved with the market held to that model.
+        plotly_chart(outcome_bars(outcomes, SHORT_WORDS), key="cts_outcomes")
 except PricingError as error:
+    outcomes = ()
     show_error(f"No recommendation for this market: {error}")
+fixed = data.plan_settings().delivery
+every = fixed.get("*")
+chosen = st.selectbox(
+    "Serve this market",
+    [FREE, *SHORT_WORDS],
+    index=[FREE, *SHORT_WORDS].index(fixed.get(code, FREE)),
+    format_func=lambda model: FREE_WORDS if model == FREE else SHORT_WORDS[model],
+    key=f"cts_fix_{code}",
+    help="Fix how this market is served in the plan every page shows (Overview, Tier "
+    "designer, offers, exports); the optimiser then decides the rest of the portfolio around "
+    "it. Saved with a scenario.",
+    disabled=every is not None and code not in fixed,
+)
+if (chosen if chosen != FREE else None) != fixed.get(code):
+    data.fix_delivery(code, None if chosen == FREE else chosen)
+    st.rerun()
+if every is not None and code not in fixed:
+    st.caption(f"Every market is fixed to {SHORT_WORDS[every].lower()} by the scenario in force.")
+elif code in fixed and outcomes:
+    mine = next((o for o in outcomes if o.model == fixed[code]), None)
+    best = outcomes[0]
+    if mine is not None:
+        st.warning(
+            f"Fixed to {SHORT_WORDS[mine.model].lower()}: the portfolio earns "
+            f"{mine.portfolio_usd:,.0f} USD a year with it, against {best.portfolio_usd:,.0f} "
+            f"with the free choice ({SHORT_WORDS[best.model].lower()}): "
+            f"{mine.portfolio_usd - best.portfolio_usd:+,.0f} USD a year."
+        )
 
 
 @st.cache_data(max_entries=64, show_spinner="Costing…")

@@ -1,4 +1,5 @@
-"""Overview: where supporting customers costs what, market by market (executives)."""
+"""Overview: the portfolio's verdict (which markets are sold, how each is served, what it
+earns) and where supporting customers costs what, market by market (executives)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import streamlit as st
 from pricing.errors import PricingError, StoreError
 from pricing.money.fx import to_display_currency
 from pricing.outputs.charts import MAP_METRICS, cost_map, map_frame
+from pricing.outputs.network_map import served_rows, verdict_map
 from pricing.scenarios.scenario import cost_changes, profit_changes
 from ui import data, state
 from ui.delivery import delivery_table
@@ -22,9 +24,11 @@ from ui.widgets import (
 )
 
 through_router()
-st.title("Cost to serve by market")
+st.title("Portfolio: verdict and cost to serve by market")
 st.caption(
-    "Baseline: business hours (09:00–18:00 local on each market's own working days), one "
+    "The optimiser decides, for the whole portfolio, which markets to sell and how to serve "
+    "each (own desks at its hub, a desk shared with other markets, or a distributor). "
+    "Baseline cost: business hours (09:00–18:00 local on each market's own working days), one "
     "language, served from the market's regional hub: whole agents in every quarter hour, "
     "staffed by Erlang C."
 )
@@ -116,6 +120,35 @@ def market_table(table: pd.DataFrame) -> None:
     )
 
 
+def portfolio_pnl(plans) -> None:
+    """The portfolio's P&L from the plan: revenue, cost and profit (USD m a year), and how many
+    markets are sold."""
+    revenue = sum(p.solution.revenue for p in plans)
+    profit = sum(p.profit_usd for p in plans)
+    sold = sum(1 for p in plans if p.tiers)
+    left, middle, right, last = st.columns(4)
+    left.metric(
+        "Support revenue (USD m/yr)",
+        f"{revenue / 1e6:,.2f}",
+        help="Optimised tiers sold to the segments each is meant for, at target prices.",
+    )
+    middle.metric(
+        "Cost of what is sold (USD m/yr)",
+        f"{(revenue - profit) / 1e6:,.2f}",
+        help="The exact cost of serving what is sold: desks, shared desks, offices, partners.",
+    )
+    right.metric(
+        "Profit from support (USD m/yr)",
+        f"{profit / 1e6:,.2f}",
+        help="Revenue less the cost of what is sold.",
+    )
+    last.metric(
+        "Markets sold",
+        f"{sold} of {len(plans)}",
+        help="Markets where some tier pays its way; the table below says why the others do not.",
+    )
+
+
 headline_slot = st.empty()
 map_slot = st.empty()
 per_market = st.empty()
@@ -162,10 +195,10 @@ with headline_slot.container():
         or "baseline_per_account_usd"
     )
 
-    # Revenue and profit need the tier optimiser: the session's plan, or the default rules when
-    # profit is asked for (about a second, then cached).
+    # The verdict, revenue and profit need the tier optimiser: the session's plan, or the
+    # default rules (a few seconds, then cached).
     plans = None
-    if metric == "profit_usd" or not data.rules_are_default():
+    if metric in ("verdict", "profit_usd") or not data.rules_are_default():
         bar = st.progress(0.0, text="Optimising tiers…")
         try:
             plans = data.current_plan(progress=bar).markets
@@ -198,24 +231,17 @@ with headline_slot.container():
             ],
             tiers_sold=summary["tiers_sold"],
         )
-        revenue, profit = st.columns(2)
-        revenue.metric(
-            "Support revenue (USD m/yr)",
-            f"{summary['revenue_usd'].sum() / 1e6:,.2f}",
-            help="Optimised tiers sold to the segments each is meant for.",
-        )
-        profit.metric(
-            "Profit from support (USD m/yr)",
-            f"{summary['profit_usd'].sum() / 1e6:,.2f}",
-            help="Revenue less the cost of the options sold and fixed costs.",
-        )
+        portfolio_pnl(plans)
     else:
         st.caption(
-            "Revenue and profit appear once tiers are priced: colour the map by profit or "
-            "run the Tier designer."
+            "Revenue and profit appear once tiers are priced: colour the map by the verdict or "
+            "by profit, or run the Tier designer."
         )
 with map_slot:
-    plotly_chart(cost_map(summary, metric if metric in summary else "baseline_per_account_usd"))
+    if metric == "verdict" and plans is not None:
+        plotly_chart(verdict_map(served_rows(plans)))
+    else:
+        plotly_chart(cost_map(summary, metric if metric in summary else "baseline_per_account_usd"))
 
 with per_market.container():
     st.subheader("Per market")

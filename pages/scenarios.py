@@ -143,6 +143,11 @@ def compared_markets(table: pd.DataFrame, rate: Rate, against: str) -> None:
         column_config={
             "market": st.column_config.TextColumn("Market", width="small"),
             "scenario": "Scenario",
+            "served": st.column_config.TextColumn(
+                "Served by",
+                help="How the portfolio served the market in that scenario: own desks at its "
+                "hub, a shared desk (site:language), a distributor, or not sold.",
+            ),
             "tiers": st.column_config.TextColumn(
                 f"Tiers sold: target ({money} per account/yr) and options",
                 width="large",

@@ -7,6 +7,7 @@ The active market file is the shipped one unless the user uploaded or edited one
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -191,20 +192,42 @@ def _recommendation(
     segment_rows: tuple[SegmentRow, ...],
     code: str,
     _request: PlanRequest,
-) -> str:
+) -> tuple[str, tuple]:
     from pricing.delivery.verdicts import model_outcomes, recommendation
 
     decision, _ = _cached_decision(_request)
     outcomes = model_outcomes(_request, decision, code)
     name = _request.catalogue.by_code[code].name
-    return recommendation(outcomes, decision.markets[code], name)
+    return recommendation(outcomes, decision.markets[code], name), tuple(outcomes)
 
 
-def delivery_recommendation(code: str) -> str:
+def delivery_recommendation(code: str) -> tuple[str, tuple]:
     """How market ``code`` is best served, with each other delivery model solved against it
-    (its community re-decided with the market held to that model)."""
+    (its community re-decided with the market held to that model): the sentence, and each
+    model's outcome (:class:`pricing.delivery.verdicts.ModelOutcome`), best first. The market
+    is left free even where the rules fix its model, so what the free choice earns is known."""
     request = plan_request([code])
+    free = {c: m for c, m in request.settings.delivery.items() if c != code}
+    request = dataclasses.replace(
+        request, settings=dataclasses.replace(request.settings, delivery=free)
+    )
     return _recommendation(data_key(), request.settings, request.segment_rows, code, request)
+
+
+def plan_settings() -> PlanSettings:
+    """The rules in force on every page."""
+    chosen = st.session_state.get(PLAN_RULES)
+    return chosen[0] if chosen else PlanSettings()
+
+
+def fix_delivery(code: str, model: str | None) -> None:
+    """Serve market ``code`` by ``model`` on every page from now on (None: the optimiser
+    chooses again), the other rules kept."""
+    settings, rows = st.session_state.get(PLAN_RULES) or (PlanSettings(), default_segments())
+    delivery = {c: m for c, m in settings.delivery.items() if c != code}
+    if model is not None:
+        delivery[code] = model
+    set_plan_rules(dataclasses.replace(settings, delivery=delivery), rows)
 
 
 def current_plan(codes: list[str] | None = None, progress=None) -> Plan:

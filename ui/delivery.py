@@ -5,13 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pricing.delivery.shared import MODEL_SHORT as SERVED
 from ui.widgets import bullets
-
-SERVED = {
-    "hub": "own desks",
-    "pooled": "shared desk",
-    "distributor": "distributor",
-}
 
 
 def delivery_table(plans) -> None:

@@ -49,6 +49,8 @@ def rules_form() -> tuple[PlanSettings, tuple[SegmentRow, ...], bool]:
             required={name: frozenset(options) for name, options in required.items() if options}
             or None,
             must_offer=frozenset(must_offer),
+            # Delivery models fixed on the Cost to serve page (or by a scenario) stay fixed.
+            delivery=data.plan_settings().delivery,
         )
     except PricingError as error:
         show_error(f"These rules cannot be used: {error}")

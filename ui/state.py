@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from pricing.money.live_rates import LiveResult
 
 DEFAULTS: dict[str, object] = {
-    "map_metric": "baseline_per_account_usd",
+    "map_metric": "verdict",
     "display_currency": "USD",
     "live_fx": None,
     "budget_rates": {},  # currency -> units per USD, set by finance

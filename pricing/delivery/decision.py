@@ -198,7 +198,10 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
     # Every MILP the decision reads, ``workers`` at a time (the solvers run outside the
     # interpreter lock): each community and each of its markets on desks of its own; then, for
     # a market sold only with others there, whether any delivery model sells it by itself.
-    jobs = [functools.partial(communities.solve, group) for group in groups]
+    # The largest communities first: the longest solves start at once and the small ones
+    # fill the other worker meanwhile.
+    largest = sorted(groups, key=len, reverse=True)
+    jobs = [functools.partial(communities.solve, group) for group in largest]
     jobs += [functools.partial(communities.own_desks, c) for g in groups for c in g if len(g) > 1]
     with ThreadPoolExecutor(max_workers=max(request.settings.workers, 1)) as pool:
         list(pool.map(lambda job: job(), jobs))

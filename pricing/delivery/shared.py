@@ -52,6 +52,14 @@ class Delivery(StrEnum):
     DISTRIBUTOR = "distributor"
 
 
+# Each model in two words, as tables and saved scenarios say it.
+MODEL_SHORT: dict[str, str] = {
+    "hub": "own desks",
+    "pooled": "shared desk",
+    "distributor": "distributor",
+}
+
+
 # Options a distributor's tiers cannot hold: the partner is the local team and speaks the
 # market's languages.
 PARTNER_OPTIONS = frozenset({"multilingual", "local_office"})

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 COST_SCALE = "YlOrRd"
 
 MAP_METRICS: dict[str, tuple[str, str]] = {
+    "verdict": ("Verdict: how each market is served", "delivery model"),
     "baseline_per_account_usd": ("Baseline cost to serve per account", "USD per account per year"),
     "baseline_annual_usd": ("Baseline cost to serve", "USD per year"),
     "extra_24x7_annual_usd": ("Extra cost of 24/7 coverage", "USD per year"),
@@ -168,6 +169,9 @@ def delivery_bars(table: pd.DataFrame, unit: str = "USD per year") -> go.Figure:
             y=ordered["delivery_model"],
             orientation="h",
             marker_color="#c0392b",
+            text=ordered["annual_total_usd"],
+            texttemplate="%{text:,.0f}",
+            textposition="auto",
             hovertemplate=f"%{{x:,.0f}} {unit}<extra></extra>",
         )
     )
@@ -176,6 +180,39 @@ def delivery_bars(table: pd.DataFrame, unit: str = "USD per year") -> go.Figure:
         xaxis_title=unit,
         xaxis_tickformat=",.0f",
         margin={"t": 20, "b": 10, "l": 10},
+        yaxis={"autorange": "reversed"},
+    )
+    return figure
+
+
+def outcome_bars(outcomes, words: dict[str, str]) -> go.Figure:
+    """What the portfolio earns (USD a year) with the market served each way, best first, the
+    value on each bar; a way that would not sell the market is drawn in grey."""
+    labels = [words[o.model] for o in outcomes]
+    figure = go.Figure(
+        go.Bar(
+            x=[o.portfolio_usd for o in outcomes],
+            y=labels,
+            orientation="h",
+            marker_color=[
+                "#2ca02c" if i == 0 else ("#7f7f7f" if not o.sold else "#1f77b4")
+                for i, o in enumerate(outcomes)
+            ],
+            text=[
+                f"{o.portfolio_usd:,.0f}"
+                + ("" if i == 0 else f" ({o.portfolio_usd - outcomes[0].portfolio_usd:+,.0f})")
+                + ("" if o.sold else ", not sold")
+                for i, o in enumerate(outcomes)
+            ],
+            textposition="auto",
+            hovertemplate="%{y}: the portfolio earns %{x:,.0f} USD per year<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        height=90 + 50 * len(outcomes),
+        xaxis_title="What the portfolio earns (USD per year)",
+        xaxis_tickformat=",.0f",
+        margin={"t": 10, "b": 10, "l": 10},
         yaxis={"autorange": "reversed"},
     )
     return figure

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pricing.delivery.shared import MODEL_SHORT
+
 if TYPE_CHECKING:  # types only: reading a saved scenario needs no solver
     from pricing.plan import MarketPlan, Plan
     from pricing.scenarios.store import Scenario
@@ -32,8 +34,13 @@ def scenario_payload(plan: Plan, costs: pd.DataFrame | None = None) -> dict:
 
 
 def _market(plan: MarketPlan) -> dict:
+    decision = plan.delivery
+    served = decision.delivery if decision is not None and plan.tiers else None
     return {
         "name": plan.market.name,
+        # How the portfolio served it (None: not sold), and the shared desk it was on.
+        "delivery_model": served,
+        "desk": decision.desk if served else None,
         "profit_usd": round(plan.profit_usd, 2),
         "revenue_usd": round(plan.solution.revenue, 2),
         "cost_usd": round(plan.solution.cost, 2),
@@ -61,6 +68,18 @@ def profit_changes(summary: pd.DataFrame, saved: Scenario) -> pd.Series:
     where the scenario did not plan the market)."""
     before = {code: m["profit_usd"] for code, m in saved.payload.get("markets", {}).items()}
     return summary["profit_usd"] - summary["code"].map(before)
+
+
+def _served_text(market: dict) -> str:
+    """How a saved market was served: ``shared desk ZA:en``, ``own desks``, ``not sold``; a
+    scenario saved before delivery models were decided says nothing."""
+    if "delivery_model" not in market:
+        return ""
+    model = market["delivery_model"]
+    if model is None:
+        return "not sold"
+    desk = market.get("desk")
+    return MODEL_SHORT.get(model, model) + (f" {desk}" if desk else "")
 
 
 def _label(scenario: Scenario) -> str:
@@ -115,13 +134,14 @@ def comparison(scenarios: Iterable[Scenario], per_usd: float = 1.0) -> pd.DataFr
             "market": code,
             "scenario": _label(scenario),
             "order": number,
+            "served": _served_text(market),
             "tiers": " · ".join(_tier_text(t, per_usd) for t in market["tiers"]) or "nothing sold",
             "profit_usd": market["profit_usd"],
         }
         for number, scenario in enumerate(scenarios)
         for code, market in scenario.payload.get("markets", {}).items()
     ]
-    columns = ["market", "scenario", "profit_usd", "profit_vs_first_usd", "tiers"]
+    columns = ["market", "scenario", "served", "profit_usd", "profit_vs_first_usd", "tiers"]
     if not rows:
         return pd.DataFrame(columns=columns)
     frame = pd.DataFrame(rows).sort_values(["market", "order"], kind="stable")

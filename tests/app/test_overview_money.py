@@ -53,8 +53,9 @@ def test_the_table_shows_what_each_market_earns_and_which_are_not_sold(plans) ->
     assert len(traces[0]["locations"]) + len(traces[1]["locations"]) == len(plans)
 
 
-def test_the_default_view_keeps_its_cost_columns_and_one_map() -> None:
-    app = page("overview")
+def test_a_cost_view_keeps_its_cost_columns_and_one_map() -> None:
+    """A cost map under the default rules needs no plan: the table keeps its cost columns."""
+    app = page("overview", {"map_metric": "baseline_per_account_usd"})
     no_trouble(app)
     table = table_with(app, "baseline_annual_usd")
     assert "profit_usd" not in table.columns and "fte" in table.columns

@@ -32,14 +32,28 @@ def test_overview_renders_without_errors(app: AppTest) -> None:
     assert (table["baseline_per_account_usd"] > 0).all()
 
 
+def _rates_table(app: AppTest):
+    """The table of the rates money was converted at, by currency."""
+    [table] = [t.value for t in app.dataframe if "currency" in t.value.columns]
+    return table.set_index("currency")
+
+
 def _map_locations(app: AppTest) -> list[list[str]]:
+    """The countries each map colours (every choropleth trace of it)."""
     return [
-        json.loads(chart.proto.spec)["data"][0]["locations"] for chart in app.get("plotly_chart")
+        [
+            code
+            for trace in json.loads(chart.proto.spec)["data"]
+            if trace["type"] == "choropleth"
+            for code in trace["locations"]
+        ]
+        for chart in app.get("plotly_chart")
     ]
 
 
 def test_overview_map_frame_is_replaced_by_the_costed_map(app: AppTest) -> None:
-    # The first view sends an empty frame first; the same place then holds the costed map.
+    # The first view sends an empty frame first; the same place then holds the verdict map,
+    # every market on it once.
     assert [len(locations) for locations in _map_locations(app)] == [len(load_markets())]
     assert app.session_state["overview_framed"]
     app.run()
@@ -88,7 +102,7 @@ def test_currency_selector_converts_the_table(app: AppTest) -> None:
     assert local.loc["United Arab Emirates", "baseline_annual_usd"] == pytest.approx(
         usd.loc["United Arab Emirates", "baseline_annual_usd"] * 3.6725, rel=1e-3
     )
-    rates = app.dataframe[1].value.set_index("currency")
+    rates = _rates_table(app)
     assert rates.loc["AED", "per_usd"] == 3.6725 and "pegged" in rates.loc["AED", "source"]
     # Old table rates are called out; totals stay in one currency (USD).
     assert any("Stale rates" in w.value and "EGP" in w.value for w in app.warning)
@@ -113,23 +127,31 @@ def test_budget_rates_win_and_are_labelled(app: AppTest) -> None:
     app.session_state["budget_rates"] = {"EGP": 55.0}
     app.session_state["display_currency"] = "local"
     app.run()
-    rates = app.dataframe[1].value.set_index("currency")
+    rates = _rates_table(app)
     assert rates.loc["EGP", "per_usd"] == 55.0
     assert rates.loc["EGP", "source"] == "budget rate set by finance"
     # A budget rate is a decision, not a quote: it is never flagged stale.
     assert not any("EGP" in w.value for w in app.warning)
 
 
-def test_overview_profit_needs_and_gets_a_plan(app: AppTest) -> None:
-    assert not any("Profit" in m.label for m in app.metric)
-    app.session_state["map_metric"] = "profit_usd"
-    app.run()
+def test_overview_opens_on_the_portfolios_verdict_and_pnl(app: AppTest) -> None:
+    """The verdict needs the plan: the page opens on it (the P&L and the verdict map); a cost
+    map alone under the default rules needs none."""
     assert not app.exception and not app.error
     metrics = {m.label: m.value for m in app.metric}
-    assert float(metrics["Profit from support (USD m/yr)"]) > 0
-    assert float(metrics["Support revenue (USD m/yr)"]) > float(
-        metrics["Profit from support (USD m/yr)"]
-    )
+    revenue = float(metrics["Support revenue (USD m/yr)"])
+    cost = float(metrics["Cost of what is sold (USD m/yr)"])
+    profit = float(metrics["Profit from support (USD m/yr)"])
+    assert profit > 0 and revenue > profit
+    assert revenue - cost == pytest.approx(profit, abs=0.011)  # each rounded to 0.01 m
+    sold, of = metrics["Markets sold"].split(" of ")
+    assert int(of) == len(load_markets()) and 0 < int(sold) <= int(of)
+    [figure] = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    names = [trace.get("name", "") for trace in figure["data"]]
+    assert any(name.startswith("Shared desk") for name in names), names
+    app.session_state["map_metric"] = "baseline_per_account_usd"
+    app.run()
+    assert not any("Profit" in m.label for m in app.metric)
 
 
 def test_absurd_live_rates_are_refused_with_a_notice(
@@ -163,7 +185,7 @@ def test_absurd_live_rates_are_refused_with_a_notice(
         assert local.loc[name, "baseline_annual_usd"] == pytest.approx(
             usd.loc[name, "baseline_annual_usd"] * per_usd, rel=1e-4
         ), name
-    rates = app.dataframe[1].value.set_index("currency")
+    rates = _rates_table(app)
     assert "ECB" in rates.loc["EUR", "source"]
     assert "pegged" in rates.loc["AED", "source"]
     assert rates.loc["INR", "source"].startswith("live rate")

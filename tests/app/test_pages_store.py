@@ -32,7 +32,7 @@ def _texts(app: AppTest) -> list[str]:
 # it shows in its own part when it needs the database (None: it does not).
 PAGES = {
     "overview": (
-        "Cost to serve by market",
+        "Portfolio: verdict and cost to serve by market",
         lambda app: len(app.dataframe[0].value) == len(load_markets()),
         "No comparison with a saved scenario: ",
     ),

@@ -25,7 +25,7 @@ def test_overview_draws_the_world_map(app_url: str, browser) -> None:
     page.wait_for_selector("path.choroplethlocation", timeout=30_000)
     assert page.locator("path.choroplethlocation").count() == len(load_markets())
     assert page.locator(".geo .land").count() >= 1
-    assert page.get_by_text("Cost to serve by market").is_visible()
+    assert page.get_by_text("Portfolio: verdict and cost to serve by market").is_visible()
     page.locator("[data-testid='stMetricValue']").nth(3).wait_for(timeout=30_000)
     values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
     assert values[0] == str(len(load_markets()))
@@ -108,7 +108,7 @@ def test_budget_rate_is_used_and_labelled(app_url: str, browser) -> None:
 
 
 PAGES = {
-    "overview": ("", "Cost to serve by market"),
+    "overview": ("", "Portfolio: verdict and cost to serve by market"),
     "cost_to_serve": ("cost_to_serve?market=DE", "Cost to serve"),
     "tier_designer": ("tier_designer?market=US", "Tier designer"),
     "markets": ("markets", "Markets"),

@@ -295,6 +295,25 @@ def test_scenarios_compare_side_by_side(store: ScenarioStore) -> None:
     )
 
 
+def test_scenarios_save_and_compare_delivery_choices(store: ScenarioStore) -> None:
+    """Nigeria on the desk it shares with South Africa and Kenya, against Nigeria held to desks
+    of its own: the saved scenarios say how each served it, and what the choice earned."""
+    markets = [m for m in load_markets() if m.code in {"ZA", "NG", "KE"}]
+    free = plan_of(markets)
+    fixed = plan_of(markets, PlanSettings(delivery={"NG": "hub"}))
+    store.save("free", scenario_payload(free))
+    store.save("NG on its own desks", scenario_payload(fixed))
+    saved = store.load("NG on its own desks")
+    assert saved.payload["settings"]["delivery"] == {"NG": "hub"}
+    assert saved.payload["markets"]["NG"]["delivery_model"] in (None, "hub")
+    table = comparison([store.load("free"), saved]).set_index(["market", "scenario"])
+    assert table.loc[("NG", "free (v1)"), "served"] == "shared desk ZA:en"
+    assert table.loc[("NG", "NG on its own desks (v1)"), "served"] in ("own desks", "not sold")
+    totals = comparison_totals([store.load("free"), saved])
+    # The free choice is never worse than a model held fixed.
+    assert totals["profit_vs_first_usd"].iloc[1] <= 1e-6
+
+
 def test_a_saved_scenario_keeps_every_rule() -> None:
     """Required options were once dropped from saved scenarios: the rule must survive."""
     settings = PlanSettings(

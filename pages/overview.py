@@ -201,7 +201,7 @@ with headline_slot.container():
     if metric in ("verdict", "profit_usd") or not data.rules_are_default():
         bar = st.progress(0.0, text="Optimising tiers…")
         try:
-            plans = data.current_plan(progress=bar).markets
+            plans = data.current_plan(progress=bar, reasons=False).markets
         except PricingError as error:
             show_error(f"Profit could not be computed: {error}")
         finally:

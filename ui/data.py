@@ -117,11 +117,12 @@ def _plan_market(
     settings: PlanSettings,
     segment_rows: tuple[SegmentRow, ...],
     rates: tuple,
+    reasons: bool,
     _request: PlanRequest,
 ) -> MarketPlan:
     """One market of ``_request``, cached on what makes it: the catalogue (``key``), the
-    market, the rules, the segment values and the rates of its currency (a budget rate for
-    the yen re-plans Japan alone)."""
+    market, the rules, the segment values, the rates of its currency (a budget rate for the
+    yen re-plans Japan alone) and whether its rules and alternatives are solved too."""
     from pricing.plan import plan_market
 
     return plan_market(_request, code)
@@ -130,7 +131,9 @@ def _plan_market(
 def _cached_market(request: PlanRequest, code: str) -> MarketPlan:
     currency = request.catalogue.by_code[code].currency
     rates = request.rates.key_for(currency)
-    return _plan_market(data_key(), code, request.settings, request.segment_rows, rates, request)
+    return _plan_market(
+        data_key(), code, request.settings, request.segment_rows, rates, request.reasons, request
+    )
 
 
 # The rules the plan is made with: (PlanSettings, segment rows), None for the defaults. Only
@@ -230,22 +233,26 @@ def fix_delivery(code: str, model: str | None) -> None:
     set_plan_rules(dataclasses.replace(settings, delivery=delivery), rows)
 
 
-def current_plan(codes: list[str] | None = None, progress=None) -> Plan:
+def current_plan(codes: list[str] | None = None, progress=None, *, reasons: bool = True) -> Plan:
     """The plan every page shows, of :func:`plan_request`. Cached per market, so a new budget
     rate or catalogue re-prices at once and an unchanged rerun costs nothing. ``progress`` is
-    a Streamlit progress bar, told as each market is planned."""
+    a Streamlit progress bar, told as each market is planned. ``reasons=False`` leaves out what
+    each rule does and the alternatives (the Overview shows neither); the verdicts stay."""
     from pricing.plan import make_plan
+
+    full = plan_request(codes)
+    request = full if reasons else full.replace(reasons=False)
 
     def told(done: int, of: int, code: str) -> None:
         if progress is not None:
             progress.progress(done / of, text=f"Optimised {code} ({done}/{of})")
 
     return make_plan(
-        plan_request(codes),
+        request,
         progress=told,
         plan_one=_cached_market,
         workers=1,
-        decide_with=_cached_decision,
+        decide_with=lambda _: _cached_decision(full),
     )
 
 

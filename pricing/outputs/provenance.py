@@ -5,6 +5,7 @@ names files are given (what they hold and when)."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -141,12 +142,38 @@ def _rules(plan: Plan) -> list[tuple[str, object, str | None]]:
         ("Market catalogue file", catalogue.label, None),
         ("Market catalogue SHA-256", catalogue.sha256, None),
         ("Market catalogue size (bytes)", len(catalogue.content), COUNT_FORMAT),
+        *_site_rows(request),
         ("Segment values", "USD per account per year at US price level (table below)", None),
         ("Budget rates set by finance", ", ".join(sorted(book.overrides)) or "none", None),
         ("Live rates", "in use (source per rate below)" if book.live else "not used", None),
         ("Offline rate table", Path(book.table).name, None),
         ("FX buffer table", Path(book.buffers_file).name, None),
         ("Market rates stale after (days)", STALE_AFTER_DAYS, COUNT_FORMAT),
+    ]
+
+
+def _site_rows(request) -> list[tuple[str, object, str | None]]:
+    """The hub sites the plan's desks sit at: the table's name and checksum, and each site
+    with its agent cost (USD a year)."""
+    from pricing.costing.desks import sites_in_use
+    from pricing.inputs.sites import DEFAULT_SITES
+    from pricing.models import CostParameters
+
+    params = request.params or CostParameters()
+    sites = sites_in_use(params)
+    if params.sites:
+        label = "set in this plan's cost parameters"
+        text = "\n".join(repr(site) for site in sorted(sites.values(), key=lambda s: s.code))
+    else:
+        label = f"{DEFAULT_SITES.name} (shipped)"
+        text = DEFAULT_SITES.read_text(encoding="utf-8")
+    listed = ", ".join(
+        f"{site.code} ({site.agent_cost_usd:,.0f} USD/agent/yr)" for site in sites.values()
+    )
+    return [
+        ("Hub site table", label, None),
+        ("Hub site table SHA-256", hashlib.sha256(text.encode("utf-8")).hexdigest(), None),
+        ("Hub sites", listed, None),
     ]
 
 

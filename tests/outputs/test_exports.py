@@ -438,3 +438,34 @@ def test_cli_plan_out_records_its_inputs(tmp_path: Path, capsys) -> None:
     assert rules["Market catalogue SHA-256"].value == hashlib.sha256(mine.read_bytes()).hexdigest()
     assert rules["Minimum margin at the floor"].value == 0.2
     assert rules["Markets planned"].value == "AE"
+
+
+def test_settings_sheet_records_the_hub_sites_and_their_checksum(book) -> None:
+    """The plan's desks sit at hub sites with wages of their own: the file says which table
+    they came from, its SHA-256, and each site's agent cost, so a changed wage is seen."""
+    import hashlib
+
+    from pricing.inputs.sites import DEFAULT_SITES
+    from pricing.outputs.provenance import settings_tables
+    from pricing.plan import make_plan
+    from tests.helpers import request_of
+
+    rules = _rules(book)
+    assert rules["Hub site table"].value == "sites.csv (shipped)"
+    shipped = hashlib.sha256(DEFAULT_SITES.read_bytes()).hexdigest()
+    assert rules["Hub site table SHA-256"].value == shipped
+    assert "ZA (15,000 USD/agent/yr)" in rules["Hub sites"].value
+    # Dearer agents at every site (as the tornado's wage swing sets them): another checksum.
+    from pricing.costing.desks import sites_in_use
+    from pricing.models import CostParameters
+
+    dearer = tuple(
+        dataclasses.replace(site, agent_cost_usd=site.agent_cost_usd * 1.2)
+        for site in sites_in_use(CostParameters()).values()
+    )
+    request = request_of(only=["US"]).replace(params=CostParameters(sites=dearer))
+    plan = make_plan(request, made=MADE)
+    settings = settings_tables(plan)["Rules"].set_index("setting")["value"]
+    assert settings["Hub site table"] == "set in this plan's cost parameters"
+    assert settings["Hub site table SHA-256"] != shipped
+    assert "ZA (18,000 USD/agent/yr)" in settings["Hub sites"]

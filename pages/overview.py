@@ -128,17 +128,17 @@ def portfolio_pnl(plans) -> None:
     sold = sum(1 for p in plans if p.tiers)
     left, middle, right, last = st.columns(4)
     left.metric(
-        "Support revenue (USD m/yr)",
+        "Revenue (USD m/yr)",
         f"{revenue / 1e6:,.2f}",
         help="Optimised tiers sold to the segments each is meant for, at target prices.",
     )
     middle.metric(
-        "Cost of what is sold (USD m/yr)",
+        "Cost (USD m/yr)",
         f"{(revenue - profit) / 1e6:,.2f}",
         help="The exact cost of serving what is sold: desks, shared desks, offices, partners.",
     )
     right.metric(
-        "Profit from support (USD m/yr)",
+        "Profit (USD m/yr)",
         f"{profit / 1e6:,.2f}",
         help="Revenue less the cost of what is sold.",
     )
@@ -280,7 +280,9 @@ with per_market.container():
                 )
     columns = TABLE
     if "profit_usd" in shown:
-        columns = [c for c in TABLE if c not in ("region", "extra_24x7_annual_usd", "fte")]
+        # The hub gives way too: the verdict table below says where each market is served.
+        dropped = ("region", "remote_hub", "extra_24x7_annual_usd", "fte")
+        columns = [c for c in TABLE if c not in dropped]
         columns += ["tiers_sold", *PRICED, "margin"]
     table = (
         shown[[*columns, *(c for c in ("change_usd", "profit_change_usd") if c in shown)]]

@@ -126,7 +126,6 @@ if not tier_rows.empty:
                 "list_usd",
                 "target_usd",
                 "floor_usd",
-                "share_of_contract_value",
                 "margin_at_target",
                 "margin_at_floor",
                 "margin_at_floor_on_marginal",
@@ -149,13 +148,6 @@ if not tier_rows.empty:
             "list_usd": st.column_config.NumberColumn(f"List ({money})", format="localized"),
             "target_usd": st.column_config.NumberColumn(f"Target ({money})", format="localized"),
             "floor_usd": st.column_config.NumberColumn(f"Floor ({money})", format="localized"),
-            "share_of_contract_value": st.column_config.NumberColumn(
-                "Of contract",
-                format="percent",
-                width="small",
-                help="The target as a share of what the tier's buyers pay a year for the product "
-                "(their contract value, from the segment table), as vendors quote support.",
-            ),
             "margin_at_target": st.column_config.NumberColumn(
                 "Margin, target", format="percent", width="small"
             ),
@@ -178,10 +170,17 @@ if not tier_rows.empty:
             st.warning(plain(tier.floor_warning))
     st.markdown(f"**Quoted in {local}** (price points; the floor is rounded up)")
     st.dataframe(
-        shown[["tier", "list_local", "target_local", "floor_local"]],
+        shown[["tier", "list_local", "target_local", "floor_local", "share_of_contract_value"]],
         hide_index=True,
         column_config={
             "tier": "Tier",
+            "share_of_contract_value": st.column_config.NumberColumn(
+                "Target, share of contract",
+                format="percent",
+                width="small",
+                help="The target as a share of what the tier's buyers pay a year for the product "
+                "(their contract value, from the segment table), as vendors quote support.",
+            ),
             "list_local": st.column_config.NumberColumn(f"List ({local})", format="localized"),
             "target_local": st.column_config.NumberColumn(f"Target ({local})", format="localized"),
             "floor_local": st.column_config.NumberColumn(f"Floor ({local})", format="localized"),

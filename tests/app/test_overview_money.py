@@ -41,7 +41,7 @@ def test_the_table_shows_what_each_market_earns_and_which_are_not_sold(plans) ->
             unsold.add(code)
     assert unsold, "the shipped portfolio has markets no tier pays in"
     metrics = {m.label: m.value for m in app.metric}
-    assert float(metrics["Profit from support (USD m/yr)"]) == pytest.approx(
+    assert float(metrics["Profit (USD m/yr)"]) == pytest.approx(
         table["profit_usd"].sum() / 1e6, abs=0.005
     )
     # On the map the unsold markets are a trace of their own, "Not sold", not a pale green.

@@ -139,9 +139,9 @@ def test_overview_opens_on_the_portfolios_verdict_and_pnl(app: AppTest) -> None:
     map alone under the default rules needs none."""
     assert not app.exception and not app.error
     metrics = {m.label: m.value for m in app.metric}
-    revenue = float(metrics["Support revenue (USD m/yr)"])
-    cost = float(metrics["Cost of what is sold (USD m/yr)"])
-    profit = float(metrics["Profit from support (USD m/yr)"])
+    revenue = float(metrics["Revenue (USD m/yr)"])
+    cost = float(metrics["Cost (USD m/yr)"])
+    profit = float(metrics["Profit (USD m/yr)"])
     assert profit > 0 and revenue > profit
     assert revenue - cost == pytest.approx(profit, abs=0.011)  # each rounded to 0.01 m
     sold, of = metrics["Markets sold"].split(" of ")

@@ -12,7 +12,7 @@ from pricing.outputs.charts import MAP_METRICS, cost_map, map_frame
 from pricing.outputs.network_map import served_rows, verdict_map
 from pricing.scenarios.scenario import cost_changes, profit_changes
 from ui import data, state
-from ui.delivery import delivery_table
+from ui.delivery import delivery_table, portfolio_pnl
 from ui.router import through_router
 from ui.widgets import (
     CCY_HELP,
@@ -117,35 +117,6 @@ def market_table(table: pd.DataFrame) -> None:
                 help="Profit today minus the profit saved with the scenario (always in USD).",
             ),
         },
-    )
-
-
-def portfolio_pnl(plans) -> None:
-    """The portfolio's P&L from the plan: revenue, cost and profit (USD m a year), and how many
-    markets are sold."""
-    revenue = sum(p.solution.revenue for p in plans)
-    profit = sum(p.profit_usd for p in plans)
-    sold = sum(1 for p in plans if p.tiers)
-    left, middle, right, last = st.columns(4)
-    left.metric(
-        "Revenue (USD m/yr)",
-        f"{revenue / 1e6:,.2f}",
-        help="Optimised tiers sold to the segments each is meant for, at target prices.",
-    )
-    middle.metric(
-        "Cost (USD m/yr)",
-        f"{(revenue - profit) / 1e6:,.2f}",
-        help="The exact cost of serving what is sold: desks, shared desks, offices, partners.",
-    )
-    right.metric(
-        "Profit (USD m/yr)",
-        f"{profit / 1e6:,.2f}",
-        help="Revenue less the cost of what is sold.",
-    )
-    last.metric(
-        "Markets sold",
-        f"{sold} of {len(plans)}",
-        help="Markets where some tier pays its way; the table below says why the others do not.",
     )
 
 

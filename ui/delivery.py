@@ -63,3 +63,32 @@ def delivery_table(plans) -> None:
         for p in plans
         if p.verdict is not None and p.verdict.verdict == "not_sold"
     )
+
+
+def portfolio_pnl(plans) -> None:
+    """The portfolio's P&L from the plan: revenue, cost and profit (USD m a year), and how many
+    markets are sold."""
+    revenue = sum(p.solution.revenue for p in plans)
+    profit = sum(p.profit_usd for p in plans)
+    sold = sum(1 for p in plans if p.tiers)
+    left, middle, right, last = st.columns(4)
+    left.metric(
+        "Revenue (USD m/yr)",
+        f"{revenue / 1e6:,.2f}",
+        help="Optimised tiers sold to the segments each is meant for, at target prices.",
+    )
+    middle.metric(
+        "Cost (USD m/yr)",
+        f"{(revenue - profit) / 1e6:,.2f}",
+        help="The exact cost of serving what is sold: desks, shared desks, offices, partners.",
+    )
+    right.metric(
+        "Profit (USD m/yr)",
+        f"{profit / 1e6:,.2f}",
+        help="Revenue less the cost of what is sold.",
+    )
+    last.metric(
+        "Markets sold",
+        f"{sold} of {len(plans)}",
+        help="Markets where some tier pays its way; the table below says why the others do not.",
+    )

@@ -173,7 +173,9 @@ def test_sessions_opening_a_fresh_server_at_once_meet_no_exception(
             own = urllib.parse.urlsplit(url).netloc
             elsewhere: list[str] = []
             pages = []
-            for path in ("", "/cost_to_serve?market=SA", ""):
+            # The Overview, a page that decides one market's community, and one that plans
+            # nothing, each in a session of its own, at once.
+            for path in ("", "/cost_to_serve?market=SA", "/markets"):
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})
                 page = context.new_page()
                 page.on("request", _record_foreign(own, elsewhere))

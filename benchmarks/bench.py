@@ -142,12 +142,13 @@ def main() -> None:
         alone = measure(
             f"HiGHS alone on the {len(paths)} exported MPS models", highs_alone, args.repeat
         )
-        # The files re-solve to the plan's optimum: profit plus the tie-break on accounts served.
-        worst = max(
-            abs(found - (p.solution.profit + TIE_BREAK_USD * sum(t.accounts for t in p.tiers)))
-            for found, p in zip(objectives, plans, strict=True)
+        # The files re-solve to the plan's optimum: what the markets earn plus the tie-break on
+        # accounts served (a community's file holds its markets together, so compare totals).
+        expected = sum(
+            p.solution.profit + TIE_BREAK_USD * sum(t.accounts for t in p.tiers) for p in plans
         )
-        print(f"{'exported models re-solved by HiGHS: largest objective gap':<58} {worst:.6f} USD")
+        worst = abs(sum(objectives) - expected)
+        print(f"{'exported models re-solved by HiGHS: objective gap in total':<58} {worst:.6f} USD")
         print(f"{'plan (CBC) / HiGHS alone':<58} {cbc / alone:.2f}x")
     many = Catalogue.read().with_markets(generated_markets(200))
     for solver, name in (("cbc", "CBC"), ("highs", "HiGHS")):

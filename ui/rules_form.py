@@ -139,7 +139,9 @@ def _per_tier(
                 value=None,
                 key=f"td_share_{end}_{tiers}_{name}",
                 help=f"The {word} {name}'s price may be, as a share of what each of its buyers "
-                "pays a year for the product; blank for no rule.",
+                "pays a year for the product; blank for no rule. The optimiser designs the tiers: "
+                "a cap on one tier may move its options to another, so cap every tier to cap "
+                "support as a whole.",
             )
             for column, word, end in ((least, "least", "min"), (most, "most", "max"))
         )

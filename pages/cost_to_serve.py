@@ -43,20 +43,21 @@ except PricingError as error:
     show_error(f"No recommendation for this market: {error}")
 fixed = data.plan_settings().delivery
 every = fixed.get("*")
-chosen = st.selectbox(
+FIX_KEY = f"cts_fix_{code}"
+# The choice shows the rules in force (a scenario loaded meanwhile may have set them); only a
+# change the user makes here writes them.
+st.session_state[FIX_KEY] = fixed.get(code, FREE)
+st.selectbox(
     "Serve this market",
     [FREE, *SHORT_WORDS],
-    index=[FREE, *SHORT_WORDS].index(fixed.get(code, FREE)),
     format_func=lambda model: FREE_WORDS if model == FREE else SHORT_WORDS[model],
-    key=f"cts_fix_{code}",
+    key=FIX_KEY,
+    on_change=lambda: data.fix_delivery(code, st.session_state[FIX_KEY] or None),
     help="Fix how this market is served in the plan every page shows (Overview, Tier "
     "designer, offers, exports); the optimiser then decides the rest of the portfolio around "
     "it. Saved with a scenario.",
     disabled=every is not None and code not in fixed,
 )
-if (chosen if chosen != FREE else None) != fixed.get(code):
-    data.fix_delivery(code, None if chosen == FREE else chosen)
-    st.rerun()
 if every is not None and code not in fixed:
     st.caption(f"Every market is fixed to {SHORT_WORDS[every].lower()} by the scenario in force.")
 elif code in fixed and outcomes:

@@ -89,7 +89,7 @@ def segment_rows_from_frame(frame: pd.DataFrame, label: str = "segments") -> tup
     problems: list[str] = []
     for position, record in enumerate(frame.to_dict(orient="records")):
         row = position + 2
-        cells = {k: v for k, v in record.items() if v is not None and str(v).strip() != ""}
+        cells = {k: v for k, v in record.items() if not _blank(v)}
         if not cells:
             continue  # a blank row
         try:
@@ -115,6 +115,14 @@ def segment_rows_from_frame(frame: pd.DataFrame, label: str = "segments") -> tup
     if problems:
         raise DataFileError(f"{label}: {'; '.join(problems[:20])}", problems=tuple(problems))
     return tuple(rows)
+
+
+def _blank(cell: object) -> bool:
+    """An empty cell: nothing, white space, or the NaN a table editor leaves in a cleared
+    number cell."""
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return True
+    return str(cell).strip() == ""
 
 
 def _factor(market: Market, option: str) -> float:

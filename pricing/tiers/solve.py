@@ -203,6 +203,8 @@ def read_menu(model: Model) -> tuple[list[SolvedTier], dict[str, str | None]]:
         chosen = [t for t in problem.tiers if value_of(model.buys[b.name, t]) > 0.5]
         assignment[b.name] = chosen[0] if chosen else None
     solved = []
+    # A tier's buyers' contract value is known only when every buyer's is (0: unknown).
+    known = {b.name: b.contract_value > 0 for b in problem.buyers}
     contract = {b.name: b.size * b.contract_value for b in problem.buyers}
     for t in problem.tiers:
         buyers = tuple(b for b, tier in assignment.items() if tier == t)
@@ -216,7 +218,9 @@ def read_menu(model: Model) -> tuple[list[SolvedTier], dict[str, str | None]]:
                 unit_cost=0.0,
                 target=value_of(model.price[t]) + 0.0 if offered else None,
                 buyers=buyers,
-                contract_value=sum(contract[b] for b in buyers),
+                contract_value=(
+                    sum(contract[b] for b in buyers) if all(known[b] for b in buyers) else 0.0
+                ),
             )
         )
     return settle_prices(problem, solved), assignment

@@ -95,3 +95,20 @@ def test_cost_to_serve_fixes_a_markets_model_for_every_page_and_says_what_it_cos
     app.selectbox(key="cts_fix_NG").set_value("").run()
     settings, _ = app.session_state["plan_rules"]
     assert dict(settings.delivery) == {}
+
+
+def test_a_model_fixed_elsewhere_is_shown_on_cost_to_serve_and_kept() -> None:
+    """A scenario loaded while Cost to serve is open fixes Nigeria to its own desks: the page's
+    choice shows it and leaves the rule in force (it once wrote its stale choice back)."""
+    from pricing.inputs.segments import load_segments
+    from pricing.settings import PlanSettings
+    from tests.app_helpers import no_trouble, page
+
+    app = page("cost_to_serve", market="NG")
+    assert app.selectbox(key="cts_fix_NG").value == ""
+    app.session_state["plan_rules"] = (PlanSettings(delivery={"NG": "hub"}), load_segments())
+    app.run()
+    no_trouble(app)
+    settings, _ = app.session_state["plan_rules"]
+    assert dict(settings.delivery) == {"NG": "hub"}
+    assert app.selectbox(key="cts_fix_NG").value == "hub"

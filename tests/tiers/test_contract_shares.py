@@ -227,3 +227,58 @@ def test_the_scenario_file_sets_share_rules_and_the_cli_answers_each_share(
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "min 0.3 is above max 0.2" in error, error
     assert str(tmp_path) not in error
+
+
+def test_a_contract_value_cleared_in_the_table_editor_is_blank_not_refused() -> None:
+    """The Tier designer's segment table leaves NaN in a cleared number cell: a blank contract
+    value, allowed (no share is then known), not "nan is not a finite number"."""
+    from pricing.inputs.segments import segment_rows_from_frame, segments_frame
+
+    frame = segments_frame(load_segments())
+    frame.loc[0, "contract_value_usd"] = None  # NaN in a float column
+    rows = segment_rows_from_frame(frame)
+    assert rows[0].contract_value_usd is None
+    assert rows[1].contract_value_usd == load_segments()[1].contract_value_usd
+
+
+def test_a_tier_with_a_buyer_of_unknown_contract_value_has_no_share() -> None:
+    """Two segments buy the one tier, one of them with no contract value: the tier's share is
+    unknown, not its price over the other segment's value alone."""
+    problem = TierProblem(
+        label="test",
+        tiers=("Standard",),
+        options=(Option("extra", 0.0),),
+        buyers=(
+            Buyer("known", 100, 1_000, {"extra": 0.0}, 10_000),
+            Buyer("unknown", 100, 1_000, {"extra": 0.0}, 0.0),
+        ),
+    )
+    tier = solve(problem).tier("Standard")
+    assert tier.buyers == ("known", "unknown") and tier.contract_value == 0.0
+
+
+def test_the_tier_designer_sets_share_rules_and_the_most_step_for_every_page() -> None:
+    """Typed in the Tier designer's fields, the rules are in force on every page, and a
+    scenario made of them puts them back in those fields."""
+    from pricing.inputs.schemas import parse_scenario
+    from tests.app_helpers import button, no_trouble, page
+    from ui.scenario_picker import tier_rule_widgets
+
+    app = page("tier_designer", market="DE")
+    app.number_input(key="td_share_max_3_Premium").set_value(15.0)
+    app.number_input(key="td_share_min_3_Basic").set_value(8.0)
+    app.number_input(key="td_step_max").set_value(300.0)
+    button(app, "Run the optimiser").click()
+    app.run()
+    no_trouble(app)
+    settings, _ = app.session_state["plan_rules"]
+    assert dict(settings.max_share) == {"Premium": 0.15}
+    assert dict(settings.min_share) == {"Basic": 0.08}
+    assert settings.max_price_step == 3.0
+    # Round trip through a scenario file: the same rules, the same fields.
+    again = parse_scenario(settings.as_scenario()).settings()
+    assert again.max_share == settings.max_share and again.min_share == settings.min_share
+    widgets = tier_rule_widgets(again)
+    assert widgets["td_share_max_3_Premium"] == pytest.approx(15.0)
+    assert widgets["td_share_min_3_Basic"] == pytest.approx(8.0)
+    assert widgets["td_share_max_3_Basic"] is None

@@ -7,6 +7,7 @@ import streamlit as st
 from pricing.costing.curves import break_even_accounts, break_even_range
 from pricing.costing.engine import BASELINE, DeliveryModel, cost_to_serve
 from pricing.costing.tables import delivery_comparison, delivery_curves, option_costs
+from pricing.delivery.shared import models_of
 from pricing.errors import PricingError
 from pricing.offers.guidance import language_name
 from pricing.outputs.charts import (
@@ -49,7 +50,7 @@ FIX_KEY = f"cts_fix_{code}"
 st.session_state[FIX_KEY] = fixed.get(code, FREE)
 st.selectbox(
     "Serve this market",
-    [FREE, *SHORT_WORDS],
+    [FREE, *models_of(market)],
     format_func=lambda model: FREE_WORDS if model == FREE else SHORT_WORDS[model],
     key=FIX_KEY,
     on_change=lambda: data.fix_delivery(code, st.session_state[FIX_KEY] or None),

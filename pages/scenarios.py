@@ -146,7 +146,7 @@ def compared_markets(table: pd.DataFrame, rate: Rate, against: str) -> None:
             "served": st.column_config.TextColumn(
                 "Served by",
                 help="How the portfolio served the market in that scenario: own desks at its "
-                "hub, a shared desk (site:language), a distributor, or not sold.",
+                "hub, a shared desk (site:language), the English desk, a distributor, or not sold.",
             ),
             "tiers": st.column_config.TextColumn(
                 f"Tiers sold: target ({money} per account/yr) and options",

@@ -309,6 +309,12 @@ class CostParameters:
     night_weekend_premium: Annotated[float, Field(ge=0.0, le=5.0)] = 0.25
     language_premium: Annotated[float, Field(ge=0.0, le=5.0)] = 0.25
     escalation_share: Share = 0.20
+    # Share of what a tier is worth to a buyer lost when its first line is answered in English
+    # rather than the market's first language (delivery model pooled_english): where buyers
+    # expect native speakers (or the market has no cultural profile), and where English is the
+    # accepted business language (data/culture.csv, native_speaker_expected).
+    english_desk_value_loss: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.50
+    english_desk_value_loss_accepted: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.15
     hub_site_seats: Annotated[float, Field(gt=0.0, le=10_000.0)] = 20.0
     business_hours: tuple[int, int] = (9, 18)
     day_hours: tuple[int, int] = (8, 20)

@@ -23,7 +23,7 @@ TIER_NAMES: dict[int, tuple[str, ...]] = {
 
 
 # How a market can be served (pricing.delivery.shared.Delivery names them).
-DELIVERY_MODELS: tuple[str, ...] = ("hub", "pooled", "distributor")
+DELIVERY_MODELS: tuple[str, ...] = ("hub", "pooled", "pooled_english", "distributor")
 
 
 def check_delivery(delivery: Mapping[str, str]) -> None:
@@ -48,7 +48,7 @@ class PlanSettings:
     tiers: int = 3
     min_margin: float = 0.15
     price_step: float = 0.0
-    solver: SolverName = "cbc"
+    solver: SolverName = "highs"
     time_limit_seconds: float = 20.0
     allowed: Mapping[str, frozenset[str]] | None = None
     required: Mapping[str, frozenset[str]] | None = None

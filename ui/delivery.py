@@ -34,8 +34,9 @@ def delivery_table(plans) -> None:
             "verdict": "Verdict",
             "served": st.column_config.TextColumn(
                 "Served by",
-                help="Own desks at its hub; a desk shared with other markets; or a distributor "
-                "answering first line, escalating to the shared desk.",
+                help="Own desks at its hub; a desk shared with other markets in its language; "
+                "its hub site's English desk, shared; or a distributor answering first line, "
+                "escalating to the shared desk.",
             ),
             "desk": st.column_config.TextColumn(
                 "Desk", help="Site and language of a shared desk (ZA:en), or the hub site."

@@ -78,7 +78,7 @@ def _tiers_table(payload: dict) -> str:
 
 def _arguments(tiers: Parser) -> None:
     tiers.add_argument("problem", help="problem JSON (docs/cli.md, 'tiers')")
-    tiers.add_argument("--solver", choices=SOLVERS, default="cbc")
+    tiers.add_argument("--solver", choices=SOLVERS, default="highs")
     tiers.add_argument(
         "--time-limit",
         type=bounded("time_limit_seconds"),

@@ -1,17 +1,19 @@
 """The portfolio decided: the portfolio MILP (:mod:`pricing.delivery.portfolio`) solved for a
 request, and each market's delivery model, site and money read from the answer.
 
-Markets meet only on a shared desk, and each market can join one (its hub site's, in its first
-language), so the portfolio falls apart into independent communities: the markets of one
-shared desk. Each community is one exact MILP; the portfolio's gap is what their gaps add up to.
+Markets meet only on a shared desk, and each market can join the desks of its hub site in its
+first language and in English, so the portfolio falls apart into independent communities: the
+markets linked through the desks they can join. Each community is one exact MILP; the
+portfolio's gap is what their gaps add up to.
 
 What a market earns on a shared desk is a convention, since the desk's agents serve all its
-markets at once. Here each market sold on the desk keeps what it would earn on desks of its own
-(its plan with no delivery model but its own desks) plus an equal part of what the community
-earns over that; its part of the desk's staff cost follows (revenue - own costs - that profit),
-so the parts add up to the desk's cost. Since no forced delivery model earns a community more
-than the free choice, no market earns less under the free choice than under a forced model
-(when the same markets share). Its *marginal* profit is what the portfolio would lose without it,
+markets at once. Here each desk's staff cost is shared by the markets sold on it in proportion
+to what sharing gains each (separable costs, remaining benefits): a market's gain is what it
+earns with the desk free (revenue - own costs) less what it would earn on desks of its own (its
+plan with no delivery model but its own desks). So the parts add up to the desk's cost, no
+market pays less than nothing for it, and, where the desk's markets gain together at least what
+it costs (as an optimum has them, or they would be better off on desks of their own), none earns
+less than on desks of its own. Its *marginal* profit is what the portfolio would lose without it,
 the other markets' sales unchanged: its revenue less its own costs and what the shared desk would
 cost less without its accounts (whole agents per slot, counted as the desk is staffed). A market
 sold only with others is one that no delivery model sells by itself.
@@ -26,10 +28,11 @@ from dataclasses import dataclass, field
 
 from pricing.costing.workload import Workload
 from pricing.delivery.shared import (
-    DELIVERY_MODELS,
     Delivery,
-    SharedDesk,
+    as_served,
     desk_key,
+    english_value_loss,
+    models_of,
     routes,
     shared_desks,
 )
@@ -99,9 +102,8 @@ class Communities:
         # A market's answer depends on its community only, but on all of it: the request's
         # markets are decided with every market of the file they can share a desk with.
         self.codes = list(self.markets)
-        self.forced = dict(forced or {})
-        check_delivery(self.forced)
-        self.desk_of = {c: desk_key(self.markets[c], self.markets, self.params) for c in self.codes}
+        check_delivery(dict(forced or {}))
+        self.forced = {c: as_served(self.markets[c], kind) for c, kind in (forced or {}).items()}
         self._problems: dict[str, TierProblem] = {}
         self._answers: dict[tuple, Answer] = {}
 
@@ -117,13 +119,35 @@ class Communities:
         assert found is not None
         return found
 
+    def models(self, code: str) -> tuple[str, ...]:
+        """The delivery models market ``code`` may use: the one fixed, or every one it has."""
+        if code in self.forced:
+            return (self.forced[code],)
+        return models_of(self.markets[code])
+
+    def desk(self, code: str, kind: str) -> str:
+        """The shared desk market ``code`` is on when served by ``kind``."""
+        return desk_key(self.markets[code], self.markets, self.params, kind)
+
     def groups(self) -> list[tuple[str, ...]]:
-        """The communities: the markets of each shared desk, every market kept on desks of its
-        own alone."""
+        """The communities: markets linked through the shared desks they may join (a desk
+        two markets may join links them), every market kept on desks of its own alone."""
+        leader = {code: code for code in self.codes}
+
+        def root(code: str) -> str:
+            while leader[code] != code:
+                code = leader[code]
+            return code
+
+        first_on: dict[str, str] = {}
+        for code in self.codes:
+            for kind in self.models(code):
+                if kind != Delivery.HUB:
+                    other = first_on.setdefault(self.desk(code, kind), code)
+                    leader[root(code)] = root(other)
         found: dict[str, list[str]] = {}
         for code in self.codes:
-            key = code if self.forced.get(code) == Delivery.HUB else self.desk_of[code]
-            found.setdefault(key, []).append(code)
+            found.setdefault(root(code), []).append(code)
         return [tuple(codes) for codes in found.values()]
 
     def _diagnose(self, codes: tuple[str, ...], status: str) -> None:
@@ -158,15 +182,24 @@ class Communities:
         forced.update(extra.pop("forced", {}))  # type: ignore[arg-type]
         # Alone on its desk, a market pooled pays what its own desks cost and more (the shared
         # desk stays open on its public holidays): pooling is a choice only with company.
-        alone = tuple(d for d in DELIVERY_MODELS if d != Delivery.POOLED)
+        pooling = (Delivery.POOLED, Delivery.ENGLISH)
         kinds = {
-            c: (forced[c],) if c in forced else (DELIVERY_MODELS if len(codes) > 1 else alone)
+            c: (
+                (as_served(self.markets[c], forced[c]),)
+                if c in forced
+                else tuple(
+                    d for d in models_of(self.markets[c]) if len(codes) > 1 or d not in pooling
+                )
+            )
             for c in codes
         }
         desks = shared_desks(workloads, self.markets, self.params, kinds)
         portfolio = build_portfolio(
             {c: self.problem(c) for c in codes},
-            {c: routes(workloads[c], kinds[c]) for c in codes},
+            {
+                c: routes(workloads[c], kinds[c], english_value_loss(self.markets[c], self.params))
+                for c in codes
+            },
             desks,
             {c: _partner_terms(self.markets[c]) for c in codes},
             {c: forced[c] for c in codes if c in forced},
@@ -232,24 +265,31 @@ def _allocate(communities: Communities, group: tuple[str, ...], answer: Answer) 
     portfolio = answer.portfolio
     own = {code: (portfolio.revenue_usd(code), portfolio.own_cost_usd(code)) for code in group}
     sharing = [c for c in group if answer.chosen[c] not in (None, Delivery.HUB)]
-    base = {c: communities.own_desks(c).profit_usd for c in sharing}
-    kept = sum(own[c][0] - own[c][1] for c in group if c not in sharing)
-    surplus = answer.profit_usd - kept - sum(base.values())
+    desks = {c: communities.desk(c, answer.chosen[c]) for c in sharing}
+    # What each sharing market earns with the desk free, and what sharing gains it over its
+    # own desks; each desk's staff cost is shared by its markets in proportion to their gains.
+    free = {c: own[c][0] - own[c][1] for c in sharing}
+    gain = {c: max(free[c] - communities.own_desks(c).profit_usd, 0.0) for c in sharing}
+    part = {}
+    for key in set(desks.values()):
+        on = [c for c in sharing if desks[c] == key]
+        gains = sum(gain[c] for c in on)
+        for c in on:
+            weight = gain[c] / gains if gains > 0 else 1.0 / len(on)
+            part[c] = portfolio.staff_usd(key) * weight
     decisions = {}
     for code in group:
         revenue, cost = own[code]
         kind = answer.chosen[code]
-        profit = revenue - cost
-        if code in sharing:
-            profit = base[code] + surplus / len(sharing)
+        profit = revenue - cost - part.get(code, 0.0)
         marginal = revenue - cost - (_desk_saving(answer, code) if code in sharing else 0.0)
-        partners = tuple(c for c in sharing if c != code)
+        partners = tuple(c for c in sharing if c != code and desks[c] == desks.get(code))
         together = bool(kind and partners) and not _sells_alone(communities, code)
         decisions[code] = MarketDecision(
             market=code,
             delivery=kind,
             site=_site(communities, code, kind),
-            desk=communities.desk_of.get(code) if code in sharing else None,
+            desk=desks.get(code),
             revenue_usd=revenue if kind else 0.0,
             own_cost_usd=cost if kind else 0.0,
             shared_cost_usd=(revenue - cost - profit) if code in sharing else 0.0,
@@ -271,7 +311,7 @@ def _check_staffing(answer: Answer) -> None:
     held exactly (counted again by :meth:`SharedDesk.staff_usd`)."""
     for key, desk in answer.portfolio.desks.items():
         modelled = answer.portfolio.staff_usd(key)
-        exact = desk.staff_usd(sold_on(answer, desk))
+        exact = desk.staff_usd(desk.sold(answer.portfolio))
         if exact > modelled + 1e-3 * max(1.0, exact):
             raise SolverError(
                 f"shared desk {key}: the model's staffing ({modelled:,.2f} a year) is below "
@@ -281,26 +321,14 @@ def _check_staffing(answer: Answer) -> None:
 
 def _desk_saving(answer: Answer, code: str) -> float:
     """What the shared desk market ``code`` is on would cost less without its accounts, the
-    other markets' sales unchanged (whole agents per slot, :meth:`SharedDesk.staff_usd`)."""
+    other markets' sales unchanged (whole agents per slot, :meth:`SharedDesk.saving`)."""
+    kind = answer.chosen[code]
     desk = next(
-        d for d in answer.portfolio.desks.values() if any(m.market == code for m in d.members)
+        d
+        for d in answer.portfolio.desks.values()
+        if any(m.market == code and m.delivery == kind for m in d.members)
     )
-    return desk.staff_usd(sold_on(answer, desk)) - desk.staff_usd(sold_on(answer, desk, code))
-
-
-def sold_on(answer: Answer, desk: SharedDesk, without: str = "", segments=()) -> dict:
-    """Accounts on each option set of every member of ``desk`` in the answer: market
-    ``without`` left out, or only its ``segments`` when they are given."""
-    sold = {}
-    for member in desk.members:
-        if member.market not in answer.portfolio.markets:
-            continue
-        if member.market == without and not segments:
-            continue
-        left_out = tuple(segments) if member.market == without else ()
-        counts = answer.portfolio.routed_accounts(member.market, member.delivery, left_out)
-        sold[member.market, member.delivery] = counts
-    return sold
+    return desk.saving(answer.portfolio, code)
 
 
 def _site(communities: Communities, code: str, kind: str | None) -> str | None:

@@ -17,7 +17,7 @@ import dataclasses
 
 import numpy as np
 
-from pricing.delivery.decision import Answer, MarketDecision, sold_on
+from pricing.delivery.decision import Answer, MarketDecision
 from pricing.delivery.shared import Delivery, routes
 from pricing.errors import SolverError
 from pricing.tiers.accounts import costed_solution
@@ -29,8 +29,7 @@ def delivered_solution(
 ) -> tuple[TierProblem, Solution]:
     """The market's own problem (its own desks only) and its costed menu."""
     code, kind = decision.market, decision.delivery
-    model = answer.portfolio.markets[code]
-    problem = model.problem
+    problem = answer.portfolio.problem(code)  # at the values its buyers have as it is served
     assert problem.workload is not None and kind is not None
     share = routes(problem.workload, (kind,))[kind].private_share
     own = dataclasses.replace(problem, workload=problem.workload.keeping(share))
@@ -58,7 +57,7 @@ def delivered_solution(
             extra[segment] += decision.shared_cost_usd * portion
         for tier in costed.tiers:
             if tier.offered:
-                saved = _desk_saving(answer, desk, code, tier.buyers)
+                saved = desk.saving(answer.portfolio, code, tuple(tier.buyers))
                 per_account[tier.name] += saved / tier.accounts
     return own, _with_extra(costed, extra, per_account)
 
@@ -88,12 +87,6 @@ def _desk_load(desk, code, kind, assignment, tiers, sizes, problem) -> dict[str,
         for segment, tier in assignment.items()
         if tier is not None
     }
-
-
-def _desk_saving(answer, desk, code, buyers) -> float:
-    """What the shared desk would cost less without ``buyers`` (other sales unchanged)."""
-    whole = desk.staff_usd(sold_on(answer, desk))
-    return whole - desk.staff_usd(sold_on(answer, desk, code, tuple(buyers)))
 
 
 def _with_extra(solution: Solution, extra: dict, per_account: dict) -> Solution:

@@ -6,6 +6,9 @@ A market is served by one delivery model (:class:`Delivery`):
 * ``pooled``: its hub desk's contacts (business hours, and a 24/7 tier's night line) answered on
   the desk its hub site keeps in the market's first language, shared with every market pooled
   or escalating there; its language desks and local team stay its own;
+* ``pooled_english``: the same on its hub site's English desk, for a market whose first language
+  is not English; its buyers value support answered in English less than in their own language
+  (:func:`english_value_loss` of what each tier is worth to them), as the tier MILP counts;
 * ``distributor``: a local partner answers first line for a fee per account, a management fee
   and a share of support revenue; ``escalation_share`` of the hub desk's load comes to the same
   shared desk. The partner is the market's local team and speaks its languages, so its tiers
@@ -39,6 +42,7 @@ from pricing.costing.desks import (
 from pricing.costing.week import in_zone, shift_slots
 from pricing.costing.workload import Workload, hub_desk_loads
 from pricing.models import CostParameters, Market
+from pricing.offers.culture import shipped_culture
 from pricing.settings import DELIVERY_MODELS
 from pricing.tiers.model import Route
 
@@ -49,6 +53,7 @@ BoolArray = NDArray[np.bool_]
 class Delivery(StrEnum):
     HUB = "hub"
     POOLED = "pooled"
+    ENGLISH = "pooled_english"
     DISTRIBUTOR = "distributor"
 
 
@@ -56,6 +61,7 @@ class Delivery(StrEnum):
 MODEL_SHORT: dict[str, str] = {
     "hub": "own desks",
     "pooled": "shared desk",
+    "pooled_english": "English desk",
     "distributor": "distributor",
 }
 
@@ -117,10 +123,56 @@ class SharedDesk:
         usd = np.array([g.usd_per_agent for g in self.groups])
         return float(self.agents(sold) @ usd)
 
+    def sold(self, portfolio, without: str = "", segments: tuple[str, ...] = ()) -> dict:
+        """Accounts on each option set of every member in a solved portfolio
+        (:class:`pricing.tiers.portfolio.Portfolio`): market ``without`` left out, or only its
+        ``segments`` when they are given."""
+        found = {}
+        for member in self.members:
+            if member.market not in portfolio.markets:
+                continue
+            if member.market == without and not segments:
+                continue
+            left_out = segments if member.market == without else ()
+            counts = portfolio.routed_accounts(member.market, member.delivery, left_out)
+            found[member.market, member.delivery] = counts
+        return found
 
-def desk_key(market: Market, markets: Mapping[str, Market], params: CostParameters) -> str:
-    """The shared desk a market can be pooled on: its hub site's, in its first language."""
-    return f"{hub_of(market, markets, params).code}:{market.primary_language}"
+    def saving(self, portfolio, code: str, segments: tuple[str, ...] = ()) -> float:
+        """What the desk would cost less in a solved portfolio without market ``code`` (or its
+        ``segments``), the other markets' sales unchanged."""
+        whole = self.staff_usd(self.sold(portfolio))
+        return whole - self.staff_usd(self.sold(portfolio, code, segments))
+
+
+# The language every hub site keeps a shared desk in for markets that accept it.
+LINGUA_FRANCA = "en"
+
+
+def desk_key(
+    market: Market,
+    markets: Mapping[str, Market],
+    params: CostParameters,
+    kind: str = Delivery.POOLED,
+) -> str:
+    """The shared desk a market served by ``kind`` is on: its hub site's, in its first language
+    (English for ``pooled_english``)."""
+    language = LINGUA_FRANCA if kind == Delivery.ENGLISH else market.primary_language
+    return f"{hub_of(market, markets, params).code}:{language}"
+
+
+def models_of(market: Market) -> tuple[str, ...]:
+    """The delivery models a market can be served by: all of them, except the English desk for
+    a market whose first language is English (there it is the ``pooled`` desk)."""
+    if market.primary_language == LINGUA_FRANCA:
+        return tuple(d for d in DELIVERY_MODELS if d != Delivery.ENGLISH)
+    return DELIVERY_MODELS
+
+
+def as_served(market: Market, kind: str) -> str:
+    """The model a market is served by when ``kind`` is asked: the English desk of an
+    English-speaking market is its ``pooled`` desk."""
+    return Delivery.POOLED.value if kind not in models_of(market) else kind
 
 
 def shared_desks(
@@ -131,21 +183,20 @@ def shared_desks(
 ) -> dict[str, SharedDesk]:
     """Every shared desk the markets of ``workloads`` could be served on, by key;
     ``deliveries[m]`` limits the models market m may use (default: every model)."""
-    keys: dict[str, list[str]] = {}
-    allowed = {
-        code: [d for d in (deliveries or {}).get(code, DELIVERY_MODELS) if d != Delivery.HUB]
-        for code in workloads
-    }
+    keys: dict[str, dict[str, list[str]]] = {}  # desk -> market -> its models on the desk
     for code in workloads:
-        if allowed[code]:
-            keys.setdefault(desk_key(markets[code], markets, params), []).append(code)
+        given = (deliveries or {}).get(code, models_of(markets[code]))
+        for kind in given:
+            if kind != Delivery.HUB:
+                key = desk_key(markets[code], markets, params, kind)
+                keys.setdefault(key, {}).setdefault(code, []).append(kind)
     return {
-        key: _shared_desk(key, codes, workloads, markets, params, allowed)
-        for key, codes in keys.items()
+        key: _shared_desk(key, list(on), workloads, markets, params, on) for key, on in keys.items()
     }
 
 
 def _shared_desk(key, codes, workloads, markets, params, allowed) -> SharedDesk:
+    """The desk ``key`` with each market of ``codes`` under its models ``allowed[code]``."""
     site = hub_of(markets[codes[0]], markets, params)
     language = key.split(":", 1)[1]
     week = site.week
@@ -211,10 +262,20 @@ def _strictest(targets: list[Targets]) -> Targets:
     )
 
 
-def routes(workload: Workload, kinds: tuple[str, ...]) -> dict[str, Route]:
+def english_value_loss(market: Market, params: CostParameters) -> float:
+    """The share of what support is worth to the market's buyers lost on the English desk:
+    less where its cultural profile says English is the accepted business language."""
+    profile = shipped_culture().get(market.code)
+    if profile is not None and not profile.native_speaker_expected:
+        return params.english_desk_value_loss_accepted
+    return params.english_desk_value_loss
+
+
+def routes(workload: Workload, kinds: tuple[str, ...], loss: float = 0.0) -> dict[str, Route]:
     """A market's other delivery models as its tier MILP takes them: the option sets each can
-    serve and the share of each own slot group's load that stays on its own desks (pooled: its
-    language desks and local team; distributor: none)."""
+    serve, the share of each own slot group's load that stays on its own desks (pooled: its
+    language desks and local team; distributor: none) and the share ``loss`` of what support is
+    worth to its buyers lost on the English desk (:func:`english_value_loss`)."""
     found = {}
     for kind in kinds:
         if kind == Delivery.HUB:
@@ -222,5 +283,5 @@ def routes(workload: Workload, kinds: tuple[str, ...]) -> dict[str, Route]:
         stays = 0.0 if kind == Delivery.DISTRIBUTOR else 1.0
         share = np.array([0.0 if g.desk == "hub" else stays for g in workload.groups])
         usable = tuple(i for i, s in enumerate(workload.sets) if _serves(kind, s))
-        found[kind] = Route(usable, share)
+        found[kind] = Route(usable, share, loss if kind == Delivery.ENGLISH else 0.0)
     return found

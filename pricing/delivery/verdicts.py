@@ -25,6 +25,7 @@ from pricing.request import PlanRequest
 MODEL_WORDS = {
     Delivery.HUB: "on desks of its own at its regional hub",
     Delivery.POOLED: "on a desk shared with other markets",
+    Delivery.ENGLISH: "on its hub site's English desk, shared with other markets",
     Delivery.DISTRIBUTOR: "through a distributor, escalating to a shared desk",
 }
 # How far a fix may move an input: past it the market is called out of reach.
@@ -91,9 +92,7 @@ def _unsold_reason(communities: Communities, decision: PortfolioDecision, code: 
     answer = decision.answers[code]
     group = tuple(answer.chosen)
     parts = []
-    for kind in (Delivery.HUB, Delivery.POOLED, Delivery.DISTRIBUTOR):
-        if decision.forced.get(code, kind) != kind:
-            continue
+    for kind in communities.models(code):
         try:
             sold = communities.solve(group, must_sell=(code,), forced={code: kind})
         except (SolverError, InfeasibleError):
@@ -118,7 +117,8 @@ def _unsold_reason(communities: Communities, decision: PortfolioDecision, code: 
 
 def _fixes(request: PlanRequest, decision: PortfolioDecision, code: str) -> list[Fix]:
     """The least change of the floor margin, of accounts and of price level that makes the
-    market sell, each with what it then earns."""
+    market sell, and for a market held to a delivery model the one the optimiser would choose,
+    each with what it then earns."""
     market = request.catalogue.by_code[code]
     delivery = {code: decision.forced[code]} if code in decision.forced else {}
     group = tuple(decision.answers[code].chosen)
@@ -156,7 +156,22 @@ def _fixes(request: PlanRequest, decision: PortfolioDecision, code: str) -> list
         scenario = {**changed(step, kind), **fragment}
         planned = decide(_changed(request, code, scenario), delivery).markets[code]
         found.append(Fix(_change_text(market, kind, scenario), planned.profit_usd, scenario))
+    if delivery:
+        found += _another_model(request, code, delivery[code])
     return sorted(found, key=lambda fix: -fix.profit_usd)
+
+
+def _another_model(request: PlanRequest, code: str, fixed: str) -> list[Fix]:
+    """A market held to a delivery model that does not sell it: the model the optimiser would
+    choose, when that sells it, with what it then earns."""
+    free = decide(request.replace(only=(code,), reasons=False)).markets[code]
+    if not free.sold or free.delivery == fixed:
+        return []
+    change = (
+        f"served {MODEL_WORDS[free.delivery]} ({free.desk or free.site}), as the optimiser "
+        f"would choose, instead of {MODEL_WORDS[fixed]}"
+    )
+    return [Fix(change, free.profit_usd, {"delivery": {code: free.delivery}})]
 
 
 def _changed(request: PlanRequest, code: str, scenario: dict) -> PlanRequest:
@@ -229,11 +244,9 @@ def model_outcomes(
     communities = Communities(request, decision.forced)
     group = tuple(decision.answers[code].chosen)
     found = []
-    for kind in (Delivery.HUB, Delivery.POOLED, Delivery.DISTRIBUTOR):
-        if decision.forced.get(code, kind) != kind:
-            continue
-        answer = communities.solve(group, forced={code: kind.value})
-        found.append(ModelOutcome(kind.value, answer.profit_usd, answer.chosen[code] is not None))
+    for kind in communities.models(code):
+        answer = communities.solve(group, forced={code: kind})
+        found.append(ModelOutcome(str(kind), answer.profit_usd, answer.chosen[code] is not None))
     return sorted(found, key=lambda outcome: -outcome.portfolio_usd)
 
 

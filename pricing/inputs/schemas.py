@@ -216,13 +216,13 @@ class ScenarioIn(BaseModel):
     tiers: Annotated[int, bounded("tiers")] = 3
     min_margin: Annotated[float, bounded("min_margin")] = 0.15
     price_step: Annotated[float, bounded("price_step")] = 0.0
-    solver: Literal["cbc", "highs"] = "cbc"
+    solver: Literal["cbc", "highs"] = "highs"
     time_limit_seconds: Annotated[float, bounded("time_limit_seconds")] = 20.0
     allowed: dict[str, list[str]] | None = None
     required: dict[str, list[str]] | None = None
     budget_rates: dict[str, Annotated[float, bounded("budget_rate")]] = {}
     must_offer: list[Name] = []
-    delivery: dict[str, Literal["hub", "pooled", "distributor"]] = {}
+    delivery: dict[str, Literal["hub", "pooled", "pooled_english", "distributor"]] = {}
     market_changes: dict[str, MarketChange] = {}
     share_of_contract_value: dict[str, ShareBounds] = {}
     max_price_step: Annotated[float, bounded("max_price_step")] = 0.0

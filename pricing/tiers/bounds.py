@@ -4,6 +4,10 @@ cap of a tier nobody buys, and the big-M of ``pays_price``, each as small as kee
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
+
 from pricing.tiers.problem import TierProblem
 
 
@@ -39,3 +43,33 @@ def match_m(
         b.name: price_cap + reservation_max[b.name] - min(lowest[b.name], 0.0) + 1.0
         for b in problem.buyers
     }
+
+
+@dataclass(frozen=True)
+class GroupLimits:
+    """Slot group g at its largest load: K_g agents, M_g Erlangs, priority contacts possible."""
+
+    agents: int
+    live_erlangs: float
+    total_erlangs: float
+    can_prioritise: bool
+
+
+def group_limits(problem: TierProblem) -> tuple[GroupLimits, ...]:
+    """Per slot group: agents needed at the largest load it can get, those loads, and whether
+    priority is possible (none without a workload)."""
+    workload = problem.workload
+    if workload is None:
+        return ()
+    accounts = sum(b.size for b in problem.buyers)
+    limits = []
+    for g in range(len(workload.groups)):
+        live = float(workload.live[:, g].max(initial=0.0)) * accounts
+        total = float(workload.total[:, g].max(initial=0.0)) * accounts
+        can_prioritise = bool(workload.priority[:, g].any())
+        top = workload.capacity.agents(
+            np.array(live), np.array(total), np.array(can_prioritise), np.array(0)
+        )
+        needed = max(int(top), workload.min_on_duty if workload.opens[:, g].any() else 0)
+        limits.append(GroupLimits(needed, live, total, can_prioritise))
+    return tuple(limits)

@@ -138,6 +138,8 @@ def rent(m: Model, a: Buyer, b: Buyer) -> Rows:
         )
         for t in m.problem.tiers
     )
+    if m.value_cut:  # on a model that cuts what support is worth, b's value is cut as a's is
+        gain -= m.value_lost(a.name, b) - m.value_lost(a.name, a)
     yield m.surplus[b.name] >= m.surplus[a.name] + gain, b.name, "over", a.name
 
 

@@ -107,16 +107,6 @@ def clean(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class GroupLimits:
-    """Slot group g at its largest load: K_g agents, M_g Erlangs, priority contacts possible."""
-
-    agents: int
-    live_erlangs: float
-    total_erlangs: float
-    can_prioritise: bool
-
-
-@dataclass(frozen=True)
 class Model:
     """The built MILP and its variables, keyed by domain labels (see the module docstring)."""
 
@@ -134,7 +124,7 @@ class Model:
     sold_set: dict[tuple[str, int], pulp.LpVariable]
     agent: dict[tuple[int, int], pulp.LpVariable]
     priority_on: dict[int, pulp.LpVariable]
-    group_limits: tuple[GroupLimits, ...]
+    group_limits: tuple[bounds.GroupLimits, ...]
     price_cap: float
     match_m: dict[str, float]
     reservation_max: dict[str, float]
@@ -144,6 +134,9 @@ class Model:
     routed: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
     private_share: dict[str, np.ndarray] = field(default_factory=dict)
     extra_cost: list = field(default_factory=list)
+    # (f, choose[m,d], d, cut): delivery model d, when chosen, cuts a share f of what every tier
+    # is worth to every buyer; cut[t,o] = choose[m,d] x includes[t,o] (pricing.tiers.portfolio).
+    value_cut: list = field(default_factory=list)
 
     @property
     def options(self) -> list[str]:
@@ -161,8 +154,28 @@ class Model:
         return [self.agent[group, k] for k in range(1, count + 1)]
 
     def reservation(self, buyer: Buyer, tier: str):
-        return buyer.base_value + pulp.lpSum(
+        value = buyer.base_value + pulp.lpSum(
             buyer.values.get(o, 0.0) * self.includes[tier, o] for o in self.options
+        )
+        for share, chosen, _, cut in self.value_cut:  # f (base chosen + sum_o v_o cut[t,o])
+            value -= share * (
+                buyer.base_value * chosen
+                + pulp.lpSum(buyer.values.get(o, 0.0) * cut[tier, o] for o in self.options)
+            )
+        return value
+
+    def value_lost(self, buyer: str, valuer: Buyer):
+        """What ``buyer``'s purchase loses, valued as ``valuer`` values it, on the models that
+        cut what support is worth (``value_cut``): linear, since a segment served by a model
+        buys one tier, whose options are the set it is routed with."""
+        sets = self.problem.workload.sets if self.problem.workload is not None else ()
+        cuts = {kind: share for share, _, kind, _ in self.value_cut}
+        return pulp.lpSum(
+            cuts[kind]
+            * (valuer.base_value + sum(valuer.values.get(o, 0.0) for o in sets[i]))
+            * variable
+            for (name, kind, i), variable in self.routed.items()
+            if name == buyer and kind in cuts
         )
 
     def revenue(self):
@@ -171,6 +184,7 @@ class Model:
             b.size
             * (
                 pulp.lpSum(b.base_value * self.buys[b.name, t] for t in self.problem.tiers)
+                - self.value_lost(b.name, b)
                 + pulp.lpSum(
                     b.values.get(o, 0.0) * self.bought[b.name, t, o]
                     for t in self.problem.tiers
@@ -224,6 +238,7 @@ class Route:
 
     sets: tuple[int, ...]
     private_share: np.ndarray
+    value_loss: float = 0.0  # share of what each tier is worth to a buyer lost when served so
 
 
 def declare(problem: TierProblem, routes: Mapping[str, Route] | None = None) -> Model:
@@ -238,7 +253,7 @@ def declare(problem: TierProblem, routes: Mapping[str, Route] | None = None) -> 
     buys = {
         (b.name, t): _binary(tag, "buys", b.name, t) for b in problem.buyers for t in problem.tiers
     }
-    limits = _group_limits(problem)
+    limits = bounds.group_limits(problem)
     return Model(
         problem=problem,
         lp=pulp.LpProblem(f"tiers_{tag}", pulp.LpMaximize),
@@ -328,23 +343,3 @@ def _sold_sets(problem: TierProblem, tag: str) -> dict[tuple[str, int], pulp.LpV
         for b in problem.buyers
         for i, option_set in enumerate(problem.workload.sets)
     }
-
-
-def _group_limits(problem: TierProblem) -> tuple[GroupLimits, ...]:
-    """Per slot group: agents needed at the largest load it can get, those loads, and whether
-    priority is possible (none without a workload)."""
-    workload = problem.workload
-    if workload is None:
-        return ()
-    accounts = sum(b.size for b in problem.buyers)
-    limits = []
-    for g in range(len(workload.groups)):
-        live = float(workload.live[:, g].max(initial=0.0)) * accounts
-        total = float(workload.total[:, g].max(initial=0.0)) * accounts
-        can_prioritise = bool(workload.priority[:, g].any())
-        top = workload.capacity.agents(
-            np.array(live), np.array(total), np.array(can_prioritise), np.array(0)
-        )
-        needed = max(int(top), workload.min_on_duty if workload.opens[:, g].any() else 0)
-        limits.append(GroupLimits(needed, live, total, can_prioritise))
-    return tuple(limits)

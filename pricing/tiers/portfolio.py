@@ -30,10 +30,18 @@ Constraints (each named ``family__label``)
     covers_member:    covers[q,m] <= r_m Rmax_m sum_{d on q} choose[m,d]
     shared_floor:     sum_m covers[q,m] >= (1 + min_margin) * staff cost of q: the members' floors
                       pay the shared desk with the margin, as a market's floors pay its own
+
+A model that cuts what support is worth (the English desk: a share f of what every tier is worth
+to every buyer, ``Route.value_loss``) enters the market's model as ``value_cut``: R_st loses
+f (base_s choose[m,d] + sum_o v_so cut[t,o]), cut = choose[m,d] x includes[t,o] (cut_le_includes,
+cut_le_chosen, cut_ge_both: exact for binaries); revenue loses f N_s sum_S routed[s,d,S] (base_s
++ sum_{o in S} v_so), and ``rent`` (b over a) the same difference of b's and a's values on a's
+routed set: linear, since a segment served by d buys one tier, whose options are its set.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -112,7 +120,25 @@ class Portfolio:
 
     def menu(self, code: str) -> tuple[list[SolvedTier], dict[str, str | None]]:
         """The market's tiers and who buys which (prices settled exactly)."""
-        return read_menu(self.markets[code])
+        return read_menu(self.markets[code], self.problem(code))
+
+    def problem(self, code: str) -> TierProblem:
+        """The market's problem as it is served: on a model that cuts its buyers' base value
+        (the English desk), each buyer at the value left."""
+        model = self.markets[code]
+        kind = self.chosen(code)
+        cut = sum(share for share, _, k, _ in model.value_cut if k == kind)
+        if not cut:
+            return model.problem
+        buyers = tuple(
+            dataclasses.replace(
+                b,
+                base_value=b.base_value * (1.0 - cut),
+                values={o: v * (1.0 - cut) for o, v in b.values.items()},
+            )
+            for b in model.problem.buyers
+        )
+        return dataclasses.replace(model.problem, buyers=buyers)
 
     def solve(self, solver: str, time_limit: float) -> tuple[bool, float]:
         """Solve; whether an answer was found, and the relative gap proven (NaN when CBC does
@@ -163,6 +189,9 @@ def build_portfolio(
         if PARTNER in kinds:
             chosen = choose[code, PARTNER]
             _partner_costs(lp, model, chosen, distributor_terms[code])
+        for kind, route in routes.get(code, {}).items():
+            if route.value_loss > 0:
+                _value_cut(lp, model, kind, route.value_loss, choose[code, kind])
         # A market made to sell is priced at its least loss: the margin rule cannot hold there.
         add_families(model, lp, frozenset({"floor_margin"}) if code in must_sell else frozenset())
         _choice_rows(lp, model, {k: choose[code, k] for k in kinds}, (forced or {}).get(code))
@@ -197,6 +226,23 @@ def _partner_costs(
             lp, paid >= share * model.revenue() - ceiling * (1 - chosen), "partner_share", model.tag
         )
         model.extra_cost.append(paid)
+
+
+def _value_cut(lp, model: Model, kind: str, share: float, chosen: pulp.LpVariable) -> None:
+    """Delivery model ``kind`` cuts ``share`` of what every tier is worth to every buyer: the
+    products chosen x includes it needs, exact for binaries (McCormick)."""
+    cut = {}
+    for (tier, option), included in model.includes.items():
+        if isinstance(included, int):
+            cut[tier, option] = chosen * included
+            continue
+        name = f"cut_{model.tag}_{clean(kind)}_{clean(tier)}_{clean(option)}"
+        both = pulp.LpVariable(name, 0, 1)
+        add(lp, both <= included, "cut_le_includes", model.tag, kind, tier, option)
+        add(lp, both <= chosen, "cut_le_chosen", model.tag, kind, tier, option)
+        add(lp, both >= included + chosen - 1, "cut_ge_both", model.tag, kind, tier, option)
+        cut[tier, option] = both
+    model.value_cut.append((share, chosen, kind, cut))
 
 
 def _choice_rows(lp, model: Model, choose: dict[str, pulp.LpVariable], forced: str | None):

@@ -194,9 +194,13 @@ def settle_prices(problem: TierProblem, tiers: list[SolvedTier]) -> list[SolvedT
     return [dataclasses.replace(t, target=prices[t.name] + 0.0) if t.offered else t for t in tiers]
 
 
-def read_menu(model: Model) -> tuple[list[SolvedTier], dict[str, str | None]]:
-    """The tiers a solved model sells and who buys which, prices settled exactly."""
-    problem = model.problem
+def read_menu(
+    model: Model, problem: TierProblem | None = None
+) -> tuple[list[SolvedTier], dict[str, str | None]]:
+    """The tiers a solved model sells and who buys which, prices settled exactly against
+    ``problem``'s values (default: the model's: :mod:`pricing.tiers.portfolio` gives those of a
+    delivery model that cuts what support is worth)."""
+    problem = problem or model.problem
     option_names = [o.name for o in problem.options]
     assignment: dict[str, str | None] = {}
     for b in problem.buyers:

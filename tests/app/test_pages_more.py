@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from pricing.inputs.catalog import DEFAULT_MARKETS, load_markets
+from pricing.inputs.segments import load_segments
 from pricing.outputs.headers import header as words
 from pricing.settings import PlanSettings
 from tests.app_helpers import button, no_trouble, page, table_with
@@ -112,7 +113,9 @@ def test_offer_files_open_and_agree(tmp_path: Path) -> None:
 
 
 def test_offer_for_a_market_with_nothing_to_sell() -> None:
-    app = page("offer_builder", market="VN")
+    """Vietnam held to desks of its own (a rule set on Cost to serve) sells nothing."""
+    rules = (PlanSettings(delivery={"VN": "hub"}), load_segments())
+    app = page("offer_builder", {"plan_rules": rules}, market="VN")
     no_trouble(app)
     assert any("Nothing can be sold profitably" in w.value for w in app.warning)
 

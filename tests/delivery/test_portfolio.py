@@ -140,3 +140,43 @@ def test_a_busy_market_pays_through_a_distributor() -> None:
     assert decision.profit_usd == pytest.approx(brute_force(zimbabwe), abs=0.01)
     for other in ("hub", "pooled"):
         assert decide(request_for(zimbabwe), {"ZW": other}).profit_usd < by_hand - 10_000
+
+
+def test_a_market_in_another_language_pays_only_on_the_english_desk() -> None:
+    """Lesotho's buyers speak Sesotho, which the South Africa site does not: a desk of its own
+    pays the language premium and one agent for 30 accounts. On the site's English desk with
+    Botswana it adds no agent, and every tier is worth half as much to its buyers (no cultural
+    profile: they are taken to expect native speakers), so its one tier sells at 500 USD."""
+    botswana, lesotho = market("BW", 30), market("LS", 30, support_languages=("st",))
+    for one in (botswana, lesotho):
+        assert not decide(request_for(one)).markets[one.code].sold
+    loss = CostParameters().english_desk_value_loss
+    assert loss == 0.5
+    decision = decide(request_for(botswana, lesotho))
+    assert decision.markets["LS"].delivery == "pooled_english"
+    assert decision.markets["LS"].desk == "ZA:en"
+    assert decision.markets["LS"].revenue_usd == pytest.approx(30 * 1_000.0 * (1 - loss))
+    by_hand = 30 * 1_000.0 + 30 * 1_000.0 * (1 - loss) - SHARED_DESK_HOURS * hub_hour_usd()
+    assert by_hand > 0
+    assert decision.profit_usd == pytest.approx(by_hand, abs=0.01)
+    assert decision.profit_usd == pytest.approx(brute_force(botswana, lesotho), abs=0.01)
+    assert decision.markets["LS"].together_with == ("BW",)
+
+
+def test_what_english_costs_in_value_decides_the_english_desk() -> None:
+    """At 90 % of its value lost in English, Lesotho's 30 accounts bring 3,000 USD: with
+    Botswana's 30,000 they no longer pay the desk's agent, and neither market is sold."""
+    botswana, lesotho = market("BW", 30), market("LS", 30, support_languages=("st",))
+    request = request_for(botswana, lesotho)
+    dear = request.replace(params=CostParameters(english_desk_value_loss=0.9))
+    assert SHARED_DESK_HOURS * hub_hour_usd() > 30 * 1_000.0 * 1.1
+    decision = decide(dear)
+    assert not decision.markets["LS"].sold and not decision.markets["BW"].sold
+    assert decide(request).markets["LS"].sold
+
+
+def test_a_market_made_to_use_the_english_desk_in_english_is_pooled() -> None:
+    """For an English-speaking market the English desk is its pooled desk."""
+    botswana, zimbabwe = market("BW", 50), market("ZW", 50)
+    decision = decide(request_for(botswana, zimbabwe), {"*": "pooled_english"})
+    assert {m.delivery for m in decision.markets.values()} == {"pooled"}

@@ -27,6 +27,12 @@ def plan():
 
 
 @pytest.fixture(scope="module")
+def at_hub():
+    """Every market on desks of its own: the markets that then go unsold, with their fixes."""
+    return make_plan(request_of(settings=PlanSettings(solver="highs", delivery={"*": "hub"})))
+
+
+@pytest.fixture(scope="module")
 def forced():
     request = request_of(settings=FAST).replace(reasons=False)
     return {model: decide(request, {"*": model}) for model in DELIVERY_MODELS}
@@ -43,9 +49,12 @@ def test_the_free_choice_beats_every_forced_model_in_total_and_per_market(plan, 
             assert free[code] >= market.profit_usd - 0.01, (model, code)
 
 
-def test_every_market_has_a_verdict_and_an_unsold_one_a_reason_and_a_fix(plan) -> None:
+def test_every_market_has_a_verdict_and_an_unsold_one_a_reason_and_a_fix(plan, at_hub) -> None:
+    for market in plan.markets:  # the free choice sells every shipped market
+        assert market.verdict is not None and market.verdict.verdict == "sold"
+        assert market.verdict.reason.startswith(market.market.name)
     unsold = []
-    for market in plan.markets:
+    for market in at_hub.markets:
         verdict = market.verdict
         assert verdict is not None and verdict.reason.startswith(market.market.name)
         assert verdict.verdict == ("sold" if market.tiers else "not_sold")
@@ -55,12 +64,13 @@ def test_every_market_has_a_verdict_and_an_unsold_one_a_reason_and_a_fix(plan) -
             assert [f.profit_usd for f in verdict.fixes] == sorted(
                 (f.profit_usd for f in verdict.fixes), reverse=True
             )
-    assert unsold  # the shipped data keeps markets nobody can serve at a profit
+    # On desks of their own these markets cost more than they bring.
+    assert {"NG", "KE", "ID", "VN"} <= set(unsold)
 
 
-def test_every_fix_replays_to_its_profit_on_the_command_line(plan, tmp_path: Path) -> None:
+def test_every_fix_replays_to_its_profit_on_the_command_line(at_hub, tmp_path: Path) -> None:
     replayed = 0
-    for market in plan.markets:
+    for market in at_hub.markets:
         for n, fix in enumerate(market.verdict.fixes):
             scenario = tmp_path / f"{market.market.code}_{n}.json"
             scenario.write_text(json.dumps({**fix.scenario, "solver": "highs"}))
@@ -82,7 +92,11 @@ def test_markets_that_pay_only_together_name_each_other(plan) -> None:
     # A market sold only with others is sold on a shared desk.
     for code, partners in together.items():
         if partners:
-            assert plan.market(code).delivery.delivery in ("pooled", "distributor")
+            assert plan.market(code).delivery.delivery in (
+                "pooled",
+                "pooled_english",
+                "distributor",
+            )
 
 
 def test_money_adds_up_on_shared_desks(plan) -> None:

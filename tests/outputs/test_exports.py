@@ -217,7 +217,7 @@ def test_settings_sheet_names_every_rule(book) -> None:
     assert rules["Tier names"].value == "Basic, Standard, Premium"
     step = rules["Price ladder step (least step between tier prices)"]
     assert step.value == 0.1 and step.number_format == PERCENT_FORMAT
-    assert rules["Solver"].value == "cbc"
+    assert rules["Solver"].value == "highs"
     assert rules["Solver time limit (seconds)"].value == 20
     # Basic may hold nothing; Standard and Premium were not restricted.
     assert rules["Options Basic may hold (allowed)"].value == "none"

@@ -157,7 +157,7 @@ def test_the_tier_designer_sets_must_hold_and_must_offer_and_says_what_each_rule
     from tests.app_helpers import button, no_trouble, page, table_with
     from tests.conftest import shown
 
-    app = page("tier_designer", market="PL")
+    app = page("tier_designer", market="ES")
     app.number_input(key="td_margin").set_value(20.0)
     app.multiselect(key="td_required_3_Premium").set_value(["coverage_24x7"])
     button(app, "Run the optimiser").click()

@@ -4,9 +4,10 @@ it) or not sold, with the reason solved and the cheapest changes that would make
 Every figure is a solve. Why a market is not sold: its community (the markets it could share a
 desk with) solved again with the market made to sell under each delivery model: what that would
 cost the portfolio. A fix: the market planned with one input changed (its accounts, its price
-level, the margin kept at the floor), at the least change that makes it pay, found by search
-over solves; each carries the scenario fragment with which ``plan --market CODE --scenario``
-plans that change and earns the stated profit.
+level, the margin kept at the floor), at the least change that makes it pay with the rest of its
+community as planned (a search over solves of the market with the others' sales held), then
+planned with the whole community; each carries the scenario fragment with which
+``plan --market CODE --scenario`` plans that change and earns the stated profit.
 """
 
 from __future__ import annotations
@@ -91,10 +92,13 @@ def _unsold_reason(communities: Communities, decision: PortfolioDecision, code: 
     margin = communities.request.settings.min_margin
     answer = decision.answers[code]
     group = tuple(answer.chosen)
+    # The other markets of its community held as planned: what selling it costs with their
+    # sales unchanged.
+    held = answer.portfolio.binaries(c for c in group if c != code)
     parts = []
     for kind in communities.models(code):
         try:
-            sold = communities.solve(group, must_sell=(code,), forced={code: kind})
+            sold = communities.solve(group, must_sell=(code,), forced={code: kind}, held=held)
         except (SolverError, InfeasibleError):
             continue
         gain = sold.profit_usd - answer.profit_usd
@@ -112,7 +116,8 @@ def _unsold_reason(communities: Communities, decision: PortfolioDecision, code: 
             )
         parts.append((-gain, text))
     said = "; ".join(text for _, text in sorted(parts))
-    return f"{name}: not sold, since no way of serving it pays: {said}."
+    others = " (the other markets' sales as planned)" if len(group) > 1 else ""
+    return f"{name}: not sold, since no way of serving it pays{others}: {said}."
 
 
 def _fixes(request: PlanRequest, decision: PortfolioDecision, code: str) -> list[Fix]:
@@ -132,9 +137,13 @@ def _fixes(request: PlanRequest, decision: PortfolioDecision, code: str) -> list
         value = step if kind == "accounts" else round(step * PRICE_LEVEL_STEP, 2)
         return {"market_changes": {code: {kind: value}}}
 
-    def sells(step: int, kind: str) -> bool:  # the community alone: one solve
+    # The rest of the community held as planned, so that a probe solves little more than this
+    # market; what the fix earns is then planned with the whole community.
+    held = decision.answers[code].portfolio.binaries(c for c in group if c != code)
+
+    def sells(step: int, kind: str) -> bool:
         probe = _changed(request, code, changed(step, kind))
-        answer = Communities(probe, decision.forced).solve(group)
+        answer = Communities(probe, decision.forced).solve(group, held=held)
         return answer.chosen[code] is not None
 
     searches = {
@@ -155,7 +164,8 @@ def _fixes(request: PlanRequest, decision: PortfolioDecision, code: str) -> list
             continue
         scenario = {**changed(step, kind), **fragment}
         planned = decide(_changed(request, code, scenario), delivery).markets[code]
-        found.append(Fix(_change_text(market, kind, scenario), planned.profit_usd, scenario))
+        if planned.sold:
+            found.append(Fix(_change_text(market, kind, scenario), planned.profit_usd, scenario))
     if delivery:
         found += _another_model(request, code, delivery[code])
     return sorted(found, key=lambda fix: -fix.profit_usd)

@@ -118,6 +118,20 @@ class Portfolio:
                 counts[i] += sizes[name]
         return counts
 
+    def binaries(self, codes) -> tuple[tuple[str, int], ...]:
+        """The solved value of every binary of markets ``codes``: what they sell, with which
+        options, how they are served (to hold them while another market is probed)."""
+        found = []
+        for code in codes:
+            model = self.markets[code]
+            families = [model.includes, model.buys, model.offered, model.uses, model.sold_set]
+            families += [model.routed, {k: v for k, v in self.choose.items() if k[0] == code}]
+            for family in families:
+                for variable in family.values():
+                    if isinstance(variable, pulp.LpVariable):
+                        found.append((variable.name, round(value_of(variable))))
+        return tuple(sorted(found))
+
     def menu(self, code: str) -> tuple[list[SolvedTier], dict[str, str | None]]:
         """The market's tiers and who buys which (prices settled exactly)."""
         return read_menu(self.markets[code], self.problem(code))
@@ -173,10 +187,13 @@ def build_portfolio(
     distributor_terms: Mapping[str, tuple[float, float, float]],
     forced: Mapping[str, str] | None = None,
     must_sell: tuple[str, ...] = (),
+    held: tuple[tuple[str, int], ...] = (),
 ) -> Portfolio:
     """The portfolio MILP (module docstring). ``distributor_terms[m]`` is the partner's fee per
     account, management fee and revenue share; ``forced[m]`` a delivery model m must use;
-    ``must_sell`` markets that must sell a tier (to price what not selling them saves)."""
+    ``must_sell`` markets that must sell a tier (to price what not selling them saves);
+    ``held`` binaries (by name) held at a value: other markets' sales as a solved portfolio
+    has them (:meth:`Portfolio.binaries`)."""
     lp = pulp.LpProblem("portfolio", pulp.LpMaximize)
     models, choose = {}, {}
     for code, problem in problems.items():
@@ -203,6 +220,10 @@ def build_portfolio(
         shared_rows(portfolio, desk, must_sell)
     staff = pulp.lpSum(portfolio.staff_cost(key) for key in desks)
     lp += pulp.lpSum(model.profit() for model in models.values()) - staff, "profit"
+    values = dict(held)
+    for variable in lp.variables():
+        if variable.name in values:
+            add(lp, variable == values[variable.name], "held", variable.name)
     return portfolio
 
 

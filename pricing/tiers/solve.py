@@ -191,7 +191,18 @@ def settle_prices(problem: TierProblem, tiers: list[SolvedTier]) -> list[SolvedT
                     changed = True
         if not changed:
             break
-    return [dataclasses.replace(t, target=prices[t.name] + 0.0) if t.offered else t for t in tiers]
+    return [
+        dataclasses.replace(t, target=_to_the_cent(prices[t.name])) if t.offered else t
+        for t in tiers
+    ]
+
+
+def _to_the_cent(price: float) -> float:
+    """A price within a millionth of a cent of a whole cent is that cent: 1819.9999999999995 is
+    1820.00, as a spreadsheet recalculating the plan reads it (else a local price rounded at a
+    price point's midpoint would fall on the other side there)."""
+    cents = round(price, 2)
+    return cents + 0.0 if abs(price - cents) < 1e-8 else price + 0.0
 
 
 def read_menu(

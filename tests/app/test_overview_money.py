@@ -69,8 +69,9 @@ def test_a_cost_view_keeps_its_cost_columns_and_one_map() -> None:
 
 
 def test_the_comparison_with_a_saved_scenario_covers_profit(
-    plans, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    plans = {p.market.code: p for p in plan_of(load_markets()).markets}
     url = f"sqlite:///{tmp_path / 'scenarios.sqlite'}"
     monkeypatch.setenv("PRICING_DB_URL", url)
     # Saved when the US earned 37,177 more and Germany the same; Japan was not planned then.

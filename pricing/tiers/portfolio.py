@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pulp
 
+from pricing.errors import SolverError
 from pricing.tiers.constraints import add_families
 from pricing.tiers.model import Model, Route, clean, declare
 from pricing.tiers.problem import SolvedTier, TierProblem
@@ -117,6 +118,18 @@ class Portfolio:
             if routed_kind == kind and value_of(variable) > 0.5 and name not in left_out:
                 counts[i] += sizes[name]
         return counts
+
+    def check_staffing(self) -> None:
+        """Each shared desk's agents in the solved model carry what was sold on it: the step
+        cost was held exactly (counted again by :meth:`SharedDesk.staff_usd`)."""
+        for key, desk in self.desks.items():
+            modelled = self.staff_usd(key)
+            exact = desk.staff_usd(desk.sold(self))
+            if exact > modelled + 1e-3 * max(1.0, exact):
+                raise SolverError(
+                    f"shared desk {key}: the model's staffing ({modelled:,.2f} a year) is below "
+                    f"what the sales on it need ({exact:,.2f}); the step cost was not held"
+                )
 
     def binaries(self, codes) -> tuple[tuple[str, int], ...]:
         """The solved value of every binary of markets ``codes``: what they sell, with which

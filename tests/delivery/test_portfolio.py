@@ -180,3 +180,31 @@ def test_a_market_made_to_use_the_english_desk_in_english_is_pooled() -> None:
     botswana, zimbabwe = market("BW", 50), market("ZW", 50)
     decision = decide(request_for(botswana, zimbabwe), {"*": "pooled_english"})
     assert {m.delivery for m in decision.markets.values()} == {"pooled"}
+
+
+def test_a_market_unsold_beside_a_sold_one_gets_fixes_that_replay() -> None:
+    """Zimbabwe's heavy contacts need agents of their own on any desk and its buyers pay a
+    tenth of Botswana's: not sold, though Botswana is. Each fix is searched with Botswana's
+    sales held, then planned with the whole community: planning the fix's scenario again earns
+    what the fix states, and sells Zimbabwe."""
+    from pricing.delivery.verdicts import verdicts
+
+    botswana = market("BW", 60)
+    zimbabwe = market(
+        "ZW", 30, price_level=0.1, contacts_per_account_month=40.0, aht_seconds=900.0
+    )
+    request = request_for(botswana, zimbabwe)
+    decision = decide(request)
+    assert decision.markets["BW"].sold and not decision.markets["ZW"].sold
+    verdict = verdicts(request, decision)["ZW"]
+    assert verdict.verdict == "not_sold" and verdict.fixes
+    assert "the other markets' sales as planned" in verdict.reason
+    for fix in verdict.fixes:
+        changes = fix.scenario.get("market_changes", {}).get("ZW", {})
+        again = request_for(botswana, dataclasses.replace(zimbabwe, **changes))
+        if "min_margin" in fix.scenario:
+            rules = dataclasses.replace(RULES, min_margin=fix.scenario["min_margin"])
+            again = again.replace(settings=rules)
+        replayed = decide(again).markets["ZW"]
+        assert replayed.sold, fix.change
+        assert replayed.profit_usd == pytest.approx(fix.profit_usd, abs=0.01), fix.change

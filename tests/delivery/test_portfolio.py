@@ -190,9 +190,7 @@ def test_a_market_unsold_beside_a_sold_one_gets_fixes_that_replay() -> None:
     from pricing.delivery.verdicts import verdicts
 
     botswana = market("BW", 60)
-    zimbabwe = market(
-        "ZW", 30, price_level=0.1, contacts_per_account_month=40.0, aht_seconds=900.0
-    )
+    zimbabwe = market("ZW", 30, price_level=0.1, contacts_per_account_month=40.0, aht_seconds=900.0)
     request = request_for(botswana, zimbabwe)
     decision = decide(request)
     assert decision.markets["BW"].sold and not decision.markets["ZW"].sold

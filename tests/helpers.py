@@ -47,10 +47,13 @@ def plan_of(
     settings: PlanSettings | None = None,
     *,
     made: datetime | None = None,
+    reasons: bool = True,
     **given: object,
 ) -> Plan:
-    """:func:`pricing.plan.make_plan` of :func:`request_of`."""
-    return make_plan(request_of(markets, settings, **given), made=made)  # type: ignore[arg-type]
+    """:func:`pricing.plan.make_plan` of :func:`request_of` (``reasons=False``: without each
+    rule's effect, the alternatives and the verdicts' reasons, for tests that read none)."""
+    request = request_of(markets, settings, **given).replace(reasons=reasons)  # type: ignore[arg-type]
+    return make_plan(request, made=made)
 
 
 def market_plan(code: str, settings: PlanSettings | None = None, **given: object) -> MarketPlan:

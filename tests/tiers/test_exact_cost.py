@@ -61,13 +61,15 @@ def solution_menu(solution) -> tuple:
 
 @pytest.fixture(scope="module")
 def plans() -> dict:
-    return {p.market.code: p for p in plan_of(MARKETS, on_own_desks()).markets}
+    return {p.market.code: p for p in plan_of(MARKETS, on_own_desks(), reasons=False).markets}
 
 
 def _plans(settings: PlanSettings, codes=SAMPLE, rows=ROWS) -> dict:
     return {
         p.market.code: p
-        for p in plan_of(MARKETS, on_own_desks(settings), segment_rows=rows, only=codes).markets
+        for p in plan_of(
+            MARKETS, on_own_desks(settings), segment_rows=rows, only=codes, reasons=False
+        ).markets
     }
 
 

@@ -22,8 +22,13 @@ from pricing.errors import InputError
 from pricing.inputs.limits import check_text
 from pricing.money.fx import DEFAULT_BOOK, ECB_SOURCE, LIVE_SOURCE, Rate, RateBook
 from pricing.money.pricepoints import LocalPrices, format_money, local_price_points
-from pricing.offers.guidance import Advice, customer_notes, guidance
-from pricing.offers.promises import inclusions, offered_languages, ticket_promise
+from pricing.offers.guidance import Advice, customer_notes, guidance, language_name
+from pricing.offers.promises import (
+    inclusions,
+    offered_languages,
+    served_languages,
+    ticket_promise,
+)
 from pricing.offers.risks import risks
 from pricing.plan import MarketPlan, PricedTier
 from pricing.tiers.negotiation import REP_SHARE_OF_EXPECTED
@@ -139,8 +144,23 @@ def _risks(plan: MarketPlan, offered: frozenset[str]) -> tuple[str, ...]:
     fastest = min((t.answer_within_seconds for t in plan.tiers), default=None)
     return (
         risks(plan.market, offered, answer_within_seconds=fastest)
+        + _english_desk(plan)
         + tuple(t.floor_warning for t in plan.tiers if t.floor_warning)
         + tuple(f"Rule: {e.sentence}" for e in plan.rules if e.status == "tier_unsold")
+    )
+
+
+def _english_desk(plan: MarketPlan) -> tuple[str, ...]:
+    """A market served on its hub site's English desk: its first line answers in English."""
+    languages = plan.market.support_languages
+    if served_languages(plan)[:1] == languages[:1]:
+        return ()
+    own = language_name(languages[0])
+    return (
+        f"First-line support for this market is answered in English on a desk shared with "
+        f"other markets, not in {own}: the offer says so. Buyers who need {own} should hear it "
+        "before they sign; the plan prices every tier at what support in English is worth "
+        "to them.",
     )
 
 

@@ -9,6 +9,7 @@ served. The customer offer and the brief read them from here, so they always agr
 from __future__ import annotations
 
 from pricing.costing.service import channel_targets
+from pricing.delivery.shared import LINGUA_FRANCA, Delivery
 from pricing.offers.guidance import language_name
 from pricing.plan import MarketPlan, PricedTier
 
@@ -56,10 +57,20 @@ def promises(plan: MarketPlan, tier: PricedTier) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def served_languages(plan: MarketPlan) -> tuple[str, ...]:
+    """The languages the market's contacts are answered in, first line first: its support
+    languages, except that on its hub site's English desk the first line answers in English
+    (its other languages keep their own desks)."""
+    languages = plan.market.support_languages
+    if plan.delivery is not None and plan.delivery.delivery == Delivery.ENGLISH:
+        return tuple(dict.fromkeys((LINGUA_FRANCA, *languages[1:])))
+    return languages
+
+
 def offered_languages(plan: MarketPlan) -> tuple[str, ...]:
     """The support languages the plan's tiers hold: every one where a tier is multilingual,
-    the first otherwise (what the customer offer promises, tier by tier)."""
-    languages = plan.market.support_languages
+    the first line's otherwise (what the customer offer promises, tier by tier)."""
+    languages = served_languages(plan)
     multilingual = any("multilingual" in t.options for t in plan.tiers)
     return languages if multilingual else languages[:1]
 
@@ -102,7 +113,7 @@ def inclusions(plan: MarketPlan, tier: PricedTier) -> tuple[str, ...]:
     """
     market = plan.market
     week = plan.workload.week
-    languages = list(dict.fromkeys(language_name(code) for code in market.support_languages))
+    languages = list(dict.fromkeys(language_name(code) for code in served_languages(plan)))
     spoken = " and ".join(languages if "multilingual" in tier.options else languages[:1])
     if "coverage_24x7" in tier.options:
         served = f"Support in {spoken} round the clock, every day including public holidays (24/7)"

@@ -32,6 +32,11 @@ class Memo:
             self._found.move_to_end(key)
             return self._found[key]
 
+    def clear(self) -> None:
+        """Forget every answer (a benchmark measures solves, not the memo)."""
+        with self._lock:
+            self._found.clear()
+
     def put(self, key: Any, value: Any) -> None:
         with self._lock:
             self._found[key] = value

@@ -233,7 +233,7 @@ def choose(page, selectbox, option: str) -> None:
 NOTHING_LOADING = "!document.querySelector(\"[data-testid='stSkeleton']\")"
 
 
-def wait_until_idle(page, timeout_ms: int = 30_000) -> None:
+def wait_until_idle(page, timeout_ms: int = 90_000) -> None:
     """Wait until Streamlit has finished running the script (its own script-state marker) and
     every element it sent is drawn."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)

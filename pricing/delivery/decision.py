@@ -24,9 +24,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 from pricing.costing.workload import Workload
+from pricing.delivery.answers import Answer, MarketDecision, PortfolioDecision
 from pricing.delivery.memo import SOLVED, fingerprint
 from pricing.delivery.shared import (
     Delivery,
@@ -42,54 +42,8 @@ from pricing.market_model import MarketSolves
 from pricing.models import CostParameters
 from pricing.request import PlanRequest
 from pricing.settings import check_delivery
-from pricing.tiers.portfolio import Portfolio, build_portfolio
+from pricing.tiers.portfolio import build_portfolio
 from pricing.tiers.problem import TierProblem
-
-
-@dataclass(frozen=True)
-class MarketDecision:
-    """How a market is served in the portfolio's answer and what it earns (USD a year)."""
-
-    market: str
-    delivery: str | None  # None: not sold
-    site: str | None  # where the desk answering it sits
-    desk: str | None  # the shared desk it is on ("ZA:en"), if any
-    revenue_usd: float
-    own_cost_usd: float  # its own desks, fixed costs, a distributor's fees and share
-    shared_cost_usd: float  # its part of the shared desk's staff cost
-    marginal_profit_usd: float  # what the portfolio would lose without it
-    together_with: tuple[str, ...] = ()  # sold only with these markets on its desk
-
-    @property
-    def profit_usd(self) -> float:
-        return self.revenue_usd - self.own_cost_usd - self.shared_cost_usd
-
-    @property
-    def sold(self) -> bool:
-        return self.delivery is not None
-
-
-@dataclass(frozen=True)
-class PortfolioDecision:
-    markets: dict[str, MarketDecision]
-    gap: float  # relative optimality gap proven for the portfolio
-    forced: Mapping[str, str]
-    answers: dict[str, Answer] = field(repr=False)  # the solved community of each market
-
-    @property
-    def profit_usd(self) -> float:
-        return sum(d.profit_usd for d in self.markets.values())
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One community solved: its MILP with the solver's values, its profit and gap."""
-
-    portfolio: Portfolio
-    profit_usd: float
-    gap: float
-    chosen: dict[str, str | None]  # market -> delivery model, None when nothing is sold
-    partner_terms: dict[str, tuple[float, float, float]]  # fee per account, fixed, share
 
 
 class Communities:
@@ -169,9 +123,30 @@ class Communities:
             "support nor the local office, and a tier that must be offered must pay its way"
         )
 
-    def own_desks(self, code: str) -> Answer:
-        """Market ``code`` on desks of its own, by itself."""
-        return self.solve((code,), forced={code: Delivery.HUB.value})
+    def own_desks(self, code: str) -> Answer | None:
+        """Market ``code`` on desks of its own, by itself; None when its rules cannot hold."""
+        return self.alone(code, forced={code: Delivery.HUB.value})
+
+    def alone(self, code: str, **extra: object) -> Answer | None:
+        """Market ``code`` decided by itself; None when its rules cannot hold so."""
+        try:
+            return self.solve((code,), **extra)
+        except InfeasibleError:
+            return None
+
+    def _holding(self, codes: tuple[str, ...]) -> tuple[str, ...]:
+        """The markets of ``codes`` to decide when together they cannot hold the rules: a
+        market not asked for whose own rules cannot hold (:func:`MarketSolves.solve` says so)
+        is left out, so that it does not stop the markets asked for."""
+        asked = set(self.request.codes)
+
+        def holds(code: str) -> bool:
+            try:
+                return code in asked or bool(MarketSolves(self.request, code).solve())
+            except InfeasibleError:
+                return False
+
+        return tuple(c for c in codes if holds(c)) or codes
 
     def solve(self, codes: tuple[str, ...], **extra: object) -> Answer:
         """The markets ``codes`` decided together (the rest of the portfolio left out);
@@ -218,6 +193,9 @@ class Communities:
         settings = self.request.settings
         found, gap = portfolio.solve(settings.solver, settings.time_limit_seconds * 10)
         if not found:
+            kept = self._holding(codes) if portfolio.status == "Infeasible" else codes
+            if kept != codes:
+                return self._solve(kept, **extra)
             self._diagnose(codes, portfolio.status)
         chosen = {code: portfolio.chosen(code) for code in codes}
         profit = portfolio.profit_usd()
@@ -249,12 +227,12 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
     with ThreadPoolExecutor(max_workers=max(request.settings.workers, 1)) as pool:
         list(pool.map(lambda job: job(), jobs))
         alone = [
-            functools.partial(communities.solve, (code,))
+            functools.partial(communities.alone, code)
             for group in groups
             for code in group
             if len(group) > 1
-            and communities.solve(group).chosen[code] is not None
-            and communities.own_desks(code).chosen[code] is None
+            and communities.solve(group).chosen.get(code) is not None
+            and _own_profit(communities, code) is None
         ]
         list(pool.map(lambda job: job(), alone))
     decisions, answers, slack, whole = {}, {}, 0.0, 0.0
@@ -262,7 +240,7 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
         answer = communities.solve(group)
         slack += answer.gap * abs(answer.profit_usd)
         whole += answer.profit_usd
-        for code, decision in _allocate(communities, group, answer).items():
+        for code, decision in _allocate(communities, tuple(answer.chosen), answer).items():
             decisions[code] = decision
             answers[code] = answer
     gap = slack / abs(whole) if whole else 0.0
@@ -279,7 +257,7 @@ def _allocate(communities: Communities, group: tuple[str, ...], answer: Answer) 
     # What each sharing market earns with the desk free, and what sharing gains it over its
     # own desks; each desk's staff cost is shared by its markets in proportion to their gains.
     free = {c: own[c][0] - own[c][1] for c in sharing}
-    gain = {c: max(free[c] - communities.own_desks(c).profit_usd, 0.0) for c in sharing}
+    gain = {c: max(free[c] - (_own_profit(communities, c) or 0.0), 0.0) for c in sharing}
     part = {}
     for key in set(desks.values()):
         on = [c for c in sharing if desks[c] == key]
@@ -309,11 +287,19 @@ def _allocate(communities: Communities, group: tuple[str, ...], answer: Answer) 
     return decisions
 
 
+def _own_profit(communities: Communities, code: str) -> float | None:
+    """What the market earns on desks of its own, by itself; None when it sells nothing there
+    or its rules cannot hold there."""
+    answer = communities.own_desks(code)
+    return answer.profit_usd if answer is not None and answer.chosen[code] else None
+
+
 def _sells_alone(communities: Communities, code: str) -> bool:
     """Whether some delivery model sells the market with no other market."""
-    if communities.own_desks(code).chosen[code] is not None:
+    if _own_profit(communities, code) is not None:
         return True
-    return communities.solve((code,)).chosen[code] is not None
+    answer = communities.alone(code)
+    return answer is not None and answer.chosen[code] is not None
 
 
 def _desk_saving(answer: Answer, code: str) -> float:

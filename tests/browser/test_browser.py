@@ -22,7 +22,7 @@ def test_overview_draws_the_world_map(app_url: str, browser) -> None:
     wait_until_idle(page)
     # One shaded shape per market: only drawn once the map geography has loaded from the
     # app itself (no CDN is reachable offline).
-    page.wait_for_selector("path.choroplethlocation", timeout=30_000)
+    page.wait_for_selector("path.choroplethlocation", timeout=90_000)
     assert page.locator("path.choroplethlocation").count() == len(load_markets())
     assert page.locator(".geo .land").count() >= 1
     assert page.get_by_text("Portfolio: verdict and cost to serve by market").is_visible()

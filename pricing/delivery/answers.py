@@ -1,0 +1,55 @@
+"""What the portfolio decision says: each market's delivery model and money, the portfolio's
+gap, and each community's solved model (:mod:`pricing.delivery.decision` decides them)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pricing.tiers.portfolio import Portfolio
+
+
+@dataclass(frozen=True)
+class MarketDecision:
+    """How a market is served in the portfolio's answer and what it earns (USD a year)."""
+
+    market: str
+    delivery: str | None  # None: not sold
+    site: str | None  # where the desk answering it sits
+    desk: str | None  # the shared desk it is on ("ZA:en"), if any
+    revenue_usd: float
+    own_cost_usd: float  # its own desks, fixed costs, a distributor's fees and share
+    shared_cost_usd: float  # its part of the shared desk's staff cost
+    marginal_profit_usd: float  # what the portfolio would lose without it
+    together_with: tuple[str, ...] = ()  # sold only with these markets on its desk
+
+    @property
+    def profit_usd(self) -> float:
+        return self.revenue_usd - self.own_cost_usd - self.shared_cost_usd
+
+    @property
+    def sold(self) -> bool:
+        return self.delivery is not None
+
+
+@dataclass(frozen=True)
+class PortfolioDecision:
+    markets: dict[str, MarketDecision]
+    gap: float  # relative optimality gap proven for the portfolio
+    forced: Mapping[str, str]
+    answers: dict[str, Answer] = field(repr=False)  # the solved community of each market
+
+    @property
+    def profit_usd(self) -> float:
+        return sum(d.profit_usd for d in self.markets.values())
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One community solved: its MILP with the solver's values, its profit and gap."""
+
+    portfolio: Portfolio
+    profit_usd: float
+    gap: float
+    chosen: dict[str, str | None]  # market -> delivery model, None when nothing is sold
+    partner_terms: dict[str, tuple[float, float, float]]  # fee per account, fixed, share

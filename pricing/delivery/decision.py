@@ -141,10 +141,13 @@ class Communities:
         asked = set(self.request.codes)
 
         def holds(code: str) -> bool:
+            if code in asked:
+                return True
             try:
-                return code in asked or bool(MarketSolves(self.request, code).solve())
+                MarketSolves(self.request, code).solve()
             except InfeasibleError:
                 return False
+            return True
 
         return tuple(c for c in codes if holds(c)) or codes
 
@@ -154,10 +157,12 @@ class Communities:
         key = (codes, tuple(sorted((k, repr(v)) for k, v in extra.items())))
         if key not in self._answers:
             known = (self.fingerprint, tuple(sorted(self.forced.items())), key)
-            found = SOLVED.get(known)
+            # An answer that left markets out holds only for the markets asked for then.
+            asked = (*known, tuple(c for c in self.request.codes if c in codes))
+            found = SOLVED.get(known) or SOLVED.get(asked)
             if found is None:
                 found = self._solve(codes, **extra)
-                SOLVED.put(known, found)
+                SOLVED.put(known if len(found.chosen) == len(codes) else asked, found)
             self._answers[key] = found
         return self._answers[key]
 

@@ -150,8 +150,8 @@ class Portfolio:
         return read_menu(self.markets[code], self.problem(code))
 
     def problem(self, code: str) -> TierProblem:
-        """The market's problem as it is served: on a model that cuts its buyers' base value
-        (the English desk), each buyer at the value left."""
+        """The market's problem as it is served: on a model that cuts what support is worth
+        (the English desk), each buyer's values at what is left of them."""
         model = self.markets[code]
         kind = self.chosen(code)
         cut = sum(share for share, _, k, _ in model.value_cut if k == kind)

@@ -194,3 +194,19 @@ def test_the_brief_says_which_rule_leaves_a_tier_unsold() -> None:
     assert not any(
         r.startswith("Rule:") for r in build_offer(_plan("PL", PlanSettings()), date.today()).risks
     )
+
+
+def test_a_market_left_out_for_one_market_does_not_pass_for_the_whole_portfolio() -> None:
+    """Every market must offer Premium: Nigeria cannot, on any desk. Planning South Africa alone
+    leaves Nigeria out of their community rather than refusing South Africa; the solve kept for
+    that must not let a plan that asks for Nigeria too pass with Nigeria left out."""
+    from pricing.delivery.decision import decide
+    from pricing.errors import InfeasibleError
+    from tests.helpers import request_of
+
+    rules = PlanSettings(must_offer=frozenset({"Premium"}), solver="highs")
+    south_africa = decide(request_of(settings=rules, only=["ZA"]).replace(reasons=False))
+    assert south_africa.markets["ZA"].sold
+    assert "NG" not in south_africa.answers["ZA"].chosen  # left out, not sold by rule
+    with pytest.raises(InfeasibleError, match="NG cannot hold while Premium must be offered"):
+        decide(request_of(settings=rules, only=["ZA", "NG"]).replace(reasons=False))

@@ -219,13 +219,19 @@ bullets(chosen.solution.explanations)
 if chosen.counterfactuals:
     st.markdown("**The alternatives, each planned**")
     bullets(c.sentence(chosen.profit_usd) for c in chosen.counterfactuals)
+shared = chosen.delivery is not None and chosen.delivery.desk is not None
 if chosen.rules:  # each rule against this market planned without it
     st.markdown("**What each rule does here**")
+    if shared:
+        st.caption(
+            f"Shares the {plain(chosen.delivery.desk)} desk: each rule is taken from this "
+            "market alone and its community solved again, the other markets' sales as planned."
+        )
     bullets(effect.sentence for effect in chosen.rules)
-elif chosen.delivery is not None and chosen.delivery.desk is not None:
+if shared and not chosen.counterfactuals:
     st.caption(
-        f"Shares the {plain(chosen.delivery.desk)} desk: what each rule does and the "
-        "alternatives are solved for markets on desks of their own, not yet for a shared desk."
+        "The alternatives (an option added or taken out) are solved for markets on desks of "
+        "their own, not yet for a market on a shared desk."
     )
 with st.expander("What each option costs in this market"):
     costs = tables["Option costs"][tables["Option costs"]["market"] == code]

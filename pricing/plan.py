@@ -20,6 +20,7 @@ from pricing.costing.workload import Workload
 from pricing.counterfactuals import Counterfactual, counterfactuals
 from pricing.delivery.decision import MarketDecision, PortfolioDecision, decide
 from pricing.delivery.delivered import delivered_solution, unsold_solution
+from pricing.delivery.held_rules import held_rule_effects
 from pricing.delivery.shared import Delivery
 from pricing.delivery.verdicts import Verdict, verdicts
 from pricing.inputs.segments import Segment, market_segments
@@ -271,8 +272,20 @@ def delivered_plan(request: PlanRequest, code: str, decision: PortfolioDecision)
     buffer, _ = request.rates.buffer(market.currency)
     priced = tuple(_priced(market, workload, tier, used, buffer) for tier in _sold(solution))
     segments = market_segments(market, request.segment_rows)
+    rules: tuple[RuleEffect, ...] = ()
+    if request.reasons and chosen.delivery is not None:
+        rules = held_rule_effects(request, decision, code)
+    budget = budget_rate_effect(request.rates, priced, market.currency, buffer, solution.profit)
     return MarketPlan(
-        market, problem, solution, priced, option_costs(problem), segments, used, buffer
+        market,
+        problem,
+        solution,
+        priced,
+        option_costs(problem),
+        segments,
+        used,
+        buffer,
+        (*rules, budget) if budget is not None else rules,
     )
 
 

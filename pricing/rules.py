@@ -54,6 +54,7 @@ class RuleEffect:
     profit_without_usd: float
     unsold: tuple[str, ...] = ()  # tiers sold without the rule and not with it
     detail: str = ""  # what differs without it, when that is not the profit (a budget rate)
+    served: str = ""  # how the market would be served without it, when that changes
 
     @property
     def sentence(self) -> str:
@@ -62,15 +63,18 @@ class RuleEffect:
         if self.detail:
             verb = "binds" if self.status == "binds" else "changes nothing here"
             return f"The rule “{self.rule}” {verb}: {self.detail}."
+        served = f", served {self.served}" if self.served else ""
         if self.status == "tier_unsold":
             tiers = " and ".join(self.unsold)
             return (
                 f"The rule “{self.rule}” leaves {tiers} unsold: without it {tiers} would sell "
-                f"and the market would earn {change} more."
+                f"and the market would earn {change} more{served}."
             )
         if self.status == "slack":
             return f"The rule “{self.rule}” changes nothing here: the plan is the same without it."
-        return f"The rule “{self.rule}” binds: without it the market would earn {change} more."
+        return (
+            f"The rule “{self.rule}” binds: without it the market would earn {change} more{served}."
+        )
 
     def as_json(self) -> dict:
         return {
@@ -218,14 +222,24 @@ def budget_rate_effect(
     return RuleEffect(rule, "binds", 0.0, profit_usd, detail=detail)
 
 
-def _menu(solution: Solution) -> dict[str, tuple[tuple[str, ...], float]]:
-    return {
-        t.name: (tuple(sorted(t.options)), t.target or 0.0) for t in solution.tiers if t.offered
-    }
+Menu = dict[str, tuple[tuple[str, ...], float]]  # sold tier -> (options, target USD a year)
+
+
+def menu_of(tiers) -> Menu:
+    """The sold tiers of ``tiers`` (solved tiers): their options and target prices."""
+    return {t.name: (tuple(sorted(t.options)), t.target or 0.0) for t in tiers if t.offered}
+
+
+def _menu(solution: Solution) -> Menu:
+    return menu_of(solution.tiers)
 
 
 def _same(one: Solution, other: Solution) -> bool:
-    mine, theirs = _menu(one), _menu(other)
+    return same_menu(_menu(one), _menu(other))
+
+
+def same_menu(mine: Menu, theirs: Menu) -> bool:
+    """Whether two menus are the same plan: the same tiers, options and prices."""
     return mine.keys() == theirs.keys() and all(
         mine[t][0] == theirs[t][0] and abs(mine[t][1] - theirs[t][1]) <= SAME_PRICE_USD
         for t in mine

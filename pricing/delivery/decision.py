@@ -41,7 +41,7 @@ from pricing.errors import InfeasibleError, SolverError
 from pricing.market_model import MarketSolves
 from pricing.models import CostParameters
 from pricing.request import PlanRequest
-from pricing.settings import check_delivery
+from pricing.settings import PlanSettings, check_delivery
 from pricing.tiers.portfolio import build_portfolio
 from pricing.tiers.problem import TierProblem
 
@@ -50,8 +50,16 @@ class Communities:
     """The request's markets, their problems and shared desks, and each community solved under
     the request's rules (with ``forced`` delivery models), each set of markets once."""
 
-    def __init__(self, request: PlanRequest, forced: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        request: PlanRequest,
+        forced: Mapping[str, str] | None = None,
+        rules: Mapping[str, PlanSettings] | None = None,
+    ) -> None:
+        """``rules`` plans a market under rules of its own (the request's for the rest): what
+        a rule costs one market on a shared desk (:mod:`pricing.delivery.held_rules`)."""
         self.request = request
+        self.rules = dict(rules or {})
         self.params = request.params or CostParameters()
         self.markets = request.catalogue.by_code
         # A market's answer depends on its community only, but on all of it: the request's
@@ -62,7 +70,11 @@ class Communities:
         self._problems: dict[str, TierProblem] = {}
         # What decides every answer (pricing.delivery.memo): the same inputs, the same solves.
         self.fingerprint = fingerprint(
-            request.catalogue.markets, request.settings, request.segment_rows, self.params
+            request.catalogue.markets,
+            request.settings,
+            request.segment_rows,
+            self.params,
+            sorted(self.rules.items()),
         )
         self._answers: dict[tuple, Answer] = {}
 
@@ -70,7 +82,7 @@ class Communities:
         """Market ``code``'s tier problem under the request's rules (built once)."""
         if code not in self._problems:
             solves = MarketSolves(self.request, code)
-            self._problems[code] = solves.problem(self.request.settings)
+            self._problems[code] = solves.problem(self.rules.get(code, self.request.settings))
         return self._problems[code]
 
     def workload(self, code: str) -> Workload:

@@ -10,7 +10,7 @@ import pytest
 from pricing.delivery.decision import decide
 from pricing.inputs.segments import SegmentRow
 from pricing.plan import make_plan
-from tests.delivery.test_portfolio import RULES, SEGMENTS, market, request_for
+from tests.small_markets import RULES, SEGMENTS, market, request_for
 
 PRIORITY_USD = 500.0  # what each account would pay a year for priority answers
 # Priority answers valued by every segment, and a rule that keeps them out of the one tier.

@@ -17,7 +17,7 @@ from pricing.models import CostParameters, Market
 from pricing.request import Catalogue, PlanRequest
 from pricing.settings import DELIVERY_MODELS, PlanSettings
 
-SITES = Path(__file__).resolve().parents[2] / "data" / "sites.csv"
+SITES = Path(__file__).resolve().parents[1] / "data" / "sites.csv"
 SEGMENTS = (
     SegmentRow(
         code="*",

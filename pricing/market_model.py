@@ -80,6 +80,7 @@ def market_problem(
             max_discount=market.max_discount,
             price_step=settings.price_step,
             max_price_step=settings.max_price_step,
+            tier_floors=settings.floor_policy == "tier",
         ),
         allowed=allowed,
         required=restrict(settings.required),

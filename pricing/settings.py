@@ -22,6 +22,9 @@ TIER_NAMES: dict[int, tuple[str, ...]] = {
 }
 
 
+# Whose cost the floors must cover with the margin (PlanSettings.floor_policy).
+FLOOR_POLICIES: tuple[str, ...] = ("market", "tier")
+
 # How a market can be served (pricing.delivery.shared.Delivery names them).
 DELIVERY_MODELS: tuple[str, ...] = ("hub", "pooled", "pooled_english", "distributor")
 
@@ -63,6 +66,9 @@ class PlanSettings:
     max_share: Mapping[str, float] = field(default_factory=dict)
     # The most a tier's price may rise over the one below (a fraction; 0: no bound).
     max_price_step: float = 0.0
+    # Whose cost the floors cover with the margin: "market", the market's whole cost with
+    # every account at its floor; "tier", also each sold tier its own fully loaded cost.
+    floor_policy: str = "market"
 
     def __post_init__(self) -> None:
         if self.tiers not in TIER_NAMES:
@@ -95,6 +101,13 @@ class PlanSettings:
                 value=self.max_price_step,
             )
         check_delivery(self.delivery)
+        if self.floor_policy not in FLOOR_POLICIES:
+            raise InputError(
+                f"floor_policy must be one of {', '.join(FLOOR_POLICIES)}, got "
+                f"{self.floor_policy!r}",
+                field="floor_policy",
+                value=self.floor_policy,
+            )
         if not 1 <= self.workers <= 16:
             raise InputError(
                 f"workers must be 1 to 16, got {self.workers!r}",
@@ -121,6 +134,7 @@ class PlanSettings:
             "delivery": dict(sorted(self.delivery.items())),
             "share_of_contract_value": self.share_rules(),
             "max_price_step": self.max_price_step,
+            "floor_policy": self.floor_policy,
         }
 
     def share_rules(self) -> dict[str, dict[str, float]]:

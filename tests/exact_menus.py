@@ -31,7 +31,10 @@ A menu of designed tiers is fully described by *who buys which option set*:
    cycle means no prices exist), which maximises every positive combination of prices, the
    revenue included. With a ladder ``scipy.optimize.linprog`` solves the same LP.
 4. The floor ``r * revenue >= (1 + m) * cost`` only involves revenue, which step 3 maximised:
-   the map is feasible iff the floor holds at the maximal revenue.
+   the map is feasible iff the floor holds at the maximal revenue. With the floor policy by
+   tier, each sold tier's floor ``r * p_t`` must also cover ``(1 + m)`` times its fully loaded
+   cost (its buyers' share of the map's cost, :func:`cost_of_sale`: fixed for the map), which
+   the greatest prices of step 3 meet if any prices do.
 5. Profit is revenue minus cost; selling nothing (profit 0) is always a menu unless tiers must
    be offered. Pruning only skips maps whose upper bound ``sum_s N_s R_s(S_s) - cost`` (every
    buyer paying its full value) is no better than the best found, so it never skips a better
@@ -262,6 +265,8 @@ def best_menu(problem) -> Menu | None:
             floor = terms.floor_ratio * revenue
             if floor < (1.0 + terms.min_margin) * cost - FEASIBILITY * max(1.0, cost):
                 continue
+            if terms.tier_floors and not _tier_floors_hold(problem, chain, sale, prices):
+                continue
             menu = Menu(revenue - cost, revenue, cost, chain, tuple(prices), sale, examined)
         if best is None or menu.profit > best.profit:
             best = menu
@@ -270,6 +275,20 @@ def best_menu(problem) -> Menu | None:
             best.profit, best.revenue, best.cost, best.chain, best.prices, best.sale, examined
         )
     return best
+
+
+def _tier_floors_hold(problem, chain, sale, prices) -> bool:
+    """Every sold tier's floor covers its fully loaded cost plus the margin."""
+    shares = cost_of_sale(problem, sale).by_segment
+    sizes = {b.name: b.size for b in problem.buyers}
+    terms = problem.terms
+    for t, options in enumerate(chain):
+        buyers = [name for name, bought in sale.items() if bought == options]
+        accounts = sum(sizes[name] for name in buyers)
+        unit = sum(shares[name] for name in buyers) / accounts if accounts else 0.0
+        if terms.floor_ratio * prices[t] < (1.0 + terms.min_margin) * unit - 0.005:
+            return False
+    return True
 
 
 def best_profit(problem) -> float:

@@ -23,6 +23,17 @@ def rules_form() -> tuple[PlanSettings, tuple[SegmentRow, ...], bool]:
     pressed. Rules that cannot be used are said in one line and end the page."""
     with st.form("tier_rules"):
         tiers, margin, step, most_step, solver = _numbers()
+        floor_policy = st.radio(
+            "The floors must cover, with the margin",
+            list(FLOOR_WORDS),
+            format_func=FLOOR_WORDS.get,
+            key="td_floor_policy",
+            horizontal=True,
+            help="The market's whole cost with every account at its floor; or also each sold "
+            "tier its own fully loaded cost, so that no deal at a floor books a loss on "
+            "finance's per-account cost (exact for markets on desks of their own; refused with "
+            "the reason where a shared desk's part stops it).",
+        )
         allowed, required, must_offer, shares = _per_tier(tiers)
         with st.expander("Segment values (USD per account per year at US price level)"):
             st.caption("Scaled per market by its price level and expectations; see data/README.md.")
@@ -49,6 +60,7 @@ def rules_form() -> tuple[PlanSettings, tuple[SegmentRow, ...], bool]:
             required={name: frozenset(options) for name, options in required.items() if options}
             or None,
             must_offer=frozenset(must_offer),
+            floor_policy=floor_policy,
             # Delivery models fixed on the Cost to serve page (or by a scenario) stay fixed.
             delivery=data.plan_settings().delivery,
         )
@@ -56,6 +68,12 @@ def rules_form() -> tuple[PlanSettings, tuple[SegmentRow, ...], bool]:
         show_error(f"These rules cannot be used: {error}")
         stop_page()
     return settings, rows, submitted
+
+
+FLOOR_WORDS = {
+    "market": "the market's whole cost",
+    "tier": "also each tier's fully loaded cost",
+}
 
 
 def _numbers() -> tuple[int, float, float, float, str]:

@@ -51,6 +51,7 @@ def apply_scenario(payload: dict, name: str = "saved scenario") -> None:
             "td_step": checked.price_step * 100,
             "td_step_max": checked.max_price_step * 100,
             "td_solver": checked.solver,
+            "td_floor_policy": checked.floor_policy,
             "budget_rates": dict(checked.budget_rates),
             **tier_rule_widgets(settings),
         }

@@ -28,6 +28,7 @@ DEFAULTS: dict[str, object] = {
     "td_step": 0.0,
     "td_step_max": 0.0,
     "td_solver": "highs",
+    "td_floor_policy": "market",
     "market": None,  # the market last picked on any page (ui.widgets.market_picker)
     "plan_rules": None,  # (rules, segment values) every page plans with (ui.data.set_plan_rules)
 }

@@ -53,3 +53,14 @@ class Answer:
     gap: float
     chosen: dict[str, str | None]  # market -> delivery model, None when nothing is sold
     partner_terms: dict[str, tuple[float, float, float]]  # fee per account, fixed, share
+
+    def desk_saving(self, code: str) -> float:
+        """What the shared desk market ``code`` is on would cost less without its accounts,
+        the other markets' sales unchanged (whole agents per slot, :meth:`SharedDesk.saving`)."""
+        kind = self.chosen[code]
+        desk = next(
+            d
+            for d in self.portfolio.desks.values()
+            if any(m.market == code and m.delivery == kind for m in d.members)
+        )
+        return desk.saving(self.portfolio, code)

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 from pricing.costing.workload import Workload
+from pricing.delivery import tier_floors
 from pricing.delivery.answers import Answer, MarketDecision, PortfolioDecision
 from pricing.delivery.memo import SOLVED, fingerprint
 from pricing.delivery.shared import (
@@ -34,6 +35,7 @@ from pricing.delivery.shared import (
     desk_key,
     english_value_loss,
     models_of,
+    partner_terms,
     routes,
     shared_desks,
 )
@@ -203,7 +205,7 @@ class Communities:
                 for c in codes
             },
             desks,
-            {c: _partner_terms(self.markets[c]) for c in codes},
+            {c: partner_terms(self.markets[c]) for c in codes},
             {c: forced[c] for c in codes if c in forced},
             **extra,
         )
@@ -214,12 +216,24 @@ class Communities:
             if kept != codes:
                 return self._solve(kept, **extra)
             self._diagnose(codes, portfolio.status)
-        chosen = {code: portfolio.chosen(code) for code in codes}
-        profit = portfolio.profit_usd()
-        terms = {c: _partner_terms(self.markets[c]) for c in codes}
-        answer = Answer(portfolio, profit, gap, chosen, terms)
-        portfolio.check_staffing()
-        return answer
+        terms = {c: partner_terms(self.markets[c]) for c in codes}
+
+        def answered(gap: float) -> Answer:
+            chosen = {code: portfolio.chosen(code) for code in codes}
+            portfolio.check_staffing()
+            return Answer(portfolio, portfolio.profit_usd(), gap, chosen, terms)
+
+        if settings.floor_policy != "tier":
+            return answered(gap)
+
+        def again() -> Answer | None:
+            found, gap = portfolio.solve(settings.solver, settings.time_limit_seconds * 10)
+            return answered(gap) if found else None
+
+        def allocate(answer: Answer) -> dict[str, MarketDecision]:
+            return _allocate(self, codes, answer)
+
+        return tier_floors.hold(answered(gap), settings.solver, allocate, again)
 
 
 def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> PortfolioDecision:
@@ -287,7 +301,7 @@ def _allocate(communities: Communities, group: tuple[str, ...], answer: Answer) 
         revenue, cost = own[code]
         kind = answer.chosen[code]
         profit = revenue - cost - part.get(code, 0.0)
-        marginal = revenue - cost - (_desk_saving(answer, code) if code in sharing else 0.0)
+        marginal = revenue - cost - (answer.desk_saving(code) if code in sharing else 0.0)
         partners = tuple(c for c in sharing if c != code and desks[c] == desks.get(code))
         together = bool(kind and partners) and not _sells_alone(communities, code)
         decisions[code] = MarketDecision(
@@ -319,27 +333,7 @@ def _sells_alone(communities: Communities, code: str) -> bool:
     return answer is not None and answer.chosen[code] is not None
 
 
-def _desk_saving(answer: Answer, code: str) -> float:
-    """What the shared desk market ``code`` is on would cost less without its accounts, the
-    other markets' sales unchanged (whole agents per slot, :meth:`SharedDesk.saving`)."""
-    kind = answer.chosen[code]
-    desk = next(
-        d
-        for d in answer.portfolio.desks.values()
-        if any(m.market == code and m.delivery == kind for m in d.members)
-    )
-    return desk.saving(answer.portfolio, code)
-
-
 def _site(communities: Communities, code: str, kind: str | None) -> str | None:
     if kind is None:
         return None
     return communities.workload(code).hub
-
-
-def _partner_terms(market) -> tuple[float, float, float]:
-    return (
-        market.distributor_fee_per_account_usd,
-        market.distributor_fixed_usd,
-        market.distributor_revenue_share,
-    )

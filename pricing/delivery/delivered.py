@@ -17,7 +17,7 @@ import dataclasses
 
 import numpy as np
 
-from pricing.delivery.decision import Answer, MarketDecision
+from pricing.delivery.answers import Answer, MarketDecision
 from pricing.delivery.shared import Delivery, routes
 from pricing.errors import SolverError
 from pricing.tiers.accounts import costed_solution
@@ -31,8 +31,10 @@ def delivered_solution(
     code, kind = decision.market, decision.delivery
     problem = answer.portfolio.problem(code)  # at the values its buyers have as it is served
     assert problem.workload is not None and kind is not None
-    share = routes(problem.workload, (kind,))[kind].private_share
-    own = dataclasses.replace(problem, workload=problem.workload.keeping(share))
+    own = problem  # on desks of its own: every load stays there
+    if kind != Delivery.HUB:
+        share = routes(problem.workload, (kind,))[kind].private_share
+        own = dataclasses.replace(problem, workload=problem.workload.keeping(share))
     tiers, assignment = answer.portfolio.menu(code)
     costed = costed_solution(own, tiers, assignment, solver, answer.gap, 0.0, "optimal")
     sizes = {b.name: b.size for b in problem.buyers}

@@ -285,3 +285,13 @@ def routes(workload: Workload, kinds: tuple[str, ...], loss: float = 0.0) -> dic
         usable = tuple(i for i, s in enumerate(workload.sets) if _serves(kind, s))
         found[kind] = Route(usable, share, loss if kind == Delivery.ENGLISH else 0.0)
     return found
+
+
+def partner_terms(market) -> tuple[float, float, float]:
+    """A market's distributor terms: fee per account, management fee (USD a year) and share
+    of revenue."""
+    return (
+        market.distributor_fee_per_account_usd,
+        market.distributor_fixed_usd,
+        market.distributor_revenue_share,
+    )

@@ -143,10 +143,40 @@ def _fixes(request: PlanRequest, decision: PortfolioDecision, code: str) -> list
 
     def sells(step: int, kind: str) -> bool:
         probe = _changed(request, code, changed(step, kind))
-        answer = Communities(probe, decision.forced).solve(group, held=held)
+        if probe.settings.floor_policy == "tier" and not sells_under(
+            probe.replace(settings=dataclasses.replace(probe.settings, floor_policy="market"))
+        ):
+            return False  # the floors by tier only take menus away: a quick answer first
+        return sells_under(probe)
+
+    def sells_under(probe: PlanRequest) -> bool:
+        try:
+            answer = Communities(probe, decision.forced).solve(group, held=held)
+        except InfeasibleError:  # the rules refuse it so (the floor policy by tier)
+            return False
         return answer.chosen[code] is not None
 
-    searches = {
+    found = []
+    for kind, (low, high) in _search_ranges(market, margin).items():
+        step = _least(lambda s, kind=kind: sells(s, kind), low, high)
+        if step is None:
+            continue
+        scenario = {**changed(step, kind), **fragment}
+        try:
+            planned = decide(_changed(request, code, scenario), delivery).markets[code]
+        except InfeasibleError:
+            continue
+        if planned.sold:
+            found.append(Fix(_change_text(market, kind, scenario), planned.profit_usd, scenario))
+    if delivery:
+        found += _another_model(request, code, delivery[code])
+    return sorted(found, key=lambda fix: -fix.profit_usd)
+
+
+def _search_ranges(market, margin: float) -> dict[str, tuple[int, int]]:
+    """The steps each fix's search may take: the floor margin down to 0, accounts up to
+    ``ACCOUNT_SEARCH_LIMIT`` times today's, the price level up to its bound."""
+    return {
         "min_margin": (1, round(margin / MARGIN_STEP)),
         "accounts": (
             int(market.accounts) + 1,
@@ -157,24 +187,15 @@ def _fixes(request: PlanRequest, decision: PortfolioDecision, code: str) -> list
             round(BOUNDS["price_level"].high / PRICE_LEVEL_STEP),
         ),
     }
-    found = []
-    for kind, (low, high) in searches.items():
-        step = _least(lambda s, kind=kind: sells(s, kind), low, high)
-        if step is None:
-            continue
-        scenario = {**changed(step, kind), **fragment}
-        planned = decide(_changed(request, code, scenario), delivery).markets[code]
-        if planned.sold:
-            found.append(Fix(_change_text(market, kind, scenario), planned.profit_usd, scenario))
-    if delivery:
-        found += _another_model(request, code, delivery[code])
-    return sorted(found, key=lambda fix: -fix.profit_usd)
 
 
 def _another_model(request: PlanRequest, code: str, fixed: str) -> list[Fix]:
     """A market held to a delivery model that does not sell it: the model the optimiser would
     choose, when that sells it, with what it then earns."""
-    free = decide(request.replace(only=(code,), reasons=False)).markets[code]
+    try:
+        free = decide(request.replace(only=(code,), reasons=False)).markets[code]
+    except InfeasibleError:  # its free choice cannot hold the rules (the floor policy by tier)
+        return []
     if not free.sold or free.delivery == fixed:
         return []
     change = (

@@ -226,6 +226,7 @@ class ScenarioIn(BaseModel):
     market_changes: dict[str, MarketChange] = {}
     share_of_contract_value: dict[str, ShareBounds] = {}
     max_price_step: Annotated[float, bounded("max_price_step")] = 0.0
+    floor_policy: Literal["market", "tier"] = "market"
 
     @field_validator("delivery")
     @classmethod
@@ -300,6 +301,7 @@ class ScenarioIn(BaseModel):
                 if bounds.max is not None
             },
             max_price_step=merged.max_price_step,
+            floor_policy=merged.floor_policy,
         )
 
     def changed_markets(self, markets: tuple) -> tuple:

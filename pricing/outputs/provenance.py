@@ -119,6 +119,13 @@ def _rules(plan: Plan) -> list[tuple[str, object, str | None]]:
         ("Number of tiers", settings.tiers, COUNT_FORMAT),
         ("Tier names", ", ".join(settings.tier_names), None),
         ("Minimum margin at the floor", settings.min_margin, PERCENT_FORMAT),
+        (
+            "Floors cover (floor policy)",
+            "each sold tier's fully loaded cost plus the margin, and the market's"
+            if settings.floor_policy == "tier"
+            else "the market's whole cost plus the margin",
+            None,
+        ),
         ("Price ladder step (least step between tier prices)", settings.price_step, PERCENT_FORMAT),
         (
             "Price ladder cap (most step between tier prices; 0: none)",

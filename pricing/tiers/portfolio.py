@@ -50,6 +50,7 @@ import numpy as np
 import pulp
 
 from pricing.errors import SolverError
+from pricing.tiers import floors
 from pricing.tiers.constraints import add_families
 from pricing.tiers.model import Model, Route, clean, declare
 from pricing.tiers.problem import SolvedTier, TierProblem
@@ -144,6 +145,19 @@ class Portfolio:
                     if isinstance(variable, pulp.LpVariable):
                         found.append((variable.name, round(value_of(variable))))
         return tuple(sorted(found))
+
+    def sale_pattern(self, codes) -> floors.Pattern:
+        """What markets ``codes`` sell and how they are served, as (binary, value) pairs: who
+        buys which tier, what each sold tier holds, the delivery model chosen."""
+        found: floors.Pattern = []
+        for code in codes:
+            found += floors.sale_pattern(self.markets[code])
+            found += [(v, int(value_of(v) > 0.5)) for (c, _), v in self.choose.items() if c == code]
+        return found
+
+    def cut_off(self, pattern: floors.Pattern, n: int) -> None:
+        """Refuse the sale ``pattern`` (the floor policy by tier, :mod:`pricing.tiers.floors`)."""
+        floors.cut_off(self.lp, pattern, n)
 
     def menu(self, code: str) -> tuple[list[SolvedTier], dict[str, str | None]]:
         """The market's tiers and who buys which (prices settled exactly)."""

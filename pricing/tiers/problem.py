@@ -33,6 +33,9 @@ class Terms:
     price_step: float = 0.0
     # The most a tier's price may rise over the one below (a fraction; 0: no bound).
     max_price_step: float = 0.0
+    # The floor policy by tier: every sold tier's floor covers its own fully loaded cost plus
+    # the margin, not only the market's floors its whole cost (pricing.tiers.floors).
+    tier_floors: bool = False
 
     def __post_init__(self) -> None:
         names = ("min_margin", "expected_discount", "max_discount", "price_step", "max_price_step")

@@ -15,6 +15,7 @@ from typing import Literal
 import pulp
 
 from pricing.errors import InfeasibleError, InputError, SolverError
+from pricing.tiers import floors
 from pricing.tiers.accounts import cost_of_sale, costed_solution
 from pricing.tiers.constraints import RELAXABLE, build_model
 from pricing.tiers.explain import explain
@@ -151,6 +152,17 @@ def solve(
         time.perf_counter() - started,
         "optimal" if status == pulp.LpSolutionOptimal else "time_limit",
     )
+    if problem.terms.tier_floors:
+
+        def again() -> Solution | None:
+            status, found_gap = _run(model, solver, time_limit_seconds, gap)
+            if status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+                return None
+            state = "optimal" if status == pulp.LpSolutionOptimal else "time_limit"
+            seconds = time.perf_counter() - started
+            return _read(problem, model, solver, found_gap, seconds, state)
+
+        return floors.hold(problem, model, solution, again)
     return solution
 
 

@@ -466,3 +466,46 @@ def test_the_model_cost_at_its_optimum_is_the_exact_cost(plans) -> None:
         model = build_model(plan.problem)
         model.lp.solve(pulp.PULP_CBC_CMD(msg=False))
         assert pulp.value(model.cost()) == pytest.approx(plan.solution.cost, abs=0.01), code
+
+
+# --- The floor policy by tier ------------------------------------------------------------
+
+TIER_FLOORS = on_own_desks(PlanSettings(floor_policy="tier"))
+
+
+@pytest.mark.parametrize("code", ["CA", "ZA", "PH", "CL", "DE"])
+def test_the_floor_policy_by_tier_is_the_brute_force_optimum(plans, code: str) -> None:
+    """With every sold tier's floor held to its own fully loaded cost plus the margin, the
+    optimiser's menu is the best menu that keeps it, searched exhaustively; and each tier keeps
+    it, on the cost the plan reports."""
+    plan = market_plan(code, TIER_FLOORS)
+    exact = best_menu(plan.problem)
+    assert exact is not None
+    assert_same_optimum(plan.solution.profit, exact.profit, plan.problem)
+    margin = TIER_FLOORS.min_margin
+    for tier in plan.tiers:
+        assert tier.quote_usd.floor >= (1 + margin) * tier.unit_cost_usd - 0.005, tier.name
+    # Where the market-wide rule let a floor fall below its tier's cost, the policy changes
+    # the plan and costs profit; elsewhere it changes nothing.
+    before = plans[code]
+    short = [t for t in before.tiers if t.quote_usd.floor < (1 + margin) * t.unit_cost_usd - 0.005]
+    if short:
+        assert plan.profit_usd < before.profit_usd - 1.0
+        assert menu(plan) != menu(before)
+    else:
+        assert menu(plan) == menu(before)
+
+
+def test_the_floor_policy_by_tier_refuses_a_tier_that_must_be_offered_and_cannot_pay() -> None:
+    """South Africa must offer Basic, whose buyers cannot pay its fully loaded cost plus the
+    margin at any floor (no such menu exists, searched exhaustively): refused, naming why."""
+    settings = on_own_desks(PlanSettings(floor_policy="tier", must_offer=frozenset({"Basic"})))
+    problem = market_plan("ZA", on_own_desks()).problem
+    policy = dataclasses.replace(
+        problem,
+        must_offer=frozenset({"Basic"}),
+        terms=dataclasses.replace(problem.terms, tier_floors=True),
+    )
+    assert best_menu(policy) is None
+    with pytest.raises(InfeasibleError, match=r"floor_policy: in ZA no menu offering Basic"):
+        market_plan("ZA", settings)

@@ -52,10 +52,11 @@ import pulp
 from pricing.errors import SolverError
 from pricing.tiers import floors
 from pricing.tiers.constraints import add_families
+from pricing.tiers.menu import read_menu, value_of
 from pricing.tiers.model import Model, Route, clean, declare
 from pricing.tiers.problem import SolvedTier, TierProblem
 from pricing.tiers.shared_rows import add, revenue_ceiling, shared_rows
-from pricing.tiers.solve import read_menu, solver_for, value_of
+from pricing.tiers.solve import solver_for
 
 if TYPE_CHECKING:
     from pricing.delivery.shared import SharedDesk

@@ -19,6 +19,7 @@ from pricing.tiers import floors
 from pricing.tiers.accounts import cost_of_sale, costed_solution
 from pricing.tiers.constraints import RELAXABLE, build_model
 from pricing.tiers.explain import explain
+from pricing.tiers.menu import read_menu, value_of
 from pricing.tiers.model import Model
 from pricing.tiers.problem import (
     SOLVERS,
@@ -29,13 +30,6 @@ from pricing.tiers.problem import (
 )
 
 TOLERANCE = 1e-6
-
-
-def value_of(item: object) -> float:
-    """Value of a variable, an expression or a constant in a solved model."""
-    if isinstance(item, int | float):
-        return float(item)
-    return float(item.value() or 0.0)  # type: ignore[attr-defined]
 
 
 # Tier models have a few dozen variables: CBC's root cuts and heuristics cost ten times more
@@ -130,20 +124,7 @@ def solve(
             status, found_gap = _run(model, solver, time_limit_seconds, gap, presolve=False)
     except pulp.PulpError as exc:  # e.g. a coefficient the solver cannot take
         raise SolverError(f"{problem.label}: the solver could not run ({exc})") from None
-    reported = pulp.LpStatus[model.lp.status]
-    if status == pulp.LpSolutionNoSolutionFound and reported == "Not Solved":
-        # Stopped (at the time limit) before any menu was found: nothing is known about the
-        # constraints, so none is blamed.
-        raise SolverError(
-            f"{problem.label}: the solver stopped at its time limit of {time_limit_seconds:g} s "
-            "before finding any menu: allow it more time (time_limit_seconds)"
-        )
-    if status == pulp.LpSolutionInfeasible or status == pulp.LpSolutionNoSolutionFound:
-        if status == pulp.LpSolutionNoSolutionFound and reported != "Infeasible":
-            raise SolverError(f"{problem.label}: the solver found no solution ({reported})")
-        raise InfeasibleError(diagnose(problem, solver=solver))
-    if status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
-        raise SolverError(f"{problem.label}: solver status {reported}")
+    _check_status(problem, model, status, solver, time_limit_seconds)
     solution = _read(
         problem,
         model,
@@ -166,91 +147,24 @@ def solve(
     return solution
 
 
-def settle_prices(problem: TierProblem, tiers: list[SolvedTier]) -> list[SolvedTier]:
-    """Lower prices by the solver's tolerance where needed, so the published menu is exactly
-    self-selecting: every buyer's surplus is >= 0 and >= what any other sold tier would leave.
-
-    Solvers accept constraints violated by about 1e-7 relative; a price a millionth above a
-    buyer's value would make the printed menu contradict its own assignment.
-    """
-    buyers = {b.name: b for b in problem.buyers}
-    prices = {t.name: t.target for t in tiers if t.offered}
-    options = {t.name: t.options for t in tiers}
-    for _ in range(2 * len(tiers) + 2):
-        changed = False
-        for tier in tiers:
-            if not tier.offered:
-                continue
-            for name in tier.buyers:
-                value = problem.reservation(buyers[name], options[tier.name])
-                best_elsewhere = max(
-                    [0.0]
-                    + [
-                        problem.reservation(buyers[name], options[other]) - price
-                        for other, price in prices.items()
-                        if other != tier.name
-                    ]
-                )
-                ceiling = value - best_elsewhere
-                if prices[tier.name] > ceiling:
-                    if prices[tier.name] - ceiling > 1e-5 * max(1.0, abs(ceiling)):
-                        raise SolverError(
-                            f"{problem.label}: solver returned a menu that is not "
-                            f"self-selecting ({tier.name} is {prices[tier.name] - ceiling:g} "
-                            f"above what {name} accepts)"
-                        )
-                    prices[tier.name] = ceiling
-                    changed = True
-        if not changed:
-            break
-    return [
-        dataclasses.replace(t, target=_to_the_cent(prices[t.name])) if t.offered else t
-        for t in tiers
-    ]
-
-
-def _to_the_cent(price: float) -> float:
-    """A price within a millionth of a cent of a whole cent is that cent: 1819.9999999999995 is
-    1820.00, as a spreadsheet recalculating the plan reads it (else a local price rounded at a
-    price point's midpoint would fall on the other side there)."""
-    cents = round(price, 2)
-    return cents + 0.0 if abs(price - cents) < 1e-8 else price + 0.0
-
-
-def read_menu(
-    model: Model, problem: TierProblem | None = None
-) -> tuple[list[SolvedTier], dict[str, str | None]]:
-    """The tiers a solved model sells and who buys which, prices settled exactly against
-    ``problem``'s values (default: the model's: :mod:`pricing.tiers.portfolio` gives those of a
-    delivery model that cuts what support is worth)."""
-    problem = problem or model.problem
-    option_names = [o.name for o in problem.options]
-    assignment: dict[str, str | None] = {}
-    for b in problem.buyers:
-        chosen = [t for t in problem.tiers if value_of(model.buys[b.name, t]) > 0.5]
-        assignment[b.name] = chosen[0] if chosen else None
-    solved = []
-    # A tier's buyers' contract value is known only when every buyer's is (0: unknown).
-    known = {b.name: b.contract_value > 0 for b in problem.buyers}
-    contract = {b.name: b.size * b.contract_value for b in problem.buyers}
-    for t in problem.tiers:
-        buyers = tuple(b for b, tier in assignment.items() if tier == t)
-        offered = bool(buyers)
-        options = tuple(o for o in option_names if value_of(model.includes[t, o]) > 0.5)
-        solved.append(
-            SolvedTier(
-                name=t,
-                offered=offered,
-                options=options if offered else (),
-                unit_cost=0.0,
-                target=value_of(model.price[t]) + 0.0 if offered else None,
-                buyers=buyers,
-                contract_value=(
-                    sum(contract[b] for b in buyers) if all(known[b] for b in buyers) else 0.0
-                ),
-            )
+def _check_status(
+    problem: TierProblem, model: Model, status: int, solver: str, time_limit: float
+) -> None:
+    """Raise what a solve that found no usable menu means."""
+    reported = pulp.LpStatus[model.lp.status]
+    if status == pulp.LpSolutionNoSolutionFound and reported == "Not Solved":
+        # Stopped (at the time limit) before any menu was found: nothing is known about the
+        # constraints, so none is blamed.
+        raise SolverError(
+            f"{problem.label}: the solver stopped at its time limit of {time_limit:g} s "
+            "before finding any menu: allow it more time (time_limit_seconds)"
         )
-    return settle_prices(problem, solved), assignment
+    if status == pulp.LpSolutionInfeasible or status == pulp.LpSolutionNoSolutionFound:
+        if status == pulp.LpSolutionNoSolutionFound and reported != "Infeasible":
+            raise SolverError(f"{problem.label}: the solver found no solution ({reported})")
+        raise InfeasibleError(diagnose(problem, solver=solver))  # type: ignore[arg-type]
+    if status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+        raise SolverError(f"{problem.label}: solver status {reported}")
 
 
 def _read(

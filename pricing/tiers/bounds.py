@@ -73,3 +73,10 @@ def group_limits(problem: TierProblem) -> tuple[GroupLimits, ...]:
         needed = max(int(top), workload.min_on_duty if workload.opens[:, g].any() else 0)
         limits.append(GroupLimits(needed, live, total, can_prioritise))
     return tuple(limits)
+
+
+def twins(signatures: list) -> tuple[int, ...]:
+    """Per slot group, the first group with the same signature (what decides its agents):
+    alike groups need the same agents in every answer, so the model gives them one set."""
+    first: dict = {}
+    return tuple(first.setdefault(signature, g) for g, signature in enumerate(signatures))

@@ -217,6 +217,15 @@ def pays_option(m: Model, t: str) -> Rows:
         yield m.uses[o] >= m.includes[t, o] + m.offered[t] - 1, o, t
 
 
+def pays_for_sales(m: Model, b: Buyer) -> Rows:
+    """An option any buyer's tier holds is paid for: implied by pays_option where every
+    offered tier is sold, but stated per buyer it ties the fixed cost to the value the buyer
+    gets (bought), which tightens the relaxation a lot."""
+    for o in m.options:
+        sold = pulp.lpSum(m.bought[b.name, t, o] for t in m.problem.tiers)
+        yield m.uses[o] >= sold, b.name, o
+
+
 def serves_if_offered(m: Model, t: str) -> Rows:
     yield m.serves >= m.offered[t], t
 
@@ -255,6 +264,7 @@ FAMILIES: tuple[Block, ...] = (
     Block(each_capped_rung, (ladder_cap,)),
     Block(each_sale, (share_floor, share_cap)),
     Block(each_tier, (pays_option, serves_if_offered)),
+    Block(each_buyer, (pays_for_sales,)),
     Block(each_staffed_buyer, (set_of_segment, set_holds)),
     Block(each_slot_group, DESK_FAMILIES),
     Block(once, (floor_margin,)),

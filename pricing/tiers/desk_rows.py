@@ -78,16 +78,31 @@ def priority_on(m: Model, g: int) -> Rows:
 def live_priority_capacity(m: Model, g: int) -> Rows:
     """With priority contacts sold in g the priority table holds; without, M_g frees it."""
     if g in m.priority_on:
-        carried = carried_by(m.workload.capacity.live_priority, m.agents(g))
-        unless_off = m.group_limits[g].live_erlangs * (1 - m.priority_on[g])
+        capacity, agents = m.workload.capacity, m.agents(g)
+        carried = carried_by(capacity.live_priority, agents)
+        top = m.group_limits[g].live_erlangs
+        free = priority_slack(capacity.live, capacity.live_priority, len(agents), top)
+        unless_off = free * (1 - m.priority_on[g])
         yield _load(m, g, m.workload.live[:, g]) <= carried + unless_off, f"g{g}"
 
 
 def total_priority_capacity(m: Model, g: int) -> Rows:
     if g in m.priority_on:
-        carried = carried_by(m.workload.capacity.total_priority, m.agents(g))
-        unless_off = m.group_limits[g].total_erlangs * (1 - m.priority_on[g])
+        capacity, agents = m.workload.capacity, m.agents(g)
+        carried = carried_by(capacity.total_priority, agents)
+        top = m.group_limits[g].total_erlangs
+        free = priority_slack(capacity.total, capacity.total_priority, len(agents), top)
+        unless_off = free * (1 - m.priority_on[g])
         yield _load(m, g, m.workload.total[:, g]) <= carried + unless_off, f"g{g}"
+
+
+def priority_slack(plain: np.ndarray, priority: np.ndarray, agents: int, largest: float) -> float:
+    """M_g of a priority capacity row: room enough that, with no priority contacts, the row
+    never binds where the plain table holds. Whole agents k carry at most plain[k] there, so
+    the most the priority table falls short of it (never more than the largest load) will do:
+    a far smaller M than the largest load, and a tighter relaxation."""
+    short = np.asarray(plain[: agents + 1]) - np.asarray(priority[: agents + 1])
+    return min(largest, max(float(short.max(initial=0.0)), 0.0))
 
 
 def _routed(m: Model, b: Buyer, keep) -> pulp.LpAffineExpression:

@@ -19,7 +19,7 @@ Data
     step k (least) and K (most), shares lo_t, hi_t of cv_s t's price may be. Workload:
     ``live_Sg``, ``total_Sg`` Erlangs per account of set S in group g; ``cap_k`` the largest
     load k agents carry (``pcap_k`` with a priority class), ``H_g`` the annual cost of one agent
-    on duty in g, ``M_g`` the largest load of g.
+    on duty in g, ``M_g`` the most ``pcap_k`` falls short of ``cap_k`` (at most g's largest load).
 
 Variables
     ``includes[t,o]`` binary, option o is in tier t (a constant when tiers are given);
@@ -61,6 +61,7 @@ Constraints (each named ``family__market_...``)
                             its contract value cv_s
     share_cap:              price[t] <= hi_t cv_s + P (1 - buys[s,t])
     pays_option:            uses[o] >= includes[t,o] + offered[t] - 1
+    pays_for_sales:         uses[o] >= sum_t bought[s,t,o]      (implied; tightens the relaxation)
     serves_if_offered:      serves >= offered[t]
     floor_margin:           r * revenue >= (1 + m) * cost: every sold account at its floor
                             F = L (1 - D), list L = T / (1 - d), still earns the minimum margin

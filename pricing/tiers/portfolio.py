@@ -23,11 +23,15 @@ Constraints (each named ``family__label``)
     must_sell:        sum_t offered[t] >= 1 for a market that must sell (what selling it would
                       cost), whose floor margin is then dropped
     partner_fees:     a distributor's fee per account and management fee join m's cost
-    partner_share:    revenue_share[m] >= share * revenue_m - share * Rmax_m (1 - choose[m,dist])
+    partner_share:    revenue_share[m] >= share * sum_s N_s (sum_S V_sS routed[s,dist,S]
+                      - surplus[s]), V_sS = base_s + sum_{o in S} v_so: m's revenue when the
+                      partner serves it, at most nothing when it does not (no big-M)
     shared agents_in_order, opens, live/total (priority) capacity: as a market's own desk, with
-                      the load of every member's routed accounts
+                      the load of every member's routed accounts; K and M count each market
+                      once (it has one delivery model), and slot groups every member loads,
+                      opens and prioritises alike share one set of agents
     covers_floor:     covers[q,m] <= r_m revenue_m - (1 + min_margin) cost_m
-    covers_member:    covers[q,m] <= r_m Rmax_m sum_{d on q} choose[m,d]
+    covers_member:    covers[q,m] <= r_m sum_s N_s sum_{d on q} sum_S V_sS routed[s,d,S]
     shared_floor:     sum_m covers[q,m] >= (1 + min_margin) * staff cost of q: the members' floors
                       pay the shared desk with the margin, as a market's floors pay its own
 
@@ -55,7 +59,7 @@ from pricing.tiers.constraints import add_families
 from pricing.tiers.menu import read_menu, value_of
 from pricing.tiers.model import Model, Route, clean, declare
 from pricing.tiers.problem import SolvedTier, TierProblem
-from pricing.tiers.shared_rows import add, revenue_ceiling, shared_rows
+from pricing.tiers.shared_rows import add, routed_value, shared_rows
 from pricing.tiers.solve import solver_for
 
 if TYPE_CHECKING:
@@ -269,11 +273,13 @@ def _partner_costs(
     )
     model.extra_cost.extend([fees, fixed * chosen])
     if share > 0:
+        # Served through the partner, the revenue is what its routed accounts value their sets
+        # at less the surplus left them; served otherwise, that is at most nothing: exact, with
+        # no big-M.
         paid = pulp.LpVariable(f"revenue_share_{model.tag}", 0)
-        ceiling = share * revenue_ceiling(model)
-        add(
-            lp, paid >= share * model.revenue() - ceiling * (1 - chosen), "partner_share", model.tag
-        )
+        left = pulp.lpSum(b.size * model.surplus[b.name] for b in model.problem.buyers)
+        revenue = routed_value(model, (PARTNER,)) - left
+        add(lp, paid >= share * revenue, "partner_share", model.tag)
         model.extra_cost.append(paid)
 
 

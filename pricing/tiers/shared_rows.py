@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pulp
 
-from pricing.tiers.desk_rows import agents_ordered, carried_by
+from pricing.tiers.bounds import twins
+from pricing.tiers.desk_rows import agents_ordered, carried_by, priority_slack
 from pricing.tiers.model import clean
 
 if TYPE_CHECKING:
@@ -22,9 +23,22 @@ def add(lp: pulp.LpProblem, constraint, family: str, *labels: str) -> None:
     lp.addConstraint(constraint, "__".join([family, *map(clean, labels)]))
 
 
-def revenue_ceiling(model) -> float:
-    """The most the market's segments could pay: every account at its highest value."""
-    return sum(b.size * model.reservation_max[b.name] for b in model.problem.buyers)
+def routed_value(model, kinds) -> pulp.LpAffineExpression:
+    """What the accounts routed to delivery models ``kinds`` value their option sets at:
+    the market's revenue (and surplus) when one of them serves it, nothing when none does."""
+    sets = model.workload.sets
+    buyers = {b.name: b for b in model.problem.buyers}
+    return pulp.LpAffineExpression(
+        [
+            (variable, buyers[name].size * _set_value(buyers[name], sets[i]))
+            for (name, kind, i), variable in model.routed.items()
+            if kind in kinds
+        ]
+    )
+
+
+def _set_value(buyer, option_set) -> float:
+    return buyer.base_value + sum(buyer.values.get(o, 0.0) for o in option_set)
 
 
 def shared_rows(portfolio, desk: SharedDesk, must_sell: tuple[str, ...]) -> None:
@@ -33,7 +47,15 @@ def shared_rows(portfolio, desk: SharedDesk, must_sell: tuple[str, ...]) -> None
     lp, key, tag = portfolio.lp, desk.key, clean(desk.key)
     models = portfolio.markets
     members = [m for m in desk.members if (m.market, m.delivery) in portfolio.choose]
+    first = twins([_signature(members, g) for g in range(len(desk.groups))])
     for g, _group in enumerate(desk.groups):
+        if first[g] != g:
+            # A group whose every member loads, opens and prioritises it as an earlier one
+            # does needs the same agents: it shares them (and their rows), at both rates.
+            portfolio.agent[key, g] = portfolio.agent[key, first[g]]
+            if (key, first[g]) in portfolio.priority_on:
+                portfolio.priority_on[key, g] = portfolio.priority_on[key, first[g]]
+            continue
         count = _agents_needed(desk, members, g, models)
         agents = [
             pulp.LpVariable(f"agent_{tag}_g{g}_k{k}", cat=pulp.LpBinary)
@@ -45,6 +67,12 @@ def shared_rows(portfolio, desk: SharedDesk, must_sell: tuple[str, ...]) -> None
         _shared_group(portfolio, desk, members, g, agents)
     if not any(m.market in must_sell for m in members):  # else no margin rule on the desk
         _shared_floor(portfolio, desk, members)
+
+
+def _signature(members, g: int) -> tuple:
+    """What decides the agents of slot group g: every member's loads, openings and priority."""
+    columns = [(m.live[:, g], m.total[:, g], m.opens[:, g], m.priority[:, g]) for m in members]
+    return tuple(tuple(column.tolist()) for four in columns for column in four)
 
 
 def _member_terms(models, member, column: np.ndarray) -> list[tuple[pulp.LpVariable, float]]:
@@ -59,10 +87,14 @@ def _member_terms(models, member, column: np.ndarray) -> list[tuple[pulp.LpVaria
 
 
 def _largest(members, models, g: int, field: str) -> float:
-    """The largest load of one kind slot group g can get: each member's busiest set, all sold."""
-    return sum(
-        float(getattr(m, field)[:, g].max(initial=0.0)) * _accounts(models, m) for m in members
-    )
+    """The largest load of one kind slot group g can get: each market's busiest set, all sold,
+    under whichever of its delivery models on the desk puts most there (a market is served
+    by one model, so its members' loads never add up)."""
+    busiest: dict[str, float] = {}
+    for m in members:
+        load = float(getattr(m, field)[:, g].max(initial=0.0)) * _accounts(models, m)
+        busiest[m.market] = max(busiest.get(m.market, 0.0), load)
+    return sum(busiest.values())
 
 
 def _agents_needed(desk: SharedDesk, members, g: int, models) -> int:
@@ -114,9 +146,11 @@ def _shared_group(portfolio, desk: SharedDesk, members, g: int, agents) -> None:
         add(lp, on >= pulp.lpSum(variables), "shared_priority_on", tag, f"g{g}", *labels)
     top_live = _largest(members, models, g, "live")
     top_total = _largest(members, models, g, "total")
-    carried = carried_by(capacity.live_priority, agents) + top_live * (1 - on)
+    free = priority_slack(capacity.live, capacity.live_priority, len(agents), top_live)
+    carried = carried_by(capacity.live_priority, agents) + free * (1 - on)
     add(lp, live <= carried, "shared_live_priority_capacity", tag, f"g{g}")
-    carried = carried_by(capacity.total_priority, agents) + top_total * (1 - on)
+    free = priority_slack(capacity.total, capacity.total_priority, len(agents), top_total)
+    carried = carried_by(capacity.total_priority, agents) + free * (1 - on)
     add(lp, total <= carried, "shared_total_priority_capacity", tag, f"g{g}")
 
 
@@ -129,12 +163,12 @@ def _shared_floor(portfolio, desk: SharedDesk, members) -> None:
         terms = model.problem.terms
         margin = max(margin, terms.min_margin)
         kinds = [m.delivery for m in members if m.market == code]
-        on_desk = pulp.lpSum(portfolio.choose[code, kind] for kind in kinds)
         cover = pulp.LpVariable(f"covers_{tag}_{model.tag}", 0)
         leftover = terms.floor_ratio * model.revenue() - (1.0 + terms.min_margin) * model.cost()
         add(lp, cover <= leftover, "covers_floor", tag, code)
-        ceiling = terms.floor_ratio * revenue_ceiling(model)
-        add(lp, cover <= ceiling * on_desk, "covers_member", tag, code)
+        # Off the desk nothing is routed to it; on it, the revenue is at most that value.
+        ceiling = terms.floor_ratio * routed_value(model, kinds)
+        add(lp, cover <= ceiling, "covers_member", tag, code)
         covers.append(cover)
     staff = portfolio.staff_cost(desk.key)
     add(lp, pulp.lpSum(covers) >= (1.0 + margin) * staff, "shared_floor", tag)

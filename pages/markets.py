@@ -7,6 +7,7 @@ import streamlit as st
 
 from pricing.errors import PricingError
 from pricing.inputs.catalog import markets_frame, markets_from_frame, read_table, template_csv
+from pricing.inputs.sites import SITE_COLUMNS, sites_from_text
 from pricing.outputs.spreadsheet import safe_frame
 from ui import data
 from ui.router import through_router
@@ -86,6 +87,53 @@ right.download_button(
     "Download the catalogue (CSV)",
     safe_frame(current).to_csv(index=False),
     "markets.csv",
+    mime="text/csv",
+)
+
+st.subheader("Hub sites")
+label, sites = data.sites_in_use()
+st.caption(
+    f"In use: **{plain(label)}**. Where the desks that serve markets from afar sit: each site's "
+    "agent and seat cost and its shared space (USD a year, shared by its seats), the "
+    "languages its agents speak and its clock. A market names its site in remote_hub; a "
+    "market of the catalogue with no site of its code is its own hub."
+)
+site_rows = pd.DataFrame(
+    [
+        {**{f: getattr(site, f) for f in SITE_COLUMNS}, "languages": ";".join(site.languages)}
+        for site in sites.values()
+    ],
+    columns=list(SITE_COLUMNS),
+)
+edited_sites = st.data_editor(
+    site_rows,
+    num_rows="dynamic",
+    hide_index=True,
+    width="stretch",
+    key="sites_editor",
+    column_config={
+        column: st.column_config.NumberColumn(format="localized")
+        for column in ("agent_cost_usd", "seat_cost_usd", "site_fixed_usd", "seats")
+    },
+)
+left, middle, right = st.columns(3)
+if left.button("Apply site edits", type="primary"):
+    table = pd.DataFrame(edited_sites).to_csv(index=False)
+    try:
+        sites_from_text(table, "edited sites")
+    except PricingError as error:
+        st.error("The site edits were not applied (your changes stay in the table above):")
+        bullets(getattr(error, "problems", ()) or (error,))
+    else:
+        st.session_state[data.SITES] = ("edited sites", table.encode())
+        st.rerun()
+if data.SITES in st.session_state and middle.button("Back to the shipped sites"):
+    st.session_state.pop(data.SITES, None)
+    st.rerun()
+right.download_button(
+    "Download the sites (CSV)",
+    safe_frame(site_rows).to_csv(index=False),
+    "sites.csv",
     mime="text/csv",
 )
 

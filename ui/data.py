@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from pricing.costing.tables import portfolio_summary
 from pricing.errors import PricingError
 from pricing.inputs.catalog import DEFAULT_MARKETS, DEFAULT_SOURCES, load_sources
 from pricing.inputs.segments import SegmentRow, load_segments
+from pricing.inputs.sites import DEFAULT_SITES, HubSite, shipped_sites, sites_from_text
 from pricing.models import CostParameters, Market
 from pricing.request import Catalogue, PlanRequest
 from pricing.settings import PlanSettings
@@ -39,11 +41,38 @@ def active_file() -> tuple[str, bytes | None]:
 
 
 def data_key() -> str:
-    """Identifies the catalogue in use (for caches keyed by it)."""
+    """Identifies the catalogue and the hub sites in use (for caches keyed by them)."""
     _, content = active_file()
     if content is None:
-        return f"{DEFAULT_MARKETS}:{DEFAULT_MARKETS.stat().st_mtime}"
-    return hashlib.sha256(content).hexdigest()
+        key = f"{DEFAULT_MARKETS}:{DEFAULT_MARKETS.stat().st_mtime}"
+    else:
+        key = hashlib.sha256(content).hexdigest()
+    sites = st.session_state.get(SITES)
+    return key if sites is None else f"{key}|sites:{hashlib.sha256(sites[1]).hexdigest()}"
+
+
+# The hub sites in use when edited on the Markets page: (label, CSV bytes); none: the shipped.
+SITES = "sites_upload"
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _parameters(content: bytes | None, label: str) -> CostParameters:
+    if content is None:
+        return CostParameters()
+    return CostParameters(sites=tuple(sites_from_text(content.decode(), label).values()))
+
+
+def cost_parameters() -> CostParameters:
+    """The cost parameters every page costs with: the hub sites edited on the Markets page,
+    or the shipped ones."""
+    label, content = st.session_state.get(SITES) or ("", None)
+    return _parameters(content, label)
+
+
+def sites_in_use() -> tuple[str, Mapping[str, HubSite]]:
+    """The hub site table in use: its label and sites."""
+    label, content = st.session_state.get(SITES) or (f"{DEFAULT_SITES.name} (shipped)", None)
+    return label, (shipped_sites() if content is None else sites_from_text(content.decode(), label))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -93,7 +122,7 @@ def summary_of(key: str, params: CostParameters, _content: bytes | None) -> pd.D
 
 
 def summary(params: CostParameters | None = None) -> pd.DataFrame:
-    return summary_of(data_key(), params or CostParameters(), active_file()[1])
+    return summary_of(data_key(), params or cost_parameters(), active_file()[1])
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -151,6 +180,7 @@ def plan_request(codes: list[str] | None = None) -> PlanRequest:
         rows,
         rates=state.rate_book(),
         only=tuple(codes) if codes else None,
+        params=cost_parameters() if SITES in st.session_state else None,
     )
 
 

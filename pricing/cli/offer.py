@@ -75,6 +75,9 @@ def _arguments(offer: Parser) -> None:
     offer.add_argument("--currency", metavar="CODE", help="quote in (default: the market's own)")
     offer.add_argument("--markets", default=str(DEFAULT_MARKETS), help="market file (CSV/XLSX)")
     offer.add_argument("--segments", default=str(DEFAULT_SEGMENTS), help="segment file (CSV)")
+    offer.add_argument(
+        "--sites", help="hub site file (CSV/XLSX, the columns of data/sites.csv; default: it)"
+    )
     offer.add_argument("--scenario", help="scenario JSON, as for plan (rules, budget rates)")
 
 

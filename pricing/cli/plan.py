@@ -75,6 +75,9 @@ def _arguments(plan: Parser) -> None:
     plan.add_argument("--markets", default=str(DEFAULT_MARKETS), help="market file (CSV/XLSX)")
     plan.add_argument("--segments", default=str(DEFAULT_SEGMENTS), help="segment file (CSV)")
     plan.add_argument(
+        "--sites", help="hub site file (CSV/XLSX, the columns of data/sites.csv; default: it)"
+    )
+    plan.add_argument(
         "--scenario",
         help="scenario JSON: tiers, min_margin, price_step, "
         "allowed/required options per tier, solver",

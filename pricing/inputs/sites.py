@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Annotated
@@ -21,6 +21,7 @@ from pydantic.dataclasses import dataclass
 
 from pricing.errors import DataFileError
 from pricing.inputs.limits import bounded, shown_value
+from pricing.inputs.table_files import Source, read_table
 from pricing.models import (
     KnownCountryCode,
     ListCell,
@@ -30,6 +31,17 @@ from pricing.models import (
 )
 
 DEFAULT_SITES = Path(__file__).resolve().parents[2] / "data" / "sites.csv"
+# The columns of a sites table, in the order data/sites.csv has them.
+SITE_COLUMNS = (
+    "code",
+    "agent_cost_usd",
+    "seat_cost_usd",
+    "site_fixed_usd",
+    "seats",
+    "languages",
+    "timezone",
+    "source",
+)
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
@@ -68,12 +80,25 @@ class HubSite:
         return self.site_fixed_usd / self.seats
 
 
+def load_sites(source: Source, name: str | None = None) -> Mapping[str, HubSite]:
+    """Read and validate a sites file (CSV or XLSX, the columns of ``data/sites.csv``);
+    ``name`` names uploaded bytes."""
+    frame, label = read_table(source, name=name)
+    return sites_from_records(frame.to_dict(orient="records"), label)
+
+
 def sites_from_text(text: str, label: str) -> Mapping[str, HubSite]:
     """Validate a sites table (CSV text); every problem names its row, column and value."""
+    return sites_from_records(csv.DictReader(io.StringIO(text)), label)
+
+
+def sites_from_records(records: Iterable[Mapping], label: str) -> Mapping[str, HubSite]:
+    """Validate a sites table's rows (column -> cell text); every problem names its row,
+    column and value. A table without a site is refused: the shipped sites would be used."""
     problems: list[str] = []
     sites: dict[str, HubSite] = {}
-    for row, record in enumerate(csv.DictReader(io.StringIO(text)), start=2):
-        cells = {k.strip(): (v or "").strip() for k, v in record.items() if k}
+    for row, record in enumerate(records, start=2):
+        cells = {str(k).strip(): str(v or "").strip() for k, v in record.items() if k}
         try:
             site = HubSite(**cells)
         except ValidationError as exc:
@@ -91,6 +116,8 @@ def sites_from_text(text: str, label: str) -> Mapping[str, HubSite]:
         sites[site.code] = site
     if problems:
         raise DataFileError(problems[0], problems=tuple(problems), field="sites")
+    if not sites:
+        raise DataFileError(f"{label}: no site rows (one row per hub site)", field="sites")
     return sites
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -12,11 +13,13 @@ from pypdf import PdfReader
 
 from pricing.inputs.catalog import DEFAULT_MARKETS, load_markets
 from pricing.inputs.segments import load_segments
+from pricing.inputs.sites import DEFAULT_SITES
 from pricing.outputs.headers import header as words
 from pricing.settings import PlanSettings
 from tests.app_helpers import button, no_trouble, page, table_with
 from tests.conftest import shown
 from tests.helpers import plan_of
+from ui import data
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -348,3 +351,33 @@ def test_tier_designer_tables_fit_and_say_everything() -> None:
     app.session_state["display_currency"] = "local"
     app.run()
     assert "shown_in" in table_with(app, "discounts").columns
+
+
+def test_hub_sites_edited_on_the_markets_page_cost_and_plan_every_page() -> None:
+    """South Africa's desk at half as dear again, applied as edited sites: the Markets page
+    says so, and on the Overview the markets it serves cost more and it earns less."""
+    lines = DEFAULT_MARKETS.read_text().splitlines()
+    kept = [line for line in lines[1:] if line.startswith(("ZA,", "NG,", "KE,"))]
+    small = ("\n".join([lines[0], *kept]) + "\n").encode()
+    rows = list(csv.DictReader(DEFAULT_SITES.open()))
+    for row in rows:
+        if row["code"] == "ZA":
+            row["agent_cost_usd"] = str(float(row["agent_cost_usd"]) * 1.5)
+    edited = io.StringIO()
+    writer = csv.DictWriter(edited, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    sites = {data.SITES: ("edited sites", edited.getvalue().encode())}
+    app = page("markets", state={**sites})
+    no_trouble(app)
+    assert any("edited sites" in shown(c.value) for c in app.caption)
+    tables = []
+    for state in ({}, sites):
+        app = page("overview", state={"markets_upload": ("three.csv", small), **state})
+        no_trouble(app)
+        tables.append(table_with(app, "baseline_annual_usd").set_index("name"))
+        verdicts = table_with(app, "verdict").set_index("name")
+        tables[-1]["planned_profit_usd"] = verdicts["profit_usd"]
+    shipped, dearer = tables
+    assert (dearer["baseline_annual_usd"] > shipped["baseline_annual_usd"]).all()
+    assert dearer["planned_profit_usd"].sum() < shipped["planned_profit_usd"].sum() - 1_000

@@ -98,3 +98,50 @@ def test_a_bad_site_row_is_refused_naming_row_column_and_value(
     for word in words:
         assert word in str(refused.value), (word, str(refused.value))
     assert str(DEFAULT_SITES.parent) not in str(refused.value)
+
+
+def _sites_with(tmp_path, code: str, field: str, factor: float) -> str:
+    """The shipped sites file with one site's figure scaled."""
+    import csv
+
+    rows = list(csv.DictReader(DEFAULT_SITES.open()))
+    for row in rows:
+        if row["code"] == code:
+            row[field] = str(float(row[field]) * factor)
+    path = tmp_path / "sites.csv"
+    with path.open("w", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return str(path)
+
+
+def test_plan_takes_a_sites_file_and_its_wages_move_the_plan(tmp_path, capsys) -> None:
+    """South Africa's desk at half as dear again (--sites): the markets it serves cost more
+    together and earn less; a bad file is refused in one line naming its row and column."""
+    import json
+
+    from pricing.cli.main import main
+
+    codes = ["--market", "ZA", "--market", "NG"]
+    assert main(["plan", *codes]) == 0
+    shipped = json.loads(capsys.readouterr().out)
+    dear = _sites_with(tmp_path, "ZA", "agent_cost_usd", 1.5)
+    assert main(["plan", *codes, "--sites", dear]) == 0
+    edited = json.loads(capsys.readouterr().out)
+    assert edited["profit_usd"] < shipped["profit_usd"] - 1_000
+    # The desk costs more in all (how it is shared between its markets may move either way).
+    assert sum(m["cost_usd"] for m in edited["markets"]) > sum(
+        m["cost_usd"] for m in shipped["markets"]
+    )
+    broken = _sites_with(tmp_path, "ZA", "seats", -1.0)
+    assert main(["plan", *codes, "--sites", broken]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "row" in error and "'seats'" in error, error
+    assert str(tmp_path) not in error
+
+
+def test_a_sites_table_without_a_site_is_refused_rather_than_the_shipped_one_used() -> None:
+    header = DEFAULT_SITES.read_text().splitlines()[0]
+    with pytest.raises(DataFileError, match="no site rows"):
+        sites_from_text(header + "\n", "sites.csv")

@@ -24,6 +24,22 @@ def _use(name: str, frame: pd.DataFrame) -> None:
     st.session_state["markets_upload"] = (name, frame.to_csv(index=False).encode())
 
 
+def _table_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """A file's table to edit in place: rows may be added; the headers are the file's own
+    column names (as in the template), numbers read with thousands separators."""
+    return st.data_editor(
+        frame,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={
+            column: st.column_config.NumberColumn(format="localized")
+            for column in frame.select_dtypes("number").columns
+        },
+    )
+
+
 upload = st.file_uploader(
     "Upload a market file (CSV or XLSX, columns as in the template)",
     type=["csv", "xlsx"],
@@ -61,19 +77,7 @@ st.caption(
     "Edit cells or add rows, then apply. Blank name, currency, languages or time zone "
     "are filled from babel, pycountry and the tz database."
 )
-edited = st.data_editor(
-    current,
-    num_rows="dynamic",
-    hide_index=True,
-    width="stretch",
-    key="markets_editor",
-    # Headers are the file's own column names (as in the template); numbers read with
-    # thousands separators.
-    column_config={
-        column: st.column_config.NumberColumn(format="localized")
-        for column in current.select_dtypes("number").columns
-    },
-)
+edited = _table_editor(current, "markets_editor")
 left, right = st.columns(2)
 if left.button("Apply edits", type="primary"):
     try:
@@ -105,17 +109,7 @@ site_rows = pd.DataFrame(
     ],
     columns=list(SITE_COLUMNS),
 )
-edited_sites = st.data_editor(
-    site_rows,
-    num_rows="dynamic",
-    hide_index=True,
-    width="stretch",
-    key="sites_editor",
-    column_config={
-        column: st.column_config.NumberColumn(format="localized")
-        for column in ("agent_cost_usd", "seat_cost_usd", "site_fixed_usd", "seats")
-    },
-)
+edited_sites = _table_editor(site_rows, "sites_editor")
 left, middle, right = st.columns(3)
 if left.button("Apply site edits", type="primary"):
     table = pd.DataFrame(edited_sites).to_csv(index=False)

@@ -50,3 +50,15 @@ def open_page(app: AppTest, page: str) -> AppTest:
     app.switch_page(f"pages/{page}.py")
     app.session_state[ROUTED] = False
     return app.run()
+
+
+def few(*codes: str) -> dict:
+    """Session state that plans only these markets of the shipped file (as an uploaded
+    catalogue would): for tests of the pages' workings that need no whole portfolio."""
+    from pricing.inputs.catalog import DEFAULT_MARKETS
+
+    lines = DEFAULT_MARKETS.read_text().splitlines()
+    kept = [line for line in lines[1:] if line.split(",", 1)[0] in codes]
+    assert len(kept) == len(codes), codes
+    content = ("\n".join([lines[0], *kept]) + "\n").encode()
+    return {"markets_upload": (f"{'-'.join(codes)}.csv", content)}

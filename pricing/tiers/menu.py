@@ -19,7 +19,8 @@ def value_of(item: object) -> float:
 
 def settle_prices(problem: TierProblem, tiers: list[SolvedTier]) -> list[SolvedTier]:
     """Lower prices by the solver's tolerance where needed, so the published menu is exactly
-    self-selecting: every buyer's surplus is >= 0 and >= what any other sold tier would leave.
+    self-selecting (every buyer's surplus is >= 0 and >= what any other sold tier would leave)
+    and within the most share of each buyer's contract value a tier may be.
 
     Solvers accept constraints violated by about 1e-7 relative; a price a millionth above a
     buyer's value would make the printed menu contradict its own assignment.
@@ -43,12 +44,15 @@ def settle_prices(problem: TierProblem, tiers: list[SolvedTier]) -> list[SolvedT
                     ]
                 )
                 ceiling = value - best_elsewhere
+                most = problem.max_share.get(tier.name)
+                if most is not None and buyers[name].contract_value > 0:
+                    ceiling = min(ceiling, most * buyers[name].contract_value)  # share_cap
                 if prices[tier.name] > ceiling:
                     if prices[tier.name] - ceiling > 1e-5 * max(1.0, abs(ceiling)):
                         raise SolverError(
                             f"{problem.label}: solver returned a menu that is not "
                             f"self-selecting ({tier.name} is {prices[tier.name] - ceiling:g} "
-                            f"above what {name} accepts)"
+                            f"above what {name} accepts or the rules allow)"
                         )
                     prices[tier.name] = ceiling
                     changed = True

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pricing.scenarios.store import ScenarioStore
-from tests.app_helpers import button, no_trouble, open_page, page
+from tests.app_helpers import button, few, no_trouble, open_page, page
 from tests.conftest import shown
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +30,7 @@ def _apply_budget_rate(app: AppTest, currency: str, per_usd: float, where: str) 
 
 def test_a_sidebar_budget_rate_beyond_the_limits_is_refused_naming_its_currency() -> None:
     """1e308 yen per dollar was taken, then crashed the Tier designer and the Offer builder."""
-    app = open_page(page("tier_designer", market="JP"), "tier_designer")
+    app = open_page(page("tier_designer", few("JP", "DE"), market="JP"), "tier_designer")
     app = _apply_budget_rate(app, "JPY", 150.0, "tier_designer")
     assert app.session_state["budget_rates"] == {"JPY": 150.0}
     app = _apply_budget_rate(app, "JPY", 1e308, "tier_designer")
@@ -132,7 +132,7 @@ def test_a_market_that_is_not_one_opens_the_first_market_instead() -> None:
 
 
 def test_the_tier_designer_runs_after_a_refused_budget_rate() -> None:
-    app = open_page(page("tier_designer", market="DE"), "tier_designer")
+    app = open_page(page("tier_designer", few("DE", "JP"), market="DE"), "tier_designer")
     app = _apply_budget_rate(app, "EUR", float("1e9"), "tier_designer")
     assert app.sidebar.error and app.session_state["budget_rates"] == {}
     button(app, "Run the optimiser").click()

@@ -16,7 +16,7 @@ from pricing.inputs.segments import load_segments
 from pricing.inputs.sites import DEFAULT_SITES
 from pricing.outputs.headers import header as words
 from pricing.settings import PlanSettings
-from tests.app_helpers import button, no_trouble, page, table_with
+from tests.app_helpers import button, few, no_trouble, page, table_with
 from tests.conftest import shown
 from tests.helpers import plan_of
 from ui import data
@@ -37,7 +37,7 @@ def test_tier_designer_runs_and_explains() -> None:
 
 
 def test_tier_designer_rules_change_the_plan() -> None:
-    app = page("tier_designer", market="US")
+    app = page("tier_designer", few("US", "CA"), market="US")
     app.slider(key="td_tiers").set_value(2)
     button(app, "Run the optimiser").click()  # the form's submit button
     app.run()
@@ -176,7 +176,7 @@ def test_markets_page_uses_an_uploaded_catalogue() -> None:
 def test_scenarios_save_compare_delete(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """On a new SQLite file and on a new database of a real PostgreSQL server."""
     monkeypatch.setenv("PRICING_DB_URL", store_url)
-    app = page("scenarios")
+    app = page("scenarios", few("US", "DE"))
     no_trouble(app)
     for name in ("FY27 baseline", "FY27 stretch"):
         app.text_input(key="scenario_name").input(name).run()
@@ -245,7 +245,7 @@ def test_overview_shows_what_changed_against_a_saved_scenario(
 def test_a_budget_rate_reaches_every_page_that_quotes() -> None:
     """After a Tier designer run, a new budget rate re-prices the Offer builder at once (it
     used to quote the run's old rate)."""
-    app = page("tier_designer", market="AE")
+    app = page("tier_designer", few("AE", "SA"), market="AE")
     button(app, "Run the optimiser").click()
     app.run()
     no_trouble(app)
@@ -356,9 +356,6 @@ def test_tier_designer_tables_fit_and_say_everything() -> None:
 def test_hub_sites_edited_on_the_markets_page_cost_and_plan_every_page() -> None:
     """South Africa's desk at half as dear again, applied as edited sites: the Markets page
     says so, and on the Overview the markets it serves cost more and it earns less."""
-    lines = DEFAULT_MARKETS.read_text().splitlines()
-    kept = [line for line in lines[1:] if line.startswith(("ZA,", "NG,", "KE,"))]
-    small = ("\n".join([lines[0], *kept]) + "\n").encode()
     rows = list(csv.DictReader(DEFAULT_SITES.open()))
     for row in rows:
         if row["code"] == "ZA":
@@ -373,7 +370,7 @@ def test_hub_sites_edited_on_the_markets_page_cost_and_plan_every_page() -> None
     assert any("edited sites" in shown(c.value) for c in app.caption)
     tables = []
     for state in ({}, sites):
-        app = page("overview", state={"markets_upload": ("three.csv", small), **state})
+        app = page("overview", state={**few("ZA", "NG", "KE"), **state})
         no_trouble(app)
         tables.append(table_with(app, "baseline_annual_usd").set_index("name"))
         verdicts = table_with(app, "verdict").set_index("name")

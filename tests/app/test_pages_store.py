@@ -14,7 +14,7 @@ from pricing.inputs.segments import load_segments
 from pricing.scenarios.store import ScenarioStore
 from pricing.settings import PlanSettings
 from tests import pg_server
-from tests.app_helpers import open_page
+from tests.app_helpers import few, open_page
 from tests.conftest import shown
 from tests.helpers import plan_of
 
@@ -108,7 +108,10 @@ def test_a_read_only_database_opens_and_compares_but_refuses_saves(
     path = tmp_path / "scenarios.sqlite"
     _saved_plan(f"sqlite:///{path}", "FY27")
     monkeypatch.setenv("PRICING_DB_URL", f"sqlite:///file:{path}?mode=ro&uri=true")
-    app = open_page(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run(), "scenarios")
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in few("US", "DE").items():
+        app.session_state[key] = value
+    app = open_page(app.run(), "scenarios")
     assert not app.exception and not app.error
     assert list(app.dataframe[0].value["name"]) == ["FY27"]
     assert app.sidebar.selectbox(key="sidebar_scenario").options == [
@@ -171,7 +174,10 @@ def test_a_loaded_scenario_sets_every_rule_on_the_tier_designer(
     )
     plan = plan_of(load_markets(), rules, segment_rows=rows, only=["US"])
     ScenarioStore(url).save("FY27 rules", scenario_payload(plan))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in few("US", "CA").items():
+        app.session_state[key] = value
+    app = app.run()
     app.sidebar.selectbox(key="sidebar_scenario").set_value("FY27 rules")
     app = open_page(app, "tier_designer")
     assert not app.exception and not app.main.warning

@@ -261,10 +261,10 @@ def test_the_tier_designer_sets_share_rules_and_the_most_step_for_every_page() -
     """Typed in the Tier designer's fields, the rules are in force on every page, and a
     scenario made of them puts them back in those fields."""
     from pricing.inputs.schemas import parse_scenario
-    from tests.app_helpers import button, no_trouble, page
+    from tests.app_helpers import button, few, no_trouble, page
     from ui.scenario_picker import tier_rule_widgets
 
-    app = page("tier_designer", market="DE")
+    app = page("tier_designer", few("DE", "PL"), market="DE")
     app.number_input(key="td_share_max_3_Premium").set_value(15.0)
     app.number_input(key="td_share_min_3_Basic").set_value(8.0)
     app.number_input(key="td_step_max").set_value(300.0)
@@ -282,3 +282,27 @@ def test_the_tier_designer_sets_share_rules_and_the_most_step_for_every_page() -
     assert widgets["td_share_max_3_Premium"] == pytest.approx(15.0)
     assert widgets["td_share_min_3_Basic"] == pytest.approx(8.0)
     assert widgets["td_share_max_3_Basic"] is None
+
+
+def test_a_price_at_its_share_cap_is_published_at_the_cap_not_a_tolerance_above() -> None:
+    """HiGHS holds the cap to about 1e-7: T1 at most half of s0's contract value (15) came back
+    at 15.0000005. The published price is the cap, and the profit the brute force's."""
+    problem = TierProblem(
+        label="cap",
+        tiers=("T1", "T2"),
+        options=(Option("a", 0, 0.0), Option("b", 0, 0.0)),
+        buyers=(
+            Buyer("s0", 2, 5, {"a": 5, "b": 6}, 30),
+            Buyer("s1", 1, 0, {"a": 0, "b": 5}, 10),
+        ),
+        base_unit_cost=0,
+        base_fixed_cost=0.0,
+        terms=Terms(),
+        max_share={"T1": 0.5},
+    )
+    for solver in ("highs", "cbc"):
+        solution = solve(problem, solver=solver)
+        assert solution.profit == pytest.approx(best_profit(problem, range(0, 21)), abs=1e-9)
+        for tier in solution.tiers:
+            if tier.offered:
+                assert tier.target <= 0.5 * 30, tier

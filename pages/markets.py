@@ -24,9 +24,24 @@ def _use(name: str, frame: pd.DataFrame) -> None:
     st.session_state["markets_upload"] = (name, frame.to_csv(index=False).encode())
 
 
-def _table_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+TEXT, NUMBER = st.column_config.TextColumn, st.column_config.NumberColumn
+MONEY = {"format": "localized"}
+SITE_HEADERS = {
+    "code": (TEXT, "Site", "ISO country code of the site", "small", {}),
+    "agent_cost_usd": (NUMBER, "Agent (USD/yr)", "what one agent costs a year", 114, MONEY),
+    "seat_cost_usd": (NUMBER, "Seat (USD/yr)", "what one seat costs a year", 100, MONEY),
+    "site_fixed_usd": (NUMBER, "Site (USD/yr)", "site lead and shared space", 100, MONEY),
+    "seats": (NUMBER, "Seats", "seats sharing the site's fixed cost", "small", MONEY),
+    "languages": (TEXT, "Languages", "ISO 639 codes, ';' between", "small", {}),
+    "timezone": (TEXT, "Time zone", "IANA time zone", None, {}),
+    "source": (TEXT, "Source", "where the figures come from", "small", {}),
+}
+
+
+def _table_editor(frame: pd.DataFrame, key: str, **columns: object) -> pd.DataFrame:
     """A file's table to edit in place: rows may be added; the headers are the file's own
-    column names (as in the template), numbers read with thousands separators."""
+    column names (as in the template), numbers read with thousands separators; ``columns``
+    configures others."""
     return st.data_editor(
         frame,
         num_rows="dynamic",
@@ -34,8 +49,11 @@ def _table_editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
         width="stretch",
         key=key,
         column_config={
-            column: st.column_config.NumberColumn(format="localized")
-            for column in frame.select_dtypes("number").columns
+            **{
+                column: st.column_config.NumberColumn(format="localized")
+                for column in frame.select_dtypes("number").columns
+            },
+            **columns,
         },
     )
 
@@ -109,7 +127,16 @@ site_rows = pd.DataFrame(
     ],
     columns=list(SITE_COLUMNS),
 )
-edited_sites = _table_editor(site_rows, "sites_editor")
+# Short headers, each naming its column of the file in its help; a source is a sentence, shown
+# in part (its whole text opens with the cell), so that the table fits the page.
+edited_sites = _table_editor(
+    site_rows,
+    "sites_editor",
+    **{
+        column: kind(label, help=f"{column}: {meaning}", width=width, **extra)
+        for column, (kind, label, meaning, width, extra) in SITE_HEADERS.items()
+    },
+)
 left, middle, right = st.columns(3)
 if left.button("Apply site edits", type="primary"):
     table = pd.DataFrame(edited_sites).to_csv(index=False)

@@ -43,7 +43,9 @@ def short_floors(terms: Terms, tiers: Iterable[SolvedTier]) -> list[str]:
         floor = tier.target * terms.floor_ratio
         needed = (1.0 + terms.min_margin) * tier.unit_cost
         if floor < needed - FLOOR_TOLERANCE_USD:
-            short.append(f"{tier.name} (floor {floor:,.2f} against {needed:,.2f})")
+            short.append(
+                f"{tier.name} (floor {floor:,.2f} against {needed:,.2f} USD per account a year)"
+            )
     return short
 
 

@@ -18,18 +18,26 @@ from pricing.request import Catalogue, PlanRequest
 from pricing.settings import DELIVERY_MODELS, PlanSettings
 
 SITES = Path(__file__).resolve().parents[1] / "data" / "sites.csv"
-SEGMENTS = (
-    SegmentRow(
-        code="*",
-        segment="all",
-        share=1.0,
-        base_value_usd=1_000.0,
-        priority_response_usd=0.0,
-        coverage_24x7_usd=0.0,
-        multilingual_usd=0.0,
-        local_office_usd=0.0,
-    ),
-)
+
+
+def one_segment(priority_response_usd: float = 0.0) -> tuple[SegmentRow, ...]:
+    """Every market's one segment: 1,000 USD a year per account for bare support, and what it
+    would pay for priority answers."""
+    return (
+        SegmentRow(
+            code="*",
+            segment="all",
+            share=1.0,
+            base_value_usd=1_000.0,
+            priority_response_usd=priority_response_usd,
+            coverage_24x7_usd=0.0,
+            multilingual_usd=0.0,
+            local_office_usd=0.0,
+        ),
+    )
+
+
+SEGMENTS = one_segment()
 RULES = PlanSettings(tiers=1, min_margin=0.0, solver="highs")
 SHARED_DESK_HOURS = 9 * 5 * 52  # 09:00-18:00, Monday to Friday, every week
 

@@ -72,7 +72,8 @@ def cost_parameters() -> CostParameters:
 def sites_in_use() -> tuple[str, Mapping[str, HubSite]]:
     """The hub site table in use: its label and sites."""
     label, content = st.session_state.get(SITES) or (f"{DEFAULT_SITES.name} (shipped)", None)
-    return label, (shipped_sites() if content is None else sites_from_text(content.decode(), label))
+    edited = cost_parameters().sites  # parsed once per table (cached)
+    return label, ({s.code: s for s in edited} if content is not None else shipped_sites())
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

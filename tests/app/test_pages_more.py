@@ -378,3 +378,18 @@ def test_hub_sites_edited_on_the_markets_page_cost_and_plan_every_page() -> None
     shipped, dearer = tables
     assert (dearer["baseline_annual_usd"] > shipped["baseline_annual_usd"]).all()
     assert dearer["planned_profit_usd"].sum() < shipped["planned_profit_usd"].sum() - 1_000
+
+
+def test_the_floor_policy_chosen_in_the_tier_designer_is_in_force_and_moves_the_plan() -> None:
+    """Canada's Basic floor is below its fully loaded cost under the market-wide rule: with
+    "also each tier's fully loaded cost" chosen, the rules in force say so and no sold tier's
+    floor is below its cost plus the margin."""
+    app = page("tier_designer", few("CA", "US"), market="CA")
+    app.radio(key="td_floor_policy").set_value("tier")
+    button(app, "Run the optimiser").click()
+    app.run()
+    no_trouble(app)
+    settings, _ = app.session_state["plan_rules"]
+    assert settings.floor_policy == "tier"
+    plan = plan_of(load_markets(), settings, only=["CA"], reasons=False).market("CA")
+    assert all(t.quote_usd.floor >= 1.15 * t.unit_cost_usd - 0.005 for t in plan.tiers)

@@ -8,24 +8,12 @@ import dataclasses
 import pytest
 
 from pricing.delivery.decision import decide
-from pricing.inputs.segments import SegmentRow
 from pricing.plan import make_plan
-from tests.small_markets import RULES, SEGMENTS, market, request_for
+from tests.small_markets import RULES, SEGMENTS, market, one_segment, request_for
 
 PRIORITY_USD = 500.0  # what each account would pay a year for priority answers
 # Priority answers valued by every segment, and a rule that keeps them out of the one tier.
-VALUED = (
-    SegmentRow(
-        code="*",
-        segment="all",
-        share=1.0,
-        base_value_usd=1_000.0,
-        priority_response_usd=PRIORITY_USD,
-        coverage_24x7_usd=0.0,
-        multilingual_usd=0.0,
-        local_office_usd=0.0,
-    ),
-)
+VALUED = one_segment(PRIORITY_USD)
 NO_OPTIONS = dataclasses.replace(RULES, allowed={"Standard": frozenset()})
 
 

@@ -8,9 +8,11 @@ what it sells, and the rules report (:mod:`pricing.rules`) and the alternatives
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from pricing.costing.workload import Workload, build_workload
+from pricing.errors import InputError
 from pricing.inputs.segments import TIER_OPTIONS, Segment, market_segments
 from pricing.models import Market
 from pricing.request import PlanRequest
@@ -32,6 +34,26 @@ def _market_options(market: Market, segments: tuple[Segment, ...], settings: Pla
         and not (name == "multilingual" and len(market.support_languages) < 2)
     }
     return tuple(o for o in TIER_OPTIONS if o in valued or o in required)
+
+
+def local_rules(market: Market, settings: PlanSettings) -> PlanSettings:
+    """``settings`` as they hold for ``market``: served from a local office (its delivery model
+    ``local``, for a market whose hub is elsewhere), every tier must hold the local office."""
+    asked = settings.delivery.get(market.code, settings.delivery.get("*"))
+    if asked != "local" or market.remote_hub == market.code:
+        return settings
+    for tier, options in (settings.allowed or {}).items():
+        if "local_office" not in options:
+            raise InputError(
+                f"delivery of {market.code} is local: every tier holds the local office, but "
+                f"the options allowed in {tier} leave it out",
+                field="delivery",
+                value="local",
+            )
+    required = dict(settings.required or {})
+    for tier in settings.tier_names:
+        required[tier] = frozenset(required.get(tier, frozenset())) | {"local_office"}
+    return dataclasses.replace(settings, required=required)
 
 
 def market_problem(
@@ -119,6 +141,8 @@ def _key(settings: PlanSettings) -> tuple:
         tuple(sorted(settings.min_share.items())),
         tuple(sorted(settings.max_share.items())),
         settings.max_price_step,
+        settings.floor_policy,
+        tuple(sorted(settings.delivery.items())),
     )
 
 
@@ -137,7 +161,8 @@ class MarketSolves:
         self._answers: dict[tuple, Solution] = {}
 
     def problem(self, settings: PlanSettings) -> TierProblem:
-        """The market's MILP under ``settings``."""
+        """The market's MILP under ``settings`` (:func:`local_rules` applied)."""
+        settings = local_rules(self.market, settings)
         options = _market_options(self.market, self.segments, settings)
         if options not in self._workloads:
             catalog = self.request.catalogue.by_code

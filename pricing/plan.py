@@ -21,7 +21,7 @@ from pricing.counterfactuals import Counterfactual, counterfactuals
 from pricing.delivery.decision import MarketDecision, PortfolioDecision, decide
 from pricing.delivery.delivered import delivered_solution, unsold_solution
 from pricing.delivery.held_rules import held_rule_effects
-from pricing.delivery.shared import Delivery
+from pricing.delivery.shared import OWN_DESKS, Delivery
 from pricing.delivery.verdicts import Verdict, verdicts
 from pricing.inputs.segments import Segment, market_segments
 from pricing.market_model import MarketSolves
@@ -250,8 +250,8 @@ def _own_desks(decision: PortfolioDecision, code: str) -> bool:
     desks allowed (its plan then says why, as any market's)."""
     chosen = decision.markets[code].delivery
     if chosen is not None:
-        return chosen == Delivery.HUB
-    return decision.forced.get(code, Delivery.HUB) == Delivery.HUB
+        return chosen in OWN_DESKS
+    return decision.forced.get(code, Delivery.HUB) in OWN_DESKS
 
 
 def delivered_plan(request: PlanRequest, code: str, decision: PortfolioDecision) -> MarketPlan:

@@ -20,9 +20,11 @@ from pricing.settings import DELIVERY_MODELS, PlanSettings
 SITES = Path(__file__).resolve().parents[1] / "data" / "sites.csv"
 
 
-def one_segment(priority_response_usd: float = 0.0) -> tuple[SegmentRow, ...]:
+def one_segment(
+    priority_response_usd: float = 0.0, local_office_usd: float = 0.0
+) -> tuple[SegmentRow, ...]:
     """Every market's one segment: 1,000 USD a year per account for bare support, and what it
-    would pay for priority answers."""
+    would pay for priority answers and for a local team."""
     return (
         SegmentRow(
             code="*",
@@ -32,7 +34,7 @@ def one_segment(priority_response_usd: float = 0.0) -> tuple[SegmentRow, ...]:
             priority_response_usd=priority_response_usd,
             coverage_24x7_usd=0.0,
             multilingual_usd=0.0,
-            local_office_usd=0.0,
+            local_office_usd=local_office_usd,
         ),
     )
 

@@ -34,7 +34,8 @@ def delivery_table(plans) -> None:
             "verdict": "Verdict",
             "served": st.column_config.TextColumn(
                 "Served by",
-                help="Own desks at its hub; a desk shared with other markets in its language; "
+                help="Own desks at its hub; a local office of its own (every tier holds the "
+                "local team); a desk shared with other markets in its language; "
                 "its hub site's English desk, shared; or a distributor answering first line, "
                 "escalating to the shared desk.",
             ),

@@ -21,15 +21,18 @@ sold only with others is one that no delivery model sells by itself.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 from pricing.costing.workload import Workload
 from pricing.delivery import tier_floors
+from pricing.delivery.allocation import allocate, own_profit
 from pricing.delivery.answers import Answer, MarketDecision, PortfolioDecision
 from pricing.delivery.memo import SOLVED, fingerprint
 from pricing.delivery.shared import (
+    OWN_DESKS,
     Delivery,
     as_served,
     desk_key,
@@ -69,7 +72,7 @@ class Communities:
         self.codes = list(self.markets)
         check_delivery(dict(forced or {}))
         self.forced = {c: as_served(self.markets[c], kind) for c, kind in (forced or {}).items()}
-        self._problems: dict[str, TierProblem] = {}
+        self._problems: dict[tuple[str, bool], TierProblem] = {}
         # What decides every answer (pricing.delivery.memo): the same inputs, the same solves.
         self.fingerprint = fingerprint(
             request.catalogue.markets,
@@ -80,15 +83,20 @@ class Communities:
         )
         self._answers: dict[tuple, Answer] = {}
 
-    def problem(self, code: str) -> TierProblem:
-        """Market ``code``'s tier problem under the request's rules (built once)."""
-        if code not in self._problems:
+    def problem(self, code: str, local: bool = False) -> TierProblem:
+        """Market ``code``'s tier problem under the request's rules (built once); with
+        ``local``, served from a local office (every tier holds it)."""
+        if (code, local) not in self._problems:
             solves = MarketSolves(self.request, code)
-            self._problems[code] = solves.problem(self.rules.get(code, self.request.settings))
-        return self._problems[code]
+            rules = self.rules.get(code, self.request.settings)
+            # Its delivery model is the decision's (``forced``), not the request's.
+            served = {code: Delivery.LOCAL.value} if local else {}
+            problem = solves.problem(dataclasses.replace(rules, delivery=served))
+            self._problems[code, local] = problem
+        return self._problems[code, local]
 
     def workload(self, code: str) -> Workload:
-        found = self.problem(code).workload
+        found = self.problem(code, self.forced.get(code) == Delivery.LOCAL).workload
         assert found is not None
         return found
 
@@ -115,7 +123,7 @@ class Communities:
         first_on: dict[str, str] = {}
         for code in self.codes:
             for kind in self.models(code):
-                if kind != Delivery.HUB:
+                if kind not in OWN_DESKS:
                     other = first_on.setdefault(self.desk(code, kind), code)
                     leader[root(code)] = root(other)
         found: dict[str, list[str]] = {}
@@ -180,33 +188,45 @@ class Communities:
             self._answers[key] = found
         return self._answers[key]
 
-    def _solve(self, codes: tuple[str, ...], **extra) -> Answer:
-        workloads = {c: self.workload(c) for c in codes}
-        forced = dict(self.forced)
-        forced.update(extra.pop("forced", {}))  # type: ignore[arg-type]
-        # Alone on its desk, a market pooled pays what its own desks cost and more (the shared
-        # desk stays open on its public holidays): pooling is a choice only with company.
+    def _kinds(self, codes: tuple[str, ...], served: Mapping[str, str]) -> dict:
+        """The delivery models each market of ``codes`` may use in their MILP: the one fixed
+        (a local office is the market's own desks, its tiers holding it), or else every one
+        it has but the local office, which the free choice finds on its own desks where the
+        tiers choose their options. Alone on its desk, a market pooled pays what its own desks
+        cost and more (the shared desk stays open on its public holidays): pooling is a choice
+        only with company."""
         pooling = (Delivery.POOLED, Delivery.ENGLISH)
-        kinds = {
+        return {
             c: (
-                (as_served(self.markets[c], forced[c]),)
-                if c in forced
+                (Delivery.HUB.value if served[c] == Delivery.LOCAL else served[c],)
+                if c in served
                 else tuple(
-                    d for d in models_of(self.markets[c]) if len(codes) > 1 or d not in pooling
+                    d
+                    for d in models_of(self.markets[c])
+                    if d != Delivery.LOCAL and (len(codes) > 1 or d not in pooling)
                 )
             )
             for c in codes
         }
+
+    def _solve(self, codes: tuple[str, ...], **extra) -> Answer:
+        forced = dict(self.forced)
+        forced.update(extra.pop("forced", {}))  # type: ignore[arg-type]
+        served = {c: as_served(self.markets[c], forced[c]) for c in codes if c in forced}
+        local = {c for c in codes if served.get(c) == Delivery.LOCAL}
+        problems = {c: self.problem(c, c in local) for c in codes}
+        workloads = {c: problems[c].workload for c in codes}
+        kinds = self._kinds(codes, served)
         desks = shared_desks(workloads, self.markets, self.params, kinds)
         portfolio = build_portfolio(
-            {c: self.problem(c) for c in codes},
+            problems,
             {
                 c: routes(workloads[c], kinds[c], english_value_loss(self.markets[c], self.params))
                 for c in codes
             },
             desks,
             {c: partner_terms(self.markets[c]) for c in codes},
-            {c: forced[c] for c in codes if c in forced},
+            {c: kinds[c][0] for c in served},
             **extra,
         )
         settings = self.request.settings
@@ -230,10 +250,10 @@ class Communities:
             found, gap = portfolio.solve(settings.solver, settings.time_limit_seconds * 10)
             return answered(gap) if found else None
 
-        def allocate(answer: Answer) -> dict[str, MarketDecision]:
-            return _allocate(self, codes, answer)
+        def parts(answer: Answer) -> dict[str, MarketDecision]:
+            return allocate(self, codes, answer)
 
-        return tier_floors.hold(answered(gap), settings.solver, allocate, again)
+        return tier_floors.hold(answered(gap), settings.solver, parts, again)
 
 
 def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> PortfolioDecision:
@@ -263,7 +283,7 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
             for code in group
             if len(group) > 1
             and communities.solve(group).chosen.get(code) is not None
-            and _own_profit(communities, code) is None
+            and own_profit(communities, code) is None
         ]
         list(pool.map(lambda job: job(), alone))
     decisions, answers, slack, whole = {}, {}, 0.0, 0.0
@@ -271,69 +291,9 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
         answer = communities.solve(group)
         slack += answer.gap * abs(answer.profit_usd)
         whole += answer.profit_usd
-        for code, decision in _allocate(communities, tuple(answer.chosen), answer).items():
+        for code, decision in allocate(communities, tuple(answer.chosen), answer).items():
             decisions[code] = decision
             answers[code] = answer
     gap = slack / abs(whole) if whole else 0.0
     ordered = {c: decisions[c] for c in codes}
     return PortfolioDecision(ordered, gap, forced, answers)
-
-
-def _allocate(communities: Communities, group: tuple[str, ...], answer: Answer) -> dict:
-    """Each market's decision in its solved community (module docstring: who pays the desk)."""
-    portfolio = answer.portfolio
-    own = {code: (portfolio.revenue_usd(code), portfolio.own_cost_usd(code)) for code in group}
-    sharing = [c for c in group if answer.chosen[c] not in (None, Delivery.HUB)]
-    desks = {c: communities.desk(c, answer.chosen[c]) for c in sharing}
-    # What each sharing market earns with the desk free, and what sharing gains it over its
-    # own desks; each desk's staff cost is shared by its markets in proportion to their gains.
-    free = {c: own[c][0] - own[c][1] for c in sharing}
-    gain = {c: max(free[c] - (_own_profit(communities, c) or 0.0), 0.0) for c in sharing}
-    part = {}
-    for key in set(desks.values()):
-        on = [c for c in sharing if desks[c] == key]
-        gains = sum(gain[c] for c in on)
-        for c in on:
-            weight = gain[c] / gains if gains > 0 else 1.0 / len(on)
-            part[c] = portfolio.staff_usd(key) * weight
-    decisions = {}
-    for code in group:
-        revenue, cost = own[code]
-        kind = answer.chosen[code]
-        profit = revenue - cost - part.get(code, 0.0)
-        marginal = revenue - cost - (answer.desk_saving(code) if code in sharing else 0.0)
-        partners = tuple(c for c in sharing if c != code and desks[c] == desks.get(code))
-        together = bool(kind and partners) and not _sells_alone(communities, code)
-        decisions[code] = MarketDecision(
-            market=code,
-            delivery=kind,
-            site=_site(communities, code, kind),
-            desk=desks.get(code),
-            revenue_usd=revenue if kind else 0.0,
-            own_cost_usd=cost if kind else 0.0,
-            shared_cost_usd=(revenue - cost - profit) if code in sharing else 0.0,
-            marginal_profit_usd=marginal if kind else 0.0,
-            together_with=partners if together else (),
-        )
-    return decisions
-
-
-def _own_profit(communities: Communities, code: str) -> float | None:
-    """What the market earns on desks of its own, by itself; None when it sells nothing there
-    or its rules cannot hold there."""
-    answer = communities.own_desks(code)
-    return answer.profit_usd if answer is not None and answer.chosen[code] else None
-
-
-def _sells_alone(communities: Communities, code: str) -> bool:
-    """Whether some delivery model sells the market with no other market."""
-    if _own_profit(communities, code) is not None:
-        return True
-    answer = communities.alone(code)
-    return answer is not None and answer.chosen[code] is not None
-
-
-def _site(communities: Communities, code: str, kind: str | None) -> str | None:
-    if kind is None:
-        return None
-    return communities.workload(code).hub

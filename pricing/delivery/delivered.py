@@ -18,7 +18,7 @@ import dataclasses
 import numpy as np
 
 from pricing.delivery.answers import Answer, MarketDecision
-from pricing.delivery.shared import Delivery, routes
+from pricing.delivery.shared import OWN_DESKS, Delivery, routes
 from pricing.errors import SolverError
 from pricing.tiers.accounts import costed_solution
 from pricing.tiers.problem import Solution, SolvedTier, TierProblem
@@ -32,7 +32,7 @@ def delivered_solution(
     problem = answer.portfolio.problem(code)  # at the values its buyers have as it is served
     assert problem.workload is not None and kind is not None
     own = problem  # on desks of its own: every load stays there
-    if kind != Delivery.HUB:
+    if kind not in OWN_DESKS:
         share = routes(problem.workload, (kind,))[kind].private_share
         own = dataclasses.replace(problem, workload=problem.workload.keeping(share))
     tiers, assignment = answer.portfolio.menu(code)

@@ -3,6 +3,9 @@
 A market is served by one delivery model (:class:`Delivery`):
 
 * ``hub``: desks of its own at its regional hub, as :mod:`pricing.costing.workload` builds them;
+* ``local``: desks of its own with every tier holding the local office: a team in the market
+  answers business hours in its languages, the hub a 24/7 tier's nights (a market that is its
+  own hub is served locally by ``hub``, and ``local`` serves it so);
 * ``pooled``: its hub desk's contacts (business hours, and a 24/7 tier's night line) answered on
   the desk its hub site keeps in the market's first language, shared with every market pooled
   or escalating there; its language desks and local team stay its own;
@@ -52,6 +55,7 @@ BoolArray = NDArray[np.bool_]
 
 class Delivery(StrEnum):
     HUB = "hub"
+    LOCAL = "local"
     POOLED = "pooled"
     ENGLISH = "pooled_english"
     DISTRIBUTOR = "distributor"
@@ -60,10 +64,15 @@ class Delivery(StrEnum):
 # Each model in two words, as tables and saved scenarios say it.
 MODEL_SHORT: dict[str, str] = {
     "hub": "own desks",
+    "local": "local office",
     "pooled": "shared desk",
     "pooled_english": "English desk",
     "distributor": "distributor",
 }
+
+
+# Models served on desks of the market's own (the local office is a tier option every tier holds).
+OWN_DESKS = frozenset({Delivery.HUB, Delivery.LOCAL})
 
 
 # Options a distributor's tiers cannot hold: the partner is the local team and speaks the
@@ -163,16 +172,28 @@ def desk_key(
 
 def models_of(market: Market) -> tuple[str, ...]:
     """The delivery models a market can be served by: all of them, except the English desk for
-    a market whose first language is English (there it is the ``pooled`` desk)."""
+    a market whose first language is English (there it is the ``pooled`` desk) and the local
+    office for a market that is its own hub (its hub is local)."""
+    left_out = set()
     if market.primary_language == LINGUA_FRANCA:
-        return tuple(d for d in DELIVERY_MODELS if d != Delivery.ENGLISH)
-    return DELIVERY_MODELS
+        left_out.add(Delivery.ENGLISH)
+    if not has_local_office(market):
+        left_out.add(Delivery.LOCAL)
+    return tuple(d for d in DELIVERY_MODELS if d not in left_out)
+
+
+def has_local_office(market: Market) -> bool:
+    """Whether the market's local team is a desk of its own (its hub is elsewhere)."""
+    return market.remote_hub != market.code
 
 
 def as_served(market: Market, kind: str) -> str:
     """The model a market is served by when ``kind`` is asked: the English desk of an
-    English-speaking market is its ``pooled`` desk."""
-    return Delivery.POOLED.value if kind not in models_of(market) else kind
+    English-speaking market is its ``pooled`` desk; the local office of a market that is its
+    own hub is its ``hub``."""
+    if kind in models_of(market):
+        return kind
+    return Delivery.HUB.value if kind == Delivery.LOCAL else Delivery.POOLED.value
 
 
 def shared_desks(
@@ -187,7 +208,7 @@ def shared_desks(
     for code in workloads:
         given = (deliveries or {}).get(code, models_of(markets[code]))
         for kind in given:
-            if kind != Delivery.HUB:
+            if kind not in OWN_DESKS:
                 key = desk_key(markets[code], markets, params, kind)
                 keys.setdefault(key, {}).setdefault(code, []).append(kind)
     return {
@@ -278,7 +299,7 @@ def routes(workload: Workload, kinds: tuple[str, ...], loss: float = 0.0) -> dic
     worth to its buyers lost on the English desk (:func:`english_value_loss`)."""
     found = {}
     for kind in kinds:
-        if kind == Delivery.HUB:
+        if kind in OWN_DESKS:
             continue
         stays = 0.0 if kind == Delivery.DISTRIBUTOR else 1.0
         share = np.array([0.0 if g.desk == "hub" else stays for g in workload.groups])

@@ -25,6 +25,7 @@ from pricing.request import PlanRequest
 
 MODEL_WORDS = {
     Delivery.HUB: "on desks of its own at its regional hub",
+    Delivery.LOCAL: "from a local office of its own",
     Delivery.POOLED: "on a desk shared with other markets",
     Delivery.ENGLISH: "on its hub site's English desk, shared with other markets",
     Delivery.DISTRIBUTOR: "through a distributor, escalating to a shared desk",

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 # How a market is served, as the verdict map colours it (and its lines from the serving site).
 SERVED_COLOURS: dict[str, tuple[str, str]] = {
     "hub": ("Own desks at its hub", "#1f77b4"),
+    "local": ("Local office", "#8c564b"),
     "pooled": ("Shared desk", "#2ca02c"),
     "pooled_english": ("Shared English desk", "#9467bd"),
     "distributor": ("Distributor, escalating to a shared desk", "#ff7f0e"),

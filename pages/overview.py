@@ -27,8 +27,8 @@ through_router()
 st.title("Portfolio: verdict and cost to serve by market")
 st.caption(
     "The optimiser decides, for the whole portfolio, which markets to sell and how to serve "
-    "each (own desks at its hub, a desk shared with other markets in its language or in "
-    "English, or a distributor). "
+    "each (own desks at its hub, a local office, a desk shared with other markets in its "
+    "language or in English, or a distributor). "
     "Baseline cost: business hours (09:00–18:00 local on each market's own working days), one "
     "language, served from the market's regional hub: whole agents in every quarter hour, "
     "staffed by Erlang C."

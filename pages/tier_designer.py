@@ -6,7 +6,7 @@ import streamlit as st
 
 from pricing.costing.service import OPTION_LABELS, OPTION_SHORT, TIER_OPTIONS
 from pricing.money.fx import to_display_currency
-from pricing.offers.promises import duration
+from pricing.offers.promises import duration, ticket_promise
 from pricing.outputs.exports import plan_tables, plan_workbook
 from pricing.outputs.provenance import plan_file_name
 from ui import data, state
@@ -99,9 +99,13 @@ if not tier_rows.empty:
         shown[["tier", *words, "answer_within_seconds", "ticket_response_seconds", "accounts"]]
         .assign(
             **{column: shown[column].map(plain) for column in words},
-            # Response times as people say them (30 s, 8 h), as on the offer.
+            # Response times as people say them (30 s, 8 business hours), as the offer promises
+            # them: tickets at the e-mail promise (the desk staffs every message and ticket at
+            # the strictest asynchronous target, which is faster: the workbook has it).
             answer_within_seconds=shown["answer_within_seconds"].map(duration),
-            ticket_response_seconds=shown["ticket_response_seconds"].map(duration),
+            ticket_response_seconds=shown["tier"].map(
+                {t.name: ticket_promise(t) for t in chosen.tiers}
+            ),
         )
         .rename(
             columns={
@@ -110,7 +114,7 @@ if not tier_rows.empty:
                 "coverage": "Served",
                 "buyers": "Bought by",
                 "answer_within_seconds": "Phone and chat, 80 % within",
-                "ticket_response_seconds": "Tickets, 80 % within",
+                "ticket_response_seconds": "Tickets, 80 % first reply within",
                 "accounts": "Accounts",
             }
         )

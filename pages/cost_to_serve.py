@@ -74,23 +74,29 @@ elif code in fixed and outcomes:
 
 
 @st.cache_data(max_entries=64, show_spinner="Costing…")
-def _costing(key: str, code: str):
-    rows = option_costs(catalog.values(), only=[code])
-    comparison = delivery_comparison(market, catalog)
-    base = cost_to_serve(market, BASELINE, catalog)
+def _costing(key: str, code: str, _params):
+    """The market's cost sheets, at the hub sites in use (``key`` names them and the file)."""
+    params = _params
+    rows = option_costs(catalog.values(), params, only=[code])
+    comparison = delivery_comparison(market, catalog, params)
+    base = cost_to_serve(market, BASELINE, catalog, params)
     even = {
-        "office beats hub": break_even_accounts(market, catalog, DeliveryModel.REMOTE_HUB),
-        "office beats distributor": break_even_accounts(market, catalog, DeliveryModel.DISTRIBUTOR),
+        "office beats hub": break_even_accounts(market, catalog, DeliveryModel.REMOTE_HUB, params),
+        "office beats distributor": break_even_accounts(
+            market, catalog, DeliveryModel.DISTRIBUTOR, params
+        ),
     }
     largest = max([v for v in even.values() if v] + [market.accounts])
     curves = delivery_curves(
-        market, catalog, max_accounts=max(3 * market.accounts, int(1.3 * largest), 200)
+        market, catalog, params, max_accounts=max(3 * market.accounts, int(1.3 * largest), 200)
     )
-    return rows, comparison, base, even, curves, break_even_range(market)
+    return rows, comparison, base, even, curves, break_even_range(market, params)
 
 
 try:
-    rows, comparison, base, even, curves, search = _costing(data.data_key(), code)
+    rows, comparison, base, even, curves, search = _costing(
+        data.data_key(), code, data.cost_parameters()
+    )
 except PricingError as error:
     show_error(f"This market could not be costed: {error}")
     stop_page()
@@ -171,6 +177,15 @@ st.caption("Options are extra cost over the baseline; a negative figure is a sav
 
 st.subheader("Delivery models")
 plotly_chart(delivery_bars(comparison, unit=f"{money} per year"), key="cts_delivery")
+night = data.cost_parameters()
+st.caption(
+    f"Every account on one design. 24x7 by a bot and on-call nights: outside business hours a "
+    f"bot resolves {night.bot_resolution_share:.0%} of contacts "
+    f"({night.bot_usd_per_resolution:.2f} USD each), an agent on call at the hub answers the "
+    f"urgent {night.urgent_share:.0%} of the rest (standby at {night.on_call_pay_share:.0%} of "
+    "an hour on duty, hours worked paid in full) and the others wait for the morning. Cost only: "
+    "what customers think of a bot at night is not counted here (sources: data/README.md)."
+)
 st.markdown("**Break-even in accounts (business hours)**")
 for label, accounts in even.items():
     st.markdown(

@@ -65,7 +65,11 @@ def market_problem(
     """The tier MILP of one market, on the exact step cost of its desks."""
     kept = set(workload.options)
     options = tuple(
-        Option(name, 0.0, sum(workload.fixed_usd.get(name, {}).values()))
+        Option(
+            name,
+            sum(workload.per_account_usd.get(name, {}).values()),
+            sum(workload.fixed_usd.get(name, {}).values()),
+        )
         for name in workload.options
     )
     buyers = tuple(

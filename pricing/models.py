@@ -316,6 +316,14 @@ class CostParameters:
     english_desk_value_loss: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.50
     english_desk_value_loss_accepted: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.15
     hub_site_seats: Annotated[float, Field(gt=0.0, le=10_000.0)] = 20.0
+    # 24/7 by self-service at night (pricing.costing.night): the share of night contacts a bot
+    # resolves and what each resolution costs; the share of the rest that is urgent, answered
+    # by an agent on call (the others wait for the morning), and an on-call hour's standby pay
+    # as a share of an hour on duty (an hour worked on call is paid in full).
+    bot_resolution_share: Share = 0.14
+    bot_usd_per_resolution: Annotated[float, Field(ge=0.0, le=1_000.0)] = 0.99
+    urgent_share: Share = 0.20
+    on_call_pay_share: Share = 0.05
     business_hours: tuple[int, int] = (9, 18)
     day_hours: tuple[int, int] = (8, 20)
     # The hub sites in use (pricing.inputs.sites.HubSite); none: data/sites.csv.

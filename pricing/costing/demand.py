@@ -9,10 +9,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
+from pricing.costing.night import BotNights
 from pricing.costing.service import ChannelMix, channel_mix
-from pricing.costing.week import SLOT_HOURS, WEEKS_PER_YEAR, MarketWeek, market_week
+from pricing.costing.week import (
+    SLOT_HOURS,
+    SLOTS_PER_WEEK,
+    WEEKS_PER_YEAR,
+    MarketWeek,
+    market_week,
+)
 from pricing.inputs.limits import MAX_PEAK_ERLANGS
 from pricing.models import CostParameters, Market
+
+BoolArray = NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -92,3 +104,26 @@ def peak_load_problem(
 
 def erlangs_text(load: float) -> str:
     return f"{load:,.0f}" if load < 1e12 else f"{load:.2g}"
+
+
+def desk_loads(name: str, sets, demand: Demand, business: BoolArray, bot: BotNights | None = None):
+    """(live, total, opens) per option set and slot of one desk; with ``bot``, a 24/7 set's
+    night contacts are answered by self-service first (:mod:`pricing.costing.night`)."""
+    live = np.zeros((len(sets), SLOTS_PER_WEEK))
+    total = np.zeros((len(sets), SLOTS_PER_WEEK))
+    opens = np.zeros((len(sets), SLOTS_PER_WEEK), dtype=bool)
+    for i, option_set in enumerate(sets):
+        share = demand.route(option_set, name)
+        always = "coverage_24x7" in option_set
+        # Night contacts left for the morning: all without 24/7, the bot's unresolved and not
+        # urgent with it; the rest of a 24/7 set's are answered at night.
+        waiting = (bot.waiting if bot else 0.0) if always else 1.0
+        answered = bot.on_call if bot else 1.0
+        live[i, business] = demand.business * demand.live_share * share
+        total[i, business] = (demand.business + waiting * demand.backlog) * share
+        opens[i, business] = share > 0
+        if name == "hub" and always:  # the night line answers every language
+            live[i, ~business] = demand.off * demand.live_share * answered
+            total[i, ~business] = demand.off * answered
+            opens[i, ~business] = True
+    return live, total, opens

@@ -6,6 +6,8 @@ market's support languages, and a delivery model, applied to every account of th
 * ``remote_hub``: the regional hub's desks; 24/7 by night shifts at the hub;
 * ``follow_the_sun``: the same, each night slot staffed by the hub for which it is daytime when
   that costs less;
+* with ``bot_nights`` (24/7 only), a bot answers the nights first and an agent on call at the
+  hub the urgent rest (:mod:`pricing.costing.night`);
 * ``local_office``: a team in the market answers business hours (its wage, its office's rent and
   set-up); nights, when 24/7, stay with the hub;
 * ``distributor``: a local partner answers first line for a fee per account plus a management
@@ -43,6 +45,8 @@ COMPONENTS: tuple[str, ...] = (
     "setup_amortisation_usd",
     "distributor_fees_usd",
     "escalation_usd",
+    "self_service_usd",
+    "on_call_worked_usd",
 )
 FIXED: tuple[str, ...] = ("office_fixed_usd", "setup_amortisation_usd")
 
@@ -68,20 +72,36 @@ class SupportDesign:
     coverage: Coverage = Coverage.BUSINESS_HOURS
     multilingual: bool = False
     delivery: DeliveryModel = DeliveryModel.REMOTE_HUB
+    bot_nights: bool = False  # nights by a bot and an agent on call (24x7 only)
 
     def __post_init__(self) -> None:
-        if self.delivery is DeliveryModel.FOLLOW_THE_SUN and self.coverage is not Coverage.ALWAYS:
+        for asked, name in (
+            (self.delivery is DeliveryModel.FOLLOW_THE_SUN, "follow_the_sun"),
+            (self.bot_nights, "bot_nights"),
+        ):
+            if asked and self.coverage is not Coverage.ALWAYS:
+                raise InputError(
+                    f"{name} is a way to deliver 24x7 coverage; use coverage '24x7'",
+                    field="coverage",
+                    value=str(self.coverage),
+                )
+        if self.bot_nights and self.delivery not in (
+            DeliveryModel.REMOTE_HUB,
+            DeliveryModel.LOCAL_OFFICE,
+        ):
             raise InputError(
-                "follow_the_sun is a way to deliver 24x7 coverage; use coverage '24x7'",
-                field="coverage",
-                value=str(self.coverage),
+                "bot_nights keeps the agent on call at the hub: use delivery remote_hub or "
+                f"local_office, not {self.delivery.value}",
+                field="delivery",
+                value=self.delivery.value,
             )
 
     @property
     def label(self) -> str:
         languages = "all languages" if self.multilingual else "one language"
         coverage = self.coverage.value.replace("_", " ")
-        return f"{self.delivery.value.replace('_', ' ')}, {coverage}, {languages}"
+        nights = " (bot and on-call nights)" if self.bot_nights else ""
+        return f"{self.delivery.value.replace('_', ' ')}, {coverage}{nights}, {languages}"
 
     @property
     def options(self) -> frozenset[str]:
@@ -167,6 +187,7 @@ def design_workload(
         follow_the_sun=design.delivery is DeliveryModel.FOLLOW_THE_SUN,
         max_accounts=max_accounts,
         answer_target_seconds=answer_within_seconds,
+        bot_nights=design.bot_nights,
     )
 
 

@@ -113,6 +113,9 @@ DELIVERY_COMPARISON: dict[str, SupportDesign] = {
     "follow-the-sun, 24x7": SupportDesign(
         coverage=Coverage.ALWAYS, delivery=DeliveryModel.FOLLOW_THE_SUN
     ),
+    "remote hub, 24x7 by a bot and on-call nights": SupportDesign(
+        coverage=Coverage.ALWAYS, bot_nights=True
+    ),
     "local office, business hours": SupportDesign(delivery=DeliveryModel.LOCAL_OFFICE),
     "local office, 24x7": SupportDesign(
         coverage=Coverage.ALWAYS, delivery=DeliveryModel.LOCAL_OFFICE

@@ -36,7 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pricing.costing.capacity import CapacityTable, Targets, capacity_table
-from pricing.costing.demand import Demand, demand_of, erlangs_text
+from pricing.costing.demand import Demand, demand_of, desk_loads, erlangs_text
 from pricing.costing.desks import (
     STAFF_COMPONENTS,
     Desk,
@@ -48,9 +48,9 @@ from pricing.costing.desks import (
     site_of,
     slot_groups,
 )
+from pricing.costing.night import BotNights, night_costs, standby_rates
 from pricing.costing.service import TIER_OPTIONS, ChannelMix, channel_mix
 from pricing.costing.week import (
-    SLOTS_PER_WEEK,
     MarketWeek,
     market_week,
     shift_slots,
@@ -85,6 +85,8 @@ class Workload:
     hub: str
     has_local_desk: bool
     notes: tuple[str, ...] = field(default=())
+    # option -> component -> USD a year per account holding it (a bot's resolutions at night)
+    per_account_usd: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def set_index(self, options: frozenset[str] | tuple[str, ...]) -> int:
         wanted = frozenset(o for o in options if o in self.options)
@@ -124,6 +126,10 @@ class Workload:
             used = (sold & holds[None, :]).any(axis=1)
             for name, usd in parts.items():
                 components[name] = components.get(name, np.zeros(len(accounts))) + used * usd
+        for option, parts in self.per_account_usd.items():
+            holders = accounts[:, [option in s for s in self.sets]].sum(axis=1)
+            for name, usd in parts.items():
+                components[name] = components.get(name, np.zeros(len(accounts))) + holders * usd
         return Evaluation(self, accounts, agents, live, total, components)
 
 
@@ -149,24 +155,6 @@ def _option_sets(options: tuple[str, ...]) -> tuple[frozenset[str], ...]:
         for size in range(len(options) + 1)
         for combo in itertools.combinations(options, size)
     )
-
-
-def desk_loads(name: str, sets, demand: Demand, business: BoolArray):
-    """(live, total, opens) per option set and slot of one desk."""
-    live = np.zeros((len(sets), SLOTS_PER_WEEK))
-    total = np.zeros((len(sets), SLOTS_PER_WEEK))
-    opens = np.zeros((len(sets), SLOTS_PER_WEEK), dtype=bool)
-    for i, option_set in enumerate(sets):
-        share = demand.route(option_set, name)
-        always = "coverage_24x7" in option_set
-        live[i, business] = demand.business * demand.live_share * share
-        total[i, business] = (demand.business + (0.0 if always else demand.backlog)) * share
-        opens[i, business] = share > 0
-        if name == "hub" and always:  # the night line answers every language
-            live[i, ~business] = demand.off * demand.live_share
-            total[i, ~business] = demand.off
-            opens[i, ~business] = True
-    return live, total, opens
 
 
 def _fixed_costs(
@@ -202,11 +190,14 @@ def build_workload(
     follow_the_sun: bool = True,
     max_accounts: float | None = None,
     answer_target_seconds: float | None = None,
+    bot_nights: bool = False,
 ) -> Workload:
     """The desks, slot groups and per-account loads of a market (see the module docstring).
 
     ``max_accounts`` sizes the capacity tables (default: the market's accounts);
-    ``answer_target_seconds`` overrides the market's live answer target.
+    ``answer_target_seconds`` overrides the market's live answer target; ``bot_nights``
+    answers a 24/7 tier's nights by self-service and an agent on call at the hub
+    (:mod:`pricing.costing.night`).
     """
     params = params or CostParameters()
     hub = hub_of(market, markets, params)
@@ -217,8 +208,10 @@ def build_workload(
     )
     has_local = hub.code != market.code
     sets = _option_sets(tuple(o for o in TIER_OPTIONS if o in options))
-    desks = _Desks(market, markets, params, week, sets, demand_of(market, week, mix, has_local))
-    groups, representative = desks.slot_groups(options, has_local, follow_the_sun)
+    bot = BotNights.of(params) if bot_nights else None
+    demand = demand_of(market, week, mix, has_local)
+    desks = _Desks(market, markets, params, week, sets, demand, bot)
+    groups, representative = desks.slot_groups(options, has_local, follow_the_sun and not bot)
 
     def columns(field: str, dtype=float) -> np.ndarray:
         if not representative:
@@ -242,6 +235,7 @@ def build_workload(
         mix=mix,
         hub=hub.code,
         has_local_desk=has_local and "local_office" in options,
+        per_account_usd=night_costs(market, bot, hub, week, options, params),
     )
 
 
@@ -256,6 +250,7 @@ class _Desks:
     week: MarketWeek
     sets: tuple[frozenset[str], ...]
     demand: Demand
+    bot: BotNights | None = None
 
     def slot_groups(
         self, options: tuple[str, ...], has_local: bool, follow_the_sun: bool
@@ -279,7 +274,9 @@ class _Desks:
                 home, shift = hub_site, shift_slots(offset, hub_site.week.utc_offset_minutes)
             others = elsewhere if name == "hub" and follow_the_sun else []
             rates, sites = desk_rates(home, shift, others, week.business, language, params)
-            live, total, opens = desk_loads(name, self.sets, self.demand, week.business)
+            if name == "hub" and self.bot is not None:  # nights on call
+                rates = standby_rates(rates, week.business, self.bot.pay_share)
+            live, total, opens = desk_loads(name, self.sets, self.demand, week.business, self.bot)
             desk = Desk(name, language, sites, rates, live, total, opens, opens & is_priority)
             for group, slot in slot_groups(desk, week.business, week):
                 groups.append(group)

@@ -127,6 +127,8 @@ COMPONENT_LABELS = {
     "setup_amortisation_usd": "Set-up (amortised)",
     "distributor_fees_usd": "Distributor fees",
     "escalation_usd": "Escalations",
+    "self_service_usd": "Bot resolutions",
+    "on_call_worked_usd": "Hours worked on call",
 }
 OPTION_TITLES = {
     "baseline": "Baseline",

@@ -358,7 +358,8 @@ def test_tier_designer_tables_fit_and_say_everything() -> None:
 
 def test_hub_sites_edited_on_the_markets_page_cost_and_plan_every_page() -> None:
     """South Africa's desk at half as dear again, applied as edited sites: the Markets page
-    says so, and on the Overview the markets it serves cost more and it earns less."""
+    says so, on the Overview the markets it serves cost more and it earns less, and the cost
+    sheets of Cost to serve cost them at it."""
     rows = list(csv.DictReader(DEFAULT_SITES.open()))
     for row in rows:
         if row["code"] == "ZA":
@@ -381,6 +382,14 @@ def test_hub_sites_edited_on_the_markets_page_cost_and_plan_every_page() -> None
     shipped, dearer = tables
     assert (dearer["baseline_annual_usd"] > shipped["baseline_annual_usd"]).all()
     assert dearer["planned_profit_usd"].sum() < shipped["planned_profit_usd"].sum() - 1_000
+    # Nigeria's cost sheet on Cost to serve is costed at the edited sites too.
+    sheets = []
+    for state in ({}, sites):
+        app = page("cost_to_serve", state={**few("ZA", "NG", "KE"), **state}, market="NG")
+        no_trouble(app)
+        [baseline] = [m.value for m in app.metric if m.label.startswith("Baseline")]
+        sheets.append(float(baseline.replace(",", "")))
+    assert sheets[1] > sheets[0] * 1.2
 
 
 def test_the_floor_policy_chosen_in_the_tier_designer_is_in_force_and_moves_the_plan() -> None:

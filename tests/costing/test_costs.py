@@ -934,7 +934,7 @@ def test_revenue_share_moves_distributor_break_even_earlier() -> None:
 def test_delivery_comparison_and_summary_shapes() -> None:
     saudi = CATALOG["SA"]
     table = delivery_comparison(saudi, CATALOG)
-    assert len(table) == 6 and (table["annual_total_usd"] > 0).all()
+    assert len(table) == 7 and (table["annual_total_usd"] > 0).all()
     assert list(table["delivery_model"])[:3] == [
         "remote hub, business hours",
         "remote hub, 24x7 night shifts",

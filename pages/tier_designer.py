@@ -104,7 +104,7 @@ if not tier_rows.empty:
             # the strictest asynchronous target, which is faster: the workbook has it).
             answer_within_seconds=shown["answer_within_seconds"].map(duration),
             ticket_response_seconds=shown["tier"].map(
-                {t.name: ticket_promise(t) for t in chosen.tiers}
+                {t.name: ticket_promise(t, chosen.workload.bot_nights) for t in chosen.tiers}
             ),
         )
         .rename(

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pricing.costing.workload import Workload, build_workload
 from pricing.errors import InputError
 from pricing.inputs.segments import TIER_OPTIONS, Segment, market_segments
-from pricing.models import Market
+from pricing.models import CostParameters, Market
 from pricing.request import PlanRequest
 from pricing.settings import PlanSettings
 from pricing.tiers.problem import Buyer, Option, Solution, Terms, TierProblem
@@ -36,11 +36,29 @@ def _market_options(market: Market, segments: tuple[Segment, ...], settings: Pla
     return tuple(o for o in TIER_OPTIONS if o in valued or o in required)
 
 
+def delivery_of(market: Market, settings: PlanSettings) -> str | None:
+    """The delivery model ``settings`` fix for ``market`` (its own, or every market's)."""
+    return settings.delivery.get(market.code, settings.delivery.get("*"))
+
+
+def at_bot_value(segments: tuple[Segment, ...], share: float) -> tuple[Segment, ...]:
+    """The segments valuing 24/7 support at ``share`` of live 24/7: its nights answered by a
+    bot and an agent on call (delivery model ``bot_nights``)."""
+    return tuple(
+        dataclasses.replace(
+            s,
+            option_values_usd={
+                o: v * share if o == "coverage_24x7" else v for o, v in s.option_values_usd.items()
+            },
+        )
+        for s in segments
+    )
+
+
 def local_rules(market: Market, settings: PlanSettings) -> PlanSettings:
     """``settings`` as they hold for ``market``: served from a local office (its delivery model
     ``local``, for a market whose hub is elsewhere), every tier must hold the local office."""
-    asked = settings.delivery.get(market.code, settings.delivery.get("*"))
-    if asked != "local" or market.remote_hub == market.code:
+    if delivery_of(market, settings) != "local" or market.remote_hub == market.code:
         return settings
     for tier, options in (settings.allowed or {}).items():
         if "local_office" not in options:
@@ -161,19 +179,26 @@ class MarketSolves:
         self.market = request.catalogue.by_code[code]
         self.segments = market_segments(self.market, request.segment_rows)
         self.solved: list[PlanSettings] = []
-        self._workloads: dict[tuple[str, ...], Workload] = {}
+        self._workloads: dict[tuple[tuple[str, ...], bool], Workload] = {}
         self._answers: dict[tuple, Solution] = {}
 
     def problem(self, settings: PlanSettings) -> TierProblem:
-        """The market's MILP under ``settings`` (:func:`local_rules` applied)."""
+        """The market's MILP under ``settings``: served from a local office every tier holds it
+        (:func:`local_rules`); with bot nights, a 24/7 tier's nights answered by a bot and an
+        agent on call, and worth what its buyers think of that (:func:`at_bot_value`)."""
         settings = local_rules(self.market, settings)
-        options = _market_options(self.market, self.segments, settings)
-        if options not in self._workloads:
+        bot = delivery_of(self.market, settings) == "bot_nights"
+        segments = self.segments
+        if bot:
+            params = self.request.params or CostParameters()
+            segments = at_bot_value(segments, params.bot_night_value_share)
+        options = _market_options(self.market, segments, settings)
+        if (options, bot) not in self._workloads:
             catalog = self.request.catalogue.by_code
-            self._workloads[options] = build_workload(
-                self.market, catalog, self.request.params, options=options
+            self._workloads[options, bot] = build_workload(
+                self.market, catalog, self.request.params, options=options, bot_nights=bot
             )
-        return market_problem(self.market, self._workloads[options], self.segments, settings)
+        return market_problem(self.market, self._workloads[options, bot], segments, settings)
 
     def solve(self, settings: PlanSettings | None = None) -> tuple[TierProblem, Solution]:
         """The market solved under ``settings`` (the request's rules by default)."""

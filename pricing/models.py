@@ -324,6 +324,9 @@ class CostParameters:
     bot_usd_per_resolution: Annotated[float, Field(ge=0.0, le=1_000.0)] = 0.99
     urgent_share: Share = 0.20
     on_call_pay_share: Share = 0.05
+    # What a 24/7 tier is worth to its buyers when its nights are answered so (delivery model
+    # bot_nights), as a share of what live 24/7 support is worth to them.
+    bot_night_value_share: Share = 0.30
     business_hours: tuple[int, int] = (9, 18)
     day_hours: tuple[int, int] = (8, 20)
     # The hub sites in use (pricing.inputs.sites.HubSite); none: data/sites.csv.

@@ -188,7 +188,7 @@ def _priced(market: Market, workload: Workload, tier, used: Rate, buffer: float)
         options=tier.options,
         answer_within_seconds=mix.live_priority_seconds if fast else mix.live_seconds,
         ticket_response_seconds=(mix.async_priority_seconds if fast else mix.async_seconds),
-        coverage="24/7" if "coverage_24x7" in tier.options else workload.week.label,
+        coverage=_coverage(workload, tier.options),
         unit_cost_usd=tier.unit_cost,
         marginal_cost_usd=tier.marginal_cost,
         quote_usd=offer,
@@ -197,6 +197,13 @@ def _priced(market: Market, workload: Workload, tier, used: Rate, buffer: float)
         accounts=tier.accounts,
         contract_value_usd=tier.contract_value / tier.accounts if tier.accounts else 0.0,
     )
+
+
+def _coverage(workload: Workload, options) -> str:
+    """When a tier is answered: its business week, or 24/7 (how, when a bot takes the nights)."""
+    if "coverage_24x7" not in options:
+        return workload.week.label
+    return "24/7 (nights: a bot, an agent on call)" if workload.bot_nights else "24/7"
 
 
 def make_plan(
@@ -224,7 +231,9 @@ def make_plan(
 
     def one(code: str) -> MarketPlan:
         chosen = decision.markets[code]
-        found = plan_one(request, code) if _own_desks(decision, code) else None
+        found = None
+        if _own_desks(decision, code):
+            found = plan_one(_as_served(request, code, chosen), code)
         if found is None:
             found = delivered_plan(request, code, decision)
         return dataclasses.replace(found, delivery=chosen, verdict=said.get(code))
@@ -243,6 +252,15 @@ def decided(request: PlanRequest) -> Decided:
     reasons)."""
     decision = decide(request, request.settings.delivery)
     return decision, (verdicts(request, decision) if request.reasons else {})
+
+
+def _as_served(request: PlanRequest, code: str, chosen: MarketDecision) -> PlanRequest:
+    """``request`` with the market held to the model chosen for it where that model changes its
+    own problem (bot nights, chosen freely: a constant of the portfolio's MILP)."""
+    if chosen.delivery != Delivery.BOT:
+        return request
+    delivery = {**request.settings.delivery, code: chosen.delivery}
+    return request.replace(settings=dataclasses.replace(request.settings, delivery=delivery))
 
 
 def _own_desks(decision: PortfolioDecision, code: str) -> bool:

@@ -26,7 +26,14 @@ TIER_NAMES: dict[int, tuple[str, ...]] = {
 FLOOR_POLICIES: tuple[str, ...] = ("market", "tier")
 
 # How a market can be served (pricing.delivery.shared.Delivery names them).
-DELIVERY_MODELS: tuple[str, ...] = ("hub", "local", "pooled", "pooled_english", "distributor")
+DELIVERY_MODELS: tuple[str, ...] = (
+    "hub",
+    "local",
+    "bot_nights",
+    "pooled",
+    "pooled_english",
+    "distributor",
+)
 
 
 def check_delivery(delivery: Mapping[str, str]) -> None:

@@ -21,10 +21,12 @@ SITES = Path(__file__).resolve().parents[1] / "data" / "sites.csv"
 
 
 def one_segment(
-    priority_response_usd: float = 0.0, local_office_usd: float = 0.0
+    priority_response_usd: float = 0.0,
+    local_office_usd: float = 0.0,
+    coverage_24x7_usd: float = 0.0,
 ) -> tuple[SegmentRow, ...]:
     """Every market's one segment: 1,000 USD a year per account for bare support, and what it
-    would pay for priority answers and for a local team."""
+    would pay for priority answers, a local team and live 24/7 support."""
     return (
         SegmentRow(
             code="*",
@@ -32,7 +34,7 @@ def one_segment(
             share=1.0,
             base_value_usd=1_000.0,
             priority_response_usd=priority_response_usd,
-            coverage_24x7_usd=0.0,
+            coverage_24x7_usd=coverage_24x7_usd,
             multilingual_usd=0.0,
             local_office_usd=local_office_usd,
         ),

@@ -35,7 +35,8 @@ def delivery_table(plans) -> None:
             "served": st.column_config.TextColumn(
                 "Served by",
                 help="Own desks at its hub; a local office of its own (every tier holds the "
-                "local team); a desk shared with other markets in its language; "
+                "local team); own desks with a 24/7 tier's nights answered by a bot and an agent "
+                "on call; a desk shared with other markets in its language; "
                 "its hub site's English desk, shared; or a distributor answering first line, "
                 "escalating to the shared desk.",
             ),

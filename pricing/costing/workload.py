@@ -87,6 +87,7 @@ class Workload:
     notes: tuple[str, ...] = field(default=())
     # option -> component -> USD a year per account holding it (a bot's resolutions at night)
     per_account_usd: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    bot_nights: bool = False  # a 24/7 tier's nights answered by a bot and an agent on call
 
     def set_index(self, options: frozenset[str] | tuple[str, ...]) -> int:
         wanted = frozenset(o for o in options if o in self.options)
@@ -236,6 +237,7 @@ def build_workload(
         hub=hub.code,
         has_local_desk=has_local and "local_office" in options,
         per_account_usd=night_costs(market, bot, hub, week, options, params),
+        bot_nights=bot is not None,
     )
 
 

@@ -33,6 +33,7 @@ from pricing.delivery.answers import Answer, MarketDecision, PortfolioDecision
 from pricing.delivery.memo import SOLVED, fingerprint
 from pricing.delivery.shared import (
     OWN_DESKS,
+    VARIANTS,
     Delivery,
     as_served,
     desk_key,
@@ -72,7 +73,7 @@ class Communities:
         self.codes = list(self.markets)
         check_delivery(dict(forced or {}))
         self.forced = {c: as_served(self.markets[c], kind) for c, kind in (forced or {}).items()}
-        self._problems: dict[tuple[str, bool], TierProblem] = {}
+        self._problems: dict[tuple[str, str | None], TierProblem] = {}
         # What decides every answer (pricing.delivery.memo): the same inputs, the same solves.
         self.fingerprint = fingerprint(
             request.catalogue.markets,
@@ -83,20 +84,21 @@ class Communities:
         )
         self._answers: dict[tuple, Answer] = {}
 
-    def problem(self, code: str, local: bool = False) -> TierProblem:
-        """Market ``code``'s tier problem under the request's rules (built once); with
-        ``local``, served from a local office (every tier holds it)."""
-        if (code, local) not in self._problems:
+    def problem(self, code: str, variant: str | None = None) -> TierProblem:
+        """Market ``code``'s tier problem under the request's rules (built once); with a
+        ``variant`` (:data:`VARIANTS`), as that model serves it: from a local office every
+        tier holds, or with bot nights."""
+        if (code, variant) not in self._problems:
             solves = MarketSolves(self.request, code)
             rules = self.rules.get(code, self.request.settings)
             # Its delivery model is the decision's (``forced``), not the request's.
-            served = {code: Delivery.LOCAL.value} if local else {}
+            served = {code: variant} if variant else {}
             problem = solves.problem(dataclasses.replace(rules, delivery=served))
-            self._problems[code, local] = problem
-        return self._problems[code, local]
+            self._problems[code, variant] = problem
+        return self._problems[code, variant]
 
     def workload(self, code: str) -> Workload:
-        found = self.problem(code, self.forced.get(code) == Delivery.LOCAL).workload
+        found = self.problem(code, _variant(self.forced.get(code))).workload
         assert found is not None
         return found
 
@@ -198,25 +200,41 @@ class Communities:
         pooling = (Delivery.POOLED, Delivery.ENGLISH)
         return {
             c: (
-                (Delivery.HUB.value if served[c] == Delivery.LOCAL else served[c],)
+                (Delivery.HUB.value if served[c] in VARIANTS else served[c],)
                 if c in served
                 else tuple(
                     d
                     for d in models_of(self.markets[c])
-                    if d != Delivery.LOCAL and (len(codes) > 1 or d not in pooling)
+                    if d not in VARIANTS and (len(codes) > 1 or d not in pooling)
                 )
             )
             for c in codes
         }
 
+    def _alternatives(self, codes: tuple[str, ...], served: Mapping[str, str]) -> dict:
+        """What each market the optimiser serves freely earns with bot nights, by itself: a
+        constant of the MILP, since a market on desks of its own meets no other market."""
+        found = {}
+        for code in codes:
+            if code in served or Delivery.BOT not in models_of(self.markets[code]):
+                continue
+            if "coverage_24x7" not in self.workload(code).options:
+                continue
+            answer = self.alone(code, forced={code: Delivery.BOT.value})
+            if answer is not None and answer.chosen[code] is not None:
+                portfolio = answer.portfolio
+                earned = (portfolio.revenue_usd(code), portfolio.own_cost_usd(code))
+                found[code] = {Delivery.BOT.value: earned}
+        return found
+
     def _solve(self, codes: tuple[str, ...], **extra) -> Answer:
         forced = dict(self.forced)
         forced.update(extra.pop("forced", {}))  # type: ignore[arg-type]
         served = {c: as_served(self.markets[c], forced[c]) for c in codes if c in forced}
-        local = {c for c in codes if served.get(c) == Delivery.LOCAL}
-        problems = {c: self.problem(c, c in local) for c in codes}
+        problems = {c: self.problem(c, _variant(served.get(c))) for c in codes}
         workloads = {c: problems[c].workload for c in codes}
         kinds = self._kinds(codes, served)
+        extra.setdefault("alternatives", self._alternatives(codes, served))
         desks = shared_desks(workloads, self.markets, self.params, kinds)
         portfolio = build_portfolio(
             problems,
@@ -297,3 +315,8 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
     gap = slack / abs(whole) if whole else 0.0
     ordered = {c: decisions[c] for c in codes}
     return PortfolioDecision(ordered, gap, forced, answers)
+
+
+def _variant(kind: str | None) -> str | None:
+    """The own-desk variant a delivery model builds the market's problem for, if any."""
+    return kind if kind in VARIANTS else None

@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-KEPT = 24
+KEPT = 96
 
 
 class Memo:

@@ -6,6 +6,9 @@ A market is served by one delivery model (:class:`Delivery`):
 * ``local``: desks of its own with every tier holding the local office: a team in the market
   answers business hours in its languages, the hub a 24/7 tier's nights (a market that is its
   own hub is served locally by ``hub``, and ``local`` serves it so);
+* ``bot_nights``: desks of its own at its hub, a 24/7 tier's nights answered by a bot first and
+  an agent on call for the urgent rest (:mod:`pricing.costing.night`); its buyers value such
+  24/7 support at ``bot_night_value_share`` of live 24/7;
 * ``pooled``: its hub desk's contacts (business hours, and a 24/7 tier's night line) answered on
   the desk its hub site keeps in the market's first language, shared with every market pooled
   or escalating there; its language desks and local team stay its own;
@@ -56,6 +59,7 @@ BoolArray = NDArray[np.bool_]
 class Delivery(StrEnum):
     HUB = "hub"
     LOCAL = "local"
+    BOT = "bot_nights"
     POOLED = "pooled"
     ENGLISH = "pooled_english"
     DISTRIBUTOR = "distributor"
@@ -65,6 +69,7 @@ class Delivery(StrEnum):
 MODEL_SHORT: dict[str, str] = {
     "hub": "own desks",
     "local": "local office",
+    "bot_nights": "bot nights",
     "pooled": "shared desk",
     "pooled_english": "English desk",
     "distributor": "distributor",
@@ -72,7 +77,10 @@ MODEL_SHORT: dict[str, str] = {
 
 
 # Models served on desks of the market's own (the local office is a tier option every tier holds).
-OWN_DESKS = frozenset({Delivery.HUB, Delivery.LOCAL})
+OWN_DESKS = frozenset({Delivery.HUB, Delivery.LOCAL, Delivery.BOT})
+# Own-desk models that change the market's own problem (its tiers' options, its desks, what
+# its buyers value), rather than how its contacts are routed.
+VARIANTS = frozenset({Delivery.LOCAL, Delivery.BOT})
 
 
 # Options a distributor's tiers cannot hold: the partner is the local team and speaks the

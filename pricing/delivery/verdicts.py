@@ -26,6 +26,8 @@ from pricing.request import PlanRequest
 MODEL_WORDS = {
     Delivery.HUB: "on desks of its own at its regional hub",
     Delivery.LOCAL: "from a local office of its own",
+    Delivery.BOT: "on desks of its own at its regional hub, a 24/7 tier's nights answered by a "
+    "bot and an agent on call",
     Delivery.POOLED: "on a desk shared with other markets",
     Delivery.ENGLISH: "on its hub site's English desk, shared with other markets",
     Delivery.DISTRIBUTOR: "through a distributor, escalating to a shared desk",

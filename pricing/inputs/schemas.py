@@ -222,7 +222,9 @@ class ScenarioIn(BaseModel):
     required: dict[str, list[str]] | None = None
     budget_rates: dict[str, Annotated[float, bounded("budget_rate")]] = {}
     must_offer: list[Name] = []
-    delivery: dict[str, Literal["hub", "local", "pooled", "pooled_english", "distributor"]] = {}
+    delivery: dict[
+        str, Literal["hub", "local", "bot_nights", "pooled", "pooled_english", "distributor"]
+    ] = {}
     market_changes: dict[str, MarketChange] = {}
     share_of_contract_value: dict[str, ShareBounds] = {}
     max_price_step: Annotated[float, bounded("max_price_step")] = 0.0

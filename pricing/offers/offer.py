@@ -177,7 +177,7 @@ def _offer_tier(plan: MarketPlan, tier: PricedTier, code: str, rate: Rate, buffe
         inclusions=inclusions(plan, tier),
         answer_within_seconds=tier.answer_within_seconds,
         ticket_response_seconds=tier.ticket_response_seconds,
-        ticket_promise=ticket_promise(tier),
+        ticket_promise=ticket_promise(tier, plan.workload.bot_nights),
         coverage=tier.coverage,
         list_local=local.list_price,
         target_local=local.target,

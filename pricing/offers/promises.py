@@ -42,17 +42,25 @@ def promises(plan: MarketPlan, tier: PricedTier) -> tuple[str, ...]:
     targets = channel_targets()
     channels = plan.workload.mix.channels
     fast = "priority_response" in tier.options
+    bot = plan.workload.bot_nights
+    # A bot at night: only urgent contacts reach a person outside business hours.
+    urgent = (
+        "; outside business hours, urgent ones" if bot and "coverage_24x7" in tier.options else ""
+    )
     live = [c for c in channels if targets[c].kind == "live"] or ["phone"]
     lines = [
         f"{' and '.join(live).capitalize()}: live answer within "
-        f"{duration(tier.answer_within_seconds)} (80 % of contacts)"
+        f"{duration(tier.answer_within_seconds)} (80 % of contacts{urgent})"
     ]
     if "messaging" in channels:
         messaging = targets["messaging"]
         within = messaging.priority_seconds if fast else messaging.standard_seconds
-        lines.append(f"Messaging apps: reply within {duration(within or 0)} (80 % of messages)")
+        lines.append(
+            f"Messaging apps: reply within {duration(within or 0)} (80 % of messages{urgent})"
+        )
     lines.append(
-        f"E-mail and portal tickets: first response within {ticket_promise(tier)} (80 % of tickets)"
+        "E-mail and portal tickets: first response within "
+        f"{ticket_promise(tier, bot)} (80 % of tickets)"
     )
     return tuple(lines)
 
@@ -75,13 +83,14 @@ def offered_languages(plan: MarketPlan) -> tuple[str, ...]:
     return languages if multilingual else languages[:1]
 
 
-def ticket_promise(tier: PricedTier) -> str:
+def ticket_promise(tier: PricedTier, bot_nights: bool = False) -> str:
     """The first response a tier promises on e-mail and portal tickets: "8 business hours"
-    (business hours unless the tier is 24/7; the priority target with priority response)."""
+    (business hours unless the tier is 24/7 with agents at night, not a bot; the priority target
+    with priority response)."""
     email = channel_targets()["email"]
     fast = "priority_response" in tier.options
     within = email.priority_seconds if fast else (email.standard_seconds or 0)
-    return hours(within, business="coverage_24x7" not in tier.options)
+    return hours(within, business=bot_nights or "coverage_24x7" not in tier.options)
 
 
 SEVERITIES = (
@@ -91,7 +100,7 @@ SEVERITIES = (
 )
 
 
-def severity_levels(tier: PricedTier) -> tuple[str, ...]:
+def severity_levels(tier: PricedTier, bot_nights: bool = False) -> tuple[str, ...]:
     """A priority tier's promise by severity, as support contracts state it: every severity
     answered ahead of standard tickets at the priority target the desk is staffed to meet
     (the desk staffs all of the tier's tickets at that target, so no severity is promised a
@@ -101,7 +110,7 @@ def severity_levels(tier: PricedTier) -> tuple[str, ...]:
     levels = ", ".join(SEVERITIES[:-1]) + " and " + SEVERITIES[-1]
     return (
         f"Priority response by severity: severity {levels}, each a first response within "
-        f"{ticket_promise(tier)}, ahead of standard tickets",
+        f"{ticket_promise(tier, bot_nights)}, ahead of standard tickets",
     )
 
 
@@ -115,13 +124,20 @@ def inclusions(plan: MarketPlan, tier: PricedTier) -> tuple[str, ...]:
     week = plan.workload.week
     languages = list(dict.fromkeys(language_name(code) for code in served_languages(plan)))
     spoken = " and ".join(languages if "multilingual" in tier.options else languages[:1])
-    if "coverage_24x7" in tier.options:
+    bot = plan.workload.bot_nights
+    closed = f", closed on {len(week.holidays)} public holidays" if week.holidays else ""
+    if "coverage_24x7" in tier.options and bot:
+        served = (
+            f"Support in {spoken}, {week.label} ({market.timezone}); at every other hour, public "
+            "holidays included, a support bot answers and an agent on call takes urgent "
+            "contacts, the others are answered in the next business hours (24/7)"
+        )
+    elif "coverage_24x7" in tier.options:
         served = f"Support in {spoken} round the clock, every day including public holidays (24/7)"
     else:
-        closed = f", closed on {len(week.holidays)} public holidays" if week.holidays else ""
         served = f"Support in {spoken}, {week.label} ({market.timezone}){closed}"
     items = [served, *promises(plan, tier)]
-    items += severity_levels(tier)
+    items += severity_levels(tier, bot)
     if "local_office" in tier.options:
         items.append("A local support team and on-site visits")
     return tuple(dict.fromkeys(items))

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 SERVED_COLOURS: dict[str, tuple[str, str]] = {
     "hub": ("Own desks at its hub", "#1f77b4"),
     "local": ("Local office", "#8c564b"),
+    "bot_nights": ("Own desks, bot and on-call nights", "#17becf"),
     "pooled": ("Shared desk", "#2ca02c"),
     "pooled_english": ("Shared English desk", "#9467bd"),
     "distributor": ("Distributor, escalating to a shared desk", "#ff7f0e"),

@@ -78,6 +78,9 @@ def _workload_cost(problem: TierProblem, sale: Sale) -> CostOfSale:
         if basis.sum() <= 0:  # holders without accounts (a market at 0): split evenly
             basis = holders.astype(float)
         by_segment = by_segment + basis / basis.sum() * sum(parts.values())
+    for option, parts in workload.per_account_usd.items():  # each account holding it pays
+        holding = np.array([float(sale.get(n) is not None and option in sale[n]) for n in names])
+        by_segment = by_segment + holding * rows.sum(axis=1) * sum(parts.values())
     components = {name: float(values[0]) for name, values in evaluation.components.items()}
     return CostOfSale(
         float(evaluation.cost_usd[0]),

@@ -80,6 +80,11 @@ class Portfolio:
     desks: dict[str, SharedDesk]
     agent: dict[tuple[str, int], list[pulp.LpVariable]]
     priority_on: dict[tuple[str, int], pulp.LpVariable]
+    # (market, model) -> (revenue, cost) a year: a model the market may take instead, solved by
+    # itself (bot nights on its own desks), a constant of the objective when chosen
+    alternatives: dict[tuple[str, str], tuple[float, float]] = dataclasses.field(
+        default_factory=dict
+    )
 
     def staff_cost(self, key: str):
         desk = self.desks[key]
@@ -94,11 +99,24 @@ class Portfolio:
         return value_of(self.staff_cost(key))
 
     def revenue_usd(self, code: str) -> float:
-        return value_of(self.markets[code].revenue())
+        taken = self._alternative(code)
+        return taken[0] if taken else value_of(self.markets[code].revenue())
 
     def own_cost_usd(self, code: str) -> float:
         """The market's own desks, fixed costs and a distributor's fees and share."""
-        return value_of(self.markets[code].cost())
+        taken = self._alternative(code)
+        return taken[1] if taken else value_of(self.markets[code].cost())
+
+    def _alternative(self, code: str) -> tuple[float, float] | None:
+        """The (revenue, cost) of the alternative the market takes, if it takes one."""
+        return next(
+            (
+                earned
+                for (c, kind), earned in self.alternatives.items()
+                if c == code and value_of(self.choose[c, kind]) > 0.5
+            ),
+            None,
+        )
 
     def profit_usd(self) -> float:
         """Revenue less every cost, without the tie-break of the objective."""
@@ -107,6 +125,9 @@ class Portfolio:
 
     def chosen(self, code: str) -> str | None:
         """The delivery model serving the market, None when it sells nothing."""
+        taken = [k for c, k in self.alternatives if c == code and value_of(self.choose[c, k]) > 0.5]
+        if taken:
+            return taken[0]
         model = self.markets[code]
         if sum(value_of(v) for v in model.buys.values()) <= 0.5:
             return None
@@ -220,17 +241,20 @@ def build_portfolio(
     forced: Mapping[str, str] | None = None,
     must_sell: tuple[str, ...] = (),
     held: tuple[tuple[str, int], ...] = (),
+    alternatives: Mapping[str, Mapping[str, tuple[float, float]]] | None = None,
 ) -> Portfolio:
     """The portfolio MILP (module docstring). ``distributor_terms[m]`` is the partner's fee per
     account, management fee and revenue share; ``forced[m]`` a delivery model m must use;
     ``must_sell`` markets that must sell a tier (to price what not selling them saves);
     ``held`` binaries (by name) held at a value: other markets' sales as a solved portfolio
-    has them (:meth:`Portfolio.binaries`)."""
+    has them (:meth:`Portfolio.binaries`); ``alternatives[m]`` models m may take instead, each
+    with the revenue and cost it earns so by itself (:attr:`Portfolio.alternatives`)."""
     lp = pulp.LpProblem("portfolio", pulp.LpMaximize)
     models, choose = {}, {}
+    taken = {(c, k): e for c, found in (alternatives or {}).items() for k, e in found.items()}
     for code, problem in problems.items():
         model = declare(problem, routes.get(code, {}))
-        kinds = (HUB, *routes.get(code, {}))
+        kinds = (HUB, *routes.get(code, {}), *(k for c, k in taken if c == code))
         for kind in kinds:
             choose[code, kind] = pulp.LpVariable(
                 f"choose_{model.tag}_{clean(kind)}", cat=pulp.LpBinary
@@ -247,11 +271,13 @@ def build_portfolio(
         if code in must_sell:
             add(lp, pulp.lpSum(model.offered.values()) >= 1, "must_sell", model.tag)
         models[code] = model
-    portfolio = Portfolio(lp, models, choose, dict(desks), {}, {})
+    taken = {key: earned for key, earned in taken.items() if key[0] in models}
+    portfolio = Portfolio(lp, models, choose, dict(desks), {}, {}, taken)
     for desk in desks.values():
         shared_rows(portfolio, desk, must_sell)
     staff = pulp.lpSum(portfolio.staff_cost(key) for key in desks)
-    lp += pulp.lpSum(model.profit() for model in models.values()) - staff, "profit"
+    constant = pulp.lpSum((r - c) * choose[key] for key, (r, c) in taken.items())
+    lp += pulp.lpSum(model.profit() for model in models.values()) + constant - staff, "profit"
     values = dict(held)
     for variable in lp.variables():
         if variable.name in values:
@@ -303,11 +329,12 @@ def _value_cut(lp, model: Model, kind: str, share: float, chosen: pulp.LpVariabl
 def _choice_rows(lp, model: Model, choose: dict[str, pulp.LpVariable], forced: str | None):
     tag = model.tag
     add(lp, pulp.lpSum(choose.values()) <= 1, "one_model", tag)
+    routed = {k for _, k, _ in model.routed}
     for b in model.problem.buyers:
         own = pulp.lpSum(v for (name, _), v in model.sold_set.items() if name == b.name)
         add(lp, own <= choose[HUB], "own_desks", tag, b.name)
         for kind in choose:
-            if kind == HUB:
+            if kind not in routed:  # its own desks, or an alternative solved by itself
                 continue
             served = pulp.lpSum(
                 v for (name, k, _), v in model.routed.items() if name == b.name and k == kind

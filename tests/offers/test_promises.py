@@ -51,8 +51,11 @@ def test_every_promise_is_one_the_desk_is_staffed_to_meet(offers) -> None:
             )
             assert priced.ticket_response_seconds <= promised_ticket, plan.market.code
             [live] = [line for line in tier.inclusions if ": live answer within " in line]
+            # With a bot at night, a 24/7 tier promises a person at night to urgent contacts.
+            at_night = plan.workload.bot_nights and "coverage_24x7" in priced.options
+            urgent = "; outside business hours, urgent ones" if at_night else ""
             assert live.endswith(
-                f"within {duration(priced.answer_within_seconds)} (80 % of contacts)"
+                f"within {duration(priced.answer_within_seconds)} (80 % of contacts{urgent})"
             )
             messaging = _line(tier, "Messaging apps: reply within")
             assert (messaging is not None) == ("messaging" in channels), plan.market.code
@@ -112,3 +115,24 @@ def test_priority_tiers_state_severity_levels_the_desk_is_staffed_for(offers) ->
             assert priced.ticket_response_seconds <= targets["email"].priority_seconds
             assert tier.ticket_promise in ("1 business hour", "1 hour")
     assert seen, "no shipped market sells priority response"
+
+
+def test_a_24x7_tier_whose_nights_a_bot_answers_promises_that_and_business_hours(offers) -> None:
+    """Served with bot nights (the free choice in several markets): its 24/7 tier says who
+    answers at night, promises a person at night only to urgent contacts, and tickets in
+    business hours; its business-hours tiers promise what any market's do."""
+    found = 0
+    for plan, offer in offers:
+        if not plan.workload.bot_nights:
+            continue
+        for priced, tier in zip(plan.tiers, offer.tiers, strict=True):
+            if "coverage_24x7" not in priced.options:
+                assert not any("bot" in line for line in tier.inclusions)
+                continue
+            found += 1
+            assert any("a support bot answers and an agent on call" in i for i in tier.inclusions)
+            assert not any("round the clock" in line for line in tier.inclusions)
+            tickets = _line(tier, "E-mail and portal tickets: first response within ")
+            assert tickets is not None and "business hour" in tickets, tickets
+            assert priced.coverage == "24/7 (nights: a bot, an agent on call)"
+    assert found >= 1

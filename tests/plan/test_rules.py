@@ -157,17 +157,18 @@ def test_the_tier_designer_sets_must_hold_and_must_offer_and_says_what_each_rule
     from tests.app_helpers import button, few, no_trouble, page, table_with
     from tests.conftest import shown
 
-    # Japan, on desks of its own, sells Standard with priority response; 24/7 would not pay.
+    # Japan, on desks of its own, sells Standard with priority response; a local team would
+    # not pay (24/7 would, its nights answered by a bot).
     app = page("tier_designer", few("JP", "BR"), market="JP")
     app.number_input(key="td_margin").set_value(20.0)
-    app.multiselect(key="td_required_3_Standard").set_value(["coverage_24x7"])
+    app.multiselect(key="td_required_3_Standard").set_value(["local_office"])
     button(app, "Run the optimiser").click()
     app.run()
     no_trouble(app)
     assert "Standard" not in list(table_with(app, "tier")["tier"])
     text = shown(" ".join(m.value for m in app.markdown))
     assert "What each rule does here" in text
-    assert "The rule “Standard must hold 24/7” leaves Standard unsold" in text
+    assert "The rule “Standard must hold Local team” leaves Standard unsold" in text
     # A tier every market must offer: where it cannot pay (Brazil, Nigeria...), the plan is
     # refused naming the first such market and the rule, and the rules typed stay in the form.
     app.multiselect(key="td_required_3_Standard").set_value([])

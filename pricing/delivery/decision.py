@@ -211,17 +211,22 @@ class Communities:
             for c in codes
         }
 
+    def alternative(self, code: str) -> Answer | None:
+        """Market ``code`` with bot nights, by itself, where the optimiser may choose that for
+        it (a 24/7 tier it can sell; not held to a model); None elsewhere or when it sells
+        nothing so."""
+        if code in self.forced or "coverage_24x7" not in self.workload(code).options:
+            return None
+        answer = self.alone(code, forced={code: Delivery.BOT.value})
+        return answer if answer is not None and answer.chosen[code] is not None else None
+
     def _alternatives(self, codes: tuple[str, ...], served: Mapping[str, str]) -> dict:
         """What each market the optimiser serves freely earns with bot nights, by itself: a
         constant of the MILP, since a market on desks of its own meets no other market."""
         found = {}
         for code in codes:
-            if code in served or Delivery.BOT not in models_of(self.markets[code]):
-                continue
-            if "coverage_24x7" not in self.workload(code).options:
-                continue
-            answer = self.alone(code, forced={code: Delivery.BOT.value})
-            if answer is not None and answer.chosen[code] is not None:
+            answer = None if code in served else self.alternative(code)
+            if answer is not None:
                 portfolio = answer.portfolio
                 earned = (portfolio.revenue_usd(code), portfolio.own_cost_usd(code))
                 found[code] = {Delivery.BOT.value: earned}
@@ -291,7 +296,10 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
     # The largest communities first: the longest solves start at once and the small ones
     # fill the other worker meanwhile.
     largest = sorted(groups, key=len, reverse=True)
-    jobs = [functools.partial(communities.solve, group) for group in largest]
+    # What each market earns with bot nights by itself first (small, and every community
+    # reads them), then the communities.
+    jobs = [functools.partial(communities.alternative, c) for g in largest for c in g]
+    jobs += [functools.partial(communities.solve, group) for group in largest]
     jobs += [functools.partial(communities.own_desks, c) for g in groups for c in g if len(g) > 1]
     with ThreadPoolExecutor(max_workers=max(request.settings.workers, 1)) as pool:
         list(pool.map(lambda job: job(), jobs))

@@ -322,9 +322,11 @@ def _collect(
 
 def export_models(plan: Plan, folder: Path, *, reasons: bool = False) -> list[Path]:
     """Each market's MILP as ``tiers_<CODE>.mps``, or for markets sharing a desk their
-    community's as ``portfolio_<CODE>-<CODE>....mps``, to audit or re-solve in another solver;
-    with ``reasons``, also every MILP solved for a market's reasons (each rule removed, each
-    alternative) as ``reasons/tiers_<CODE>_<n>.mps``, in the order they were solved."""
+    community's as ``portfolio_<CODE>-<CODE>....mps``, with each of its markets solved by itself
+    with bot nights (the constant the community weighs) as ``alternative_<CODE>_bot_nights.mps``,
+    to audit or re-solve in another solver; with ``reasons``, also every MILP solved for a
+    market's reasons (each rule removed, each alternative) as ``reasons/tiers_<CODE>_<n>.mps``,
+    in the order they were solved."""
     folder.mkdir(parents=True, exist_ok=True)
     paths, written = [], set()
     for p in plan.markets:
@@ -332,11 +334,14 @@ def export_models(plan: Plan, folder: Path, *, reasons: bool = False) -> list[Pa
         if p.delivery is None or p.delivery.desk is None:
             paths.append(write_mps(p.problem, folder / f"tiers_{code}.mps"))
             continue
-        portfolio = plan.decision.answers[code].portfolio if plan.decision else None
-        if portfolio is not None and id(portfolio) not in written:
-            written.add(id(portfolio))
-            name = "-".join(portfolio.markets)
-            paths.append(portfolio.write_mps(folder / f"portfolio_{name}.mps"))
+        answer = plan.decision.answers[code] if plan.decision else None
+        if answer is not None and id(answer.portfolio) not in written:
+            written.add(id(answer.portfolio))
+            name = "-".join(answer.portfolio.markets)
+            paths.append(answer.portfolio.write_mps(folder / f"portfolio_{name}.mps"))
+            for other, alone in answer.alone.items():
+                path = folder / f"alternative_{other}_bot_nights.mps"
+                paths.append(alone.portfolio.write_mps(path))
     if reasons:
         (folder / "reasons").mkdir(exist_ok=True)
         for market_plan in plan.markets:

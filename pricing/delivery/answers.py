@@ -53,6 +53,9 @@ class Answer:
     gap: float
     chosen: dict[str, str | None]  # market -> delivery model, None when nothing is sold
     partner_terms: dict[str, tuple[float, float, float]]  # fee per account, fixed, share
+    # market -> the market solved by itself with bot nights: the constant its community's MILP
+    # weighs (Portfolio.alternatives)
+    alone: Mapping[str, Answer] = field(default_factory=dict, repr=False)
 
     def desk_saving(self, code: str) -> float:
         """What the shared desk market ``code`` is on would cost less without its accounts,

@@ -221,16 +221,11 @@ class Communities:
         return answer if answer is not None and answer.chosen[code] is not None else None
 
     def _alternatives(self, codes: tuple[str, ...], served: Mapping[str, str]) -> dict:
-        """What each market the optimiser serves freely earns with bot nights, by itself: a
-        constant of the MILP, since a market on desks of its own meets no other market."""
-        found = {}
-        for code in codes:
-            answer = None if code in served else self.alternative(code)
-            if answer is not None:
-                portfolio = answer.portfolio
-                earned = (portfolio.revenue_usd(code), portfolio.own_cost_usd(code))
-                found[code] = {Delivery.BOT.value: earned}
-        return found
+        """Each market the optimiser serves freely, solved by itself with bot nights: what it
+        earns so is a constant of the MILP, since a market on desks of its own meets no other
+        market."""
+        found = {c: None if c in served else self.alternative(c) for c in codes}
+        return {c: answer for c, answer in found.items() if answer is not None}
 
     def _solve(self, codes: tuple[str, ...], **extra) -> Answer:
         forced = dict(self.forced)
@@ -239,7 +234,14 @@ class Communities:
         problems = {c: self.problem(c, _variant(served.get(c))) for c in codes}
         workloads = {c: problems[c].workload for c in codes}
         kinds = self._kinds(codes, served)
-        extra.setdefault("alternatives", self._alternatives(codes, served))
+        alone = self._alternatives(codes, served)
+        extra.setdefault(
+            "alternatives",
+            {
+                c: {Delivery.BOT.value: (a.portfolio.revenue_usd(c), a.portfolio.own_cost_usd(c))}
+                for c, a in alone.items()
+            },
+        )
         desks = shared_desks(workloads, self.markets, self.params, kinds)
         portfolio = build_portfolio(
             problems,
@@ -264,7 +266,7 @@ class Communities:
         def answered(gap: float) -> Answer:
             chosen = {code: portfolio.chosen(code) for code in codes}
             portfolio.check_staffing()
-            return Answer(portfolio, portfolio.profit_usd(), gap, chosen, terms)
+            return Answer(portfolio, portfolio.profit_usd(), gap, chosen, terms, alone)
 
         if settings.floor_policy != "tier":
             return answered(gap)

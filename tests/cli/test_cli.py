@@ -229,13 +229,16 @@ def test_plan_answers_the_contract(tmp_path: Path) -> None:
             } <= set(tier)
     assert markets[1]["currency"] == "AED"
     assert (out / "plan.xlsx").is_file() and (out / "plan_tiers.csv").is_file()
-    # One model per market on desks of its own, one per community sharing a desk.
+    # One model per market on desks of its own, one per community sharing a desk (and each of
+    # its markets by itself with bot nights, the constant the community weighs).
     names = sorted(p.name for p in models.iterdir())
     for code in ("US", "AE"):
         assert (
             sum(code in name.removesuffix(".mps").split("_")[-1].split("-") for name in names) == 1
         )
-    assert all(n.startswith(("tiers_", "portfolio_")) and n.endswith(".mps") for n in names)
+    kinds = ("tiers_", "portfolio_", "alternative_")
+    assert all(n.startswith(kinds) and n.endswith(".mps") for n in names)
+    assert any(n.startswith("alternative_") for n in names)
 
 
 def test_plan_with_a_scenario_file(tmp_path: Path) -> None:

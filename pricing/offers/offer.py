@@ -145,8 +145,24 @@ def _risks(plan: MarketPlan, offered: frozenset[str]) -> tuple[str, ...]:
     return (
         risks(plan.market, offered, answer_within_seconds=fastest)
         + _english_desk(plan)
+        + _bot_nights(plan, offered)
         + tuple(t.floor_warning for t in plan.tiers if t.floor_warning)
         + tuple(f"Rule: {e.sentence}" for e in plan.rules if e.status == "tier_unsold")
+    )
+
+
+def _bot_nights(plan: MarketPlan, offered: frozenset[str]) -> tuple[str, ...]:
+    """A 24/7 tier whose nights a bot answers: what the rep must say, and what live 24/7
+    would change."""
+    if not plan.workload.bot_nights or "coverage_24x7" not in offered:
+        return ()
+    expect = plan.market.share_expecting_24x7
+    return (
+        f"24/7 here is a support bot at night with an agent on call for urgent contacts, not "
+        f"agents round the clock ({expect:.0%} of buyers here expect round-the-clock support): "
+        "say so before the deal, as the offer does; a buyer who needs people at night is a "
+        "case for live 24/7, which costs more (Cost to serve: the delivery models side by "
+        "side).",
     )
 
 

@@ -124,6 +124,7 @@ def test_a_24x7_tier_whose_nights_a_bot_answers_promises_that_and_business_hours
     found = 0
     for plan, offer in offers:
         if not plan.workload.bot_nights:
+            assert not any(r.startswith("24/7 here is a support bot") for r in offer.risks)
             continue
         for priced, tier in zip(plan.tiers, offer.tiers, strict=True):
             if "coverage_24x7" not in priced.options:
@@ -135,4 +136,6 @@ def test_a_24x7_tier_whose_nights_a_bot_answers_promises_that_and_business_hours
             tickets = _line(tier, "E-mail and portal tickets: first response within ")
             assert tickets is not None and "business hour" in tickets, tickets
             assert priced.coverage == "24/7 (nights: a bot, an agent on call)"
+        # The brief tells the rep to say so.
+        assert any(r.startswith("24/7 here is a support bot at night") for r in offer.risks)
     assert found >= 1

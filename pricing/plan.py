@@ -28,7 +28,7 @@ from pricing.market_model import MarketSolves
 from pricing.models import Market
 from pricing.money.fx import Rate
 from pricing.money.pricepoints import local_price_points
-from pricing.priced_tier import PricedTier
+from pricing.priced_tier import PricedTier, coverage_of
 from pricing.request import PlanRequest
 from pricing.rules import RuleEffect, budget_rate_effect, rule_effects
 from pricing.settings import PlanSettings
@@ -188,7 +188,7 @@ def _priced(market: Market, workload: Workload, tier, used: Rate, buffer: float)
         options=tier.options,
         answer_within_seconds=mix.live_priority_seconds if fast else mix.live_seconds,
         ticket_response_seconds=(mix.async_priority_seconds if fast else mix.async_seconds),
-        coverage=_coverage(workload, tier.options),
+        coverage=coverage_of(workload, tier.options),
         unit_cost_usd=tier.unit_cost,
         marginal_cost_usd=tier.marginal_cost,
         quote_usd=offer,
@@ -197,13 +197,6 @@ def _priced(market: Market, workload: Workload, tier, used: Rate, buffer: float)
         accounts=tier.accounts,
         contract_value_usd=tier.contract_value / tier.accounts if tier.accounts else 0.0,
     )
-
-
-def _coverage(workload: Workload, options) -> str:
-    """When a tier is answered: its business week, or 24/7 (how, when a bot takes the nights)."""
-    if "coverage_24x7" not in options:
-        return workload.week.label
-    return "24/7 (nights: a bot, an agent on call)" if workload.bot_nights else "24/7"
 
 
 def make_plan(

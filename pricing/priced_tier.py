@@ -101,3 +101,11 @@ class PricedTier:
             "already staffed can carry (more accounts, a longer term), and have the approver sign "
             "it as a loss on finance's per-account cost."
         )
+
+
+def coverage_of(workload, options) -> str:
+    """When a tier is answered: its business week, or 24/7 (how, when a bot takes the nights);
+    ``workload`` is the market's (:class:`pricing.costing.workload.Workload`)."""
+    if "coverage_24x7" not in options:
+        return workload.week.label
+    return "24/7 (nights: a bot, an agent on call)" if workload.bot_nights else "24/7"

@@ -75,8 +75,9 @@ elif code in fixed and outcomes:
 
 @st.cache_data(max_entries=64, show_spinner="Costing…")
 def _costing(key: str, code: str, _params):
-    """The market's cost sheets, at the hub sites in use (``key`` names them and the file)."""
-    params = _params
+    """The market's cost sheets, at the hub sites in use (``key`` names them and the file, so
+    the parameters need no hashing)."""
+    params = _params  # not hashed by the cache: ``key`` stands for it
     rows = option_costs(catalog.values(), params, only=[code])
     comparison = delivery_comparison(market, catalog, params)
     base = cost_to_serve(market, BASELINE, catalog, params)

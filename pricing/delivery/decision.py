@@ -192,9 +192,10 @@ class Communities:
 
     def _kinds(self, codes: tuple[str, ...], served: Mapping[str, str]) -> dict:
         """The delivery models each market of ``codes`` may use in their MILP: the one fixed
-        (a local office is the market's own desks, its tiers holding it), or else every one
-        it has but the local office, which the free choice finds on its own desks where the
-        tiers choose their options. Alone on its desk, a market pooled pays what its own desks
+        (a variant, the local office or bot nights, is the market's own desks with its problem
+        built so), or else every one it has but the variants: the free choice finds the local
+        office on its own desks, where the tiers choose their options, and weighs bot nights as
+        a constant (:meth:`alternative`). Alone on its desk, a market pooled pays what its own desks
         cost and more (the shared desk stays open on its public holidays): pooling is a choice
         only with company."""
         pooling = (Delivery.POOLED, Delivery.ENGLISH)

@@ -12,8 +12,10 @@ Variables
     what m's floors leave over its own costs towards desk q.
 
 Objective (USD a year)
-    max  sum_m profit_m - sum_q,g H_qg sum_k agent[q,g,k]
-    profit_m is the market's own (revenue - own desks - fixed costs - distributor costs).
+    max  sum_m profit_m - sum_q,g H_qg sum_k agent[q,g,k] + sum_m,a P_ma choose[m,a]
+    profit_m is the market's own (revenue - own desks - fixed costs - distributor costs);
+    P_ma what market m earns by itself under alternative a (bot nights on its own desks: it
+    meets no other market there), a constant; choosing it sells nothing in m's own model.
 
 Constraints (each named ``family__label``)
     one_model:        sum_d choose[m,d] <= 1
@@ -100,23 +102,17 @@ class Portfolio:
 
     def revenue_usd(self, code: str) -> float:
         taken = self._alternative(code)
-        return taken[0] if taken else value_of(self.markets[code].revenue())
+        return self.alternatives[taken][0] if taken else value_of(self.markets[code].revenue())
 
     def own_cost_usd(self, code: str) -> float:
         """The market's own desks, fixed costs and a distributor's fees and share."""
         taken = self._alternative(code)
-        return taken[1] if taken else value_of(self.markets[code].cost())
+        return self.alternatives[taken][1] if taken else value_of(self.markets[code].cost())
 
-    def _alternative(self, code: str) -> tuple[float, float] | None:
-        """The (revenue, cost) of the alternative the market takes, if it takes one."""
-        return next(
-            (
-                earned
-                for (c, kind), earned in self.alternatives.items()
-                if c == code and value_of(self.choose[c, kind]) > 0.5
-            ),
-            None,
-        )
+    def _alternative(self, code: str) -> tuple[str, str] | None:
+        """The (market, model) of the alternative the market takes, if it takes one."""
+        taken = (k for k in self.alternatives if k[0] == code and value_of(self.choose[k]) > 0.5)
+        return next(taken, None)
 
     def profit_usd(self) -> float:
         """Revenue less every cost, without the tie-break of the objective."""
@@ -125,9 +121,9 @@ class Portfolio:
 
     def chosen(self, code: str) -> str | None:
         """The delivery model serving the market, None when it sells nothing."""
-        taken = [k for c, k in self.alternatives if c == code and value_of(self.choose[c, k]) > 0.5]
+        taken = self._alternative(code)
         if taken:
-            return taken[0]
+            return taken[1]
         model = self.markets[code]
         if sum(value_of(v) for v in model.buys.values()) <= 0.5:
             return None

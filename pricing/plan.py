@@ -4,7 +4,9 @@ For each market: its desks and the load each sold account adds (:mod:`pricing.co
 the segments and what they value (:mod:`pricing.inputs.segments`), the tier MILP with the exact
 step cost of staffing (:mod:`pricing.tiers`), list and floor around each target
 (:mod:`pricing.tiers.negotiation`) and the prices in local currency (:mod:`pricing.money.fx`).
-Every market is on desks of its own, so markets are solved separately, two at a time.
+The portfolio is decided first (:mod:`pricing.delivery.decision`: each market's delivery model);
+a market on desks of its own is then planned by itself, one on a shared desk or with a
+distributor read from its community's answer, two at a time.
 """
 
 from __future__ import annotations

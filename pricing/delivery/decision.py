@@ -195,18 +195,26 @@ class Communities:
         (a variant, the local office or bot nights, is the market's own desks with its problem
         built so), or else every one it has but the variants: the free choice finds the local
         office on its own desks, where the tiers choose their options, and weighs bot nights as
-        a constant (:meth:`alternative`). Alone on its desk, a market pooled pays what its own desks
-        cost and more (the shared desk stays open on its public holidays): pooling is a choice
-        only with company."""
+        a constant (:meth:`alternative`). Alone on its desk, a market pooled pays what its own
+        desks cost and more (the shared desk stays open on its public holidays): pooling is a
+        choice only on a desk another market of ``codes`` may join."""
         pooling = (Delivery.POOLED, Delivery.ENGLISH)
+        free = {
+            c: tuple(d for d in models_of(self.markets[c]) if d not in VARIANTS)
+            for c in codes
+            if c not in served
+        }
+        on_desk: dict[str, set[str]] = {}
+        for c in codes:
+            for d in (served[c],) if c in served else free[c]:
+                if d not in OWN_DESKS:
+                    on_desk.setdefault(self.desk(c, d), set()).add(c)
         return {
             c: (
                 (Delivery.HUB.value if served[c] in VARIANTS else served[c],)
                 if c in served
                 else tuple(
-                    d
-                    for d in models_of(self.markets[c])
-                    if d not in VARIANTS and (len(codes) > 1 or d not in pooling)
+                    d for d in free[c] if d not in pooling or len(on_desk[self.desk(c, d)]) > 1
                 )
             )
             for c in codes

@@ -92,6 +92,20 @@ def test_a_market_in_another_language_pays_only_on_the_english_desk() -> None:
     assert decision.markets["LS"].together_with == ("BW",)
 
 
+def test_a_desk_no_other_market_may_join_is_never_worth_choosing() -> None:
+    """The free choice leaves out a pooled desk no other market of the community may join
+    (Lesotho's Sesotho desk): alone there a market pays its own desks' agents and the days its
+    own desk would close, so that desk never earns more than its own desks."""
+    botswana, lesotho = market("BW", 30), market("LS", 200, support_languages=("st",))
+    request = request_for(botswana, lesotho)
+    lonely = decide(request, {"LS": "pooled"})
+    assert lonely.markets["LS"].desk == "ZA:st"
+    own = decide(request, {"LS": "hub"})
+    assert own.markets["LS"].sold
+    assert lonely.markets["LS"].profit_usd < own.markets["LS"].profit_usd
+    assert decide(request).profit_usd == pytest.approx(brute_force(botswana, lesotho), abs=0.01)
+
+
 def test_what_english_costs_in_value_decides_the_english_desk() -> None:
     """At 90 % of its value lost in English, Lesotho's 30 accounts bring 3,000 USD: with
     Botswana's 30,000 they no longer pay the desk's agent, and neither market is sold."""

@@ -47,7 +47,7 @@ def test_core_is_laid_out_along_the_pipeline() -> None:
     packages = {p.name for p in core.iterdir() if (p / "__init__.py").exists()}
     assert packages == {
         "inputs", "costing", "delivery", "tiers", "money", "outputs", "offers", "scenarios",
-        "cli",
+        "risk", "cli",
     }  # fmt: skip
     top = {p.stem for p in core.glob("*.py")}
     assert top == {
@@ -76,7 +76,8 @@ def test_core_is_laid_out_along_the_pipeline() -> None:
         "outputs": {"exports", "provenance", "spreadsheet", "headers", "plan_workbook", "charts"},
         "offers": {"offer", "pdf", "workbooks", "guidance", "promises", "risks", "citations"},
         "scenarios": {"scenario", "store", "store_messages", "sensitivity"},
-        "cli": {"main", "args", "offer"},
+        "risk": {"uncertainty", "draws", "sweep", "cluster", "outputs"},
+        "cli": {"main", "args", "offer", "sweep"},
     }
     for package, modules in stages.items():
         assert modules <= {p.stem for p in (core / package).glob("*.py")}, package

@@ -19,12 +19,13 @@ from pricing.cli.fx import FX
 from pricing.cli.offer import OFFER
 from pricing.cli.plan import PLAN
 from pricing.cli.staffing import STAFFING
+from pricing.cli.sweep import SWEEP
 from pricing.cli.tiers import TIERS
 from pricing.errors import PricingError
 
 EXIT_BAD_INPUT = 2
 # In the order ``python -m pricing --help`` lists them.
-COMMANDS = (STAFFING, COSTS, TIERS, PLAN, FX, OFFER)
+COMMANDS = (STAFFING, COSTS, TIERS, PLAN, FX, OFFER, SWEEP)
 
 
 def _emit(payload: dict, as_json: bool, table: Callable[[dict], str]) -> None:

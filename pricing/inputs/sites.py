@@ -21,7 +21,7 @@ from pydantic.dataclasses import dataclass
 
 from pricing.errors import DataFileError
 from pricing.inputs.limits import bounded, shown_value
-from pricing.inputs.table_files import Source, read_table
+from pricing.inputs.table_files import Source, cell_problems, read_table
 from pricing.models import (
     KnownCountryCode,
     ListCell,
@@ -102,13 +102,7 @@ def sites_from_records(records: Iterable[Mapping], label: str) -> Mapping[str, H
         try:
             site = HubSite(**cells)
         except ValidationError as exc:
-            for error in exc.errors():
-                column = ".".join(str(part) for part in error["loc"]) or "row"
-                value = cells.get(column, "")
-                problems.append(
-                    f"{label} row {row}, column {column!r}: {error['msg']} "
-                    f"(value: {shown_value(value)})"
-                )
+            problems += cell_problems(exc.errors(), cells, label, row)
             continue
         if site.code in sites:
             problems.append(f"{label} row {row}, column 'code': site {site.code} twice")

@@ -230,3 +230,15 @@ def _frame(rows: Iterable[list[object]], label: str) -> pd.DataFrame:
     if not records or not any(any(cells) for cells in records):
         raise DataFileError(f"{label}: the table has a header but no rows")
     return pd.DataFrame(records, columns=names, dtype=str)
+
+
+def cell_problems(errors: Iterable[dict], cells: dict, label: str, row: int) -> list[str]:
+    """A row's validation errors (pydantic's ``errors()``), each naming the file, the row, the
+    column and the cell's value."""
+    found = []
+    for error in errors:
+        column = ".".join(str(part) for part in error["loc"]) or "row"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        value = shown_value(cells.get(column, ""))
+        found.append(f"{label} row {row}, column {column!r}: {message} (value: {value})")
+    return found

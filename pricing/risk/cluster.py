@@ -1,0 +1,105 @@
+"""A sweep run on Dask (``dask.distributed``): a local cluster on this machine by default, or
+the cluster whose scheduler address is given (``--scheduler`` or :data:`SCHEDULER_ENV`).
+
+The draws go out in chunks (a few per worker, so that a slow chunk does not hold the others
+and scheduling stays a small part of the work), the request and the uncertainty table once to
+every worker. Each draw is seeded by its own number (:mod:`pricing.risk.draws`), so the answer
+is the same however many workers run it. A sweep stopped midway (Ctrl-C, the app's Stop)
+cancels what is still queued and closes the local cluster: no worker is left behind.
+
+The workers of a cluster must be able to import this package: start them from the project's
+folder with its requirements installed (README, "Risk sweeps on a cluster").
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from pricing.errors import InputError
+from pricing.request import PlanRequest
+from pricing.risk.draws import countries, draw
+from pricing.risk.sweep import DrawResult, Sweep, for_workers, run_draws
+from pricing.risk.uncertainty import Uncertainty
+
+# The scheduler of a cluster to run sweeps on ("tcp://10.0.0.5:8786"), when none is given.
+SCHEDULER_ENV = "PRICING_DASK_SCHEDULER"
+MAX_DRAWS = 100_000
+# Chunks per worker: enough to balance the load, few enough that scheduling costs little.
+CHUNKS_PER_WORKER = 4
+# How long to wait for a cluster's scheduler before giving up (seconds).
+CONNECT_SECONDS = 10
+
+
+@contextmanager
+def client_for(workers: int = 2, scheduler: str | None = None) -> Iterator:
+    """A Dask client: on the scheduler at ``scheduler`` (or :data:`SCHEDULER_ENV`), else on a
+    local cluster of ``workers`` processes of one thread each, closed on leaving."""
+    from distributed import Client, LocalCluster
+
+    address = scheduler or os.environ.get(SCHEDULER_ENV) or None
+    if address:
+        try:
+            client = Client(address, timeout=CONNECT_SECONDS)
+        except (OSError, TimeoutError) as exc:
+            raise InputError(
+                f"scheduler: cannot reach a Dask scheduler at {address!r} ({exc})",
+                field="scheduler",
+                value=address,
+            ) from None
+        with client:
+            yield client
+        return
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    with cluster, Client(cluster) as client:
+        yield client
+
+
+def chunks(draws: int, workers: int) -> list[list[int]]:
+    """Draws 0..draws-1 in consecutive chunks, :data:`CHUNKS_PER_WORKER` per worker."""
+    size = max(1, math.ceil(draws / max(1, workers * CHUNKS_PER_WORKER)))
+    return [list(range(start, min(start + size, draws))) for start in range(0, draws, size)]
+
+
+def sweep(
+    request: PlanRequest,
+    uncertainty: Uncertainty,
+    draws: int,
+    seed: int,
+    *,
+    workers: int = 2,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Sweep:
+    """The plan of ``request`` and ``draws`` draws of ``uncertainty`` seeded ``seed``, decided
+    on Dask; ``progress`` is told (draws done, of) as chunks finish."""
+    from distributed import as_completed
+
+    if not 1 <= draws <= MAX_DRAWS:
+        raise InputError(f"draws must be 1 to {MAX_DRAWS:,}, got {draws!r}", field="draws")
+    request = for_workers(request)
+    draw(uncertainty, countries(request), seed, 0)  # a table that cannot draw is said here
+    with client_for(workers, scheduler) as client:
+        running = max(1, len(client.scheduler_info().get("workers", {})))
+        shared = client.scatter([request, uncertainty], broadcast=True)
+        parts = [[None], *chunks(draws, running)]
+        futures = [client.submit(run_draws, *shared, seed, part, pure=False) for part in parts]
+        found: dict[int | None, DrawResult] = {}
+        try:
+            for future in as_completed(futures):
+                results = future.result()
+                found.update((result.index, result) for result in results)
+                if progress is not None and results[0].index is not None:
+                    progress(len(found) - (None in found), draws)
+        finally:
+            client.cancel(futures)
+    return Sweep(request, seed, found[None], tuple(found[i] for i in range(draws)))

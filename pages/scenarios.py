@@ -1,4 +1,5 @@
-"""Scenarios (executives): save the current plan, reload, compare side by side, stress-test."""
+"""Scenarios (executives): save the current plan, reload, compare side by side, and see how
+sure each verdict is (a risk sweep, saved with the scenario)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ import streamlit as st
 
 from pricing.errors import PricingError
 from pricing.money.fx import Rate
-from pricing.outputs.charts import tornado_chart
 from pricing.scenarios.scenario import comparison, comparison_totals, scenario_payload
 from pricing.scenarios.store import ScenarioStore
 from ui import data, state
+from ui.risk import risk_section, saved_sweep
 from ui.router import through_router
 from ui.scenario_picker import apply_scenario
-from ui.widgets import plain, plotly_chart, show_error
+from ui.widgets import plain, show_error
 
 through_router()
 st.title("Scenarios")
@@ -38,7 +39,9 @@ def save_section(store: ScenarioStore, saved: list[dict]) -> list[dict]:
     )
     if right.button("Save", type="primary", disabled=not name.strip()):
         try:
-            stored = store.save(name, scenario_payload(plan, data.summary()))
+            payload = scenario_payload(plan, data.summary())
+            risk = saved_sweep(plan)  # the last sweep of this plan, saved with it
+            stored = store.save(name, {**payload, "risk": risk} if risk else payload)
         except PricingError as error:
             st.error(f"Not saved: {plain(str(error))}")
         else:
@@ -73,6 +76,14 @@ def open_section(store: ScenarioStore, saved: list[dict]) -> None:
         f"tiers, minimum margin {rules['min_margin']:.0%}, ladder step {rules['price_step']:.0%}, "
         f"solver {rules['solver']}; data {plain(opened.payload.get('data', 'unknown'))}."
     )
+    risk = opened.payload.get("risk")
+    if risk:
+        whole = risk["portfolio"]
+        st.caption(
+            f"Saved with its risk sweep: {risk['draws']} draws, seed {risk['seed']}; portfolio "
+            f"profit P10 {whole['p10_usd']:,.0f}, P50 {whole['p50_usd']:,.0f}, "
+            f"P90 {whole['p90_usd']:,.0f} USD/yr."
+        )
     if st.button("Use these rules in the Tier designer"):
         try:
             apply_scenario(opened.payload, chosen)
@@ -177,7 +188,7 @@ def delete_section(store: ScenarioStore, names: list[str]) -> None:
                 st.rerun()
 
 
-try:  # a database that cannot be used says why; the sensitivity below needs none
+try:  # a database that cannot be used says why; the risk view below needs none
     store = data.store()
     saved = save_section(store, store.names())  # asked first: a broken store shows no form
     if saved:
@@ -189,13 +200,4 @@ try:  # a database that cannot be used says why; the sensitivity below needs non
 except PricingError as error:
     st.error(f"Saved scenarios are not available: {plain(str(error))}")
 
-st.subheader("Sensitivity of the current plan")
-st.caption(
-    "Wages and accounts are re-planned; exchange rates move local prices' dollar value; "
-    "the discount is what buyers win beyond the usual."
-)
-# Computed for the plan on screen, so it follows the rules, rates and catalogue in force.
-if st.toggle("Show the sensitivity analysis (a few seconds)", key="scenario_sensitivity"):
-    with st.spinner("Re-planning the portfolio…"):
-        swings = data.sensitivity(plan)
-    plotly_chart(tornado_chart(swings), key="scenario_tornado")
+risk_section(plan)

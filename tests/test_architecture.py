@@ -75,8 +75,8 @@ def test_core_is_laid_out_along_the_pipeline() -> None:
         "money": {"fx", "live_rates", "pricepoints"},
         "outputs": {"exports", "provenance", "spreadsheet", "headers", "plan_workbook", "charts"},
         "offers": {"offer", "pdf", "workbooks", "guidance", "promises", "risks", "citations"},
-        "scenarios": {"scenario", "store", "store_messages", "sensitivity"},
-        "risk": {"uncertainty", "draws", "sweep", "cluster", "outputs"},
+        "scenarios": {"scenario", "store", "store_messages"},
+        "risk": {"uncertainty", "draws", "sweep", "cluster", "outputs", "charts"},
         "cli": {"main", "args", "offer", "sweep"},
     }
     for package, modules in stages.items():

@@ -28,7 +28,6 @@ from ui import state
 from ui.widgets import market_picker, show_error, stop_page
 
 if TYPE_CHECKING:  # the plan (and its solver) loads only on the pages that plan
-    from pricing.money.fx import RateBook
     from pricing.plan import MarketPlan, Plan
 
 
@@ -285,26 +284,6 @@ def current_plan(codes: list[str] | None = None, progress=None, *, reasons: bool
         workers=1,
         decide_with=lambda _: _cached_decision(full),
     )
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _sensitivity(
-    key: str,
-    settings: PlanSettings,
-    segment_rows: tuple[SegmentRow, ...],
-    rates: RateBook,
-    codes: tuple[str, ...],
-    _plan: Plan,
-) -> pd.DataFrame:
-    from pricing.scenarios.sensitivity import tornado
-
-    return tornado(_plan)
-
-
-def sensitivity(plan: Plan) -> pd.DataFrame:
-    """The tornado of ``plan``, cached on what the plan is made from."""
-    r = plan.request
-    return _sensitivity(data_key(), r.settings, r.segment_rows, r.rates, r.codes, plan)
 
 
 def current_plan_or_stop(doing: str, failed: str) -> Plan:

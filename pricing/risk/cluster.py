@@ -23,13 +23,14 @@ from pricing.errors import InputError
 from pricing.request import PlanRequest
 from pricing.risk.draws import countries, draw
 from pricing.risk.sweep import DrawResult, Sweep, for_workers, run_draws
-from pricing.risk.uncertainty import Uncertainty
+from pricing.risk.uncertainty import DRIVERS, Uncertainty
 
 # The scheduler of a cluster to run sweeps on ("tcp://10.0.0.5:8786"), when none is given.
 SCHEDULER_ENV = "PRICING_DASK_SCHEDULER"
 MAX_DRAWS = 100_000
-# Chunks per worker: enough to balance the load, few enough that scheduling costs little.
-CHUNKS_PER_WORKER = 4
+# Chunks per worker: enough to balance the load and show progress, few enough that scheduling
+# (milliseconds a task) stays small beside a draw (a tenth of a second to seconds).
+CHUNKS_PER_WORKER = 16
 # How long to wait for a cluster's scheduler before giving up (seconds).
 CONNECT_SECONDS = 10
 
@@ -57,7 +58,8 @@ def client_for(workers: int = 2, scheduler: str | None = None) -> Iterator:
         n_workers=workers,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        host="127.0.0.1",  # this machine only
+        dashboard_address="127.0.0.1:0",  # any free port: two sweeps never collide
         silence_logs=logging.ERROR,
     )
     with cluster, Client(cluster) as client:
@@ -79,9 +81,11 @@ def sweep(
     workers: int = 2,
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    swings: bool = False,
 ) -> Sweep:
     """The plan of ``request`` and ``draws`` draws of ``uncertainty`` seeded ``seed``, decided
-    on Dask; ``progress`` is told (draws done, of) as chunks finish."""
+    on Dask; ``progress`` is told (draws done, of) as chunks finish; with ``swings``, each
+    driver alone at its P10 and P90 too (:meth:`Sweep.tornado`)."""
     from distributed import as_completed
 
     if not 1 <= draws <= MAX_DRAWS:
@@ -91,15 +95,18 @@ def sweep(
     with client_for(workers, scheduler) as client:
         running = max(1, len(client.scheduler_info().get("workers", {})))
         shared = client.scatter([request, uncertainty], broadcast=True)
-        parts = [[None], *chunks(draws, running)]
+        ends = [f"{d}:{end}" for d in DRIVERS for end in ("p10", "p90")] if swings else []
+        # The plan and each tornado end first, one task each: the longest to wait for.
+        parts = [[None], *([end] for end in ends), *chunks(draws, running)]
         futures = [client.submit(run_draws, *shared, seed, part, pure=False) for part in parts]
-        found: dict[int | None, DrawResult] = {}
+        found: dict[int | str | None, DrawResult] = {}
         try:
             for future in as_completed(futures):
                 results = future.result()
                 found.update((result.index, result) for result in results)
-                if progress is not None and results[0].index is not None:
-                    progress(len(found) - (None in found), draws)
+                if progress is not None and isinstance(results[-1].index, int):
+                    progress(sum(isinstance(k, int) for k in found), draws)
         finally:
             client.cancel(futures)
-    return Sweep(request, seed, found[None], tuple(found[i] for i in range(draws)))
+    ended = {k: v for k, v in found.items() if isinstance(k, str)}
+    return Sweep(request, seed, found[None], tuple(found[i] for i in range(draws)), ended)

@@ -77,6 +77,19 @@ def draw(
     return drawn
 
 
+def swing(
+    uncertainty: Uncertainty, country_currencies: Mapping[str, str], driver: str, z: float
+) -> dict[str, Factors]:
+    """Every country's ``driver`` at ``z`` deviations of its spread (-Z90: its P10), every
+    other input at today's value: one end of a tornado's bar."""
+    return {
+        code: dataclasses.replace(
+            Factors(), **{driver: uncertainty.spread(driver, code, currency).at(z)}
+        )
+        for code, currency in country_currencies.items()
+    }
+
+
 @cache
 def _number(code: str) -> int:
     country = pycountry.countries.get(alpha_2=code)

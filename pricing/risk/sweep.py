@@ -10,7 +10,7 @@ plan itself, every input at today's value: what "the model changes" is measured 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,8 +20,8 @@ from babel.numbers import get_currency_name
 from pricing.delivery.answers import PortfolioDecision
 from pricing.delivery.decision import decide
 from pricing.request import PlanRequest
-from pricing.risk.draws import Factors, countries, draw, perturbed, realised_profit
-from pricing.risk.uncertainty import DRIVERS, Uncertainty
+from pricing.risk.draws import Factors, countries, draw, perturbed, realised_profit, swing
+from pricing.risk.uncertainty import DRIVERS, Z90, Uncertainty
 from pricing.rules import menu_of
 
 Menu = tuple[tuple[str, tuple[str, ...]], ...]  # sold tiers and their options
@@ -40,7 +40,7 @@ class MarketDraw:
 
 @dataclass(frozen=True)
 class DrawResult:
-    index: int | None  # None: the plan itself
+    index: int | str | None  # None: the plan itself; "wages:p10": a tornado's end
     markets: dict[str, MarketDraw]
     factors: dict[str, Factors]  # every country's, markets' and hub sites'
 
@@ -55,17 +55,23 @@ def for_workers(request: PlanRequest) -> PlanRequest:
 
 
 def run_draws(
-    request: PlanRequest, uncertainty: Uncertainty, seed: int, indices: Sequence[int | None]
+    request: PlanRequest,
+    uncertainty: Uncertainty,
+    seed: int,
+    indices: Sequence[int | str | None],
 ) -> list[DrawResult]:
-    """Draws ``indices`` of the sweep seeded ``seed``, each decided anew."""
+    """Draws ``indices`` of the sweep seeded ``seed``, each decided anew (``None``: the plan;
+    ``"DRIVER:p10"`` or ``":p90"``: that driver alone at that end, everywhere)."""
     found = []
     every = countries(request)
     for index in indices:
-        factors = (
-            {c: Factors() for c in every}
-            if index is None
-            else draw(uncertainty, every, seed, index)
-        )
+        if index is None:
+            factors = {c: Factors() for c in every}
+        elif isinstance(index, str):
+            driver, end = index.split(":")
+            factors = swing(uncertainty, every, driver, -Z90 if end == "p10" else Z90)
+        else:
+            factors = draw(uncertainty, every, seed, index)
         world = perturbed(request, factors)
         decision = decide(world, request.settings.delivery)
         found.append(DrawResult(index, _markets(world, decision, factors), factors))
@@ -107,6 +113,8 @@ class Sweep:
     seed: int
     plan: DrawResult
     draws: tuple[DrawResult, ...]
+    # "DRIVER:p10" / "DRIVER:p90" -> the plan with that driver alone at that end, everywhere
+    swings: Mapping[str, DrawResult] = dataclasses.field(default_factory=dict)
 
     def profits(self, code: str) -> np.ndarray:
         return np.array([d.markets[code].profit_usd for d in self.draws])
@@ -165,6 +173,34 @@ class Sweep:
         text = DRIVER_WORDS[driver]
         return text if where == code else f"{text} at the {where} hub"
 
+    def tornado(self) -> pd.DataFrame:
+        """The portfolio's profit with each driver alone at its P10 and at its P90 (re-planned
+        by the same engine as the draws), widest swing first: the data of a tornado chart."""
+        rows = []
+        for driver in DRIVERS:
+            ends = [self.swings.get(f"{driver}:{end}") for end in ("p10", "p90")]
+            if None in ends:
+                continue
+            low, high = sorted(d.profit_usd for d in ends if d is not None)
+            rows.append({"driver": TORNADO_WORDS[driver], "low": low, "high": high})
+        frame = pd.DataFrame(rows, columns=["driver", "low", "high"])
+        frame["base"] = self.plan.profit_usd
+        frame["swing"] = frame["high"] - frame["low"]
+        return frame.sort_values("swing", ascending=False).reset_index(drop=True)
+
+    def sentence(self, row: dict, name: str) -> str:
+        """What the draws say about a market, in words ("Turkey: profitable in 54 % of draws
+        ..."), for the fragile verdicts listed first."""
+        said = (
+            f"{name}: profitable in {row['probability_profitable']:.0%} of draws "
+            f"(sold in {row['probability_sold']:.0%})"
+        )
+        if row["probability_model_changes"] > 0:
+            said += f"; served another way in {row['probability_model_changes']:.0%}"
+        if row["decided_by"]:
+            said += f"; {row['decided_by']} moves it most"
+        return said
+
     def as_json(self) -> dict:
         p10, p50, p90 = _percentiles(self.portfolio())
         return {
@@ -202,6 +238,14 @@ class Sweep:
         return pd.DataFrame(rows)
 
 
+TORNADO_WORDS = {
+    "wages": "Agents' pay (P10-P90)",
+    "accounts": "Accounts won (P10-P90)",
+    "contacts": "Contacts per account (P10-P90)",
+    "fx": "Exchange rates (P10-P90)",
+    "willingness_to_pay": "What buyers will pay (P10-P90)",
+    "discount": "Discount buyers win (P10-P90)",
+}
 DRIVER_WORDS = {
     "wages": "agents' pay",
     "accounts": "the accounts won",

@@ -1,1 +1,1 @@
-"""Scenarios: saved, compared and stored, and the sensitivity of a plan to its inputs."""
+"""Scenarios: saved, compared and stored."""

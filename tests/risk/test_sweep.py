@@ -123,7 +123,9 @@ def test_every_input_moves_the_draws() -> None:
 
 
 def test_draws_are_chunked_a_few_per_worker() -> None:
-    assert chunks(200, 2) == [list(range(k, k + 25)) for k in range(0, 200, 25)]
+    found = chunks(200, 2)
+    assert [len(c) for c in found] == [7] * 28 + [4]  # 16 a worker, each a few draws
+    assert [d for chunk in found for d in chunk] == list(range(200))
     assert [d for chunk in chunks(7, 4) for d in chunk] == list(range(7))
 
 
@@ -140,3 +142,24 @@ def test_the_summary_is_read_from_the_draws(client) -> None:
     assert row["probability_sold"] == pytest.approx(sum(sold) / 20)
     whole = found.as_json()["portfolio"]
     assert whole["p50_usd"] == pytest.approx(np.percentile(found.portfolio(), 50), abs=0.01)
+
+
+def test_the_tornado_moves_profit_the_expected_way(client) -> None:
+    """Each input alone at its P10 and P90, everywhere, re-planned by the same engine as the
+    draws: dearer agents, fewer accounts, buyers paying less or winning more off list never
+    earn more than the plan."""
+    bargaining = {"expected_discount": 0.1, "max_discount": 0.2}
+    request = request_for(market("BW", 60, **bargaining), market("ZW", 40, **bargaining))
+    found = sweep(request, shipped_and("BW", "ZW"), 2, 1, workers=2, swings=True)
+    base = found.plan.profit_usd
+    ends = {k: d.profit_usd for k, d in found.swings.items()}
+    assert len(ends) == 12
+    assert ends["wages:p90"] <= base <= ends["wages:p10"]
+    assert ends["accounts:p10"] <= base <= ends["accounts:p90"]
+    assert ends["willingness_to_pay:p10"] <= base <= ends["willingness_to_pay:p90"]
+    assert ends["discount:p90"] < base < ends["discount:p10"]  # buyers winning more earn less
+    assert ends["accounts:p10"] < base - 1_000  # half the accounts: a real loss
+    frame = found.tornado()
+    assert frame["swing"].is_monotonic_decreasing
+    assert (frame["low"] <= frame["high"]).all() and (frame["base"] == base).all()
+    assert frame.iloc[0]["driver"] == "Accounts won (P10-P90)"

@@ -17,9 +17,7 @@ from sqlalchemy.engine import make_url
 
 from pricing.errors import InputError
 from pricing.inputs.catalog import load_markets
-from pricing.inputs.segments import load_segments
 from pricing.scenarios.scenario import comparison, comparison_totals, scenario_payload
-from pricing.scenarios.sensitivity import tornado
 from pricing.scenarios.store import ScenarioStore, StoreError
 from pricing.scenarios.store_messages import shown_url
 from pricing.settings import PlanSettings
@@ -325,26 +323,3 @@ def test_a_saved_scenario_keeps_every_rule() -> None:
     assert saved["required"] == {"Premium": ["coverage_24x7"]}
     assert saved["allowed"] == {"Basic": []}
     assert saved["min_margin"] == 0.3
-
-
-def test_tornado_moves_profit_the_expected_way() -> None:
-    # Six markets, three of them on a desk they can share (ZA, NG, KE): each swing decides
-    # the portfolio again.
-    markets = tuple(m for m in load_markets() if m.code in {"US", "DE", "BR", "ZA", "NG", "KE"})
-    rows = load_segments()
-    settings = PlanSettings()
-    plan = plan_of(markets, settings, segment_rows=rows)
-    plans = plan.markets
-    frame = tornado(plan).set_index("driver")
-    base = plan.decision.profit_usd
-    assert base == pytest.approx(sum(p.profit_usd for p in plans), abs=0.05)
-    assert all(value == pytest.approx(base) for value in frame["base"])
-    wages = frame.loc["Agent wages ±20%"]
-    assert wages["low"] <= base <= wages["high"]  # dearer agents never earn more
-    # Hub sites' agents are most of the staff: a fifth on every wage moves profit a lot.
-    assert base - wages["low"] > 50_000 and wages["high"] - base > 50_000
-    fx = frame.loc["Exchange rates ±10%"]
-    assert fx["low"] < base < fx["high"]
-    discount = frame.loc["Negotiated discount ±5 points"]
-    assert discount["low"] < base < discount["high"]
-    assert frame["swing"].is_monotonic_decreasing

@@ -88,8 +88,10 @@ def _run(plan: Plan, edited, draws: int, seed: int, workers: int, scheduler) -> 
         show_error("The sweep did not run: the uncertainty table has problems.")
         bullets(getattr(error, "problems", ()) or (error,))
         return
-    st.button("Stop the sweep", key="risk_stop", help="stops the sweep and its workers")
-    bar = st.progress(0.0, text="Starting the workers…")
+    stop = st.empty()
+    stop.button("Stop the sweep", key="risk_stop", help="stops the sweep and its workers")
+    bar = st.empty()
+    bar.progress(0.0, text="Starting the workers…")
 
     def progress(done: int, of: int) -> None:
         bar.progress(done / of, text=f"{done} of {of} draws planned")
@@ -108,10 +110,13 @@ def _run(plan: Plan, edited, draws: int, seed: int, workers: int, scheduler) -> 
         )
     except PricingError as error:
         st.session_state.pop(RUNNING, None)
+        stop.empty()
+        bar.empty()
         show_error(f"The sweep did not run: {error}")
         return
     st.session_state.pop(RUNNING, None)
-    bar.progress(1.0, text=f"{draws} of {draws} draws planned")
+    stop.empty()
+    bar.empty()
     st.session_state[KEPT] = {
         "key": _plan_key(plan),
         "json": found.as_json(),
@@ -132,10 +137,10 @@ def _show(plan: Plan, kept: dict) -> None:
     whole = result["portfolio"]
     st.markdown(f"**{result['draws']} draws, seed {result['seed']}** (USD a year)")
     left, middle, right, last = st.columns(4)
-    left.metric("Portfolio profit, P10", f"{whole['p10_usd']:,.0f} USD/yr")
-    middle.metric("P50", f"{whole['p50_usd']:,.0f} USD/yr")
-    right.metric("P90", f"{whole['p90_usd']:,.0f} USD/yr")
-    last.metric("In the plan", f"{whole['plan_profit_usd']:,.0f} USD/yr")
+    left.metric("Portfolio profit, P10 (USD/yr)", f"{whole['p10_usd']:,.0f}")
+    middle.metric("P50 (USD/yr)", f"{whole['p50_usd']:,.0f}")
+    right.metric("P90 (USD/yr)", f"{whole['p90_usd']:,.0f}")
+    last.metric("In the plan (USD/yr)", f"{whole['plan_profit_usd']:,.0f}")
     frame = risk_frame(result["markets"], _names(plan))
     fragile = frame[(frame["fragility"] > 0.0)]
     st.markdown("**Fragile verdicts first** (markets that pay in some draws and not in others)")
@@ -161,10 +166,11 @@ def _table(frame: pd.DataFrame) -> None:
     """Every market's numbers: profit percentiles in USD a year, shares of draws in per cent."""
     st.dataframe(
         frame.assign(
+            **{c: frame[c].round(0) + 0.0 for c in ("p10_usd", "p50_usd", "p90_usd")},
             **{
                 c: (frame[c] * 100).round(1)
                 for c in ("probability_sold", "probability_profitable", "probability_model_changes")
-            }
+            },
         )[
             [
                 "name",

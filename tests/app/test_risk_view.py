@@ -31,9 +31,12 @@ def test_a_sweep_runs_shows_the_risk_view_and_is_saved_with_the_scenario(scenari
     assert not app.exception, app.exception
     assert not app.main.error, [e.value for e in app.main.error]
     metrics = {m.label: m.value for m in app.main.metric}
-    assert set(metrics) >= {"Portfolio profit, P10", "P50", "P90", "In the plan"}
-    assert all(value.endswith("USD/yr") for value in metrics.values())
+    labels = {"Portfolio profit, P10", "P50", "P90", "In the plan"}
+    assert set(metrics) >= {f"{label} (USD/yr)" for label in labels}
     kept = app.session_state["risk_sweep"]
+    whole = kept["json"]["portfolio"]
+    assert metrics["In the plan (USD/yr)"] == f"{whole['plan_profit_usd']:,.0f}"
+    assert metrics["P50 (USD/yr)"] == f"{whole['p50_usd']:,.0f}"
     assert kept["json"]["draws"] == 6 and kept["json"]["seed"] == 1
     assert [m["market"] for m in kept["json"]["markets"]] == ["ZA", "NG", "KE"]
     assert len(kept["tornado"]) == 6  # every driver, at its P10 and P90

@@ -18,8 +18,8 @@ import pytest
 from pricing.cli.main import main
 from tests.cli_helpers import ROOT, run
 
-# The dask command installed beside this Python (the requirements install it).
-DASK = str(Path(sys.executable).with_name("dask"))
+# The dask command of this Python (the requirements install it).
+DASK = (sys.executable, "-m", "dask")
 MARKET_KEYS = {
     "market",
     "p10_usd",
@@ -93,7 +93,7 @@ def test_a_sweep_runs_on_a_separately_started_scheduler() -> None:
     address = f"tcp://127.0.0.1:{port}"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     scheduler = subprocess.Popen(
-        [DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        [*DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -103,7 +103,7 @@ def test_a_sweep_runs_on_a_separately_started_scheduler() -> None:
     try:
         time.sleep(2)
         worker = subprocess.Popen(
-            [DASK, "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
+            [*DASK, "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

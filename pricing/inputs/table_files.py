@@ -237,8 +237,11 @@ def cell_problems(errors: Iterable[dict], cells: dict, label: str, row: int) -> 
     column and the cell's value."""
     found = []
     for error in errors:
-        column = ".".join(str(part) for part in error["loc"]) or "row"
+        column = ".".join(str(part) for part in error["loc"])
         message = str(error["msg"]).removeprefix("Value error, ")
+        if not column:  # a rule over several cells of the row: the message names them
+            found.append(f"{label} row {row}: {message}")
+            continue
         value = shown_value(cells.get(column, ""))
         found.append(f"{label} row {row}, column {column!r}: {message} (value: {value})")
     return found

@@ -17,6 +17,7 @@ class Decider(Protocol):
     """What allocation reads of :class:`pricing.delivery.decision.Communities`."""
 
     markets: dict
+    forced: dict
 
     def desk(self, code: str, kind: str) -> str: ...
 
@@ -67,9 +68,11 @@ def allocate(communities: Decider, group: tuple[str, ...], answer: Answer) -> di
 
 
 def _model(communities: Decider, answer: Answer, code: str) -> str | None:
-    """The delivery model serving ``code``: on desks of its own with every sold tier holding
-    the local office (its hub elsewhere), it is served from a local office."""
+    """The delivery model serving ``code``: held to bot nights, bot nights; on desks of its
+    own with every sold tier holding the local office (its hub elsewhere), a local office."""
     kind = answer.chosen[code]
+    if kind == Delivery.HUB and communities.forced.get(code) == Delivery.BOT:
+        return Delivery.BOT.value  # held to bot nights: its own desks, its problem built so
     if kind != Delivery.HUB or not has_local_office(communities.markets[code]):
         return kind
     tiers, _ = answer.portfolio.menu(code)

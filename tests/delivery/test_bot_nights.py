@@ -67,6 +67,9 @@ def test_bot_nights_are_chosen_exactly_where_they_pay_best(value_24x7: float) ->
     forced = {m: decide(request, {"KE": m}).profit_usd for m in DELIVERY_MODELS}
     assert decide(request).profit_usd == pytest.approx(max(forced.values()), abs=0.01)
     assert forced["bot_nights"] == pytest.approx(max(earned["bare"], earned["bot_nights"]))
+    # Held to bot nights, the market says so (its own desks, with a bot and an agent on call).
+    held = decide(request, {"KE": "bot_nights"}).markets["KE"]
+    assert held.delivery == ("bot_nights" if held.sold else None)
 
 
 def test_what_buyers_think_of_a_bot_at_night_decides_it() -> None:

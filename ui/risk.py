@@ -67,10 +67,16 @@ def risk_section(plan: Plan) -> None:
         key="risk_scheduler",
         placeholder="tcp://10.0.0.5:8786",
     )
+    fixed = st.toggle(
+        "Hold today's prices: test the plan as set (menus, local prices and delivery models "
+        "kept in every draw) instead of planning each draw anew",
+        key="risk_fixed",
+    )
     if st.session_state.pop(RUNNING, False):
         st.warning("The last sweep was stopped before it finished; nothing of it is kept.")
     if st.button("Run the sweep", type="primary", key="risk_run"):
-        _run(plan, edited, int(draws), int(seed), int(workers), scheduler.strip() or None)
+        where = scheduler.strip() or None
+        _run(plan, edited, (int(draws), int(seed), int(workers), where), fixed)
     kept = st.session_state.get(KEPT)
     if kept and kept["key"] == _plan_key(plan):
         _show(plan, kept)
@@ -78,9 +84,11 @@ def risk_section(plan: Plan) -> None:
         st.info("The plan changed since the last sweep: run it again for this plan.")
 
 
-def _run(plan: Plan, edited, draws: int, seed: int, workers: int, scheduler) -> None:
+def _run(plan: Plan, edited, how: tuple, fixed: bool) -> None:
+    """Sweep ``plan`` (``how``: draws, seed, workers, scheduler) with the edited table."""
     from pricing.risk.cluster import sweep
 
+    draws, seed, workers, scheduler = how
     try:
         records = edited.astype(object).where(edited.notna(), None).to_dict("records")
         uncertainty = uncertainty_from_records(records, TABLE)
@@ -107,6 +115,7 @@ def _run(plan: Plan, edited, draws: int, seed: int, workers: int, scheduler) -> 
             scheduler=scheduler,
             progress=progress,
             swings=True,
+            fixed=fixed,
         )
     except PricingError as error:
         st.session_state.pop(RUNNING, None)
@@ -135,7 +144,8 @@ def _names(plan: Plan) -> dict[str, str]:
 def _show(plan: Plan, kept: dict) -> None:
     result = kept["json"]
     whole = result["portfolio"]
-    st.markdown(f"**{result['draws']} draws, seed {result['seed']}** (USD a year)")
+    held = ", today's menus, local prices and delivery models held" if result["fixed"] else ""
+    st.markdown(f"**{result['draws']} draws, seed {result['seed']}{held}** (USD a year)")
     left, middle, right, last = st.columns(4)
     left.metric("Portfolio profit, P10 (USD/yr)", f"{whole['p10_usd']:,.0f}")
     middle.metric("P50 (USD/yr)", f"{whole['p50_usd']:,.0f}")
@@ -151,7 +161,8 @@ def _show(plan: Plan, kept: dict) -> None:
     plotly_chart(risk_strip(frame), key="risk_strip")
     plotly_chart(pays_map(frame), key="risk_map")
     _table(frame)
-    st.markdown("**Tornado:** each input alone at its P10 and its P90, everywhere, re-planned")
+    how = "the plan held" if result["fixed"] else "planned again"
+    st.markdown(f"**Tornado:** each input alone at its P10 and its P90, everywhere, {how}")
     plotly_chart(tornado_chart(kept["tornado"]), key="risk_tornado")
     st.download_button(
         "Download the sweep (JSON)",

@@ -43,6 +43,7 @@ def _sweep(args: argparse.Namespace) -> dict:
         workers=args.workers,
         scheduler=args.scheduler,
         progress=progress,
+        fixed=args.fixed,
     )
     if args.out:
         from pricing.risk.outputs import write_sweep
@@ -100,6 +101,12 @@ def _arguments(command: Parser) -> None:
     )
     command.add_argument(
         "--market", action="append", metavar="CODE", help="only this market; may be repeated"
+    )
+    command.add_argument(
+        "--fixed",
+        action="store_true",
+        help="hold today's menus, local prices and delivery models in every draw (test the "
+        "plan as set) instead of planning each draw anew",
     )
     command.add_argument(
         "--out", type=folder, metavar="DIR", help="also write draws.parquet and sweep.xlsx"

@@ -98,7 +98,7 @@ class Communities:
         return self._problems[code, variant]
 
     def workload(self, code: str) -> Workload:
-        found = self.problem(code, _variant(self.forced.get(code))).workload
+        found = self.problem(code, variant_of(self.forced.get(code))).workload
         assert found is not None
         return found
 
@@ -240,7 +240,7 @@ class Communities:
         forced = dict(self.forced)
         forced.update(extra.pop("forced", {}))  # type: ignore[arg-type]
         served = {c: as_served(self.markets[c], forced[c]) for c in codes if c in forced}
-        problems = {c: self.problem(c, _variant(served.get(c))) for c in codes}
+        problems = {c: self.problem(c, variant_of(served.get(c))) for c in codes}
         workloads = {c: problems[c].workload for c in codes}
         kinds = self._kinds(codes, served)
         alone = self._alternatives(codes, served)
@@ -336,6 +336,6 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
     return PortfolioDecision(ordered, gap, forced, answers)
 
 
-def _variant(kind: str | None) -> str | None:
+def variant_of(kind: str | None) -> str | None:
     """The own-desk variant a delivery model builds the market's problem for, if any."""
     return kind if kind in VARIANTS else None

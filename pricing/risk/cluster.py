@@ -82,10 +82,13 @@ def sweep(
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     swings: bool = False,
+    fixed: bool = False,
 ) -> Sweep:
     """The plan of ``request`` and ``draws`` draws of ``uncertainty`` seeded ``seed``, decided
     on Dask; ``progress`` is told (draws done, of) as chunks finish; with ``swings``, each
-    driver alone at its P10 and P90 too (:meth:`Sweep.tornado`)."""
+    driver alone at its P10 and P90 too (:meth:`Sweep.tornado`); with ``fixed``, today's
+    menus, local prices and delivery models are held in every draw (:mod:`pricing.risk.fixed`).
+    """
     from distributed import as_completed
 
     if not 1 <= draws <= MAX_DRAWS:
@@ -98,7 +101,9 @@ def sweep(
         ends = [f"{d}:{end}" for d in DRIVERS for end in ("p10", "p90")] if swings else []
         # The plan and each tornado end first, one task each: the longest to wait for.
         parts = [[None], *([end] for end in ends), *chunks(draws, running)]
-        futures = [client.submit(run_draws, *shared, seed, part, pure=False) for part in parts]
+        futures = [
+            client.submit(run_draws, *shared, seed, part, fixed, pure=False) for part in parts
+        ]
         found: dict[int | str | None, DrawResult] = {}
         try:
             for future in as_completed(futures):
@@ -109,4 +114,5 @@ def sweep(
         finally:
             client.cancel(futures)
     ended = {k: v for k, v in found.items() if isinstance(k, str)}
-    return Sweep(request, seed, found[None], tuple(found[i] for i in range(draws)), ended)
+    draws_found = tuple(found[i] for i in range(draws))
+    return Sweep(request, seed, found[None], draws_found, ended, fixed)

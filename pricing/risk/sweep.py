@@ -21,6 +21,7 @@ from pricing.delivery.answers import PortfolioDecision
 from pricing.delivery.decision import decide
 from pricing.request import PlanRequest
 from pricing.risk.draws import Factors, countries, draw, perturbed, realised_profit, swing
+from pricing.risk.fixed import evaluate_held, held_plan
 from pricing.risk.uncertainty import DRIVERS, Z90, Uncertainty
 from pricing.rules import menu_of
 
@@ -59,11 +60,15 @@ def run_draws(
     uncertainty: Uncertainty,
     seed: int,
     indices: Sequence[int | str | None],
+    fixed: bool = False,
 ) -> list[DrawResult]:
     """Draws ``indices`` of the sweep seeded ``seed``, each decided anew (``None``: the plan;
-    ``"DRIVER:p10"`` or ``":p90"``: that driver alone at that end, everywhere)."""
+    ``"DRIVER:p10"`` or ``":p90"``: that driver alone at that end, everywhere); with
+    ``fixed``, the plan's menus, local prices and delivery models held in each draw's world
+    (:mod:`pricing.risk.fixed`)."""
     found = []
     every = countries(request)
+    held = held_plan(decide(request, request.settings.delivery)) if fixed else None
     for index in indices:
         if index is None:
             factors = {c: Factors() for c in every}
@@ -73,7 +78,11 @@ def run_draws(
         else:
             factors = draw(uncertainty, every, seed, index)
         world = perturbed(request, factors)
-        decision = decide(world, request.settings.delivery)
+        if held is None:
+            decision = decide(world, request.settings.delivery)
+        else:
+            fx = {code: f.fx for code, f in factors.items()}
+            decision = evaluate_held(world, held, fx)
         found.append(DrawResult(index, _markets(world, decision, factors), factors))
     return found
 
@@ -115,6 +124,7 @@ class Sweep:
     draws: tuple[DrawResult, ...]
     # "DRIVER:p10" / "DRIVER:p90" -> the plan with that driver alone at that end, everywhere
     swings: Mapping[str, DrawResult] = dataclasses.field(default_factory=dict)
+    fixed: bool = False  # the plan's menus, prices and delivery models held in every draw
 
     def profits(self, code: str) -> np.ndarray:
         return np.array([d.markets[code].profit_usd for d in self.draws])
@@ -206,6 +216,7 @@ class Sweep:
         return {
             "draws": len(self.draws),
             "seed": self.seed,
+            "fixed": self.fixed,
             "portfolio": {
                 "p10_usd": p10,
                 "p50_usd": p50,

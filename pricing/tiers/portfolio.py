@@ -236,15 +236,18 @@ def build_portfolio(
     distributor_terms: Mapping[str, tuple[float, float, float]],
     forced: Mapping[str, str] | None = None,
     must_sell: tuple[str, ...] = (),
-    held: tuple[tuple[str, int], ...] = (),
+    held: tuple[tuple[str, float], ...] = (),
     alternatives: Mapping[str, Mapping[str, tuple[float, float]]] | None = None,
+    relax: frozenset[str] = frozenset(),
 ) -> Portfolio:
     """The portfolio MILP (module docstring). ``distributor_terms[m]`` is the partner's fee per
     account, management fee and revenue share; ``forced[m]`` a delivery model m must use;
     ``must_sell`` markets that must sell a tier (to price what not selling them saves);
     ``held`` binaries (by name) held at a value: other markets' sales as a solved portfolio
     has them (:meth:`Portfolio.binaries`); ``alternatives[m]`` models m may take instead, each
-    with the revenue and cost it earns so by itself (:attr:`Portfolio.alternatives`)."""
+    with the revenue and cost it earns so by itself (:attr:`Portfolio.alternatives`);
+    ``relax`` drops constraint families for every market (with ``floor_margin``, the shared
+    desks' floors too): a plan held and tested in another world obeys no design rule."""
     lp = pulp.LpProblem("portfolio", pulp.LpMaximize)
     models, choose = {}, {}
     taken = {(c, k): e for c, found in (alternatives or {}).items() for k, e in found.items()}
@@ -262,7 +265,7 @@ def build_portfolio(
             if route.value_loss > 0:
                 _value_cut(lp, model, kind, route.value_loss, choose[code, kind])
         # A market made to sell is priced at its least loss: the margin rule cannot hold there.
-        add_families(model, lp, frozenset({"floor_margin"}) if code in must_sell else frozenset())
+        add_families(model, lp, relax | ({"floor_margin"} if code in must_sell else set()))
         _choice_rows(lp, model, {k: choose[code, k] for k in kinds}, (forced or {}).get(code))
         if code in must_sell:
             add(lp, pulp.lpSum(model.offered.values()) >= 1, "must_sell", model.tag)
@@ -270,7 +273,7 @@ def build_portfolio(
     taken = {key: earned for key, earned in taken.items() if key[0] in models}
     portfolio = Portfolio(lp, models, choose, dict(desks), {}, {}, taken)
     for desk in desks.values():
-        shared_rows(portfolio, desk, must_sell)
+        shared_rows(portfolio, desk, tuple(models) if "floor_margin" in relax else must_sell)
     staff = pulp.lpSum(portfolio.staff_cost(key) for key in desks)
     constant = pulp.lpSum((r - c) * choose[key] for key, (r, c) in taken.items())
     lp += pulp.lpSum(model.profit() for model in models.values()) + constant - staff, "profit"

@@ -74,3 +74,16 @@ def test_a_scheduler_that_cannot_be_reached_is_said_and_the_page_goes_on(scenari
     errors = [e.value for e in app.main.error]
     assert any("cannot reach a Dask scheduler" in e for e in errors)
     assert app.number_input(key="risk_draws").value == 2
+
+
+def test_a_sweep_can_hold_todays_prices(scenarios) -> None:
+    app, _ = scenarios
+    app.number_input(key="risk_draws").set_value(3)
+    app.toggle(key="risk_fixed").set_value(True).run()
+    app = button(app, "Run the sweep").click().run()
+    assert not app.exception and not app.main.error
+    kept = app.session_state["risk_sweep"]["json"]
+    assert kept["fixed"] is True and kept["draws"] == 3
+    texts = " ".join(m.value for m in app.main.markdown)
+    assert "today's menus, local prices and delivery models held" in texts
+    assert "the plan held" in texts

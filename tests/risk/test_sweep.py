@@ -163,3 +163,52 @@ def test_the_tornado_moves_profit_the_expected_way(client) -> None:
     assert frame["swing"].is_monotonic_decreasing
     assert (frame["low"] <= frame["high"]).all() and (frame["base"] == base).all()
     assert frame.iloc[0]["driver"] == "Accounts won (P10-P90)"
+
+
+def test_a_held_plan_without_spread_earns_what_the_plan_earns() -> None:
+    request = request_for(market("BW", 40), market("ZW", 25), market("LS", 30))
+    plan = decide(request)
+    held = run_draws(request, Uncertainty(()), 1, [0], fixed=True)[0]
+    for code in ("BW", "ZW", "LS"):
+        assert held.markets[code].profit_usd == pytest.approx(
+            plan.markets[code].profit_usd, abs=0.02
+        )
+        assert held.markets[code].delivery == plan.markets[code].delivery
+
+
+def test_a_held_price_is_kept_in_local_currency_and_buyers_answer_it() -> None:
+    """Botswana's one tier is priced at 1,000 USD, its buyers' full value. Held in a draw
+    where only what buyers will pay moves, it sells exactly when they still value it at its
+    price, and then earns what the plan earns (the price does not follow them up); held in a
+    draw where only the pula moves, it always sells and its revenue follows the currency."""
+    request = request_for(market("BW", 60))
+    plan = decide(request).markets["BW"]
+    assert plan.sold and plan.revenue_usd == pytest.approx(60 * 1_000.0)
+    paying = Uncertainty(
+        (UncertaintyRow("willingness_to_pay", "*", "lognormal", 0.8, 1.25, None, "test"),)
+    )
+    draws = list(range(12))
+    held = run_draws(request, paying, 3, draws, fixed=True)
+    replanned = run_draws(request, paying, 3, draws)
+    for h, r in zip(held, replanned, strict=True):
+        factor = h.factors["BW"].willingness_to_pay
+        assert (h.markets["BW"].delivery is not None) == (factor >= 1.0)
+        if factor >= 1.0:
+            assert h.markets["BW"].profit_usd == pytest.approx(plan.profit_usd, abs=0.02)
+            assert r.markets["BW"].profit_usd > h.markets["BW"].profit_usd  # re-priced up
+        else:
+            assert h.markets["BW"].profit_usd == 0.0
+    assert {h.markets["BW"].delivery is None for h in held} == {True, False}
+    # The same on the cluster: the sweep holds the plan in every draw.
+    swept = sweep(request, paying, 12, 3, workers=2, fixed=True)
+    assert swept.fixed and [d.markets for d in swept.draws] == [h.markets for h in held]
+    assert swept.market_row("BW")["probability_sold"] == pytest.approx(
+        sum(h.markets["BW"].delivery is not None for h in held) / 12
+    )
+    pula = Uncertainty((UncertaintyRow("fx", "BW", "lognormal", 0.8, 1.25, None, "test"),))
+    for h in run_draws(request, pula, 3, draws, fixed=True):
+        factor = h.factors["BW"].fx
+        revenue_moved = 60 * 1_000.0 * (factor - 1.0)
+        assert h.markets["BW"].profit_usd == pytest.approx(
+            plan.profit_usd + revenue_moved, abs=0.05
+        )

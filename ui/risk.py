@@ -18,12 +18,18 @@ from pricing.outputs.charts import tornado_chart
 from pricing.plan import Plan
 from pricing.risk.charts import pays_map, risk_frame, risk_strip
 from pricing.risk.cluster import SCHEDULER_ENV
-from pricing.risk.uncertainty import COLUMNS, shipped_uncertainty, uncertainty_from_records
-from ui.widgets import bullets, plotly_chart, show_error
+from pricing.risk.uncertainty import (
+    COLUMNS,
+    load_uncertainty,
+    shipped_uncertainty,
+    uncertainty_from_records,
+)
+from ui.widgets import bullets, plain, plotly_chart, show_error
 
 KEPT = "risk_sweep"  # session key of the last sweep: {"key", "json", "tornado"}
 RUNNING = "risk_running"  # set while a sweep runs: still set on the next run, it was stopped
 TABLE = "uncertainty table"
+UPLOADED, ROWS = "risk_uploaded", "risk_rows"  # the last file taken in, and its rows
 
 
 def _plan_key(plan: Plan) -> str:
@@ -48,13 +54,7 @@ def risk_section(plan: Plan) -> None:
         "The same seed gives the same answer however many workers run it."
     )
     with st.expander("Uncertainty table (data/uncertainty.csv: ranges and their sources)"):
-        edited = st.data_editor(
-            pd.DataFrame(shipped_uncertainty().records(), columns=list(COLUMNS)),
-            num_rows="dynamic",
-            hide_index=True,
-            width="stretch",
-            key="risk_table",
-        )
+        edited = _uncertainty_table()
     first, second, third, fourth = st.columns([1, 1, 1, 2])
     draws = first.number_input("Draws", 1, 2000, 40, step=10, key="risk_draws")
     seed = second.number_input("Seed", 0, 2**31 - 1, 1, key="risk_seed")
@@ -82,6 +82,44 @@ def risk_section(plan: Plan) -> None:
         _show(plan, kept)
     elif kept:
         st.info("The plan changed since the last sweep: run it again for this plan.")
+
+
+def _uncertainty_table() -> pd.DataFrame:
+    """The uncertainty table in use, edited in place: the shipped one, or an uploaded file
+    once it is clean (a file with problems is refused, the table in use kept)."""
+    upload = st.file_uploader(
+        "Upload an uncertainty table (CSV or XLSX, the columns of data/uncertainty.csv)",
+        type=["csv", "xlsx"],
+        key="risk_upload",
+    )
+    if upload is not None and st.session_state.get(UPLOADED) != upload.file_id:
+        try:
+            table = load_uncertainty(upload.getvalue(), name=upload.name)
+        except PricingError as error:
+            show_error(f"{upload.name} was not loaded; the table in use is unchanged.")
+            bullets(getattr(error, "problems", ()) or (error,))
+        else:
+            st.session_state[UPLOADED] = upload.file_id
+            st.session_state[ROWS] = table.records()
+            st.session_state.pop("risk_table", None)  # the editor starts from the file
+            count = len(table.rows)
+            st.success(plain(f"{upload.name}: {count} row{'' if count == 1 else 's'} loaded."))
+    rows = st.session_state.get(ROWS) or shipped_uncertainty().records()
+    edited = st.data_editor(
+        pd.DataFrame(rows, columns=list(COLUMNS)),
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key="risk_table",
+    )
+    st.download_button(
+        "Download this table (CSV)",
+        edited.to_csv(index=False),
+        file_name="uncertainty.csv",
+        mime="text/csv",
+        key="risk_table_download",
+    )
+    return edited
 
 
 def _run(plan: Plan, edited, how: tuple, fixed: bool) -> None:

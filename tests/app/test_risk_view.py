@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from pricing.scenarios.store import ScenarioStore
 from tests.app_helpers import ROOT, button, few, open_page
+from tests.conftest import shown
 
 
 @pytest.fixture
@@ -87,3 +88,24 @@ def test_a_sweep_can_hold_todays_prices(scenarios) -> None:
     texts = " ".join(m.value for m in app.main.markdown)
     assert "today's menus, local prices and delivery models held" in texts
     assert "the plan held" in texts
+
+
+def test_a_table_with_a_bad_row_is_refused_and_the_sweep_says_why(scenarios) -> None:
+    """The edited table is checked when the sweep starts: a row whose P10 is above its P90
+    stops it with the row named, and the page goes on with the user's inputs."""
+    app, _ = scenarios
+    app.number_input(key="risk_draws").set_value(2)
+    assert "risk_rows" not in app.session_state  # the shipped table until a file is taken in
+    app.session_state["risk_rows"] = [
+        {"driver": "wages", "market": "*", "distribution": "lognormal", "p10": 1.3, "p90": 0.9,
+         "correlation_with_fx": None, "source": "typo"},
+    ]  # fmt: skip
+    app = app.run()
+    app = button(app, "Run the sweep").click().run()
+    assert not app.exception
+    errors = " ".join(e.value for e in app.main.error)
+    assert "the uncertainty table has problems" in errors
+    listed = " ".join(shown(m.value) for m in app.main.markdown)
+    assert "uncertainty table row 2" in listed and "p10 (1.3) is above p90 (0.9)" in listed
+    assert app.number_input(key="risk_draws").value == 2
+    assert "risk_sweep" not in app.session_state

@@ -100,3 +100,23 @@ def test_a_stopped_sweep_leaves_no_worker_behind(server, browser) -> None:
     assert _workers(process) == []
     assert page.get_by_role("button", name="Run the sweep").is_visible()
     page.close()
+
+
+def test_an_uncertainty_file_is_taken_in_only_when_clean(server, browser) -> None:
+    url, _ = server
+    page = _scenarios_page(browser, url, 4)
+    page.get_by_text("Uncertainty table (data/uncertainty.csv").click()
+    header = "driver,market,distribution,p10,p90,correlation_with_fx,source\n"
+    upload = page.locator("[data-testid='stFileUploaderDropzoneInput']").last
+    bad = header + "wages,*,lognormal,1.3,0.9,,typo\n"
+    upload.set_input_files({"name": "bad.csv", "mimeType": "text/csv", "buffer": bad.encode()})
+    wait_until_idle(page)
+    text = page.locator("[data-testid='stMain']").inner_text().replace("\u2060", "")
+    assert "bad.csv was not loaded; the table in use is unchanged." in text
+    assert "bad.csv row 2: p10 (1.3) is above p90 (0.9)" in text
+    good = header + "accounts,*,lognormal,0.9,1.1,,our pipeline review\n"
+    upload.set_input_files({"name": "good.csv", "mimeType": "text/csv", "buffer": good.encode()})
+    wait_until_idle(page)
+    text = page.locator("[data-testid='stMain']").inner_text().replace("\u2060", "")
+    assert "good.csv: 1 row loaded." in text
+    page.close()

@@ -10,8 +10,9 @@ A market is served by one delivery model (:class:`Delivery`):
   an agent on call for the urgent rest (:mod:`pricing.costing.night`); its buyers value such
   24/7 support at ``bot_night_value_share`` of live 24/7;
 * ``pooled``: its hub desk's contacts (business hours, and a 24/7 tier's night line) answered on
-  the desk its hub site keeps in the market's first language, shared with every market pooled
-  or escalating there; its language desks and local team stay its own;
+  the desk in the market's first language, shared with every market pooled or escalating
+  there; it sits at its hub site when the hub's agents speak the language, else at a site whose
+  agents do (:func:`desk_site`); its language desks and local team stay its own;
 * ``pooled_english``: the same on its hub site's English desk, for a market whose first language
   is not English; its buyers value support answered in English less than in their own language
   (:func:`english_value_loss` of what each tier is worth to them), as the tier MILP counts;
@@ -39,10 +40,12 @@ from numpy.typing import NDArray
 from pricing.costing.capacity import CapacityTable, Targets, capacity_table
 from pricing.costing.desks import (
     Desk,
+    Site,
     SlotGroup,
     desk_rates,
     hub_of,
     hub_sites,
+    site_named,
     slot_groups,
 )
 from pricing.costing.week import in_zone, shift_slots
@@ -172,10 +175,26 @@ def desk_key(
     params: CostParameters,
     kind: str = Delivery.POOLED,
 ) -> str:
-    """The shared desk a market served by ``kind`` is on: its hub site's, in its first language
-    (English for ``pooled_english``)."""
+    """The shared desk a market served by ``kind`` is on (:func:`desk_site`), as
+    ``site:language``."""
     language = LINGUA_FRANCA if kind == Delivery.ENGLISH else market.primary_language
-    return f"{hub_of(market, markets, params).code}:{language}"
+    return f"{desk_site(market, markets, params, kind).code}:{language}"
+
+
+def desk_site(
+    market: Market, markets: Mapping[str, Market], params: CostParameters, kind: str
+) -> Site:
+    """Where the shared desk a market served by ``kind`` sits. The English desk: at its hub
+    site. Its first language's desk: at its hub site when the hub's agents speak it, else at
+    the first site (by code) whose agents do, so that every market of a language shares one
+    desk there (Spain's Spanish with Latin America's, in Mexico), else at its hub site, which
+    hires speakers at the language premium."""
+    hub = hub_of(market, markets, params)
+    language = market.primary_language
+    if kind == Delivery.ENGLISH or language in hub.languages:
+        return hub
+    speaking = (site for site in hub_sites(markets, params) if language in site.languages)
+    return next(speaking, hub)
 
 
 def models_of(market: Market) -> tuple[str, ...]:
@@ -226,8 +245,9 @@ def shared_desks(
 
 def _shared_desk(key, codes, workloads, markets, params, allowed) -> SharedDesk:
     """The desk ``key`` with each market of ``codes`` under its models ``allowed[code]``."""
-    site = hub_of(markets[codes[0]], markets, params)
-    language = key.split(":", 1)[1]
+    code, language = key.split(":", 1)
+    site = site_named(code, markets, params)
+    assert site is not None  # a desk is keyed by a site (desk_site)
     week = site.week
     loads = []  # (code, delivery, live, total, opens, priority) in the site's slots
     business = np.zeros_like(week.business)

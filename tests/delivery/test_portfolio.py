@@ -106,6 +106,27 @@ def test_a_desk_no_other_market_may_join_is_never_worth_choosing() -> None:
     assert decide(request).profit_usd == pytest.approx(brute_force(botswana, lesotho), abs=0.01)
 
 
+def test_a_language_desk_sits_where_the_language_is_spoken() -> None:
+    """Two Spanish-speaking markets, one served from the South Africa site, whose agents do not
+    speak Spanish, the other from Mexico's, whose agents do: the first market's Spanish desk is
+    Mexico's, so the two can share it; the free choice is brute force's best."""
+    from pricing.delivery.shared import desk_key
+    from pricing.models import CostParameters
+
+    far = market("GQ", 40, support_languages=("es",))
+    near = market(
+        "GT", 40, support_languages=("es",), remote_hub="MX", timezone="America/Guatemala"
+    )
+    markets = {m.code: m for m in (far, near)}
+    for one in (far, near):
+        assert desk_key(one, markets, CostParameters(), "pooled") == "MX:es"
+    assert desk_key(far, markets, CostParameters(), "pooled_english") == "ZA:en"
+    decision = decide(request_for(far, near))
+    assert decision.profit_usd == pytest.approx(brute_force(far, near), abs=0.01)
+    pooled = decide(request_for(far, near), {"*": "pooled"})
+    assert {m.desk for m in pooled.markets.values() if m.sold} <= {"MX:es"}
+
+
 def test_what_english_costs_in_value_decides_the_english_desk() -> None:
     """At 90 % of its value lost in English, Lesotho's 30 accounts bring 3,000 USD: with
     Botswana's 30,000 they no longer pay the desk's agent, and neither market is sold."""

@@ -28,12 +28,22 @@ class Counterfactual:
     scenario: dict
     profit_usd: float | None  # None: the alternative cannot hold (it is refused)
     why_not: str = ""
+    # A market on a shared desk: its community solved again with the change for it alone,
+    # these markets' sales held as planned; ``profit_usd`` is then its profit now plus what the
+    # community gains (the scenario changes the rule for every market of a plan).
+    others_held: tuple[str, ...] = ()
 
     def sentence(self, profit_now: float) -> str:
         if self.profit_usd is None:
             return f"{self.change}: not possible here ({self.why_not})."
         delta = self.profit_usd - profit_now
         verdict = "the plan as it is earns more" if delta < -0.005 else "as good or better"
+        if self.others_held:  # on a shared desk: what the portfolio gains or loses
+            more = "more" if delta > 0.005 else ("less" if delta < -0.005 else "no more")
+            return (
+                f"{self.change}: the portfolio would earn {abs(delta):,.0f} USD a year {more}, "
+                f"the other markets it can share a desk with selling as planned ({verdict})."
+            )
         return (
             f"{self.change}: the market would earn {self.profit_usd:,.0f} USD a year, "
             f"{delta:+,.0f} against this plan ({verdict})."
@@ -44,10 +54,11 @@ class Counterfactual:
             "change": self.change,
             "scenario": self.scenario,
             "profit_usd": None if self.profit_usd is None else round(self.profit_usd, 2) + 0.0,
+            "others_held": list(self.others_held),
         }
 
 
-def _alternatives(
+def alternatives_of(
     problem: TierProblem, solution: Solution, settings: PlanSettings
 ) -> list[tuple[str, PlanSettings]]:
     sold = [t for t in solution.tiers if t.offered]
@@ -96,7 +107,7 @@ def counterfactuals(
     desks, with its scenario file (which keeps the market there: ``"delivery"``)."""
     found = []
     code = solves.market.code
-    for change, rules in _alternatives(problem, solution, solves.request.settings):
+    for change, rules in alternatives_of(problem, solution, solves.request.settings):
         scenario = {**rules.as_scenario(), "delivery": {**rules.delivery, code: "hub"}}
         try:
             other = solves(rules)

@@ -22,7 +22,7 @@ from pricing.costing.workload import Workload
 from pricing.counterfactuals import Counterfactual, counterfactuals
 from pricing.delivery.decision import MarketDecision, PortfolioDecision, decide
 from pricing.delivery.delivered import delivered_solution, unsold_solution
-from pricing.delivery.held_rules import held_rule_effects
+from pricing.delivery.held_rules import held_counterfactuals, held_rule_effects
 from pricing.delivery.shared import OWN_DESKS, Delivery
 from pricing.delivery.verdicts import Verdict, verdicts
 from pricing.inputs.segments import Segment, market_segments
@@ -285,9 +285,10 @@ def delivered_plan(request: PlanRequest, code: str, decision: PortfolioDecision)
     buffer, _ = request.rates.buffer(market.currency)
     priced = tuple(_priced(market, workload, tier, used, buffer) for tier in _sold(solution))
     segments = market_segments(market, request.segment_rows)
-    rules: tuple[RuleEffect, ...] = ()
+    rules, alternatives = (), ()  # what each rule and each alternative does there
     if request.reasons and chosen.delivery is not None:
         rules = held_rule_effects(request, decision, code)
+        alternatives = held_counterfactuals(request, decision, code, problem, solution)
     budget = budget_rate_effect(request.rates, priced, market.currency, buffer, solution.profit)
     return MarketPlan(
         market,
@@ -299,6 +300,7 @@ def delivered_plan(request: PlanRequest, code: str, decision: PortfolioDecision)
         used,
         buffer,
         (*rules, budget) if budget is not None else rules,
+        alternatives,
     )
 
 

@@ -48,6 +48,7 @@ from pricing.market_model import MarketSolves
 from pricing.models import CostParameters
 from pricing.request import PlanRequest
 from pricing.settings import PlanSettings, check_delivery
+from pricing.tiers.model import clean
 from pricing.tiers.portfolio import build_portfolio
 from pricing.tiers.problem import TierProblem
 
@@ -229,11 +230,18 @@ class Communities:
         answer = self.alone(code, forced={code: Delivery.BOT.value})
         return answer if answer is not None and answer.chosen[code] is not None else None
 
-    def _alternatives(self, codes: tuple[str, ...], served: Mapping[str, str]) -> dict:
+    def _alternatives(self, codes: tuple[str, ...], served: Mapping[str, str], held=()) -> dict:
         """Each market the optimiser serves freely, solved by itself with bot nights: what it
         earns so is a constant of the MILP, since a market on desks of its own meets no other
-        market."""
-        found = {c: None if c in served else self.alternative(c) for c in codes}
+        market. A market whose choice is ``held`` needs it only when held to it."""
+        fixed, taken = {n for n, _ in held}, {n for n, v in held if v > 0.5}
+
+        def wanted(code: str) -> bool:
+            choose = f"choose_{clean(self.problem(code).label)}_"
+            # Free to choose, or held to bot nights (whose constant the MILP then weighs).
+            return choose + "hub" not in fixed or choose + Delivery.BOT in taken
+
+        found = {c: self.alternative(c) for c in codes if c not in served and wanted(c)}
         return {c: answer for c, answer in found.items() if answer is not None}
 
     def _solve(self, codes: tuple[str, ...], **extra) -> Answer:
@@ -243,7 +251,7 @@ class Communities:
         problems = {c: self.problem(c, variant_of(served.get(c))) for c in codes}
         workloads = {c: problems[c].workload for c in codes}
         kinds = self._kinds(codes, served)
-        alone = self._alternatives(codes, served)
+        alone = self._alternatives(codes, served, extra.get("held", ()))
         extra.setdefault(
             "alternatives",
             {

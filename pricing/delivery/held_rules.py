@@ -1,4 +1,5 @@
-"""What each rule does to a market served on a shared desk or through a distributor.
+"""What each rule and each alternative does to a market served on a shared desk or through a
+distributor.
 
 A market on desks of its own is planned again without a rule by itself (:mod:`pricing.rules`).
 A market sharing a desk is planned with its community, so here its community is solved again
@@ -6,17 +7,20 @@ with the rule taken away from that market alone and the other markets' sales hel
 (what they sell, with which options, how they are served): the change in what the community
 earns is what the rule costs the market, and the market's menu without the rule says whether
 the rule binds, changes nothing, or leaves a tier unsold. The market may then be served another
-way, which the report says.
+way, which the report says. Each alternative of :mod:`pricing.counterfactuals` (an option
+added to or taken out of its tiers) is solved the same way, for that market alone.
 """
 
 from __future__ import annotations
 
+from pricing.counterfactuals import Counterfactual, alternatives_of
 from pricing.delivery.answers import Answer, PortfolioDecision
 from pricing.delivery.decision import Communities
 from pricing.delivery.verdicts import MODEL_WORDS
 from pricing.errors import InfeasibleError, SolverError
 from pricing.request import PlanRequest
 from pricing.rules import Menu, RuleEffect, menu_of, rules_of, same_menu, without_every_rule
+from pricing.tiers.problem import Solution, TierProblem
 
 
 def held_rule_effects(
@@ -70,3 +74,31 @@ def _menu(answer: Answer, code: str) -> Menu:
         return {}
     tiers, _ = answer.portfolio.menu(code)
     return menu_of(tiers)
+
+
+def held_counterfactuals(
+    request: PlanRequest,
+    decision: PortfolioDecision,
+    code: str,
+    problem: TierProblem,
+    solution: Solution,
+) -> tuple[Counterfactual, ...]:
+    """Each alternative to market ``code``'s menu, its community solved again with the change
+    for that market alone and the other markets' sales held: what the market would earn is
+    its profit plus what the community gains."""
+    answer = decision.answers[code]
+    group = tuple(answer.chosen)
+    others = tuple(c for c in group if c != code)
+    held = answer.portfolio.binaries(others)
+    profit = decision.markets[code].profit_usd
+    found = []
+    for change, settings in alternatives_of(problem, solution, request.settings):
+        scenario = settings.as_scenario()
+        try:
+            other = Communities(request, decision.forced, {code: settings}).solve(group, held=held)
+        except (InfeasibleError, SolverError) as exc:  # the alternative cannot hold
+            found.append(Counterfactual(change, scenario, None, str(exc), others))
+            continue
+        gain = other.profit_usd - answer.profit_usd
+        found.append(Counterfactual(change, scenario, profit + gain, others_held=others))
+    return tuple(found)

@@ -72,3 +72,26 @@ def test_the_cli_prints_counterfactuals_that_replay(tmp_path: Path, plans) -> No
     assert json.loads(again.stdout)["markets"][0]["profit_usd"] == pytest.approx(
         first["profit_usd"], abs=0.01
     )
+
+
+def test_a_market_on_a_shared_desk_gets_its_alternatives_solved_with_the_others_held() -> None:
+    """Botswana and Zimbabwe share the South Africa desk; their one tier holds priority answers,
+    worth 300 USD an account. Taking them out of one market's tier, the other selling as
+    planned, loses that market's 50 x 300 and saves no agent (the desk's load is light)."""
+    from pricing.plan import make_plan
+    from tests.small_markets import market, one_segment, request_for
+
+    pair = request_for(market("BW", 50, currency="USD"), market("ZW", 50, currency="USD"))
+    plan = make_plan(pair.replace(segment_rows=one_segment(priority_response_usd=300.0)))
+    for mine, other in (("BW", "ZW"), ("ZW", "BW")):
+        [shared] = [p for p in plan.markets if p.market.code == mine]
+        assert shared.delivery is not None and shared.delivery.desk == "ZA:en"
+        [take] = shared.counterfactuals
+        assert take.change.startswith("Take Priority response out of")
+        assert take.others_held == (other,)
+        assert take.profit_usd - shared.profit_usd == pytest.approx(-50 * 300.0, abs=0.01)
+        assert take.as_json()["others_held"] == [other]
+        assert (
+            f"{take.change}: the portfolio would earn 15,000 USD a year less, the other markets "
+            "it can share a desk with selling as planned" in " ".join(shared.reasons)
+        )

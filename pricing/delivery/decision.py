@@ -81,7 +81,6 @@ class Communities:
             request.settings,
             request.segment_rows,
             self.params,
-            sorted(self.rules.items()),
         )
         self._answers: dict[tuple, Answer] = {}
 
@@ -181,7 +180,9 @@ class Communities:
         ``extra`` passes ``must_sell`` or other delivery rules to :func:`build_portfolio`."""
         key = (codes, tuple(sorted((k, repr(v)) for k, v in extra.items())))
         if key not in self._answers:
-            known = (self.fingerprint, tuple(sorted(self.forced.items())), key)
+            # Only the solved markets' own rules count: an alternative is solved once for all.
+            own = tuple((c, repr(self.rules[c])) for c in codes if c in self.rules)
+            known = (self.fingerprint, own, tuple(sorted(self.forced.items())), key)
             # An answer that left markets out holds only for the markets asked for then.
             asked = (*known, tuple(c for c in self.request.codes if c in codes))
             found = SOLVED.get(known) or SOLVED.get(asked)

@@ -3,7 +3,8 @@ grows with markets and draws, and the projected time of 10,000 draws on a cluste
 `python benchmarks/sweep_bench.py [--draws N] [--workers W] [--cores C]`.
 
 * one process: :func:`pricing.risk.sweep.run_draws` in this process, one draw after another
-  (as one worker runs them), on the shipped portfolio and on the first 6 and 17 of its markets;
+  (as one worker runs them), on the shipped portfolio and on files of its first 6 and 17
+  markets;
 * the local cluster: :func:`pricing.risk.cluster.sweep` with ``--workers`` processes, the
   cluster's start included, on the same three sizes;
 * the projection: 10,000 draws x the shipped portfolio's seconds a draw on one process, over
@@ -23,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.cli_bench import machine
-from pricing.request import PlanRequest
+from pricing.request import Catalogue, PlanRequest
 from pricing.risk.cluster import sweep
 from pricing.risk.sweep import for_workers, run_draws
 from pricing.risk.uncertainty import shipped_uncertainty
@@ -32,11 +33,13 @@ SEED = 1
 
 
 def _requests() -> dict[str, PlanRequest]:
-    whole = PlanRequest()
-    codes = whole.codes
+    """The shipped portfolio and market files of its first 6 and 17 markets (a file holds the
+    markets a community is decided with: a smaller file, smaller communities)."""
+    shipped = Catalogue.read()
+    markets = shipped.markets
     return {
-        f"{n} markets": PlanRequest(only=codes[:n]) if n < len(codes) else whole
-        for n in (6, 17, len(codes))
+        f"{n} markets": PlanRequest(catalogue=shipped.with_markets(markets[:n]))
+        for n in (6, 17, len(markets))
     }
 
 

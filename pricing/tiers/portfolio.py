@@ -243,7 +243,7 @@ def build_portfolio(
     """The portfolio MILP (module docstring). ``distributor_terms[m]`` is the partner's fee per
     account, management fee and revenue share; ``forced[m]`` a delivery model m must use;
     ``must_sell`` markets that must sell a tier (to price what not selling them saves);
-    ``held`` binaries (by name) held at a value: other markets' sales as a solved portfolio
+    ``held`` variables (by name) held at a value by their bounds: other markets' sales as a solved portfolio
     has them (:meth:`Portfolio.binaries`); ``alternatives[m]`` models m may take instead, each
     with the revenue and cost it earns so by itself (:attr:`Portfolio.alternatives`);
     ``relax`` drops constraint families for every market (with ``floor_margin``, the shared
@@ -279,8 +279,8 @@ def build_portfolio(
     lp += pulp.lpSum(model.profit() for model in models.values()) + constant - staff, "profit"
     values = dict(held)
     for variable in lp.variables():
-        if variable.name in values:
-            add(lp, variable == values[variable.name], "held", variable.name)
+        if variable.name in values:  # held by its bounds: no row to build, presolve drops it
+            variable.bounds(values[variable.name], values[variable.name])
     return portfolio
 
 

@@ -243,8 +243,9 @@ def build_portfolio(
     """The portfolio MILP (module docstring). ``distributor_terms[m]`` is the partner's fee per
     account, management fee and revenue share; ``forced[m]`` a delivery model m must use;
     ``must_sell`` markets that must sell a tier (to price what not selling them saves);
-    ``held`` variables (by name) held at a value by their bounds: other markets' sales as a solved portfolio
-    has them (:meth:`Portfolio.binaries`); ``alternatives[m]`` models m may take instead, each
+    ``held`` variables (by name) held at a value by their bounds: other markets' sales as a
+    solved portfolio has them (:meth:`Portfolio.binaries`); ``alternatives[m]`` models m may
+    take instead, each
     with the revenue and cost it earns so by itself (:attr:`Portfolio.alternatives`);
     ``relax`` drops constraint families for every market (with ``floor_margin``, the shared
     desks' floors too): a plan held and tested in another world obeys no design rule."""

@@ -40,8 +40,9 @@ PAGES = {
     "scenarios": (
         "Scenarios",
         lambda app: (
-            app.subheader[-1].value == "Sensitivity of the current plan" and not app.text_input
-        ),  # no save form that could not save
+            app.subheader[-1].value == "Risk: how sure is each verdict?"
+            and "scenario_name" not in [t.key for t in app.text_input]
+        ),  # the risk view, and no save form that could not save
         "Saved scenarios are not available: ",
     ),
     "tier_designer": (

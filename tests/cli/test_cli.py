@@ -336,9 +336,12 @@ def test_help_shows_every_command_and_its_arguments() -> None:
     """A command's arguments are added when it is chosen: its help still lists them all."""
     top = run("--help")
     assert top.returncode == 0
-    assert "{staffing,costs,tiers,plan,fx,offer}" in top.stdout
+    assert "{staffing,costs,tiers,plan,fx,offer,sweep}" in top.stdout
     plan = run("plan", "--help")
     assert plan.returncode == 0
     for argument in ("--markets", "--scenario", "--solver {cbc,highs}", "--export-models DIR"):
         assert argument in plan.stdout
     assert "default 5" in run("fx", "--help").stdout
+    sweep = run("sweep", "--help").stdout
+    for argument in ("--draws", "--seed", "--workers", "--scheduler ADDRESS", "--fixed"):
+        assert argument in sweep

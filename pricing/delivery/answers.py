@@ -56,6 +56,13 @@ class Answer:
     # market -> the market solved by itself with bot nights: the constant its community's MILP
     # weighs (Portfolio.alternatives)
     alone: Mapping[str, Answer] = field(default_factory=dict, repr=False)
+    # What each market's floors leave over its costs, read once (pricing.delivery.background)
+    leftover: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+
+    def held(self, code: str) -> Held:
+        """Every other market's sales in this answer, held while market ``code`` is probed."""
+        others = tuple(c for c in self.chosen if c != code)
+        return Held(code, self.portfolio.binaries(others), self)
 
     def desk_saving(self, code: str) -> float:
         """What the shared desk market ``code`` is on would cost less without its accounts,
@@ -67,3 +74,14 @@ class Answer:
             if any(m.market == code and m.delivery == kind for m in d.members)
         )
         return desk.saving(self.portfolio, code)
+
+
+@dataclass(frozen=True)
+class Held:
+    """A solved community's sales held but for market ``code``'s: the value of every other
+    market's binaries (what it sells, with which options, how it is served), and the answer
+    they come from (:mod:`pricing.delivery.background` reads their loads and money there)."""
+
+    code: str
+    binaries: tuple[tuple[str, int], ...]
+    answer: Answer = field(compare=False, repr=False)

@@ -26,10 +26,16 @@ import functools
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import connected_components
+
 from pricing.costing.workload import Workload
 from pricing.delivery import tier_floors
 from pricing.delivery.allocation import allocate, own_profit
-from pricing.delivery.answers import Answer, MarketDecision, PortfolioDecision
+from pricing.delivery.answers import Answer, Held, MarketDecision, PortfolioDecision
+from pricing.delivery.background import held_kinds, held_workloads, left_out
+from pricing.delivery.infeasible import diagnose, holding
 from pricing.delivery.memo import SOLVED, fingerprint
 from pricing.delivery.shared import (
     OWN_DESKS,
@@ -43,13 +49,13 @@ from pricing.delivery.shared import (
     routes,
     shared_desks,
 )
-from pricing.errors import InfeasibleError, SolverError
+from pricing.errors import InfeasibleError
 from pricing.market_model import MarketSolves
 from pricing.models import CostParameters
 from pricing.request import PlanRequest
 from pricing.settings import PlanSettings, check_delivery
 from pricing.tiers.model import clean
-from pricing.tiers.portfolio import build_portfolio
+from pricing.tiers.portfolio import Portfolio, build_portfolio
 from pricing.tiers.problem import TierProblem
 
 
@@ -115,37 +121,22 @@ class Communities:
     def groups(self) -> list[tuple[str, ...]]:
         """The communities: markets linked through the shared desks they may join (a desk
         two markets may join links them), every market kept on desks of its own alone."""
-        leader = {code: code for code in self.codes}
-
-        def root(code: str) -> str:
-            while leader[code] != code:
-                code = leader[code]
-            return code
-
-        first_on: dict[str, str] = {}
-        for code in self.codes:
-            for kind in self.models(code):
-                if kind not in OWN_DESKS:
-                    other = first_on.setdefault(self.desk(code, kind), code)
-                    leader[root(code)] = root(other)
-        found: dict[str, list[str]] = {}
-        for code in self.codes:
-            found.setdefault(root(code), []).append(code)
+        joins = [
+            (n, self.desk(code, kind))
+            for n, code in enumerate(self.codes)
+            for kind in self.models(code)
+            if kind not in OWN_DESKS
+        ]
+        desks = {
+            key: len(self.codes) + n for n, key in enumerate(dict.fromkeys(k for _, k in joins))
+        }
+        size = len(self.codes) + len(desks)
+        links = ([n for n, _ in joins], [desks[key] for _, key in joins])
+        _, label = connected_components(coo_array((np.ones(len(joins)), links), (size, size)))
+        found: dict[int, list[str]] = {}
+        for n, code in enumerate(self.codes):
+            found.setdefault(int(label[n]), []).append(code)
         return [tuple(codes) for codes in found.values()]
-
-    def _diagnose(self, codes: tuple[str, ...], status: str) -> None:
-        """Why the markets ``codes`` cannot be planned: the first whose own rules cannot hold
-        says which constraint (:class:`InfeasibleError`); else the solver's status."""
-        if status != "Infeasible":
-            raise SolverError(f"{', '.join(codes)}: the portfolio solver ended {status}")
-        for code in codes:
-            MarketSolves(self.request, code).solve()  # raises, naming the constraint
-        fixed = ", ".join(f"{c}: {self.forced[c]}" for c in codes if c in self.forced)
-        raise InfeasibleError(
-            f"delivery: the rules of {', '.join(codes)} cannot all hold with the delivery "
-            f"models set ({fixed or 'none'}): a distributor's tiers hold neither multilingual "
-            "support nor the local office, and a tier that must be offered must pay its way"
-        )
 
     def own_desks(self, code: str) -> Answer | None:
         """Market ``code`` on desks of its own, by itself; None when its rules cannot hold."""
@@ -157,23 +148,6 @@ class Communities:
             return self.solve((code,), **extra)
         except InfeasibleError:
             return None
-
-    def _holding(self, codes: tuple[str, ...]) -> tuple[str, ...]:
-        """The markets of ``codes`` to decide when together they cannot hold the rules: a
-        market not asked for whose own rules cannot hold (:func:`MarketSolves.solve` says so)
-        is left out, so that it does not stop the markets asked for."""
-        asked = set(self.request.codes)
-
-        def holds(code: str) -> bool:
-            if code in asked:
-                return True
-            try:
-                MarketSolves(self.request, code).solve()
-            except InfeasibleError:
-                return False
-            return True
-
-        return tuple(c for c in codes if holds(c)) or codes
 
     def solve(self, codes: tuple[str, ...], **extra: object) -> Answer:
         """The markets ``codes`` decided together (the rest of the portfolio left out);
@@ -246,43 +220,19 @@ class Communities:
         return {c: answer for c, answer in found.items() if answer is not None}
 
     def _solve(self, codes: tuple[str, ...], **extra) -> Answer:
-        forced = dict(self.forced)
-        forced.update(extra.pop("forced", {}))  # type: ignore[arg-type]
-        served = {c: as_served(self.markets[c], forced[c]) for c in codes if c in forced}
-        problems = {c: self.problem(c, variant_of(served.get(c))) for c in codes}
-        workloads = {c: problems[c].workload for c in codes}
-        kinds = self._kinds(codes, served)
-        alone = self._alternatives(codes, served, extra.get("held", ()))
-        extra.setdefault(
-            "alternatives",
-            {
-                c: {Delivery.BOT.value: (a.portfolio.revenue_usd(c), a.portfolio.own_cost_usd(c))}
-                for c, a in alone.items()
-            },
-        )
-        desks = shared_desks(workloads, self.markets, self.params, kinds)
-        portfolio = build_portfolio(
-            problems,
-            {
-                c: routes(workloads[c], kinds[c], english_value_loss(self.markets[c], self.params))
-                for c in codes
-            },
-            desks,
-            {c: partner_terms(self.markets[c]) for c in codes},
-            {c: kinds[c][0] for c in served},
-            **extra,
-        )
-        settings = self.request.settings
+        settings, asked = self.request.settings, dict(extra)
+        portfolio, inside, alone = self._build(codes, extra)
         found, gap = portfolio.solve(settings.solver, settings.time_limit_seconds * 10)
         if not found:
-            kept = self._holding(codes) if portfolio.status == "Infeasible" else codes
+            infeasible = portfolio.status == "Infeasible" and "background" not in extra
+            kept = holding(self.request, codes) if infeasible else codes
             if kept != codes:
-                return self._solve(kept, **extra)
-            self._diagnose(codes, portfolio.status)
-        terms = {c: partner_terms(self.markets[c]) for c in codes}
+                return self._solve(kept, **asked)
+            diagnose(self.request, self.forced, inside, portfolio.status)
+        terms = {c: partner_terms(self.markets[c]) for c in inside}
 
         def answered(gap: float) -> Answer:
-            chosen = {code: portfolio.chosen(code) for code in codes}
+            chosen = {code: portfolio.chosen(code) for code in inside}
             portfolio.check_staffing()
             return Answer(portfolio, portfolio.profit_usd(), gap, chosen, terms, alone)
 
@@ -294,9 +244,50 @@ class Communities:
             return answered(gap) if found else None
 
         def parts(answer: Answer) -> dict[str, MarketDecision]:
-            return allocate(self, codes, answer)
+            return allocate(self, inside, answer)
 
         return tier_floors.hold(answered(gap), settings.solver, parts, again)
+
+    def _build(self, codes: tuple[str, ...], extra: dict) -> tuple[Portfolio, tuple, dict]:
+        """The MILP of markets ``codes`` (``extra`` as :meth:`solve` takes it, made ready to
+        build it again), the markets in it and each one's bot-night alternative."""
+        forced = dict(self.forced)
+        forced.update(extra.pop("forced", {}))
+        served = {c: as_served(self.markets[c], forced[c]) for c in codes if c in forced}
+        # Every market but one held: the held ones left out of the MILP (the floors by tier
+        # read every market's allocation, so there they stay in it, held by their bounds).
+        held = extra.pop("held", ())
+        apart = isinstance(held, Held) and self.request.settings.floor_policy != "tier"
+        inside = (held.code,) if apart else codes
+        problems = {c: self.problem(c, variant_of(served.get(c))) for c in inside}
+        workloads = {c: problems[c].workload for c in inside}
+        kinds = self._kinds(codes, served)
+        if apart:
+            kinds = {**held_kinds(held), held.code: kinds[held.code]}
+        alone = self._alternatives(inside, served, () if apart else held)
+        extra.setdefault(
+            "alternatives",
+            {
+                c: {Delivery.BOT.value: (a.portfolio.revenue_usd(c), a.portfolio.own_cost_usd(c))}
+                for c, a in alone.items()
+            },
+        )
+        every = {**workloads, **(held_workloads(held) if apart else {})}
+        desks = shared_desks(every, self.markets, self.params, kinds)
+        if apart:
+            desks, extra["background"] = left_out(held, desks)
+        else:
+            extra["held"] = held.binaries if isinstance(held, Held) else held
+        loss = {c: english_value_loss(self.markets[c], self.params) for c in inside}
+        portfolio = build_portfolio(
+            problems,
+            {c: routes(workloads[c], kinds[c], loss[c]) for c in inside},
+            desks,
+            {c: partner_terms(self.markets[c]) for c in inside},
+            {c: kinds[c][0] for c in served if c in inside},
+            **extra,
+        )
+        return portfolio, inside, alone
 
 
 def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> PortfolioDecision:

@@ -33,7 +33,7 @@ def held_rule_effects(
         return ()
     answer = decision.answers[code]
     group = tuple(answer.chosen)
-    held = answer.portfolio.binaries(c for c in group if c != code)
+    held = answer.held(code)
     profit = decision.markets[code].profit_usd
     now = _menu(answer, code)
     served = answer.chosen.get(code)
@@ -89,7 +89,7 @@ def held_counterfactuals(
     answer = decision.answers[code]
     group = tuple(answer.chosen)
     others = tuple(c for c in group if c != code)
-    held = answer.portfolio.binaries(others)
+    held = answer.held(code)
     profit = decision.markets[code].profit_usd
     found = []
     for change, settings in alternatives_of(problem, solution, request.settings):

@@ -124,6 +124,12 @@ class SharedDesk:
         """Agents on duty per slot group for what is sold: ``sold[market, delivery]`` is the
         accounts on each option set of that member (whole agents meeting the strictest
         targets, the minimum on duty wherever a sale opens the group)."""
+        live, total, priority, opened = self.loads(sold)
+        return self.capacity.agents(live, total, priority, self.min_on_duty * opened)
+
+    def loads(self, sold: Mapping[tuple[str, str], np.ndarray]) -> tuple[np.ndarray, ...]:
+        """Per slot group, what ``sold`` puts on the desk: live and total Erlangs, whether it
+        has priority contacts and whether a sale opens it."""
         width = len(self.groups)
         live, total = np.zeros(width), np.zeros(width)
         priority, opened = np.zeros(width, dtype=bool), np.zeros(width, dtype=bool)
@@ -136,7 +142,7 @@ class SharedDesk:
             buying = (accounts > 0).astype(float)
             priority |= (buying @ member.priority.astype(float)) > 0
             opened |= (buying @ member.opens.astype(float)) > 0
-        return self.capacity.agents(live, total, priority, self.min_on_duty * opened)
+        return live, total, priority, opened
 
     def staff_usd(self, sold: Mapping[tuple[str, str], np.ndarray]) -> float:
         """Annual staff cost of :meth:`agents`."""
@@ -147,7 +153,8 @@ class SharedDesk:
         """Accounts on each option set of every member in a solved portfolio
         (:class:`pricing.tiers.portfolio.Portfolio`): market ``without`` left out, or only its
         ``segments`` when they are given."""
-        found = {}
+        held = portfolio.background.get(self.key)  # the sales of markets held, as solved
+        found = dict(held.sold) if held is not None else {}
         for member in self.members:
             if member.market not in portfolio.markets:
                 continue
@@ -254,7 +261,7 @@ def _shared_desk(key, codes, workloads, markets, params, allowed) -> SharedDesk:
     for code in codes:
         market, sets = markets[code], workloads[code].sets
         hours, live, total, opens, priority = hub_desk_loads(market, markets, params, sets)
-        shift = shift_slots(week.utc_offset_minutes, market_offset(workloads[code]))
+        shift = shift_slots(week.utc_offset_minutes, workloads[code].week.utc_offset_minutes)
         business |= in_zone(hours, shift)
         arrays = [in_zone(a, shift) for a in (live, total, opens, priority)]
         for kind in allowed[code]:
@@ -287,10 +294,6 @@ def _shared_desk(key, codes, workloads, markets, params, allowed) -> SharedDesk:
         capacity_table(targets, max(peak, 1.0)),
         params.min_agents_on_duty,
     )
-
-
-def market_offset(workload: Workload) -> int:
-    return workload.week.utc_offset_minutes
 
 
 def _serves(kind: str, option_set: frozenset[str]) -> bool:

@@ -97,7 +97,7 @@ def _unsold_reason(communities: Communities, decision: PortfolioDecision, code: 
     group = tuple(answer.chosen)
     # The other markets of its community held as planned: what selling it costs with their
     # sales unchanged.
-    held = answer.portfolio.binaries(c for c in group if c != code)
+    held = answer.held(code)
     parts = []
     for kind in communities.models(code):
         try:
@@ -142,7 +142,7 @@ def _fixes(request: PlanRequest, decision: PortfolioDecision, code: str) -> list
 
     # The rest of the community held as planned, so that a probe solves little more than this
     # market; what the fix earns is then planned with the whole community.
-    held = decision.answers[code].portfolio.binaries(c for c in group if c != code)
+    held = decision.answers[code].held(code)
 
     def sells(step: int, kind: str) -> bool:
         probe = _changed(request, code, changed(step, kind))

@@ -61,7 +61,7 @@ from pricing.tiers.constraints import add_families
 from pricing.tiers.menu import read_menu, value_of
 from pricing.tiers.model import Model, Route, clean, declare
 from pricing.tiers.problem import SolvedTier, TierProblem
-from pricing.tiers.shared_rows import add, routed_value, shared_rows
+from pricing.tiers.shared_rows import Background, add, routed_value, shared_rows, value_cut
 from pricing.tiers.solve import solver_for
 
 if TYPE_CHECKING:
@@ -87,6 +87,10 @@ class Portfolio:
     alternatives: dict[tuple[str, str], tuple[float, float]] = dataclasses.field(
         default_factory=dict
     )
+    # Markets held and left out of the MILP (pricing.delivery.background): on each desk, what
+    # they sell there; and what they earn, less the desks none of the MILP's markets may join.
+    background: dict[str, Background] = dataclasses.field(default_factory=dict)
+    held_usd: float = 0.0
 
     def staff_cost(self, key: str):
         desk = self.desks[key]
@@ -117,7 +121,7 @@ class Portfolio:
     def profit_usd(self) -> float:
         """Revenue less every cost, without the tie-break of the objective."""
         own = sum(self.revenue_usd(c) - self.own_cost_usd(c) for c in self.markets)
-        return own - sum(self.staff_usd(key) for key in self.desks)
+        return self.held_usd + own - sum(self.staff_usd(key) for key in self.desks)
 
     def chosen(self, code: str) -> str | None:
         """The delivery model serving the market, None when it sells nothing."""
@@ -239,6 +243,7 @@ def build_portfolio(
     held: tuple[tuple[str, float], ...] = (),
     alternatives: Mapping[str, Mapping[str, tuple[float, float]]] | None = None,
     relax: frozenset[str] = frozenset(),
+    background: tuple[Mapping[str, Background], float] = ({}, 0.0),
 ) -> Portfolio:
     """The portfolio MILP (module docstring). ``distributor_terms[m]`` is the partner's fee per
     account, management fee and revenue share; ``forced[m]`` a delivery model m must use;
@@ -248,7 +253,8 @@ def build_portfolio(
     take instead, each
     with the revenue and cost it earns so by itself (:attr:`Portfolio.alternatives`);
     ``relax`` drops constraint families for every market (with ``floor_margin``, the shared
-    desks' floors too): a plan held and tested in another world obeys no design rule."""
+    desks' floors too): a plan held and tested in another world obeys no design rule;
+    ``background`` the held markets left out (:attr:`Portfolio.background`, ``held_usd``)."""
     lp = pulp.LpProblem("portfolio", pulp.LpMaximize)
     models, choose = {}, {}
     taken = {(c, k): e for c, found in (alternatives or {}).items() for k, e in found.items()}
@@ -264,7 +270,7 @@ def build_portfolio(
             _partner_costs(lp, model, chosen, distributor_terms[code])
         for kind, route in routes.get(code, {}).items():
             if route.value_loss > 0:
-                _value_cut(lp, model, kind, route.value_loss, choose[code, kind])
+                value_cut(lp, model, kind, route.value_loss, choose[code, kind])
         # A market made to sell is priced at its least loss: the margin rule cannot hold there.
         add_families(model, lp, relax | ({"floor_margin"} if code in must_sell else set()))
         _choice_rows(lp, model, {k: choose[code, k] for k in kinds}, (forced or {}).get(code))
@@ -272,7 +278,7 @@ def build_portfolio(
             add(lp, pulp.lpSum(model.offered.values()) >= 1, "must_sell", model.tag)
         models[code] = model
     taken = {key: earned for key, earned in taken.items() if key[0] in models}
-    portfolio = Portfolio(lp, models, choose, dict(desks), {}, {}, taken)
+    portfolio = Portfolio(lp, models, choose, dict(desks), {}, {}, taken, *background)
     for desk in desks.values():
         shared_rows(portfolio, desk, tuple(models) if "floor_margin" in relax else must_sell)
     staff = pulp.lpSum(portfolio.staff_cost(key) for key in desks)
@@ -307,23 +313,6 @@ def _partner_costs(
         revenue = routed_value(model, (PARTNER,)) - left
         add(lp, paid >= share * revenue, "partner_share", model.tag)
         model.extra_cost.append(paid)
-
-
-def _value_cut(lp, model: Model, kind: str, share: float, chosen: pulp.LpVariable) -> None:
-    """Delivery model ``kind`` cuts ``share`` of what every tier is worth to every buyer: the
-    products chosen x includes it needs, exact for binaries (McCormick)."""
-    cut = {}
-    for (tier, option), included in model.includes.items():
-        if isinstance(included, int):
-            cut[tier, option] = chosen * included
-            continue
-        name = f"cut_{model.tag}_{clean(kind)}_{clean(tier)}_{clean(option)}"
-        both = pulp.LpVariable(name, 0, 1)
-        add(lp, both <= included, "cut_le_includes", model.tag, kind, tier, option)
-        add(lp, both <= chosen, "cut_le_chosen", model.tag, kind, tier, option)
-        add(lp, both >= included + chosen - 1, "cut_ge_both", model.tag, kind, tier, option)
-        cut[tier, option] = both
-    model.value_cut.append((share, chosen, kind, cut))
 
 
 def _choice_rows(lp, model: Model, choose: dict[str, pulp.LpVariable], forced: str | None):

@@ -1,10 +1,15 @@
 """The rows that size a desk several markets share, in the portfolio MILP
 (:mod:`pricing.tiers.portfolio`, whose docstring states them): its agents carry every member's
 load, as a market's own desk does (:mod:`pricing.tiers.desk_rows`), and the members' floors pay
-for it with the margin."""
+for it with the margin; and the value the English desk cuts.
+
+Markets whose sales are held may be left out of the MILP (:class:`Background`): what they put
+on each slot group of the desk is then a constant of its rows, and what their floors leave
+towards it a constant of its floor."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,10 +17,27 @@ import pulp
 
 from pricing.tiers.bounds import twins
 from pricing.tiers.desk_rows import agents_ordered, carried_by, priority_slack
-from pricing.tiers.model import clean
+from pricing.tiers.model import Model, clean
 
 if TYPE_CHECKING:
     from pricing.delivery.shared import SharedDesk
+
+
+@dataclass(frozen=True)
+class Background:
+    """What markets held and left out of the MILP bring to a shared desk: ``sold[market,
+    delivery]`` their accounts on each option set there (as :meth:`SharedDesk.sold`); per
+    slot group their ``live`` and ``total`` Erlangs, whether they have ``priority`` contacts
+    and ``open`` it; what their floors leave over their costs towards it (``covers``, USD a
+    year) and the largest minimum margin among them."""
+
+    sold: dict
+    live: np.ndarray
+    total: np.ndarray
+    priority: np.ndarray
+    open: np.ndarray
+    covers: float
+    margin: float
 
 
 def add(lp: pulp.LpProblem, constraint, family: str, *labels: str) -> None:
@@ -47,7 +69,8 @@ def shared_rows(portfolio, desk: SharedDesk, must_sell: tuple[str, ...]) -> None
     lp, key, tag = portfolio.lp, desk.key, clean(desk.key)
     models = portfolio.markets
     members = [m for m in desk.members if (m.market, m.delivery) in portfolio.choose]
-    first = twins([_signature(members, g) for g in range(len(desk.groups))])
+    held = portfolio.background.get(key) or _nothing(len(desk.groups))
+    first = twins([_signature(members, g, held) for g in range(len(desk.groups))])
     for g, _group in enumerate(desk.groups):
         if first[g] != g:
             # A group whose every member loads, opens and prioritises it as an earlier one
@@ -56,7 +79,7 @@ def shared_rows(portfolio, desk: SharedDesk, must_sell: tuple[str, ...]) -> None
             if (key, first[g]) in portfolio.priority_on:
                 portfolio.priority_on[key, g] = portfolio.priority_on[key, first[g]]
             continue
-        count = _agents_needed(desk, members, g, models)
+        count = _agents_needed(desk, members, g, models, held)
         agents = [
             pulp.LpVariable(f"agent_{tag}_g{g}_k{k}", cat=pulp.LpBinary)
             for k in range(1, count + 1)
@@ -64,15 +87,23 @@ def shared_rows(portfolio, desk: SharedDesk, must_sell: tuple[str, ...]) -> None
         portfolio.agent[key, g] = agents
         for row, *labels in agents_ordered(agents, tag, f"g{g}"):
             add(lp, row, "shared_agents_in_order", *labels)
-        _shared_group(portfolio, desk, members, g, agents)
+        _shared_group(portfolio, desk, members, g, agents, held)
     if not any(m.market in must_sell for m in members):  # else no margin rule on the desk
-        _shared_floor(portfolio, desk, members)
+        _shared_floor(portfolio, desk, members, held)
 
 
-def _signature(members, g: int) -> tuple:
-    """What decides the agents of slot group g: every member's loads, openings and priority."""
+def _nothing(width: int) -> Background:
+    """No market held: nothing in the background."""
+    none = np.zeros(width)
+    return Background({}, none, none, none.astype(bool), none.astype(bool), 0.0, 0.0)
+
+
+def _signature(members, g: int, held: Background) -> tuple:
+    """What decides the agents of slot group g: every member's loads, openings and priority,
+    and the background's."""
     columns = [(m.live[:, g], m.total[:, g], m.opens[:, g], m.priority[:, g]) for m in members]
-    return tuple(tuple(column.tolist()) for four in columns for column in four)
+    fixed = (held.live[g], held.total[g], held.open[g], held.priority[g])
+    return (*(tuple(column.tolist()) for four in columns for column in four), fixed)
 
 
 def _member_terms(models, member, column: np.ndarray) -> list[tuple[pulp.LpVariable, float]]:
@@ -86,22 +117,23 @@ def _member_terms(models, member, column: np.ndarray) -> list[tuple[pulp.LpVaria
     ]
 
 
-def _largest(members, models, g: int, field: str) -> float:
+def _largest(members, models, g: int, field: str, held: Background) -> float:
     """The largest load of one kind slot group g can get: each market's busiest set, all sold,
     under whichever of its delivery models on the desk puts most there (a market is served
-    by one model, so its members' loads never add up)."""
+    by one model, so its members' loads never add up), with the background's."""
     busiest: dict[str, float] = {}
     for m in members:
         load = float(getattr(m, field)[:, g].max(initial=0.0)) * _accounts(models, m)
         busiest[m.market] = max(busiest.get(m.market, 0.0), load)
-    return sum(busiest.values())
+    return sum(busiest.values()) + float(getattr(held, field)[g])
 
 
-def _agents_needed(desk: SharedDesk, members, g: int, models) -> int:
-    live, total = _largest(members, models, g, "live"), _largest(members, models, g, "total")
-    priority = any(m.priority[:, g].any() for m in members)
+def _agents_needed(desk: SharedDesk, members, g: int, models, held: Background) -> int:
+    live = _largest(members, models, g, "live", held)
+    total = _largest(members, models, g, "total", held)
+    priority = any(m.priority[:, g].any() for m in members) or bool(held.priority[g])
     top = desk.capacity.agents(np.array(live), np.array(total), np.array(priority), np.array(0))
-    opened = any(m.opens[:, g].any() for m in members)
+    opened = any(m.opens[:, g].any() for m in members) or bool(held.open[g])
     return max(int(top), desk.min_on_duty if opened else 0)
 
 
@@ -109,11 +141,13 @@ def _accounts(models, member) -> float:
     return sum(b.size for b in models[member.market].problem.buyers)
 
 
-def _shared_group(portfolio, desk: SharedDesk, members, g: int, agents) -> None:
+def _shared_group(portfolio, desk: SharedDesk, members, g: int, agents, held) -> None:
     lp, tag, models = portfolio.lp, clean(desk.key), portfolio.markets
     if not agents:
         return
     first = agents[min(desk.min_on_duty, len(agents)) - 1]
+    if held.open[g]:
+        add(lp, first >= 1, "shared_opens", tag, f"g{g}", "held")
     for member in members:
         for b in models[member.market].problem.buyers:
             opening = [
@@ -125,10 +159,12 @@ def _shared_group(portfolio, desk: SharedDesk, members, g: int, agents) -> None:
                 label = (tag, f"g{g}", member.market, member.delivery, b.name)
                 add(lp, first >= pulp.lpSum(opening), "shared_opens", *label)
     live = pulp.LpAffineExpression(
-        [term for m in members for term in _member_terms(models, m, m.live[:, g])]
+        [term for m in members for term in _member_terms(models, m, m.live[:, g])],
+        constant=float(held.live[g]),
     )
     total = pulp.LpAffineExpression(
-        [term for m in members for term in _member_terms(models, m, m.total[:, g])]
+        [term for m in members for term in _member_terms(models, m, m.total[:, g])],
+        constant=float(held.total[g]),
     )
     capacity = desk.capacity
     add(lp, live <= carried_by(capacity.live, agents), "shared_live_capacity", tag, f"g{g}")
@@ -138,14 +174,16 @@ def _shared_group(portfolio, desk: SharedDesk, members, g: int, agents) -> None:
         for (name, kind, i), variable in models[m.market].routed.items():
             if kind == m.delivery and m.priority[i, g]:
                 putting.setdefault((m.market, kind, name), []).append(variable)
-    if not putting:
+    if not putting and not held.priority[g]:
         return
     on = pulp.LpVariable(f"priority_on_{tag}_g{g}", cat=pulp.LpBinary)
     portfolio.priority_on[desk.key, g] = on
     for labels, variables in putting.items():
         add(lp, on >= pulp.lpSum(variables), "shared_priority_on", tag, f"g{g}", *labels)
-    top_live = _largest(members, models, g, "live")
-    top_total = _largest(members, models, g, "total")
+    if held.priority[g]:
+        add(lp, on >= 1, "shared_priority_on", tag, f"g{g}", "held")
+    top_live = _largest(members, models, g, "live", held)
+    top_total = _largest(members, models, g, "total", held)
     free = priority_slack(capacity.live, capacity.live_priority, len(agents), top_live)
     carried = carried_by(capacity.live_priority, agents) + free * (1 - on)
     add(lp, live <= carried, "shared_live_priority_capacity", tag, f"g{g}")
@@ -154,10 +192,10 @@ def _shared_group(portfolio, desk: SharedDesk, members, g: int, agents) -> None:
     add(lp, total <= carried, "shared_total_priority_capacity", tag, f"g{g}")
 
 
-def _shared_floor(portfolio, desk: SharedDesk, members) -> None:
+def _shared_floor(portfolio, desk: SharedDesk, members, held: Background) -> None:
     lp, tag, models = portfolio.lp, clean(desk.key), portfolio.markets
-    covers = []
-    margin = 0.0
+    covers: list = [held.covers]
+    margin = held.margin
     for code in sorted({m.market for m in members}):
         model = models[code]
         terms = model.problem.terms
@@ -172,3 +210,20 @@ def _shared_floor(portfolio, desk: SharedDesk, members) -> None:
         covers.append(cover)
     staff = portfolio.staff_cost(desk.key)
     add(lp, pulp.lpSum(covers) >= (1.0 + margin) * staff, "shared_floor", tag)
+
+
+def value_cut(lp, model: Model, kind: str, share: float, chosen: pulp.LpVariable) -> None:
+    """Delivery model ``kind`` cuts ``share`` of what every tier is worth to every buyer: the
+    products chosen x includes it needs, exact for binaries (McCormick)."""
+    cut = {}
+    for (tier, option), included in model.includes.items():
+        if isinstance(included, int):
+            cut[tier, option] = chosen * included
+            continue
+        name = f"cut_{model.tag}_{clean(kind)}_{clean(tier)}_{clean(option)}"
+        both = pulp.LpVariable(name, 0, 1)
+        add(lp, both <= included, "cut_le_includes", model.tag, kind, tier, option)
+        add(lp, both <= chosen, "cut_le_chosen", model.tag, kind, tier, option)
+        add(lp, both >= included + chosen - 1, "cut_ge_both", model.tag, kind, tier, option)
+        cut[tier, option] = both
+    model.value_cut.append((share, chosen, kind, cut))

@@ -258,6 +258,8 @@ class Communities:
         # read every market's allocation, so there they stay in it, held by their bounds).
         held = extra.pop("held", ())
         apart = isinstance(held, Held) and self.request.settings.floor_policy != "tier"
+        if isinstance(held, Held) and not apart:
+            held = held.binaries
         inside = (held.code,) if apart else codes
         problems = {c: self.problem(c, variant_of(served.get(c))) for c in inside}
         workloads = {c: problems[c].workload for c in inside}
@@ -277,7 +279,7 @@ class Communities:
         if apart:
             desks, extra["background"] = left_out(held, desks)
         else:
-            extra["held"] = held.binaries if isinstance(held, Held) else held
+            extra["held"] = held
         loss = {c: english_value_loss(self.markets[c], self.params) for c in inside}
         portfolio = build_portfolio(
             problems,

@@ -233,6 +233,12 @@ def choose(page, selectbox, option: str) -> None:
 NOTHING_LOADING = "!document.querySelector(\"[data-testid='stSkeleton']\")"
 
 
+# How long a click that plans the whole portfolio again, with every market's reasons, may run
+# before a test calls it hung. How long it takes is measured by benchmarks/app_bench.py and
+# benchmarks/cli_bench.py; here the wait only tells a slow machine from a stuck page.
+REPLAN_MS = 240_000
+
+
 def wait_until_idle(page, timeout_ms: int = 90_000) -> None:
     """Wait until Streamlit has finished running the script (its own script-state marker) and
     every element it sent is drawn."""

@@ -157,12 +157,13 @@ def _plan_market(
     return plan_market(_request, code)
 
 
-def _cached_market(request: PlanRequest, code: str) -> MarketPlan:
+def _cached_market(request: PlanRequest, code: str, key: str | None = None) -> MarketPlan:
+    """One market of ``request``, cached; ``key`` the catalogue's (read from the session when
+    not given: a worker thread has no session)."""
     currency = request.catalogue.by_code[code].currency
     rates = request.rates.key_for(currency)
-    return _plan_market(
-        data_key(), code, request.settings, request.segment_rows, rates, request.reasons, request
-    )
+    settings, rows = request.settings, request.segment_rows
+    return _plan_market(key or data_key(), code, settings, rows, rates, request.reasons, request)
 
 
 # The rules the plan is made with: (PlanSettings, segment rows), None for the defaults. Only
@@ -277,11 +278,17 @@ def current_plan(codes: list[str] | None = None, progress=None, *, reasons: bool
         if progress is not None:
             progress.progress(done / of, text=f"Optimised {code} ({done}/{of})")
 
+    key = data_key()
+
+    def plan_one(request: PlanRequest, code: str) -> MarketPlan:
+        return _cached_market(request, code, key)
+
+    # The markets are planned ``workers`` at a time (their solvers run outside the interpreter
+    # lock); the progress bar is told from this thread.
     return make_plan(
         request,
         progress=told,
-        plan_one=_cached_market,
-        workers=1,
+        plan_one=plan_one,
         decide_with=lambda _: _cached_decision(full),
     )
 

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from pricing.inputs.catalog import DEFAULT_MARKETS
 from pricing.outputs.headers import header as words
-from tests.conftest import OUTPUT, choose, wait_until_idle
+from tests.conftest import OUTPUT, REPLAN_MS, choose, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -128,7 +128,7 @@ def test_job_finance_prices_germany_at_20_percent_and_exports(
         field.type("20")
         field.press("Tab")
         page.get_by_role("button", name="Run the optimiser").click()
-        wait_until_idle(page, 60_000)
+        wait_until_idle(page, REPLAN_MS)
         no_error(page)
         assert field.input_value() in ("20.00", "20.0", "20")
 

@@ -35,7 +35,7 @@ python -m ruff format --check .
 
 set +e
 # Every test: the browser and process-starting ones too (plain `pytest` leaves them out).
-python -m pytest -m "" "$@"
+python -m pytest -m "" --durations=40 "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then

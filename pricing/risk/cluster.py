@@ -16,6 +16,8 @@ from __future__ import annotations
 import logging
 import math
 import os
+import sys
+import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -29,8 +31,10 @@ from pricing.risk.uncertainty import DRIVERS, Uncertainty
 SCHEDULER_ENV = "PRICING_DASK_SCHEDULER"
 MAX_DRAWS = 100_000
 # Chunks per worker: enough to balance the load and show progress, few enough that scheduling
-# (milliseconds a task) stays small beside a draw (a tenth of a second to seconds).
+# (milliseconds a task) stays small beside a draw (a tenth of a second to seconds); and at most
+# MAX_CHUNK draws a chunk, so that progress is told (and a Stop heard) every few seconds.
 CHUNKS_PER_WORKER = 16
+MAX_CHUNK = 8
 # How long to wait for a cluster's scheduler before giving up (seconds).
 CONNECT_SECONDS = 10
 
@@ -54,21 +58,36 @@ def client_for(workers: int = 2, scheduler: str | None = None) -> Iterator:
         with client:
             yield client
         return
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",  # this machine only
-        dashboard_address="127.0.0.1:0",  # any free port: two sweeps never collide
-        silence_logs=logging.ERROR,
-    )
+    with _bare_main():
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",  # this machine only
+            dashboard_address="127.0.0.1:0",  # any free port: two sweeps never collide
+            silence_logs=logging.ERROR,
+        )
     with cluster, Client(cluster) as client:
         yield client
 
 
+@contextmanager
+def _bare_main() -> Iterator[None]:
+    """A worker process starts by running its parent's ``__main__`` module again (the standard
+    library's spawn); in the app that module is the page being run, which would plan the whole
+    portfolio in every worker before it takes a draw. The workers start from a bare one."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def chunks(draws: int, workers: int) -> list[list[int]]:
-    """Draws 0..draws-1 in consecutive chunks, :data:`CHUNKS_PER_WORKER` per worker."""
-    size = max(1, math.ceil(draws / max(1, workers * CHUNKS_PER_WORKER)))
+    """Draws 0..draws-1 in consecutive chunks, :data:`CHUNKS_PER_WORKER` per worker and at
+    most :data:`MAX_CHUNK` draws each."""
+    size = max(1, min(MAX_CHUNK, math.ceil(draws / max(1, workers * CHUNKS_PER_WORKER))))
     return [list(range(start, min(start + size, draws))) for start in range(0, draws, size)]
 
 
@@ -109,7 +128,7 @@ def sweep(
             for future in as_completed(futures):
                 results = future.result()
                 found.update((result.index, result) for result in results)
-                if progress is not None and isinstance(results[-1].index, int):
+                if progress is not None:  # told as each part ends: a Stop is heard there
                     progress(sum(isinstance(k, int) for k in found), draws)
         finally:
             client.cancel(futures)

@@ -16,7 +16,7 @@ from pricing.costing.desks import sites_in_use
 from pricing.delivery.decision import decide
 from pricing.market_model import MarketSolves
 from pricing.models import CostParameters
-from pricing.risk.cluster import chunks, client_for, sweep
+from pricing.risk.cluster import MAX_CHUNK, chunks, client_for, sweep
 from pricing.risk.draws import countries, draw
 from pricing.risk.sweep import Sweep, run_draws
 from pricing.risk.uncertainty import Uncertainty, UncertaintyRow, shipped_uncertainty
@@ -127,6 +127,10 @@ def test_draws_are_chunked_a_few_per_worker() -> None:
     assert [len(c) for c in found] == [7] * 28 + [4]  # 16 a worker, each a few draws
     assert [d for chunk in found for d in chunk] == list(range(200))
     assert [d for chunk in chunks(7, 4) for d in chunk] == list(range(7))
+    # Many draws on few workers: chunks of at most MAX_CHUNK, so progress comes every few.
+    many = chunks(2_000, 2)
+    assert max(len(c) for c in many) == MAX_CHUNK
+    assert [d for chunk in many for d in chunk] == list(range(2_000))
 
 
 def test_the_summary_is_read_from_the_draws(client) -> None:

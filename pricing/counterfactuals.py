@@ -32,6 +32,7 @@ class Counterfactual:
     # these markets' sales held as planned; ``profit_usd`` is then its profit now plus what the
     # community gains (the scenario changes the rule for every market of a plan).
     others_held: tuple[str, ...] = ()
+    unsold: tuple[str, ...] = ()  # tiers sold in the plan that the alternative leaves unsold
 
     def sentence(self, profit_now: float) -> str:
         if self.profit_usd is None:
@@ -40,14 +41,18 @@ class Counterfactual:
         verdict = "the plan as it is earns more" if delta < -0.005 else "as good or better"
         if self.others_held:  # on a shared desk: what the portfolio gains or loses
             more = "more" if delta > 0.005 else ("less" if delta < -0.005 else "no more")
-            return (
+            said = (
                 f"{self.change}: the portfolio would earn {abs(delta):,.0f} USD a year {more}, "
-                f"the other markets it can share a desk with selling as planned ({verdict})."
+                f"the other markets it can share a desk with selling as planned ({verdict})"
             )
-        return (
-            f"{self.change}: the market would earn {self.profit_usd:,.0f} USD a year, "
-            f"{delta:+,.0f} against this plan ({verdict})."
-        )
+        else:
+            said = (
+                f"{self.change}: the market would earn {self.profit_usd:,.0f} USD a year, "
+                f"{delta:+,.0f} against this plan ({verdict})"
+            )
+        if self.unsold:
+            said += f"; {' and '.join(self.unsold)} would then not be sold"
+        return said + "."
 
     def as_json(self) -> dict:
         return {
@@ -55,6 +60,7 @@ class Counterfactual:
             "scenario": self.scenario,
             "profit_usd": None if self.profit_usd is None else round(self.profit_usd, 2) + 0.0,
             "others_held": list(self.others_held),
+            "tiers_unsold": list(self.unsold),
         }
 
 
@@ -114,5 +120,8 @@ def counterfactuals(
         except (InfeasibleError, InputError) as exc:  # the alternative cannot hold
             found.append(Counterfactual(change, scenario, None, str(exc)))
             continue
-        found.append(Counterfactual(change, scenario, other.profit))
+        now = {t.name for t in solution.tiers if t.offered}
+        kept = {t.name for t in other.tiers if t.offered}
+        unsold = tuple(t.name for t in solution.tiers if t.name in now - kept)
+        found.append(Counterfactual(change, scenario, other.profit, unsold=unsold))
     return tuple(found)

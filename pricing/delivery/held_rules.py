@@ -91,6 +91,7 @@ def held_counterfactuals(
     others = tuple(c for c in group if c != code)
     held = answer.held(code)
     profit = decision.markets[code].profit_usd
+    now = _menu(answer, code)
     found = []
     for change, settings in alternatives_of(problem, solution, request.settings):
         scenario = settings.as_scenario()
@@ -100,5 +101,9 @@ def held_counterfactuals(
             found.append(Counterfactual(change, scenario, None, str(exc), others))
             continue
         gain = other.profit_usd - answer.profit_usd
-        found.append(Counterfactual(change, scenario, profit + gain, others_held=others))
+        kept = _menu(other, code)
+        unsold = tuple(t for t in request.settings.tier_names if t in now and t not in kept)
+        found.append(
+            Counterfactual(change, scenario, profit + gain, others_held=others, unsold=unsold)
+        )
     return tuple(found)

@@ -25,7 +25,7 @@ def plans() -> dict:
 
 
 def test_every_counterfactual_replays_to_its_profit(plans) -> None:
-    seen = 0
+    seen = unsold = 0
     for code, plan in plans.items():
         assert plan.counterfactuals, code
         for alternative in plan.counterfactuals:
@@ -35,8 +35,15 @@ def test_every_counterfactual_replays_to_its_profit(plans) -> None:
                 code,
                 alternative.change,
             )
+            # The tiers it says would no longer be sold are those the replay does not sell.
+            gone = {t.name for t in plan.tiers} - {t.name for t in replayed.tiers}
+            assert set(alternative.unsold) == gone, (code, alternative.change)
+            if gone:
+                said = alternative.sentence(plan.profit_usd)
+                assert f"{' and '.join(alternative.unsold)} would then not be sold" in said
+                unsold += 1
             seen += 1
-    assert seen >= 8
+    assert seen >= 8 and unsold >= 1
 
 
 def test_germanys_24_7_is_solved_not_narrated(plans) -> None:
@@ -91,6 +98,8 @@ def test_a_market_on_a_shared_desk_gets_its_alternatives_solved_with_the_others_
         assert take.others_held == (other,)
         assert take.profit_usd - shared.profit_usd == pytest.approx(-50 * 300.0, abs=0.01)
         assert take.as_json()["others_held"] == [other]
+        # Its one tier is still sold without priority answers (at 300 less an account).
+        assert take.unsold == () and take.as_json()["tiers_unsold"] == []
         assert (
             f"{take.change}: the portfolio would earn 15,000 USD a year less, the other markets "
             "it can share a desk with selling as planned" in " ".join(shared.reasons)

@@ -113,6 +113,7 @@ def counterfactuals(
     desks, with its scenario file (which keeps the market there: ``"delivery"``)."""
     found = []
     code = solves.market.code
+    now = [t.name for t in solution.tiers if t.offered]
     for change, rules in alternatives_of(problem, solution, solves.request.settings):
         scenario = {**rules.as_scenario(), "delivery": {**rules.delivery, code: "hub"}}
         try:
@@ -120,8 +121,7 @@ def counterfactuals(
         except (InfeasibleError, InputError) as exc:  # the alternative cannot hold
             found.append(Counterfactual(change, scenario, None, str(exc)))
             continue
-        now = {t.name for t in solution.tiers if t.offered}
         kept = {t.name for t in other.tiers if t.offered}
-        unsold = tuple(t.name for t in solution.tiers if t.name in now - kept)
+        unsold = tuple(t for t in now if t not in kept)
         found.append(Counterfactual(change, scenario, other.profit, unsold=unsold))
     return tuple(found)

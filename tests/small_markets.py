@@ -24,12 +24,14 @@ def one_segment(
     priority_response_usd: float = 0.0,
     local_office_usd: float = 0.0,
     coverage_24x7_usd: float = 0.0,
+    code: str = "*",
 ) -> tuple[SegmentRow, ...]:
-    """Every market's one segment: 1,000 USD a year per account for bare support, and what it
-    would pay for priority answers, a local team and live 24/7 support."""
+    """Every market's one segment (or market ``code``'s): 1,000 USD a year per account for
+    bare support, and what it would pay for priority answers, a local team and live 24/7
+    support."""
     return (
         SegmentRow(
-            code="*",
+            code=code,
             segment="all",
             share=1.0,
             base_value_usd=1_000.0,

@@ -10,7 +10,6 @@ import pytest
 
 from pricing.delivery.decision import Communities, decide
 from pricing.errors import InfeasibleError, SolverError
-from pricing.inputs.segments import SegmentRow
 from pricing.models import CostParameters
 from tests.small_markets import RULES, market, one_segment, request_for
 
@@ -18,16 +17,7 @@ from tests.small_markets import RULES, market, one_segment, request_for
 # opening and priority.
 VALUED = (
     *one_segment(priority_response_usd=300.0, coverage_24x7_usd=200.0),
-    SegmentRow(
-        code="BW",
-        segment="all",
-        share=1.0,
-        base_value_usd=1_000.0,
-        priority_response_usd=300.0,
-        coverage_24x7_usd=3_000.0,
-        multilingual_usd=0.0,
-        local_office_usd=0.0,
-    ),
+    *one_segment(priority_response_usd=300.0, coverage_24x7_usd=3_000.0, code="BW"),
 )
 
 

@@ -59,9 +59,17 @@ def _scenarios_page(browser, url: str, draws: int):
 
 
 def _workers(process: psutil.Process) -> list[psutil.Process]:
-    """The server's worker processes (multiprocessing's resource tracker, started once and
-    kept for the server's life, is not one)."""
-    return [p for p in process.children(recursive=True) if "spawn_main" in " ".join(p.cmdline())]
+    """The server's live worker processes (multiprocessing's resource tracker, started once and
+    kept for the server's life, is not one; a worker that has ended, gone or not yet reaped, is
+    not one either)."""
+    live = []
+    for child in process.children(recursive=True):
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE and "spawn_main" in " ".join(child.cmdline()):
+                live.append(child)
+        except (psutil.NoSuchProcess, psutil.ZombieProcess):
+            continue
+    return live
 
 
 def test_a_sweep_shows_progress_then_the_risk_view(server, browser) -> None:

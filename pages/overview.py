@@ -173,7 +173,8 @@ with headline_slot.container():
     if metric in ("verdict", "profit_usd") or not data.rules_are_default():
         bar = st.progress(0.0, text="Optimising tiers…")
         try:
-            plans = data.current_plan(progress=bar, reasons=False).markets
+            plan = data.current_plan(progress=bar, reasons=False)
+            plans = plan.markets
         except PricingError as error:
             show_error(f"Profit could not be computed: {error}")
         finally:
@@ -203,7 +204,7 @@ with headline_slot.container():
             ],
             tiers_sold=summary["tiers_sold"],
         )
-        portfolio_pnl(plans)
+        portfolio_pnl(plans, plan.decision.gap if plan.decision else 0.0)
     else:
         st.caption(
             "Revenue and profit appear once tiers are priced: colour the map by the verdict or "

@@ -123,6 +123,13 @@ class PlanSettings:
             )
 
     @property
+    def community_limit_seconds(self) -> float:
+        """How long the MILP of markets sharing desks may take: three times a market's limit.
+        The shipped communities prove their optimum well within it; a larger one ends with the
+        best answer found and the gap proven (pricing.delivery.decision)."""
+        return self.time_limit_seconds * 3
+
+    @property
     def tier_names(self) -> tuple[str, ...]:
         return TIER_NAMES[self.tiers]
 

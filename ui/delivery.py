@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pricing.delivery.delivered import PROVEN
 from pricing.delivery.shared import MODEL_SHORT as SERVED
 from ui.widgets import bullets
 
@@ -68,9 +69,9 @@ def delivery_table(plans) -> None:
     )
 
 
-def portfolio_pnl(plans) -> None:
-    """The portfolio's P&L from the plan: revenue, cost and profit (USD m a year), and how many
-    markets are sold."""
+def portfolio_pnl(plans, gap: float | None = 0.0) -> None:
+    """The portfolio's P&L from the plan: revenue, cost and profit (USD m a year), how many
+    markets are sold, and how close to the best possible the solver proved the profit."""
     revenue = sum(p.solution.revenue for p in plans)
     profit = sum(p.profit_usd for p in plans)
     sold = sum(1 for p in plans if p.tiers)
@@ -95,3 +96,16 @@ def portfolio_pnl(plans) -> None:
         f"{sold} of {len(plans)}",
         help="Markets where some tier pays its way; the table below says why the others do not.",
     )
+    if gap is None:
+        st.caption(
+            "The solver stopped at its time limit before proving any bound: the profit is the "
+            "best found, at least what every market earns on desks of its own. A longer time "
+            "limit (a scenario's time_limit_seconds) proves more."
+        )
+    elif gap >= PROVEN:
+        st.caption(
+            f"The solver stopped at its time limit: the profit is proven within {gap:.2%} of "
+            "the best possible (the optimality gap)."
+        )
+    else:
+        st.caption("Proven optimal: no menu and delivery choice earns more under these rules.")

@@ -101,3 +101,15 @@ def _site(communities: Decider, code: str, kind: str | None) -> str | None:
     if kind is None:
         return None
     return code if kind == Delivery.LOCAL else communities.workload(code).hub
+
+
+def own_desk_start(communities: Decider, codes: tuple[str, ...]) -> dict[str, int]:
+    """A feasible answer to start a community's solve from, as binaries by name: each market
+    as it earns most on desks of its own by itself, or selling nothing (where the request serves
+    it otherwise, or no menu on its own desks holds its rules)."""
+    start: dict[str, int] = {}
+    for code in codes:
+        held = communities.forced.get(code, Delivery.HUB.value) != Delivery.HUB.value
+        own = None if held else communities.own_desks(code)
+        start.update(own.portfolio.integers() if own is not None else {})
+    return start

@@ -35,7 +35,7 @@ class MarketDecision:
 @dataclass(frozen=True)
 class PortfolioDecision:
     markets: dict[str, MarketDecision]
-    gap: float  # relative optimality gap proven for the portfolio
+    gap: float | None  # relative optimality gap proven for the portfolio (None: no bound)
     forced: Mapping[str, str]
     answers: dict[str, Answer] = field(repr=False)  # the solved community of each market
 
@@ -50,7 +50,7 @@ class Answer:
 
     portfolio: Portfolio
     profit_usd: float
-    gap: float
+    gap: float | None  # None: stopped by its time limit with no bound proven
     chosen: dict[str, str | None]  # market -> delivery model, None when nothing is sold
     partner_terms: dict[str, tuple[float, float, float]]  # fee per account, fixed, share
     # market -> the market solved by itself with bot nights: the constant its community's MILP

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 
@@ -32,7 +33,7 @@ from scipy.sparse.csgraph import connected_components
 
 from pricing.costing.workload import Workload
 from pricing.delivery import tier_floors
-from pricing.delivery.allocation import allocate, own_profit
+from pricing.delivery.allocation import allocate, own_desk_start, own_profit
 from pricing.delivery.answers import Answer, Held, MarketDecision, PortfolioDecision
 from pricing.delivery.background import held_kinds, held_workloads, left_out
 from pricing.delivery.infeasible import diagnose, holding
@@ -221,8 +222,11 @@ class Communities:
 
     def _solve(self, codes: tuple[str, ...], **extra) -> Answer:
         settings, asked = self.request.settings, dict(extra)
+        # A community solved as the request has it starts from its markets on desks of their
+        # own: a time limit then ends with an answer at least that good, its gap said.
+        start = own_desk_start(self, codes) if len(codes) > 1 and not extra else None
         portfolio, inside, alone = self._build(codes, extra)
-        found, gap = portfolio.solve(settings.solver, settings.time_limit_seconds * 10)
+        found, gap = portfolio.solve(settings.solver, settings.community_limit_seconds, start)
         if not found:
             infeasible = portfolio.status == "Infeasible" and "background" not in extra
             kept = holding(self.request, codes) if infeasible else codes
@@ -240,7 +244,7 @@ class Communities:
             return answered(gap)
 
         def again() -> Answer | None:
-            found, gap = portfolio.solve(settings.solver, settings.time_limit_seconds * 10)
+            found, gap = portfolio.solve(settings.solver, settings.community_limit_seconds)
             return answered(gap) if found else None
 
         def parts(answer: Answer) -> dict[str, MarketDecision]:
@@ -311,9 +315,10 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
     largest = sorted(groups, key=len, reverse=True)
     # What each market earns with bot nights by itself first (small, and every community
     # reads them), then the communities.
+    # Each market of a community on desks of its own next: where a community starts from.
     jobs = [functools.partial(communities.alternative, c) for g in largest for c in g]
+    jobs += [functools.partial(communities.own_desks, c) for g in largest for c in g if len(g) > 1]
     jobs += [functools.partial(communities.solve, group) for group in largest]
-    jobs += [functools.partial(communities.own_desks, c) for g in groups for c in g if len(g) > 1]
     with ThreadPoolExecutor(max_workers=max(request.settings.workers, 1)) as pool:
         list(pool.map(lambda job: job(), jobs))
         alone = [
@@ -328,12 +333,13 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
     decisions, answers, slack, whole = {}, {}, 0.0, 0.0
     for group in groups:
         answer = communities.solve(group)
-        slack += answer.gap * abs(answer.profit_usd)
+        # A community the solver proved no bound for leaves the portfolio's gap unknown.
+        slack += answer.gap * abs(answer.profit_usd) if answer.gap is not None else math.inf
         whole += answer.profit_usd
         for code, decision in allocate(communities, tuple(answer.chosen), answer).items():
             decisions[code] = decision
             answers[code] = answer
-    gap = slack / abs(whole) if whole else 0.0
+    gap = (slack / abs(whole) if whole else 0.0) if math.isfinite(slack) else None
     ordered = {c: decisions[c] for c in codes}
     return PortfolioDecision(ordered, gap, forced, answers)
 

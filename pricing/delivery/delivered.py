@@ -23,6 +23,9 @@ from pricing.errors import SolverError
 from pricing.tiers.accounts import costed_solution
 from pricing.tiers.problem import Solution, SolvedTier, TierProblem
 
+# A community's gap below this is its optimum proven (the solver's own tolerance is finer).
+PROVEN = 1e-6
+
 
 def delivered_solution(
     answer: Answer, decision: MarketDecision, solver: str
@@ -36,7 +39,9 @@ def delivered_solution(
         share = routes(problem.workload, (kind,))[kind].private_share
         own = dataclasses.replace(problem, workload=problem.workload.keeping(share))
     tiers, assignment = answer.portfolio.menu(code)
-    costed = costed_solution(own, tiers, assignment, solver, answer.gap, 0.0, "optimal")
+    proven = answer.gap is not None and answer.gap < PROVEN
+    status = "optimal" if proven else "time_limit"
+    costed = costed_solution(own, tiers, assignment, solver, answer.gap, 0.0, status)
     sizes = {b.name: b.size for b in problem.buyers}
     price = {t.name: t.target or 0.0 for t in costed.tiers if t.offered}
     extra = dict.fromkeys(sizes, 0.0)

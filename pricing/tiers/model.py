@@ -82,6 +82,7 @@ inequalities, so an indifferent segment is assigned the tier that earns most.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -138,6 +139,12 @@ class Model:
     # (f, choose[m,d], d, cut): delivery model d, when chosen, cuts a share f of what every tier
     # is worth to every buyer; cut[t,o] = choose[m,d] x includes[t,o] (pricing.tiers.portfolio).
     value_cut: list = field(default_factory=list)
+    _built: dict = field(default_factory=dict, repr=False, compare=False)  # by _once
+
+    def _once(self, name: str, build) -> pulp.LpAffineExpression:
+        """``build()`` made once while the costs and cuts added stay (a copy: callers add)."""
+        key = (name, len(self.extra_cost), len(self.value_cut))
+        return (self._built.get(key) or self._built.setdefault(key, build())).copy()
 
     @property
     def options(self) -> list[str]:
@@ -181,22 +188,28 @@ class Model:
 
     def revenue(self):
         """Value bought less surplus left: payment without price x buys products."""
-        return pulp.lpSum(
-            b.size
-            * (
-                pulp.lpSum(b.base_value * self.buys[b.name, t] for t in self.problem.tiers)
-                - self.value_lost(b.name, b)
-                + pulp.lpSum(
-                    b.values.get(o, 0.0) * self.bought[b.name, t, o]
-                    for t in self.problem.tiers
-                    for o in self.options
+        return self._once(
+            "revenue",
+            lambda: pulp.lpSum(
+                b.size
+                * (
+                    pulp.lpSum(b.base_value * self.buys[b.name, t] for t in self.problem.tiers)
+                    - self.value_lost(b.name, b)
+                    + pulp.lpSum(
+                        b.values.get(o, 0.0) * self.bought[b.name, t, o]
+                        for t in self.problem.tiers
+                        for o in self.options
+                    )
+                    - self.surplus[b.name]
                 )
-                - self.surplus[b.name]
-            )
-            for b in self.problem.buyers
+                for b in self.problem.buyers
+            ),
         )
 
     def cost(self):
+        return self._once("cost", self._cost)
+
+    def _cost(self):
         problem = self.problem
         unit = {o.name: o.unit_cost for o in problem.options}
         fixed = {o.name: o.fixed_cost for o in problem.options}
@@ -296,9 +309,7 @@ def declare(problem: TierProblem, routes: Mapping[str, Route] | None = None) -> 
 
 def _binary(tag: str, name: str, *labels: str) -> pulp.LpVariable:
     """A 0..1 binary; a rule that fixes it is a named constraint, never a bound."""
-    return pulp.LpVariable(
-        "_".join([name, tag, *(clean(label) for label in labels)]), cat=pulp.LpBinary
-    )
+    return pulp.LpVariable("_".join([name, tag, *map(clean, labels)]), cat=pulp.LpBinary)
 
 
 def _includes(problem: TierProblem, tag: str) -> dict[tuple[str, str], pulp.LpVariable | int]:
@@ -308,30 +319,23 @@ def _includes(problem: TierProblem, tag: str) -> dict[tuple[str, str], pulp.LpVa
         (t, o.name): (
             _binary(tag, "includes", t, o.name)
             if fixed is None
-            else (1 if o.name in fixed.get(t, frozenset()) else 0)
+            else int(o.name in fixed.get(t, ()))
         )
         for t in problem.tiers
         for o in problem.options
     }
 
 
-def _bought(
-    problem: TierProblem,
-    tag: str,
-    includes: dict[tuple[str, str], pulp.LpVariable | int],
-    buys: dict[tuple[str, str], pulp.LpVariable],
-) -> dict[tuple[str, str, str], pulp.LpVariable | int]:
-    """bought = buys * includes: a variable of its own only where includes is a variable."""
+def _bought(problem: TierProblem, tag: str, includes: dict, buys: dict) -> dict:
+    """bought[s,t,o] = buys * includes: a variable of its own only where includes is one."""
     bought: dict[tuple[str, str, str], pulp.LpVariable | int] = {}
-    for b in problem.buyers:
-        for t in problem.tiers:
-            for o in (option.name for option in problem.options):
-                x = includes[t, o]
-                if isinstance(x, int):
-                    bought[b.name, t, o] = buys[b.name, t] if x == 1 else 0
-                else:
-                    name = f"bought_{tag}_{clean(b.name)}_{clean(t)}_{clean(o)}"
-                    bought[b.name, t, o] = pulp.LpVariable(name, 0, 1)
+    for b, t, o in itertools.product(problem.buyers, problem.tiers, problem.options):
+        x = includes[t, o.name]
+        if isinstance(x, int):
+            bought[b.name, t, o.name] = buys[b.name, t] if x == 1 else 0
+        else:
+            name = f"bought_{tag}_{clean(b.name)}_{clean(t)}_{clean(o.name)}"
+            bought[b.name, t, o.name] = pulp.LpVariable(name, 0, 1)
     return bought
 
 

@@ -48,6 +48,7 @@ routed set: linear, since a segment served by d buys one tier, whose options are
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -62,7 +63,7 @@ from pricing.tiers.menu import read_menu, value_of
 from pricing.tiers.model import Model, Route, clean, declare
 from pricing.tiers.problem import SolvedTier, TierProblem
 from pricing.tiers.shared_rows import Background, add, routed_value, shared_rows, value_cut
-from pricing.tiers.solve import solver_for
+from pricing.tiers.solve import run
 
 if TYPE_CHECKING:
     from pricing.delivery.shared import SharedDesk
@@ -172,6 +173,10 @@ class Portfolio:
                         found.append((variable.name, round(value_of(variable))))
         return tuple(sorted(found))
 
+    def integers(self) -> dict[str, int]:
+        """Every integer variable's solved value, by name (a start for a larger MILP)."""
+        return {v.name: round(value_of(v)) for v in self.lp.variables() if v.cat == pulp.LpInteger}
+
     def sale_pattern(self, codes) -> floors.Pattern:
         """What markets ``codes`` sell and how they are served, as (binary, value) pairs: who
         buys which tier, what each sold tier holds, the delivery model chosen."""
@@ -207,21 +212,31 @@ class Portfolio:
         )
         return dataclasses.replace(model.problem, buyers=buyers)
 
-    def solve(self, solver: str, time_limit: float) -> tuple[bool, float]:
-        """Solve; whether an answer was found, and the relative gap proven (NaN when CBC does
-        not say). A community of one market on desks of its own is one market's model."""
+    def solve(self, solver: str, time_limit: float, start=None) -> tuple[bool, float | None]:
+        """Solve; whether an answer was found, and the relative gap proven (None when the
+        solver proves no bound). A community of one market on desks of its own is one market's
+        model. ``start`` maps integer variables (by name) to a feasible answer's values (0 for
+        the rest): the solver starts from it, and where the time limit ends before the solver
+        has read it, the start is the answer (its continuous values solved for)."""
         small = len(self.markets) == 1 and not self.desks
-        self.lp.solve(solver_for(solver, time_limit, 0.0, None, small=small))
-        status = self.lp.sol_status
+        integers = [v for v in self.lp.variables() if v.cat == pulp.LpInteger]
+        for variable in integers if start is not None else ():
+            variable.setInitialValue(start.get(variable.name, 0))
+        status, gap = run(self.lp, solver, time_limit, 0.0, small=small, started=bool(start))
         if solver == "highs" and status == pulp.LpSolutionInfeasible:
             # HiGHS's presolve has called feasible tier models infeasible (pricing.tiers.solve):
             # ask again without it before any rule is blamed.
-            self.lp.solve(solver_for(solver, time_limit, 0.0, None, presolve=False))
-            status = self.lp.sol_status
+            status, gap = run(self.lp, solver, time_limit, 0.0, presolve=False)
         found = status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
-        if solver == "highs":
-            return found, float(self.lp.solverModel.getInfo().mip_gap)
-        return found, 0.0 if status == pulp.LpSolutionOptimal else float("nan")
+        if not found and start and self.lp.status == pulp.LpStatusNotSolved:
+            bounds = [(v, v.lowBound, v.upBound) for v in integers]
+            for v in integers:
+                v.bounds(start.get(v.name, 0), start.get(v.name, 0))
+            status, gap = run(self.lp, solver, max(time_limit, 60.0), 0.0)[0], None
+            found = status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+            for v, low, up in bounds:
+                v.bounds(low, up)
+        return found, gap if gap is not None and math.isfinite(gap) else None
 
     @property
     def status(self) -> str:

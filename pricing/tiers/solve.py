@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pulp
 
 from pricing.errors import InfeasibleError, InputError, SolverError
@@ -46,10 +47,12 @@ def solver_for(
     presolve: bool = True,
     *,
     small: bool = True,
+    started: bool = False,
 ) -> pulp.LpSolver:
     """The solver ``name``; ``small`` tunes CBC for one market's model (a portfolio of
     markets sharing desks keeps its cuts and heuristics: 6 s against 9 s for the shipped
-    portfolio in benchmarks/cli_bench.py)."""
+    portfolio in benchmarks/cli_bench.py); ``started``: the integer variables' initial values
+    (``setInitialValue``) are a solution to start from."""
     if name == "cbc":
         return pulp.PULP_CBC_CMD(
             msg=False,
@@ -58,13 +61,33 @@ def solver_for(
             logPath=str(log) if log else None,
             threads=1,
             options=CBC_OPTIONS if small else [],
+            warmStart=started,
         )
     if name == "highs":
         options = {} if presolve else {"presolve": "off"}
-        return pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, threads=1, **options)
+        highs = _Started if started else pulp.HiGHS
+        return highs(msg=False, timeLimit=time_limit, gapRel=gap, threads=1, **options)
     raise InputError(
         f"solver must be one of {', '.join(SOLVERS)}, got {name!r}", field="solver", value=name
     )
+
+
+class _Started(pulp.HiGHS):
+    """HiGHS given the integer variables' initial values as a solution to start from (its
+    continuous values completed by HiGHS); PuLP passes a start to CBC only."""
+
+    def callSolver(self, lp: pulp.LpProblem) -> None:
+        given = [
+            (v.index, v.varValue)
+            for v in lp.variables()
+            if v.cat == pulp.LpInteger and v.varValue is not None
+        ]
+        if given:
+            index, value = zip(*given, strict=True)
+            lp.solverModel.setSolution(
+                len(given), np.array(index, dtype=np.int32), np.array(value, dtype=float)
+            )
+        super().callSolver(lp)
 
 
 def _cbc_gap(log: Path) -> float | None:
@@ -76,21 +99,30 @@ def _cbc_gap(log: Path) -> float | None:
         return None
     found = re.findall(r"^Gap:\s+([-+0-9.eE]+)", text, flags=re.MULTILINE)
     if found:
-        return float(found[-1])
+        return abs(float(found[-1]))  # negative for a maximisation
     return 0.0 if "Result - Optimal solution found" in text else None
 
 
-def _run(
-    model: Model, solver: str, time_limit: float, gap: float, presolve: bool = True
+def run(
+    lp: pulp.LpProblem, solver: str, time_limit: float, gap: float, presolve: bool = True, **how
 ) -> tuple[int, float | None]:
-    """Solve; return PuLP's solution status and the relative optimality gap when known."""
+    """Solve (``how``: :func:`solver_for`'s ``small`` and ``started``); return PuLP's solution
+    status and the relative optimality gap when known."""
     if solver != "cbc":
-        model.lp.solve(solver_for(solver, time_limit, gap, None, presolve))
-        return model.lp.sol_status, float(model.lp.solverModel.getInfo().mip_gap)
+        lp.solve(solver_for(solver, time_limit, gap, None, presolve, **how))
+        return lp.sol_status, float(lp.solverModel.getInfo().mip_gap)
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "cbc.log"
-        model.lp.solve(solver_for(solver, time_limit, gap, log, presolve))
-        return model.lp.sol_status, _cbc_gap(log)
+        try:
+            lp.solve(solver_for(solver, time_limit, gap, log, presolve, **how))
+        except pulp.PulpSolverError:
+            if not how.get("started"):
+                raise
+            # CBC can crash on a start (known in coin-or/Cbc): solve again without one.
+            lp.solve(
+                solver_for(solver, time_limit, gap, log, presolve, small=how.get("small", True))
+            )
+        return lp.sol_status, _cbc_gap(log)
 
 
 def solve(
@@ -115,13 +147,13 @@ def solve(
     started = time.perf_counter()
     try:
         model = build_model(problem)
-        status, found_gap = _run(model, solver, time_limit_seconds, gap)
+        status, found_gap = run(model.lp, solver, time_limit_seconds, gap)
         if solver == "highs" and status == pulp.LpSolutionInfeasible:
             # HiGHS 1.15's presolve has called feasible tier models infeasible (a generated
             # market whose menu CBC and HiGHS without presolve both find): ask again without it
             # before any constraint is blamed.
             model = build_model(problem)
-            status, found_gap = _run(model, solver, time_limit_seconds, gap, presolve=False)
+            status, found_gap = run(model.lp, solver, time_limit_seconds, gap, presolve=False)
     except pulp.PulpError as exc:  # e.g. a coefficient the solver cannot take
         raise SolverError(f"{problem.label}: the solver could not run ({exc})") from None
     _check_status(problem, model, status, solver, time_limit_seconds)
@@ -136,7 +168,7 @@ def solve(
     if problem.terms.tier_floors:
 
         def again() -> Solution | None:
-            status, found_gap = _run(model, solver, time_limit_seconds, gap)
+            status, found_gap = run(model.lp, solver, time_limit_seconds, gap)
             if status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
                 return None
             state = "optimal" if status == pulp.LpSolutionOptimal else "time_limit"
@@ -234,7 +266,7 @@ def diagnose(problem: TierProblem, *, solver: SolverName = "cbc") -> str:
         if family not in RELAXABLE:
             continue
         relaxed = build_model(problem, relax=frozenset({family}))
-        status, _ = _run(relaxed, solver, 20.0, 0.0)
+        status, _ = run(relaxed.lp, solver, 20.0, 0.0)
         if status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
             continue
         detail = ""

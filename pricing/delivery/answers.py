@@ -3,6 +3,8 @@ gap, and each community's solved model (:mod:`pricing.delivery.decision` decides
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -58,11 +60,15 @@ class Answer:
     alone: Mapping[str, Answer] = field(default_factory=dict, repr=False)
     # What each market's floors leave over its costs, read once (pricing.delivery.background)
     leftover: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+    # Other figures read once: each market's held sales, what held sales earn and pay
+    read: dict = field(default_factory=dict, repr=False, compare=False)
 
     def held(self, code: str) -> Held:
         """Every other market's sales in this answer, held while market ``code`` is probed."""
-        others = tuple(c for c in self.chosen if c != code)
-        return Held(code, self.portfolio.binaries(others), self)
+        if ("held", code) not in self.read:
+            others = tuple(c for c in self.chosen if c != code)
+            self.read[("held", code)] = Held(code, self.portfolio.binaries(others), self)
+        return self.read[("held", code)]
 
     def desk_saving(self, code: str) -> float:
         """What the shared desk market ``code`` is on would cost less without its accounts,
@@ -85,3 +91,11 @@ class Held:
     code: str
     binaries: tuple[tuple[str, int], ...]
     answer: Answer = field(compare=False, repr=False)
+
+    def __repr__(self) -> str:
+        """Short, as the memo of solves keys a held probe by it (the binaries' digest)."""
+        return f"Held({self.code!r}, {self._digest})"
+
+    @functools.cached_property
+    def _digest(self) -> str:
+        return hashlib.sha256(repr(self.binaries).encode()).hexdigest()

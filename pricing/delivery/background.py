@@ -28,21 +28,25 @@ from pricing.tiers.shared_rows import Background, routed_value
 FEASIBLE_USD = 0.01
 
 
-def held_workloads(held: Held) -> dict[str, Workload]:
-    """The workload of every held market, as its community's answer has it."""
+def held_workloads(held: Held, kinds: Mapping[str, tuple[str, ...]]) -> dict[str, Workload]:
+    """The workload of every held market of ``kinds``, as its community's answer has it."""
     solved = held.answer.portfolio
-    found = {c: solved.markets[c].workload for c in _others(held)}
+    found = {c: solved.markets[c].workload for c in kinds if c != held.code}
     return {c: w for c, w in found.items() if w is not None}
 
 
-def held_kinds(held: Held) -> dict[str, tuple[str, ...]]:
-    """The shared-desk models each held market could take in its community's answer: the
-    desks it was sized on stay as they were, whatever the probed market may now join."""
-    found: dict[str, tuple[str, ...]] = {c: () for c in _others(held)}
+def held_kinds(held: Held, joinable: set[str]) -> dict[str, tuple[str, ...]]:
+    """The shared-desk models held markets take onto the desks to build again: those the
+    probed market may join (``joinable``) and those it was a member of. Each desk is sized with
+    the members it had, whatever the probed market may now join; every other desk of the
+    answer stays as it was (:func:`left_out`)."""
+    found: dict[str, tuple[str, ...]] = {}
     for desk in held.answer.portfolio.desks.values():
+        if desk.key not in joinable and all(m.market != held.code for m in desk.members):
+            continue
         for m in desk.members:
-            if m.market in found and m.delivery not in found[m.market]:
-                found[m.market] += (m.delivery,)
+            if m.market != held.code and m.delivery not in found.get(m.market, ()):
+                found[m.market] = (*found.get(m.market, ()), m.delivery)
     return found
 
 
@@ -51,30 +55,60 @@ def left_out(
 ) -> tuple[dict[str, SharedDesk], tuple[dict[str, Background], float]]:
     """The desks of ``desks`` the probed market may join, and (for :func:`build_portfolio`)
     what the held markets bring to each and what they earn less the other desks' cost (USD a
-    year). Raises :class:`InfeasibleError` when the held sales' floors no longer pay for a desk
-    the probed market cannot join, as the whole community's MILP would find."""
-    solved, others = held.answer.portfolio, _others(held)
+    year): those of ``desks`` and the answer's desks not built again. Raises
+    :class:`InfeasibleError` when the held sales' floors no longer pay for a desk the probed
+    market cannot join, as the whole community's MILP would find."""
+    answer, others = held.answer, _others(held)
     kept, found, staff = {}, {}, 0.0
     for key, desk in desks.items():
-        sold = {
-            (m.market, m.delivery): solved.routed_accounts(m.market, m.delivery)
-            for m in desk.members
-            if m.market in others
-        }
-        covers, margin = _floors(held.answer, desk, others)
-        if not any(m.market == held.code for m in desk.members):
-            cost = desk.staff_usd(sold)  # the held sales alone, in whole agents
-            if covers < (1.0 + margin) * cost - FEASIBLE_USD:
-                raise InfeasibleError(
-                    f"delivery: the floors of the markets on the shared desk {key} would not "
-                    f"pay for it with the {margin:.0%} margin without {held.code}"
-                )
-            staff += cost
-            continue
-        kept[key] = desk
-        found[key] = Background(sold, *desk.loads(sold), covers=covers, margin=margin)
-    earned = sum(solved.revenue_usd(c) - solved.own_cost_usd(c) for c in others)
+        sold = _sold(answer, desk, others)
+        if any(m.market == held.code for m in desk.members):
+            kept[key] = desk
+            covers, margin = _floors(answer, desk, others)
+            found[key] = Background(sold, *desk.loads(sold), covers=covers, margin=margin)
+        else:
+            staff += _paid(held, desk, sold)
+    for key, desk in answer.portfolio.desks.items():
+        if key not in desks:  # held.code is not on it: the same for every market probed
+            staff += answer.read.get(("paid", key)) or answer.read.setdefault(
+                ("paid", key), _paid(held, desk, _sold(answer, desk, others))
+            )
+    earned = _earned(answer) - _earned(answer, held.code)
     return kept, (found, earned - staff)
+
+
+def _sold(answer: Answer, desk: SharedDesk, others: tuple[str, ...]) -> dict:
+    """What the held markets sell on ``desk``: accounts per option set, per member."""
+    solved = answer.portfolio
+    return {
+        (m.market, m.delivery): solved.routed_accounts(m.market, m.delivery)
+        for m in desk.members
+        if m.market in others
+    }
+
+
+def _paid(held: Held, desk: SharedDesk, sold: dict) -> float:
+    """What ``desk`` costs for the held sales alone, in whole agents, once their floors are
+    seen to pay for it."""
+    covers, margin = _floors(held.answer, desk, _others(held))
+    cost = desk.staff_usd(sold)
+    if covers < (1.0 + margin) * cost - FEASIBLE_USD:
+        raise InfeasibleError(
+            f"delivery: the floors of the markets on the shared desk {desk.key} would not "
+            f"pay for it with the {margin:.0%} margin without {held.code}"
+        )
+    return cost
+
+
+def _earned(answer: Answer, code: str | None = None) -> float:
+    """What market ``code`` (every market when None) earns less its own costs in ``answer``,
+    read once."""
+    if ("earned", code) not in answer.read:
+        solved = answer.portfolio
+        codes = answer.chosen if code is None else (code,)
+        earned = sum(solved.revenue_usd(c) - solved.own_cost_usd(c) for c in codes)
+        answer.read[("earned", code)] = earned
+    return answer.read[("earned", code)]
 
 
 def _others(held: Held) -> tuple[str, ...]:

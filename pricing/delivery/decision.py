@@ -90,6 +90,7 @@ class Communities:
             self.params,
         )
         self._answers: dict[tuple, Answer] = {}
+        self._desks: dict[tuple[str, str], str] = {}
 
     def problem(self, code: str, variant: str | None = None) -> TierProblem:
         """Market ``code``'s tier problem under the request's rules (built once); with a
@@ -116,8 +117,10 @@ class Communities:
         return models_of(self.markets[code])
 
     def desk(self, code: str, kind: str) -> str:
-        """The shared desk market ``code`` is on when served by ``kind``."""
-        return desk_key(self.markets[code], self.markets, self.params, kind)
+        """The shared desk market ``code`` is on when served by ``kind`` (found once)."""
+        if (code, kind) not in self._desks:
+            self._desks[code, kind] = desk_key(self.markets[code], self.markets, self.params, kind)
+        return self._desks[code, kind]
 
     def groups(self) -> list[tuple[str, ...]]:
         """The communities: markets linked through the shared desks they may join (a desk
@@ -222,8 +225,7 @@ class Communities:
 
     def _solve(self, codes: tuple[str, ...], **extra) -> Answer:
         settings, asked = self.request.settings, dict(extra)
-        # A community solved as the request has it starts from its markets on desks of their
-        # own: a time limit then ends with an answer at least that good, its gap said.
+        # Solved as the request has it, a community starts from its markets on their own desks.
         start = own_desk_start(self, codes) if len(codes) > 1 and not extra else None
         portfolio, inside, alone = self._build(codes, extra)
         found, gap = portfolio.solve(settings.solver, settings.community_limit_seconds, start)
@@ -269,16 +271,14 @@ class Communities:
         workloads = {c: problems[c].workload for c in inside}
         kinds = self._kinds(codes, served)
         if apart:
-            kinds = {**held_kinds(held), held.code: kinds[held.code]}
+            joinable = {self.desk(held.code, k) for k in kinds[held.code] if k not in OWN_DESKS}
+            kinds = {**held_kinds(held, joinable), held.code: kinds[held.code]}
         alone = self._alternatives(inside, served, () if apart else held)
-        extra.setdefault(
-            "alternatives",
-            {
-                c: {Delivery.BOT.value: (a.portfolio.revenue_usd(c), a.portfolio.own_cost_usd(c))}
-                for c, a in alone.items()
-            },
-        )
-        every = {**workloads, **(held_workloads(held) if apart else {})}
+        earns = {
+            c: (a.portfolio.revenue_usd(c), a.portfolio.own_cost_usd(c)) for c, a in alone.items()
+        }
+        extra.setdefault("alternatives", {c: {Delivery.BOT.value: e} for c, e in earns.items()})
+        every = {**workloads, **(held_workloads(held, kinds) if apart else {})}
         desks = shared_desks(every, self.markets, self.params, kinds)
         if apart:
             desks, extra["background"] = left_out(held, desks)

@@ -104,7 +104,8 @@ def _site(communities: Decider, code: str, kind: str | None) -> str | None:
 
 
 def own_desk_start(communities: Decider, codes: tuple[str, ...]) -> dict[str, int]:
-    """A feasible answer to start a community's solve from, as binaries by name: each market
+    """A feasible answer to start a community's solve from, as integer variables by name
+    (:meth:`Portfolio.integers`): each market
     as it earns most on desks of its own by itself, or selling nothing (where the request serves
     it otherwise, or no menu on its own desks holds its rules)."""
     start: dict[str, int] = {}

@@ -70,9 +70,9 @@ def left_out(
             staff += _paid(held, desk, sold)
     for key, desk in answer.portfolio.desks.items():
         if key not in desks:  # held.code is not on it: the same for every market probed
-            staff += answer.read.get(("paid", key)) or answer.read.setdefault(
-                ("paid", key), _paid(held, desk, _sold(answer, desk, others))
-            )
+            if ("paid", key) not in answer.read:
+                answer.read[("paid", key)] = _paid(held, desk, _sold(answer, desk, others))
+            staff += answer.read[("paid", key)]
     earned = _earned(answer) - _earned(answer, held.code)
     return kept, (found, earned - staff)
 

@@ -314,8 +314,8 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
     # fill the other worker meanwhile.
     largest = sorted(groups, key=len, reverse=True)
     # What each market earns with bot nights by itself first (small, and every community
-    # reads them), then the communities.
-    # Each market of a community on desks of its own next: where a community starts from.
+    # reads them), then each market of a community on desks of its own (where its solve
+    # starts from), then the communities.
     jobs = [functools.partial(communities.alternative, c) for g in largest for c in g]
     jobs += [functools.partial(communities.own_desks, c) for g in largest for c in g if len(g) > 1]
     jobs += [functools.partial(communities.solve, group) for group in largest]

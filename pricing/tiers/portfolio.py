@@ -232,8 +232,8 @@ class Portfolio:
             bounds = [(v, v.lowBound, v.upBound) for v in integers]
             for v in integers:
                 v.bounds(start.get(v.name, 0), start.get(v.name, 0))
-            status, gap = run(self.lp, solver, max(time_limit, 60.0), 0.0)[0], None
-            found = status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+            status, _ = run(self.lp, solver, max(time_limit, 60.0), 0.0)
+            found, gap = status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible), None
             for v, low, up in bounds:
                 v.bounds(low, up)
         return found, gap if gap is not None and math.isfinite(gap) else None

@@ -97,9 +97,10 @@ def _cbc_gap(log: Path) -> float | None:
         text = log.read_text(errors="replace")
     except OSError:
         return None
-    found = re.findall(r"^Gap:\s+([-+0-9.eE]+)", text, flags=re.MULTILINE)
-    if found:
-        return abs(float(found[-1]))  # negative for a maximisation
+    found = re.findall(r"^Gap:\s+(\S+)", text, flags=re.MULTILINE)
+    if found:  # negative for a maximisation; "-" when no bound was proven
+        gap = re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", found[-1])
+        return abs(float(found[-1])) if gap else None
     return 0.0 if "Result - Optimal solution found" in text else None
 
 

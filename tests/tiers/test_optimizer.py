@@ -163,7 +163,13 @@ def test_cbc_gap_is_read_from_its_log(tmp_path) -> None:
     stopped.write_text("Result - Stopped on time limit\n\nObjective value: 10\nGap: 0.25\n")
     proved = tmp_path / "proved.log"
     proved.write_text("Result - Optimal solution found\n\nObjective value: 10\n")
+    unbounded = tmp_path / "unbounded.log"
+    unbounded.write_text("Result - Stopped on time limit\n\nObjective value: 10\nGap: -\n")
+    maximised = tmp_path / "maximised.log"
+    maximised.write_text("Result - Stopped on time limit\n\nGap: -1.5e-02\n")
     assert _cbc_gap(stopped) == 0.25
+    assert _cbc_gap(maximised) == 0.015
+    assert _cbc_gap(unbounded) is None  # no bound proven: unknown, not a parse error
     assert _cbc_gap(proved) == 0.0
     assert _cbc_gap(tmp_path / "missing.log") is None
 

@@ -48,7 +48,6 @@ routed set: linear, since a segment served by d buys one tier, whose options are
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -63,7 +62,7 @@ from pricing.tiers.menu import read_menu, value_of
 from pricing.tiers.model import Model, Route, clean, declare
 from pricing.tiers.problem import SolvedTier, TierProblem
 from pricing.tiers.shared_rows import Background, add, routed_value, shared_rows, value_cut
-from pricing.tiers.solve import run
+from pricing.tiers.solve import run_from
 
 if TYPE_CHECKING:
     from pricing.delivery.shared import SharedDesk
@@ -216,27 +215,9 @@ class Portfolio:
         """Solve; whether an answer was found, and the relative gap proven (None when the
         solver proves no bound). A community of one market on desks of its own is one market's
         model. ``start`` maps integer variables (by name) to a feasible answer's values (0 for
-        the rest): the solver starts from it, and where the time limit ends before the solver
-        has read it, the start is the answer (its continuous values solved for)."""
+        the rest): the answer is never worse (:func:`pricing.tiers.solve.run_from`)."""
         small = len(self.markets) == 1 and not self.desks
-        integers = [v for v in self.lp.variables() if v.cat == pulp.LpInteger]
-        for variable in integers if start is not None else ():
-            variable.setInitialValue(start.get(variable.name, 0))
-        status, gap = run(self.lp, solver, time_limit, 0.0, small=small, started=bool(start))
-        if solver == "highs" and status == pulp.LpSolutionInfeasible:
-            # HiGHS's presolve has called feasible tier models infeasible (pricing.tiers.solve):
-            # ask again without it before any rule is blamed.
-            status, gap = run(self.lp, solver, time_limit, 0.0, presolve=False)
-        found = status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
-        if not found and start and self.lp.status == pulp.LpStatusNotSolved:
-            bounds = [(v, v.lowBound, v.upBound) for v in integers]
-            for v in integers:
-                v.bounds(start.get(v.name, 0), start.get(v.name, 0))
-            status, _ = run(self.lp, solver, max(time_limit, 60.0), 0.0)
-            found, gap = status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible), None
-            for v, low, up in bounds:
-                v.bounds(low, up)
-        return found, gap if gap is not None and math.isfinite(gap) else None
+        return run_from(self.lp, solver, time_limit, start, small)
 
     @property
     def status(self) -> str:

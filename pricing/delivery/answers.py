@@ -70,6 +70,13 @@ class Answer:
             self.read[("held", code)] = Held(code, self.portfolio.binaries(others), self)
         return self.read[("held", code)]
 
+    @property
+    def desks(self) -> dict:
+        """The shared desk of each (market, delivery model), as probes of this answer find
+        them (:meth:`pricing.delivery.decision.Communities.desk`): the same for every probe
+        of the request."""
+        return self.read.setdefault("desks", {})
+
     def desk_saving(self, code: str) -> float:
         """What the shared desk market ``code`` is on would cost less without its accounts,
         the other markets' sales unchanged (whole agents per slot, :meth:`SharedDesk.saving`)."""

@@ -69,9 +69,11 @@ class Communities:
         request: PlanRequest,
         forced: Mapping[str, str] | None = None,
         rules: Mapping[str, PlanSettings] | None = None,
+        desks: dict[tuple[str, str], str] | None = None,
     ) -> None:
-        """``rules`` plans a market under rules of its own (the request's for the rest): what
-        a rule costs one market on a shared desk (:mod:`pricing.delivery.held_rules`)."""
+        """``rules`` plans a market under rules of its own (the request's for the rest): what a
+        rule costs one market on a shared desk (:mod:`pricing.delivery.held_rules`); ``desks``
+        the desk keys already found for the request's markets (:meth:`desk`)."""
         self.request = request
         self.rules = dict(rules or {})
         self.params = request.params or CostParameters()
@@ -84,13 +86,10 @@ class Communities:
         self._problems: dict[tuple[str, str | None], TierProblem] = {}
         # What decides every answer (pricing.delivery.memo): the same inputs, the same solves.
         self.fingerprint = fingerprint(
-            request.catalogue.markets,
-            request.settings,
-            request.segment_rows,
-            self.params,
+            request.catalogue.markets, request.settings, request.segment_rows, self.params
         )
         self._answers: dict[tuple, Answer] = {}
-        self._desks: dict[tuple[str, str], str] = {}
+        self._desks = desks if desks is not None else {}
 
     def problem(self, code: str, variant: str | None = None) -> TierProblem:
         """Market ``code``'s tier problem under the request's rules (built once); with a
@@ -313,12 +312,14 @@ def decide(request: PlanRequest, forced: Mapping[str, str] | None = None) -> Por
     # The largest communities first: the longest solves start at once and the small ones
     # fill the other worker meanwhile.
     largest = sorted(groups, key=len, reverse=True)
-    # What each market earns with bot nights by itself first (small, and every community
-    # reads them), then each market of a community on desks of its own (where its solve
-    # starts from), then the communities.
-    jobs = [functools.partial(communities.alternative, c) for g in largest for c in g]
-    jobs += [functools.partial(communities.own_desks, c) for g in largest for c in g if len(g) > 1]
-    jobs += [functools.partial(communities.solve, group) for group in largest]
+    # Community by community: what each market earns with bot nights by itself (the MILP
+    # reads it), each on desks of its own (where the MILP starts from), then the MILP, which
+    # so starts while the other workers go on with the next community's small solves.
+    jobs = []
+    for group in largest:
+        jobs += [functools.partial(communities.alternative, c) for c in group]
+        jobs += [functools.partial(communities.own_desks, c) for c in group if len(group) > 1]
+        jobs.append(functools.partial(communities.solve, group))
     with ThreadPoolExecutor(max_workers=max(request.settings.workers, 1)) as pool:
         list(pool.map(lambda job: job(), jobs))
         alone = [

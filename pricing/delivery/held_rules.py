@@ -39,7 +39,7 @@ def held_rule_effects(
     served = answer.chosen.get(code)
 
     def without(settings) -> Answer | None:
-        communities = Communities(request, decision.forced, {code: settings})
+        communities = Communities(request, decision.forced, {code: settings}, answer.desks)
         try:
             return communities.solve(group, held=held)
         except (InfeasibleError, SolverError):  # not expected: a rule removed only relaxes
@@ -96,7 +96,8 @@ def held_counterfactuals(
     for change, settings in alternatives_of(problem, solution, request.settings):
         scenario = settings.as_scenario()
         try:
-            other = Communities(request, decision.forced, {code: settings}).solve(group, held=held)
+            probe = Communities(request, decision.forced, {code: settings}, answer.desks)
+            other = probe.solve(group, held=held)
         except (InfeasibleError, SolverError) as exc:  # the alternative cannot hold
             found.append(Counterfactual(change, scenario, None, str(exc), others))
             continue

@@ -281,7 +281,7 @@ def build_portfolio(
     constant = pulp.lpSum((r - c) * choose[key] for key, (r, c) in taken.items())
     lp += pulp.lpSum(model.profit() for model in models.values()) + constant - staff, "profit"
     values = dict(held)
-    for variable in lp.variables():
+    for variable in lp.variables() if values else ():
         if variable.name in values:  # held by its bounds: no row to build, presolve drops it
             variable.bounds(values[variable.name], values[variable.name])
     return portfolio

@@ -132,7 +132,7 @@ def run_from(
       portfolio's communities, and it can crash on a start), and the start is weighed after
       whenever CBC stopped short of a proven optimum;
     * where the time limit ends before any answer, the start is the answer."""
-    integers = [v for v in lp.variables() if v.cat == pulp.LpInteger]
+    integers = [v for v in lp.variables() if v.cat == pulp.LpInteger] if start else []
     given = start if solver != "cbc" else None
     for variable in integers if given is not None else ():
         variable.setInitialValue(given.get(variable.name, 0))

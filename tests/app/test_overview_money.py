@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from pricing.inputs.catalog import load_markets
 from pricing.inputs.segments import load_segments
@@ -49,6 +50,8 @@ def test_the_table_shows_what_each_market_earns_and_which_are_not_sold(plans) ->
     assert float(metrics["Profit (USD m/yr)"]) == pytest.approx(
         table["profit_usd"].sum() / 1e6, abs=0.005
     )
+    # Every community of the shipped markets is solved to a proven optimum, and it says so.
+    assert any(c.value.startswith("Proven optimal") for c in app.caption)
     # On the map the unsold markets are a trace of their own, "Not sold", not a pale green.
     [chart] = app.get("plotly_chart")
     traces = json.loads(chart.proto.spec)["data"]
@@ -90,3 +93,43 @@ def test_the_comparison_with_a_saved_scenario_covers_profit(
     assert table.loc["Germany", "profit_change_usd"] == pytest.approx(0, abs=1)
     assert table.loc["Japan", "profit_change_usd"] != table.loc["Japan", "profit_change_usd"]
     assert any("Profit against" in c.value and "-37,177 USD/yr" in c.value for c in app.caption)
+
+
+@pytest.mark.parametrize(
+    ("gap", "said"),
+    [
+        (0.0, "Proven optimal: no menu and delivery choice earns more"),
+        (1e-9, "Proven optimal: no menu and delivery choice earns more"),
+        (0.0123, "the profit is proven within 1.23% of the best possible"),
+        (None, "before proving any bound: the profit is the best found"),
+    ],
+)
+def test_the_pnl_says_how_close_to_the_best_the_profit_is_proven(gap, said: str) -> None:
+    def script() -> None:
+        from types import SimpleNamespace
+
+        import streamlit as st
+
+        from ui.delivery import portfolio_pnl
+
+        def plan(revenue: float, profit: float, tiers: tuple) -> SimpleNamespace:
+            return SimpleNamespace(
+                solution=SimpleNamespace(revenue=revenue), profit_usd=profit, tiers=tiers
+            )
+
+        sold, unsold = plan(3_000_000.0, 1_250_000.0, ("Basic",)), plan(0.0, 0.0, ())
+        portfolio_pnl([sold, unsold], st.session_state["gap"])
+
+    app = AppTest.from_function(script, default_timeout=60)
+    app.session_state["gap"] = gap
+    app.run()
+    assert not app.exception
+    [caption] = [c.value for c in app.caption]
+    assert said in caption
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics == {
+        "Revenue (USD m/yr)": "3.00",
+        "Cost (USD m/yr)": "1.75",
+        "Profit (USD m/yr)": "1.25",
+        "Markets sold": "1 of 2",
+    }

@@ -98,8 +98,11 @@ def _cbc_gap(log: Path) -> float | None:
         return None
     found = re.findall(r"^Gap:\s+(\S+)", text, flags=re.MULTILINE)
     if found:  # negative for a maximisation; "-" when no bound was proven
-        gap = re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", found[-1])
-        return abs(float(found[-1])) if gap else None
+        try:
+            gap = abs(float(found[-1]))
+        except ValueError:
+            return None
+        return gap if math.isfinite(gap) else None
     return 0.0 if "Result - Optimal solution found" in text else None
 
 
